@@ -1,0 +1,251 @@
+// The catalogue of finding codes. A code is stable public API (docs/findings.md documents each);
+// the message is written where the finding is made, with the facts of that run.
+import type { Finding, LayerName, Severity } from './report';
+
+interface FindingSpec {
+  severity: Severity;
+  layer: LayerName;
+  /** A short title, used in docs and as the default message. */
+  title: string;
+  /** What to do about it, in plain words. */
+  hint: string;
+}
+
+export const FINDINGS = {
+  DNS_NXDOMAIN: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The name does not exist',
+    hint: 'Check the spelling and the domain; if the name is new, the zone may not be published yet or a resolver may cache the negative answer (up to the SOA minimum TTL).',
+  },
+  DNS_NODATA: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The name exists but has no address',
+    hint: 'Add an A and/or AAAA record (or a CNAME to a name that has them). A name with only MX or TXT records cannot be connected to.',
+  },
+  DNS_SERVFAIL: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The resolver failed to answer (SERVFAIL)',
+    hint: 'The recursive resolver could not get an answer from the authoritative servers: a broken delegation, DNSSEC validation failure, or unreachable name servers. Try another resolver to compare.',
+  },
+  DNS_REFUSED: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The DNS server refused the query',
+    hint: 'The server does not resolve for this client (not a recursive resolver for you, or an ACL). Use the resolver your system uses, or one that allows you.',
+  },
+  DNS_TIMEOUT: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'No DNS answer in time',
+    hint: 'The resolver did not answer: it is down, unreachable (firewall, VPN), or the query was lost. Check the nameservers in /etc/resolv.conf or the netdiag.dns.servers setting.',
+  },
+  DNS_BAD_RESPONSE: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The DNS server sent a malformed or mismatched answer',
+    hint: 'The answer could not be decoded, or its ID or question did not match the query. Something between you and the server (or the server itself) is broken; ignore it and compare with another resolver.',
+  },
+  DNS_SYSTEM_WIRE_MISMATCH: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The system resolver and DNS disagree',
+    hint: 'The operating system answers differently from the DNS servers: a hosts-file entry, a split-horizon or VPN resolver, a search domain, or a stale cache. Applications use the system answer.',
+  },
+  DNS_LOOKUP_FAILED: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The system resolver could not resolve the name',
+    hint: 'getaddrinfo failed. Check /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf (or the OS network settings), and whether the name exists.',
+  },
+  ADDRESS_PRIVATE_FOR_PUBLIC_NAME: {
+    severity: 'info',
+    layer: 'internet',
+    title: 'A public-looking name resolves to a non-public address',
+    hint: 'Only clients inside the same network (or VPN) can reach this address. If others must reach it, publish a public address or use split-horizon DNS deliberately.',
+  },
+  ADDRESS_NOT_ROUTABLE: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The address cannot be connected to',
+    hint: 'Unspecified (0.0.0.0, ::), multicast and broadcast addresses are bind or group addresses, not destinations. Use the address of a real host.',
+  },
+  TCP_REFUSED: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'Connection refused',
+    hint: 'The host answered but nothing listens on that port (or a firewall rejects). Check that the server runs, which port it listens on, and which address it binds (127.0.0.1 is not reachable from elsewhere).',
+  },
+  TCP_TIMEOUT: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'Connection timed out',
+    hint: 'No answer at all: a firewall drops the packets, the route is wrong, or the host is down. Check security groups and firewalls, and that the address is the right one.',
+  },
+  TCP_UNREACHABLE: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'Network or host unreachable',
+    hint: 'This machine has no route to the address (for IPv6: often no IPv6 connectivity at all). Check the default route, VPN, and whether this address family works here.',
+  },
+  TCP_RESET: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'Connection reset',
+    hint: 'The peer or a middlebox closed the connection abruptly: a proxy, a load balancer without a healthy backend, or a server that crashed or rejects this client.',
+  },
+  TCP_SOME_ADDRESSES_FAILED: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'Some addresses of the name do not accept connections',
+    hint: 'Clients that try a failing address first wait or fail before falling back. Remove the dead address from DNS or make the server listen on it.',
+  },
+  TCP_LOCALHOST_FAMILY_MISMATCH: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'localhost works on one address family only',
+    hint: 'localhost resolves to both ::1 and 127.0.0.1, but the server listens on only one. Bind the server to both (e.g. "::" with dual-stack, or both loopbacks), or have clients use the literal address.',
+  },
+  TLS_HANDSHAKE_FAILED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'TLS handshake failed',
+    hint: 'The server does not speak TLS on this port, or no protocol version or cipher is shared. Check the port (plain HTTP on a TLS port is common) and the server TLS configuration.',
+  },
+  TLS_HANDSHAKE_TIMEOUT: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'TLS handshake timed out',
+    hint: 'The connection was accepted but the server never completed the handshake: a service that is not TLS, a stuck server, or a proxy waiting for something else.',
+  },
+  TLS_PROTOCOL_DEPRECATED: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'Deprecated TLS version negotiated',
+    hint: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current clients. Enable TLS 1.2 and 1.3 on the server.',
+  },
+  CERT_EXPIRED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Certificate expired',
+    hint: 'Renew the certificate and reload the server (check that automatic renewal, e.g. certbot or cert-manager, runs and that the server picks up the new file).',
+  },
+  CERT_NOT_YET_VALID: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Certificate not yet valid',
+    hint: 'The certificate starts in the future: check the clock of this machine and of the machine that issued it.',
+  },
+  CERT_EXPIRES_SOON: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'Certificate expires soon',
+    hint: 'Renew it before it expires; check that automatic renewal works.',
+  },
+  CERT_HOSTNAME_MISMATCH: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Certificate does not match the host name',
+    hint: 'The certificate names (SANs) do not include the name you connect to. Use a name the certificate covers, or issue a certificate that includes this name (the CN is ignored by clients when SANs exist).',
+  },
+  CERT_SELF_SIGNED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Self-signed certificate',
+    hint: 'No client trusts it by default. Use a certificate from a trusted CA, or add this certificate to the clients trust (netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS, the OS store).',
+  },
+  CERT_UNTRUSTED_ROOT: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Chain ends at an untrusted root',
+    hint: 'The chain is complete but its root is in none of the trust stores: a private or corporate CA. Add the root to the clients trust (netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS, the OS store).',
+  },
+  CERT_INCOMPLETE_CHAIN: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'Incomplete chain: an intermediate certificate is missing',
+    hint: 'The server sends its certificate without the intermediate that signed it. Browsers may hide this by fetching it; other clients fail. Configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem).',
+  },
+  CERT_WEAK_KEY: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'Weak key',
+    hint: 'RSA keys below 2048 bits are refused by current clients. Issue a new certificate with RSA 2048+ or an EC P-256 key.',
+  },
+  CERT_WEAK_SIGNATURE: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'Weak signature algorithm',
+    hint: 'SHA-1 and MD5 signatures are broken and refused by current clients. Reissue the certificate signed with SHA-256 or better.',
+  },
+  HTTP_REDIRECT_LOOP: {
+    severity: 'error',
+    layer: 'application',
+    title: 'Redirect loop',
+    hint: 'The redirects lead back to a URL already visited. Common causes: a proxy that terminates TLS and a backend that redirects to https because it sees http (set X-Forwarded-Proto and trust it), or two rules that undo each other.',
+  },
+  HTTP_TOO_MANY_REDIRECTS: {
+    severity: 'error',
+    layer: 'application',
+    title: 'Too many redirects',
+    hint: 'The redirect chain is longer than the limit. Shorten it (each hop costs a round trip or more), or raise the limit if it is intended.',
+  },
+  HTTP_INSECURE_REDIRECT: {
+    severity: 'warning',
+    layer: 'application',
+    title: 'Redirect from HTTPS to plain HTTP',
+    hint: 'A redirect leaves TLS: the next request, and anything it carries, travels in clear text. Redirect to an https:// URL.',
+  },
+  HTTP_CLIENT_ERROR: {
+    severity: 'warning',
+    layer: 'application',
+    title: 'HTTP client error (4xx)',
+    hint: 'The server is reachable and answered, but refused the request: check the path, the method, authentication and headers.',
+  },
+  HTTP_SERVER_ERROR: {
+    severity: 'error',
+    layer: 'application',
+    title: 'HTTP server error (5xx)',
+    hint: 'The network path works; the server (or the proxy in front of it: 502, 503, 504) failed. Check the server or upstream logs.',
+  },
+  HTTP_TIMEOUT: {
+    severity: 'error',
+    layer: 'application',
+    title: 'HTTP response timed out',
+    hint: 'The connection works but the server did not answer (or finish its answer) in time: a slow backend, a stuck worker, or a proxy waiting on an upstream.',
+  },
+  HTTP_BAD_RESPONSE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'Not a valid HTTP response',
+    hint: 'The server answered with something that is not HTTP: another protocol on this port, TLS expected (try https://), or a broken proxy.',
+  },
+  HTTP_BODY_TRUNCATED: {
+    severity: 'info',
+    layer: 'application',
+    title: 'Body larger than the read limit',
+    hint: 'Reading stopped at the limit (netdiag.http.maxBodyBytes); timings for the download cover only what was read.',
+  },
+  CANCELLED: {
+    severity: 'info',
+    layer: 'application',
+    title: 'Diagnosis cancelled',
+    hint: 'The run was stopped before every probe finished; results shown are partial.',
+  },
+} as const satisfies Record<string, FindingSpec>;
+
+export type FindingCode = keyof typeof FINDINGS;
+
+/** Makes a finding from the catalogue; `message` states the facts of this run. */
+export function finding(code: FindingCode, message?: string, subject?: string): Finding {
+  const spec: FindingSpec = FINDINGS[code];
+  const f: Finding = { code, severity: spec.severity, layer: spec.layer, message: message ?? spec.title, hint: spec.hint };
+  if (subject !== undefined) f.subject = subject;
+  return f;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}

@@ -1,0 +1,66 @@
+// Everything the engine needs, passed in explicitly. The engine reads no settings and no
+// environment on its own: src/vscode/config.ts and the CLI flags both build this object.
+import type { DnsAddress, Report } from './report';
+
+/** The system resolver: `dns.lookup(host, {all: true, order: 'verbatim'})` by default. */
+export type LookupFn = (hostname: string, signal: AbortSignal) => Promise<DnsAddress[]>;
+
+export interface Timeouts {
+  /** Each DNS query (system lookup and each wire query). */
+  dnsMs: number;
+  /** Each TCP connect. */
+  connectMs: number;
+  /** The TLS handshake. */
+  tlsMs: number;
+  /** An HTTP exchange: request sent to the end of the (capped) body. */
+  httpMs: number;
+}
+
+export interface DnsServer {
+  address: string;
+  port: number;
+}
+
+export interface TrustStores {
+  /** Node's bundled Mozilla roots (PEM). */
+  node: readonly string[];
+  /** The OS store (PEM): the Linux bundle, or tls.getCACertificates('system') where it exists. */
+  os: readonly string[];
+  /** The user's extra CAs (PEM), from files named in settings or --ca. */
+  extra: readonly string[];
+}
+
+export interface DiagnoseOptions {
+  signal?: AbortSignal;
+  timeouts: Timeouts;
+  /** Resolvers for wire-level queries; empty means none are made. */
+  dnsServers: readonly DnsServer[];
+  /** Names pinned to addresses (curl --resolve); the system lookup is then skipped. Keys lower-case. */
+  pinned: Readonly<Record<string, readonly DnsAddress[]>>;
+  trust: TrustStores;
+  followRedirects: boolean;
+  maxRedirects: number;
+  maxBodyBytes: number;
+  /** How many TCP connects run at once. */
+  connectConcurrency: number;
+  /** Days before expiry that make CERT_EXPIRES_SOON. */
+  certExpiryWarningDays: number;
+  userAgent: string;
+  /** Injected for tests; defaults to the OS resolver. */
+  lookup?: LookupFn;
+  /** Monotonic milliseconds; defaults to performance.now. */
+  now?: () => number;
+  /** Called with a partial report each time a probe ends, and with the final one. */
+  onUpdate?: (report: Report) => void;
+  /** Debug log of each probe (the extension's LogOutputChannel, the CLI's --verbose). */
+  log?: (message: string) => void;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { dnsMs: 5000, connectMs: 5000, tlsMs: 10000, httpMs: 15000 };
+
+export const DEFAULTS = {
+  maxRedirects: 10,
+  maxBodyBytes: 1024 * 1024,
+  connectConcurrency: 8,
+  certExpiryWarningDays: 21,
+} as const;
