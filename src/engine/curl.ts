@@ -1,0 +1,31 @@
+// An equivalent command line for a report, to reproduce a diagnosis outside Netdiag: curl for
+// HTTP(S), curl's telnet:// for a plain TCP connect, openssl s_client for other TLS services.
+// Credentials are never included.
+import type { Report } from './report';
+
+const WRITE_OUT = String.raw`dns %{time_namelookup}s  connect %{time_connect}s  tls %{time_appconnect}s  ttfb %{time_starttransfer}s  total %{time_total}s  http %{http_version} %{http_code}\n`;
+
+export function toCurl(report: Report): string {
+  const t = report.target;
+  const host = t.ipFamily === 6 ? `[${t.host}]` : t.host;
+  if (t.application !== 'http') {
+    if (t.tls) {
+      const sni = t.ipFamily === null ? ` -servername ${quote(t.host)}` : '';
+      return `openssl s_client -connect ${quote(`${host}:${t.port}`)}${sni} -showcerts </dev/null`;
+    }
+    return `curl -v ${quote(`telnet://${host}:${t.port}`)} </dev/null`;
+  }
+  const args = ['curl', '-sS', '-o', '/dev/null', '-w', quote(WRITE_OUT)];
+  const followed = (report.http?.requests.length ?? 0) > 1 || report.findings.some((f) => f.code === 'HTTP_TOO_MANY_REDIRECTS' || f.code === 'HTTP_REDIRECT_LOOP');
+  if (followed) args.push('-L', '--max-redirs', String(Math.max(1, (report.http?.requests.length ?? 1) - 1)));
+  for (const a of report.dns?.pinned ?? []) args.push('--resolve', quote(`${t.host}:${t.port}:${a.family === 6 ? `[${a.address}]` : a.address}`));
+  if (t.tls && report.tls?.alpn === 'h2') args.push('--http2');
+  const url = t.url.replace(/\/\/[^/@]*@/, '//');
+  args.push(quote(url));
+  return args.join(' ');
+}
+
+/** POSIX single-quoting: safe for any text, including text that came from the network. */
+function quote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,221 @@
+// Derives the views' summaries from the probe results: the five layers with a status and a
+// one-line summary, and the hops of the connection. Pure: the same results always give the same
+// layers and hops, so partial reports (streamed while probes run) and the final one agree.
+import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, TargetInfo, TlsResult } from './report';
+
+export interface ProbeState {
+  target: TargetInfo;
+  dns: DnsResult | null;
+  /** True once the address list is known (system lookup ended, pinned, or an IP literal). */
+  addressesKnown: boolean;
+  connections: ConnectionResult[];
+  /** True once every connect has ended. */
+  connectsDone: boolean;
+  link: LinkInfo | null;
+  tls: TlsResult | null;
+  tlsDone: boolean;
+  http: HttpResult | null;
+  httpDone: boolean;
+  findings: Finding[];
+  /** The run is over (complete or cancelled): anything not started is skipped, not pending. */
+  finished: boolean;
+  cancelled: boolean;
+}
+
+const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
+
+export function buildLayers(s: ProbeState): LayerResult[] {
+  return LAYERS.map((name) => {
+    const base = baseLayer(name, s);
+    const status = worst(base.status, findingStatus(name, s.findings));
+    const details = [...base.details, ...s.findings.filter((f) => f.layer === name).map((f) => `${f.code}: ${f.message}`)];
+    return { name, status, summary: base.summary, details };
+  });
+}
+
+interface BaseLayer {
+  status: LayerStatus;
+  summary: string;
+  details: string[];
+}
+
+function notRun(s: ProbeState, why: string): BaseLayer {
+  return s.finished ? { status: 'skipped', summary: s.cancelled ? 'Cancelled before this step' : why, details: [] } : { status: 'pending', summary: 'Waiting…', details: [] };
+}
+
+function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
+  const used = s.connections.find((c) => c.used);
+  switch (name) {
+    case 'link': {
+      if (!s.link) return used || s.connectsDone ? { status: 'skipped', summary: 'No connection was made, so no local interface was used', details: [] } : notRun(s, 'No connection was made');
+      const itf = s.link.interface;
+      if (!itf) return { status: 'warn', summary: `Local address ${s.link.localAddress} belongs to no listed interface`, details: [] };
+      const addrs = itf.addresses.map((a) => a.cidr ?? a.address);
+      return {
+        status: 'ok',
+        summary: `Leaves through ${itf.name} (${s.link.localAddress})${itf.internal ? ', a loopback interface' : ''}`,
+        details: [`Interface ${itf.name}: ${addrs.join(', ')}`, ...(itf.mac ? [`MAC ${itf.mac}`] : [])],
+      };
+    }
+    case 'internet': {
+      if (!s.addressesKnown) return notRun(s, 'Name not resolved');
+      const addrs = addressList(s);
+      if (addrs.length === 0) return { status: 'fail', summary: `${s.target.host} did not resolve to any address`, details: [] };
+      const how = s.target.ipFamily !== null ? 'IP address given' : s.dns?.pinned ? 'pinned with --resolve' : `system resolver, ${s.dns?.system.durationMs ?? 0} ms`;
+      const chain = s.dns?.cnameChain.length ? [`CNAME chain: ${[s.target.host, ...s.dns.cnameChain.map((c) => c.target)].join(' → ')}`] : [];
+      return { status: 'ok', summary: `${s.target.host} → ${addrs.join(', ')} (${how})`, details: chain };
+    }
+    case 'transport': {
+      if (!s.addressesKnown) return notRun(s, 'No address to connect to');
+      if (s.connections.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
+      const ok = s.connections.filter((c) => c.ok);
+      const details = s.connections.map((c) => `${endpoint(c.address, c.port)}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
+      if (used) return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept)`, details };
+      if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
+      if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };
+      return { status: 'ok', summary: `${ok.length}/${s.connections.length} addresses accept TCP on port ${s.target.port}`, details };
+    }
+    case 'tls': {
+      if (!s.target.tls) return { status: 'skipped', summary: `${s.target.scheme}:// does not use TLS from the first byte`, details: [] };
+      if (!s.tls) return s.connectsDone && !used ? { status: 'skipped', summary: 'No connection to run TLS on', details: [] } : notRun(s, 'No connection to run TLS on');
+      const t = s.tls;
+      if (t.error) return { status: 'fail', summary: `Handshake failed: ${t.error.message}`, details: [] };
+      const leaf = t.chain[0];
+      const trust = t.verification.trusted ? `trusted (${t.verification.store ?? 'store'} roots)` : 'NOT trusted';
+      return {
+        status: 'ok',
+        summary: [t.protocol, t.cipher, t.alpn ? `ALPN ${t.alpn}` : null, trust].filter(Boolean).join(', '),
+        details: leaf ? [`Certificate: ${leaf.subject}, issued by ${leaf.issuer}, ${leaf.daysLeft} days left`] : [],
+      };
+    }
+    case 'application': {
+      if (s.target.application === 'none') return { status: 'skipped', summary: `${s.target.scheme}: connect and handshake only; Netdiag does not speak this protocol`, details: [] };
+      const reqs = s.http?.requests ?? [];
+      const last = reqs[reqs.length - 1];
+      if (!last) {
+        const blocked = (s.connectsDone && !used) || (s.tlsDone && s.tls?.error !== undefined);
+        return blocked ? { status: 'skipped', summary: 'No connection to send the request on', details: [] } : notRun(s, 'The request was not sent');
+      }
+      if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
+      const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
+      if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
+      return {
+        status: 'ok',
+        summary: `${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
+        details: reqs.map((r) => `${r.method} ${r.url} → ${r.status ?? 'no response'} (${r.timings.totalMs} ms)`),
+      };
+    }
+  }
+}
+
+function findingStatus(layer: LayerName, findings: readonly Finding[]): LayerStatus {
+  const inLayer = findings.filter((f) => f.layer === layer && f.code !== 'CANCELLED');
+  if (inLayer.some((f) => f.severity === 'error')) return 'fail';
+  if (inLayer.some((f) => f.severity === 'warning')) return 'warn';
+  return 'ok';
+}
+
+const RANK: Record<LayerStatus, number> = { skipped: 0, ok: 1, pending: 2, warn: 3, fail: 4 };
+
+/** Findings can only make a layer worse; a pending or skipped layer keeps its state unless a finding fails it. */
+function worst(base: LayerStatus, fromFindings: LayerStatus): LayerStatus {
+  if ((base === 'pending' || base === 'skipped') && fromFindings !== 'fail') return base;
+  return RANK[fromFindings] > RANK[base] ? fromFindings : base;
+}
+
+function addressList(s: ProbeState): string[] {
+  if (s.target.ipFamily !== null) return [s.target.host];
+  const list = s.dns?.pinned ?? s.dns?.system.addresses ?? [];
+  return list.map((a) => a.address);
+}
+
+export function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The hops of the connection, left to right; the first failing hop is marked `fail`. */
+export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
+  const layer = (n: LayerName): LayerStatus => layers.find((l) => l.name === n)?.status ?? 'pending';
+  const used = s.connections.find((c) => c.used);
+  const hops: Hop[] = [];
+
+  const client: Hop = { kind: 'client', label: s.link?.interface?.name ?? 'This machine', status: s.link ? 'ok' : layer('link') === 'pending' ? 'pending' : 'skipped' };
+  if (s.link) client.address = s.link.localAddress;
+  if (used?.localPort !== undefined) client.detail = `local port ${used.localPort}`;
+  hops.push(client);
+
+  if (s.target.ipFamily === null) {
+    const dnsStatus = s.addressesKnown ? (addressList(s).length > 0 ? 'ok' : 'fail') : layer('internet') === 'pending' ? 'pending' : 'skipped';
+    const dnsHop: Hop = {
+      kind: 'dns',
+      label: s.target.host,
+      detail: s.dns?.pinned ? 'pinned (--resolve)' : 'system resolver',
+      status: dnsStatus,
+    };
+    if (s.dns && !s.dns.pinned) dnsHop.durationMs = s.dns.system.durationMs;
+    hops.push(dnsHop);
+    for (const link of s.dns?.cnameChain ?? []) {
+      hops.push({ kind: 'dns', label: link.target, detail: `CNAME of ${link.name}, TTL ${link.ttl} s`, status: 'ok' });
+    }
+  }
+
+  const failedAll = s.connectsDone && !used && s.connections.length > 0;
+  const shown = used ?? (failedAll ? s.connections[0] : undefined);
+  const addressHop: Hop = {
+    kind: 'address',
+    label: shown ? endpoint(shown.address, shown.port) : `port ${s.target.port}`,
+    status: used ? 'ok' : failedAll ? 'fail' : s.finished ? 'skipped' : 'pending',
+  };
+  if (shown) {
+    addressHop.address = shown.address;
+    addressHop.durationMs = shown.durationMs;
+    addressHop.detail = used ? `TCP connect${s.connections.length > 1 ? `, 1 of ${s.connections.length} addresses` : ''}` : (shown.error?.message ?? 'connect failed');
+  }
+  hops.push(addressHop);
+
+  if (s.target.tls) {
+    const leaf = s.tls?.chain[0];
+    const tlsHop: Hop = { kind: 'tls', label: leaf ? commonName(leaf.subject) : 'TLS', status: layer('tls') };
+    if (s.tls) {
+      tlsHop.detail = s.tls.error ? s.tls.error.message : [s.tls.protocol, s.tls.verification.trusted ? 'trusted' : 'untrusted'].filter(Boolean).join(', ');
+      tlsHop.durationMs = s.tls.durationMs;
+    }
+    hops.push(tlsHop);
+  }
+
+  const reqs = s.http?.requests ?? [];
+  reqs.slice(0, -1).forEach((r) => {
+    hops.push({ kind: 'redirect', label: r.url, detail: `${r.status ?? ''} → ${String(r.headers['location'] ?? '')}`, durationMs: r.timings.totalMs, status: 'ok' });
+  });
+  const last = reqs[reqs.length - 1];
+  const server: Hop = {
+    kind: 'server',
+    label: last ? `${last.status ?? 'no response'} ${last.statusText}`.trim() : s.target.application === 'http' ? 'HTTP server' : `${s.target.scheme} server`,
+    status: s.target.application === 'none' ? (used ? (s.target.tls ? layer('tls') : 'ok') : failedAll ? 'skipped' : s.finished ? 'skipped' : 'pending') : layer('application'),
+  };
+  if (last) {
+    server.detail = [last.url, typeof last.headers['server'] === 'string' ? last.headers['server'] : null].filter(Boolean).join(' · ');
+    server.durationMs = last.timings.totalMs;
+    if (last.remoteAddress) server.address = last.remoteAddress;
+  }
+  hops.push(server);
+
+  // Only the first failing hop is the failure; what follows it was never reached.
+  let failed = false;
+  for (const hop of hops) {
+    if (failed && hop.status !== 'skipped') hop.status = 'skipped';
+    else if (hop.status === 'fail') failed = true;
+  }
+  return hops;
+}
+
+function commonName(subject: string): string {
+  const m = /(?:^|,\s*)CN=([^,]+)/.exec(subject);
+  return m ? m[1]!.trim() : subject;
+}
