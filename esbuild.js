@@ -15,6 +15,15 @@ const targets = {
     target: 'node20',
     external: ['vscode'],
   },
+  // The engine as its own bundle, required on the first diagnosis (src/vscode/loadEngine.ts), so
+  // activation does not parse it: esbuild cannot split CommonJS output.
+  engine: {
+    entryPoints: ['src/vscode/engineEntry.ts'],
+    outfile: 'dist/engine.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   cli: {
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
@@ -32,7 +41,18 @@ const targets = {
   },
 };
 
+/** Codicons' stylesheet and font, next to the webview bundles that link them (webviewHtml.ts). */
+function copyCodicons() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  fs.mkdirSync('dist/webview', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    fs.copyFileSync(path.join('node_modules', '@vscode', 'codicons', 'dist', file), path.join('dist', 'webview', file));
+  }
+}
+
 async function main() {
+  copyCodicons();
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const names = Object.keys(targets).filter((n) => !only || only.split(',').includes(n));
   const contexts = await Promise.all(

@@ -1,0 +1,24 @@
+// Activation only wires features together; each register*() returns what disposes it. The engine
+// is not loaded here (see src/vscode/loadEngine.ts).
+import * as vscode from 'vscode';
+import { watchConfig } from './vscode/config';
+import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
+import { createLog } from './vscode/log';
+
+export function activate(context: vscode.ExtensionContext): void {
+  try {
+    const log = createLog();
+    const config = watchConfig((c) => {
+      log.info('Settings changed');
+      for (const w of c.warnings) log.warn(w);
+    });
+    context.subscriptions.push(log, config, registerDiagnoseCommand(context, config, log));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Netdiag failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,126 @@
+// The one module that reads Netdiag's settings. It makes an immutable snapshot, re-read when a
+// `netdiag.*` setting changes, and maps it onto the engine's setup input (the CLI maps its flags
+// onto the same input).
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SetupInput } from '../engine/setup';
+
+export interface NetdiagConfig {
+  /** Wire-level resolvers (`ADDR` or `ADDR:PORT`); empty means the system's resolvers. */
+  readonly dnsServers: readonly string[];
+  /** Absolute paths of extra CA files, `${workspaceFolder}` and `~` expanded. */
+  readonly extraCaFiles: readonly string[];
+  readonly timeouts: { readonly dnsMs: number; readonly connectMs: number; readonly tlsMs: number; readonly httpMs: number };
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly maxBodyBytes: number;
+  readonly recentTargetsMax: number;
+  /** Problems met while reading (an unexpandable path); logged and shown once per change. */
+  readonly warnings: readonly string[];
+}
+
+const SECTION = 'netdiag';
+
+/** The defaults here repeat package.json's; they apply only when a value has the wrong type. */
+export function readConfig(): NetdiagConfig {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const warnings: string[] = [];
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? null;
+  const extraCaFiles: string[] = [];
+  for (const raw of stringArray(c.get('tls.extraCaFiles'))) {
+    const expanded = expandPath(raw, folder);
+    if (expanded === null) warnings.push(`netdiag.tls.extraCaFiles: "${raw}" is relative to the workspace folder (or uses \${workspaceFolder}) but no folder is open; skipped.`);
+    else extraCaFiles.push(expanded);
+  }
+  return Object.freeze({
+    dnsServers: Object.freeze(stringArray(c.get('dns.servers')).map((s) => s.trim()).filter((s) => s !== '')),
+    extraCaFiles: Object.freeze(extraCaFiles),
+    timeouts: Object.freeze({
+      dnsMs: positiveInt(c.get('timeouts.dnsMs'), 5000),
+      connectMs: positiveInt(c.get('timeouts.connectMs'), 5000),
+      tlsMs: positiveInt(c.get('timeouts.tlsMs'), 10000),
+      httpMs: positiveInt(c.get('timeouts.httpMs'), 15000),
+    }),
+    followRedirects: c.get('http.followRedirects') !== false,
+    maxRedirects: nonNegativeInt(c.get('http.maxRedirects'), 10),
+    maxBodyBytes: nonNegativeInt(c.get('http.maxBodyBytes'), 1024 * 1024),
+    recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), 10),
+    warnings: Object.freeze(warnings),
+  });
+}
+
+/** The engine's setup input for this snapshot. */
+export function toSetupInput(config: NetdiagConfig): SetupInput {
+  return {
+    dnsServers: config.dnsServers.length === 0 ? null : [...config.dnsServers],
+    extraCaFiles: [...config.extraCaFiles],
+    timeouts: { ...config.timeouts },
+    followRedirects: config.followRedirects,
+    maxRedirects: config.maxRedirects,
+    maxBodyBytes: config.maxBodyBytes,
+    // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
+    sslCertFile: process.env.SSL_CERT_FILE,
+  };
+}
+
+export interface ConfigSource extends vscode.Disposable {
+  /** The current snapshot; a new object after each change. */
+  readonly current: NetdiagConfig;
+}
+
+/** Keeps a snapshot current; `onChange` runs after each re-read. */
+export function watchConfig(onChange: (config: NetdiagConfig) => void): ConfigSource {
+  let current = readConfig();
+  const subscriptions = [
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      current = readConfig();
+      onChange(current);
+    }),
+    // Restricted settings (package.json capabilities) take effect once the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      current = readConfig();
+      onChange(current);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      current = readConfig();
+      onChange(current);
+    }),
+  ];
+  return {
+    get current() {
+      return current;
+    },
+    dispose() {
+      for (const s of subscriptions) s.dispose();
+    },
+  };
+}
+
+/** `~` and `${workspaceFolder}` expanded, relative paths taken from the folder; null when it needs a folder and none is open. */
+function expandPath(raw: string, folder: string | null): string | null {
+  let p = raw.trim();
+  if (p.includes('${workspaceFolder}')) {
+    if (folder === null) return null;
+    p = p.split('${workspaceFolder}').join(folder);
+  }
+  if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = path.join(os.homedir(), p.slice(1));
+  if (!path.isAbsolute(p)) {
+    if (folder === null) return null;
+    p = path.resolve(folder, p);
+  }
+  return p;
+}
+
+function stringArray(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function positiveInt(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function nonNegativeInt(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}

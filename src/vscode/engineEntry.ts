@@ -1,0 +1,5 @@
+// Entry of the separate bundle dist/engine.js (esbuild.js `engine`): the probes, node-forge and
+// dns-packet load on the first diagnosis, not when the extension activates.
+export { diagnose } from '../engine/diagnose';
+export { prepareOptions } from '../engine/setup';
+export { toCurl } from '../engine/curl';

@@ -1,0 +1,27 @@
+// The Report a panel shows before the engine has said anything: the target and every layer
+// pending. Built here, not in the engine, so the panel can open before the engine is loaded.
+import type { LayerName, Report, TargetInfo } from '../engine/report';
+
+const LAYERS: readonly LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
+
+export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'netdiag', version },
+    startedAt: startedAt.toISOString(),
+    complete: false,
+    cancelled: false,
+    target,
+    dns: null,
+    connections: [],
+    link: null,
+    internet: { local: null, remote: [] },
+    tls: null,
+    http: null,
+    layers: LAYERS.map((name) => ({ name, status: 'pending', summary: 'Waiting…', details: [] })),
+    hops: [],
+    waterfall: [],
+    findings: [],
+    durationMs: 0,
+  };
+}
