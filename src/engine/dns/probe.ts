@@ -1,0 +1,175 @@
+// What the DNS results mean: the CNAME chain behind the name, and findings that say, with the
+// facts of this run, which server answered what and why the OS may see something else. Pure.
+import { finding } from '../findings';
+import type { FindingCode } from '../findings';
+import type { CnameLink, DnsAddress, DnsResult, Family, Finding, WireQuery } from '../report';
+
+function normalName(name: string): string {
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
+/**
+ * The CNAMEs from `name` onwards, as found in the answers of `queries` (first answer wins when
+ * servers disagree). Stops at the first name already visited, so a CNAME loop ends.
+ */
+export function cnameChain(name: string, queries: WireQuery[]): CnameLink[] {
+  const links = new Map<string, CnameLink>();
+  for (const q of queries) {
+    for (const a of q.answers) {
+      const owner = normalName(a.name);
+      if (a.type === 'CNAME' && !links.has(owner)) links.set(owner, { name: a.name, target: a.data, ttl: a.ttl });
+    }
+  }
+  const chain: CnameLink[] = [];
+  const seen = new Set<string>();
+  let current = normalName(name);
+  for (let link = links.get(current); link !== undefined && !seen.has(current); link = links.get(current)) {
+    seen.add(current);
+    chain.push(link);
+    current = normalName(link.target);
+  }
+  return chain;
+}
+
+const KNOWN_RCODES = new Set(['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED']);
+/** Errors that say the query never got a valid answer for a reason of its own. */
+const OWN_ERRORS = new Set(['DNS_TIMEOUT', 'DNS_BAD_RESPONSE', 'CANCELLED']);
+
+/** Findings about the DNS layer of `host`: one per server and problem, then system-wide ones. */
+export function dnsFindings(host: string, dns: DnsResult): Finding[] {
+  const findings: Finding[] = [];
+  const chainEnd = dns.cnameChain.at(-1)?.target;
+  const systemNotFound = dns.system.error !== undefined && ['ENOTFOUND', 'ENODATA'].includes(dns.system.error.code);
+  const systemToo = systemNotFound ? ` The system resolver finds nothing either (${dns.system.error?.code}).` : '';
+
+  for (const [server, queries] of groupByServer(dns.wire)) {
+    const add = (code: FindingCode, matching: WireQuery[], message: (types: string) => string): void => {
+      if (matching.length > 0) findings.push(finding(code, message(typesOf(matching)), server));
+    };
+    add('DNS_NXDOMAIN', queries.filter((q) => q.rcode === 'NXDOMAIN'), (types) =>
+      chainEnd === undefined
+        ? `${server} answers NXDOMAIN for ${host} (${types}): the name does not exist.${systemToo}`
+        : `${server} answers NXDOMAIN for ${host} (${types}): it is an alias (CNAME) of ${chainEnd}, and that name does not exist.${systemToo}`,
+    );
+    add('DNS_SERVFAIL', queries.filter((q) => q.rcode === 'SERVFAIL'), (types) =>
+      `${server} answers SERVFAIL for ${host} (${types}): it could not get an answer from the authoritative servers of the name.`,
+    );
+    add('DNS_REFUSED', queries.filter((q) => q.rcode === 'REFUSED'), (types) => `${server} refuses to answer queries for ${host} (${types}).`);
+
+    const timedOut = queries.filter((q) => q.error?.code === 'DNS_TIMEOUT');
+    const unreachable = queries.filter((q) => q.error !== undefined && !OWN_ERRORS.has(q.error.code));
+    add('DNS_TIMEOUT', [...timedOut, ...unreachable], (types) =>
+      unreachable[0]?.error === undefined
+        ? `No answer from ${server} for ${host} (${types}) within the timeout.`
+        : `${server} could not be reached for ${host} (${types}): ${unreachable[0].error.code}, ${unreachable[0].error.message}`,
+    );
+
+    const malformed = queries.filter((q) => q.error?.code === 'DNS_BAD_RESPONSE');
+    const oddRcode = queries.filter((q) => q.rcode !== null && !KNOWN_RCODES.has(q.rcode));
+    add('DNS_BAD_RESPONSE', [...malformed, ...oddRcode], (types) => {
+      const bad = malformed[0]?.error;
+      if (bad !== undefined) return `No usable answer from ${server} for ${host} (${types}): ${bad.message}`;
+      const rcode = oddRcode[0]?.rcode ?? '';
+      const why = rcode === 'FORMERR' || rcode === 'NOTIMP' ? ' (it did not understand the query; some old servers reject EDNS)' : '';
+      return `${server} answers ${rcode} for ${host} (${types})${why}.`;
+    });
+  }
+
+  const succeeded = dns.wire.filter((q) => q.rcode === 'NOERROR' && q.error === undefined);
+  const wireAddresses = addressesIn(succeeded);
+  const pinned = dns.pinned !== undefined && dns.pinned.length > 0;
+  if (succeeded.length > 0 && wireAddresses.length === 0 && !pinned && dns.system.addresses.length === 0) {
+    const via = chainEnd === undefined ? '' : ` (it is an alias of ${chainEnd}, which has none)`;
+    findings.push(
+      finding('DNS_NODATA', `${serversOf(succeeded)} answer NOERROR for ${host} but with no A or AAAA record${via}, and the system resolver finds no address either.`, host),
+    );
+  }
+
+  const lookupError = dns.system.error;
+  const explained = findings.some((f) => f.code === 'DNS_NXDOMAIN' || f.code === 'DNS_NODATA');
+  if (lookupError !== undefined && lookupError.code !== 'CANCELLED' && !(systemNotFound && explained)) {
+    findings.push(finding('DNS_LOOKUP_FAILED', lookupMessage(host, lookupError.code, lookupError.message), host));
+  }
+
+  const mismatch = mismatchFinding(host, dns, succeeded, wireAddresses);
+  if (mismatch) findings.push(mismatch);
+  return findings;
+}
+
+function lookupMessage(host: string, code: string, message: string): string {
+  switch (code) {
+    case 'ENOTFOUND':
+      return `The system resolver finds no address for ${host} (getaddrinfo ENOTFOUND): a definite answer that the name does not exist or has no address, not a network problem.`;
+    case 'EAI_AGAIN':
+      return `The system resolver could not get an answer for ${host} (getaddrinfo EAI_AGAIN): a temporary failure, its DNS servers did not answer or failed. The name may well exist; retrying may work.`;
+    case 'ENODATA':
+      return `The system resolver finds the name ${host} but no address for it (ENODATA).`;
+    case 'ETIMEDOUT':
+      return `The system lookup of ${host} did not finish in time: ${message}`;
+    default:
+      return `The system lookup of ${host} failed: ${code}, ${message}`;
+  }
+}
+
+/**
+ * The system (or pinned) answer against the union of wire answers, per address family, only
+ * for families both sides have: a system without IPv6 routes may drop AAAA (AI_ADDRCONFIG), and
+ * a family no server answered cannot be compared.
+ */
+function mismatchFinding(host: string, dns: DnsResult, succeeded: WireQuery[], wireAddresses: DnsAddress[]): Finding | null {
+  const pinned = dns.pinned !== undefined && dns.pinned.length > 0 ? dns.pinned : null;
+  if (pinned === null && (dns.system.error !== undefined || dns.system.skipped !== undefined)) return null;
+  const local = pinned ?? dns.system.addresses;
+  const answered = new Set<Family>(succeeded.map((q) => (q.type === 'AAAA' ? 6 : 4)));
+  const families = new Set(local.map((a) => a.family).filter((f) => answered.has(f)));
+  if (families.size === 0) return null;
+
+  const localSet = addressSet(local, families);
+  const wireSet = addressSet(wireAddresses, families);
+  if (localSet.length === wireSet.length && localSet.every((a, i) => a === wireSet[i])) return null;
+
+  const wireText = wireSet.length === 0 ? 'no address' : wireSet.join(', ');
+  const dnsSays = `DNS (${serversOf(succeeded)}) answers ${wireText}`;
+  const message = pinned
+    ? `${host} is pinned to ${localSet.join(', ')} (like curl --resolve) and netdiag connects to the pin; ${dnsSays}. Clients without the pin get the DNS answer.`
+    : `The system resolver gives ${localSet.join(', ')} for ${host}; ${dnsSays}. Applications, and netdiag's connections, use the system answer. They can differ because of an /etc/hosts entry, a split-horizon or VPN resolver, a search domain appended to the name, or a stale cache.`;
+  return finding('DNS_SYSTEM_WIRE_MISMATCH', message, host);
+}
+
+function addressesIn(queries: WireQuery[]): DnsAddress[] {
+  return queries.flatMap((q) =>
+    q.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a): DnsAddress => ({ address: a.data, family: a.type === 'AAAA' ? 6 : 4 })),
+  );
+}
+
+/** Sorted, deduplicated, IPv6 in its canonical form (RFC 5952, via the WHATWG URL serializer). */
+function addressSet(addresses: readonly DnsAddress[], families: Set<Family>): string[] {
+  const set = new Set<string>();
+  for (const a of addresses) {
+    if (families.has(a.family)) set.add(a.family === 6 ? canonicalV6(a.address) : a.address);
+  }
+  return [...set].sort();
+}
+
+function canonicalV6(address: string): string {
+  const bare = address.split('%')[0] ?? address;
+  try {
+    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare.toLowerCase();
+  }
+}
+
+function groupByServer(queries: readonly WireQuery[]): Map<string, WireQuery[]> {
+  const groups = new Map<string, WireQuery[]>();
+  for (const q of queries) groups.set(q.server, [...(groups.get(q.server) ?? []), q]);
+  return groups;
+}
+
+function typesOf(queries: readonly WireQuery[]): string {
+  return [...new Set(queries.map((q) => q.type))].join(' and ');
+}
+
+function serversOf(queries: readonly WireQuery[]): string {
+  return [...new Set(queries.map((q) => q.server))].join(', ');
+}

@@ -1,0 +1,306 @@
+// A real DNS server on loopback for tests and benchmarks: UDP and TCP on the same port, answers
+// from a small zone table, and per-name misbehaviour (NXDOMAIN, silence, truncation, garbage…)
+// so every branch of a DNS client can be driven over real sockets.
+//
+//   const dns = await startDnsServer({
+//     zone: { 'www.example.test': [{ type: 'CNAME', data: 'web.example.test' }],
+//             'web.example.test': [{ type: 'A', data: '192.0.2.10', ttl: 60 }] },
+//     behaviours: { 'slow.example.test': { delayMs: 200 } },
+//   });
+//   await wireQuery(dns.server, 'www.example.test', 'A', …);
+//   await dns.close();
+//
+// It answers like a recursive resolver: it follows CNAMEs inside its zone and returns the chain
+// plus the records of the asked type. Names are matched case-insensitively, without the root dot.
+// `zone` and `behaviours` are read on every query, so a test may change them while it runs.
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket from 'dns-packet';
+import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
+import type { DnsServer } from '../../src/engine/options';
+
+export type ZoneRecord =
+  | { type: 'A' | 'AAAA' | 'CNAME'; data: string; ttl?: number }
+  | { type: 'TXT'; data: string | string[]; ttl?: number };
+
+/** How the server treats queries for one name. Unset flags mean: answer normally. */
+export interface Behaviour {
+  /** Answer NXDOMAIN, whatever the zone holds. */
+  nxdomain?: boolean;
+  servfail?: boolean;
+  refused?: boolean;
+  /** Never answer (UDP or TCP); TCP connections stay open until close(). */
+  silent?: boolean;
+  /** Wait this long before answering (both transports). */
+  delayMs?: number;
+  /** Over UDP answer with TC set and no records (RFC 2181 §9); TCP gives the full answer. */
+  truncate?: boolean;
+  /** Over UDP, send a packet with the query's ID followed by random bytes instead of the answer. */
+  garbage?: boolean;
+  /** Over UDP, send the answer with another ID instead of the answer. */
+  wrongId?: boolean;
+  /** Over UDP, send the answer to another name (`wrong.<name>`) instead of the answer. */
+  wrongQuestion?: boolean;
+  /** With garbage / wrongId / wrongQuestion: send the real answer after the bad packet. */
+  thenAnswer?: boolean;
+  /** Over TCP, reset the connection (RST) once the query for this name arrives. */
+  tcpRefused?: boolean;
+  /** Over TCP, write the answer in several segments a few milliseconds apart. */
+  tcpSplit?: boolean;
+  /** Over TCP, write the length and half the answer, then close. */
+  tcpCloseEarly?: boolean;
+  /** Over TCP, write a length prefix and that many random bytes, then close. */
+  tcpGarbage?: boolean;
+}
+
+export interface DnsServerOptions {
+  /** Loopback address to listen on: 127.0.0.1 (default), another 127.x address, or ::1. */
+  host?: string;
+  /** 0 (default) picks a port free for both UDP and TCP. */
+  port?: number;
+  /** Name → records. */
+  zone?: Record<string, ZoneRecord[]>;
+  /** Name → behaviour. */
+  behaviours?: Record<string, Behaviour>;
+  /** Sets the AA flag on answers; default true. */
+  authoritative?: boolean;
+  /** Listen on TCP too (default true); false makes a TCP retry get ECONNREFUSED. */
+  tcp?: boolean;
+  /** TTL of records that give none; default 300. */
+  defaultTtl?: number;
+}
+
+export interface LoggedQuery {
+  /** As asked, case preserved. */
+  name: string;
+  type: string;
+  transport: 'udp' | 'tcp';
+  id: number;
+}
+
+export interface TestDnsServer {
+  address: string;
+  port: number;
+  /** Ready for wireQuery / DiagnoseOptions.dnsServers. */
+  server: DnsServer;
+  /** Every query received, in order. */
+  queries: LoggedQuery[];
+  /** How many queries arrived, optionally only for a name and/or a transport. */
+  count(name?: string, transport?: 'udp' | 'tcp'): number;
+  /** Stops listening, drops TCP connections and pending delayed answers. */
+  close(): Promise<void>;
+}
+
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+const MAX_CHAIN = 16;
+
+function normal(name: string): string {
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
+export async function startDnsServer(options: DnsServerOptions = {}): Promise<TestDnsServer> {
+  const host = options.host ?? '127.0.0.1';
+  const zone = options.zone ?? {};
+  const behaviours = options.behaviours ?? {};
+  const authoritative = options.authoritative ?? true;
+  const defaultTtl = options.defaultTtl ?? 300;
+  const queries: LoggedQuery[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const connections = new Set<net.Socket>();
+  let closed = false;
+
+  const behaviourOf = (name: string): Behaviour => {
+    const key = Object.keys(behaviours).find((k) => normal(k) === normal(name));
+    return key === undefined ? {} : (behaviours[key] ?? {});
+  };
+  const recordsOf = (name: string): ZoneRecord[] | undefined => {
+    const key = Object.keys(zone).find((k) => normal(k) === normal(name));
+    return key === undefined ? undefined : zone[key];
+  };
+  const later = (delayMs: number | undefined, fn: () => void): void => {
+    if (!delayMs) return fn();
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!closed) fn();
+    }, delayMs);
+    timers.add(t);
+  };
+
+  /** The full (untruncated) answer to `query`, or null when the query has no question. */
+  const answerTo = (query: DecodedPacket): Packet | null => {
+    const q = query.questions?.[0];
+    if (q === undefined) return null;
+    const b = behaviourOf(q.name);
+    const resolved = b.nxdomain
+      ? { rcode: RCODE.NXDOMAIN, answers: [] }
+      : b.servfail
+        ? { rcode: RCODE.SERVFAIL, answers: [] }
+        : b.refused
+          ? { rcode: RCODE.REFUSED, answers: [] }
+          : resolve(q);
+    const flags =
+      resolved.rcode |
+      (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
+      dnsPacket.RECURSION_AVAILABLE |
+      ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
+    return { type: 'response', id: query.id ?? 0, flags, questions: [q], answers: resolved.answers };
+  };
+
+  /** Follows CNAMEs inside the zone; RFC 6604: the rcode is that of the last name in the chain. */
+  const resolve = (q: Question): { rcode: number; answers: Answer[] } => {
+    const answers: Answer[] = [];
+    const seen = new Set<string>();
+    let current = q.name;
+    while (seen.size < MAX_CHAIN) {
+      const records = recordsOf(current);
+      if (records === undefined) return { rcode: RCODE.NXDOMAIN, answers };
+      const cname = records.find((r) => r.type === 'CNAME');
+      if (cname !== undefined && q.type !== 'CNAME') {
+        answers.push(toAnswer(current, cname));
+        if (seen.has(normal(current))) return { rcode: RCODE.SERVFAIL, answers };
+        seen.add(normal(current));
+        current = cname.data as string;
+        continue;
+      }
+      answers.push(...records.filter((r) => r.type === q.type).map((r) => toAnswer(current, r)));
+      return { rcode: RCODE.NOERROR, answers };
+    }
+    return { rcode: RCODE.SERVFAIL, answers };
+  };
+  const toAnswer = (name: string, r: ZoneRecord): Answer =>
+    r.type === 'TXT'
+      ? { type: 'TXT', name, ttl: r.ttl ?? defaultTtl, data: r.data }
+      : { type: r.type, name, ttl: r.ttl ?? defaultTtl, data: r.data };
+
+  const decodeQuery = (buf: Buffer): DecodedPacket | null => {
+    try {
+      const packet = dnsPacket.decode(buf);
+      return packet.flag_qr ? null : packet;
+    } catch {
+      return null;
+    }
+  };
+
+  const { udp, tcp, port } = await bindBoth(host, options.port ?? 0, options.tcp ?? true);
+
+  // A client that went away can make a send fail; a test server must not crash the test for it.
+  udp.on('error', () => undefined);
+  udp.on('message', (msg, rinfo) => {
+    const query = decodeQuery(msg);
+    const response = query && answerTo(query);
+    const q = query?.questions?.[0];
+    if (!query || !response || !q) return;
+    queries.push({ name: q.name, type: q.type, transport: 'udp', id: query.id ?? 0 });
+    const b = behaviourOf(q.name);
+    if (b.silent) return;
+    later(b.delayMs, () => {
+      const reply = (buf: Buffer): void => {
+        if (!closed) udp.send(buf, rinfo.port, rinfo.address);
+      };
+      if (b.garbage) reply(Buffer.concat([msg.subarray(0, 2), randomBytes(30)]));
+      if (b.wrongId) reply(dnsPacket.encode({ ...response, id: ((query.id ?? 0) + 1) & 0xffff }));
+      if (b.wrongQuestion) reply(dnsPacket.encode({ ...response, questions: [{ ...q, name: `wrong.${q.name}` }] }));
+      if ((b.garbage || b.wrongId || b.wrongQuestion) && !b.thenAnswer) return;
+      const truncated: Packet = { ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [] };
+      reply(dnsPacket.encode(b.truncate ? truncated : response));
+    });
+  });
+
+  tcp?.on('connection', (socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let pending = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      // RFC 1035 §4.2.2 / RFC 7766 §6.2.1: queries may arrive pipelined on one connection.
+      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
+        const length = pending.readUInt16BE(0);
+        const query = decodeQuery(pending.subarray(2, 2 + length));
+        pending = pending.subarray(2 + length);
+        const response = query && answerTo(query);
+        const q = query?.questions?.[0];
+        if (!query || !response || !q) continue;
+        queries.push({ name: q.name, type: q.type, transport: 'tcp', id: query.id ?? 0 });
+        answerTcp(socket, behaviourOf(q.name), dnsPacket.streamEncode(response));
+      }
+    });
+  });
+
+  const answerTcp = (socket: net.Socket, b: Behaviour, framed: Buffer): void => {
+    if (b.tcpRefused) {
+      socket.resetAndDestroy();
+      return;
+    }
+    if (b.silent) return;
+    later(b.delayMs, () => {
+      if (socket.destroyed) return;
+      if (b.tcpGarbage) {
+        const junk = randomBytes(24);
+        socket.end(Buffer.concat([Buffer.from([0, junk.length]), junk]));
+      } else if (b.tcpCloseEarly) {
+        socket.end(framed.subarray(0, Math.ceil(framed.length / 2)));
+      } else if (b.tcpSplit) {
+        socket.write(framed.subarray(0, 1));
+        later(10, () => socket.destroyed || socket.write(framed.subarray(1, 7)));
+        later(20, () => socket.destroyed || socket.write(framed.subarray(7)));
+      } else {
+        socket.write(framed);
+      }
+    });
+  };
+
+  return {
+    address: host,
+    port,
+    server: { address: host, port },
+    queries,
+    count(name, transport) {
+      return queries.filter((q) => (name === undefined || normal(q.name) === normal(name)) && (transport === undefined || q.transport === transport)).length;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of connections) s.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+        tcp ? new Promise<void>((resolve) => tcp.close(() => resolve())) : Promise.resolve(),
+      ]);
+    },
+  };
+}
+
+/** Binds UDP, then TCP on the same port; with port 0, retries until a port is free for both. */
+async function bindBoth(host: string, port: number, withTcp: boolean): Promise<{ udp: dgram.Socket; tcp: net.Server | null; port: number }> {
+  const type = net.isIP(host) === 6 ? 'udp6' : 'udp4';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp = dgram.createSocket(type);
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, host, () => {
+        udp.off('error', reject);
+        resolve();
+      });
+    });
+    const bound = udp.address().port;
+    if (!withTcp) return { udp, tcp: null, port: bound };
+    const tcp = net.createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(bound, host, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+      return { udp, tcp, port: bound };
+    } catch (err) {
+      await new Promise<void>((resolve) => udp.close(() => resolve()));
+      if (port !== 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  throw new Error(`No port on ${host} was free for both UDP and TCP after 20 attempts.`);
+}
