@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { finding } from '../../src/engine/findings';
+import type { ConnectionResult, TlsResult } from '../../src/engine/report';
+import { buildHops, buildLayers, type ProbeState } from '../../src/engine/summary';
+import { parseTarget } from '../../src/engine/target';
+
+function state(input: string, patch: Partial<ProbeState> = {}): ProbeState {
+  return {
+    target: parseTarget(input).target,
+    dns: null,
+    addressesKnown: false,
+    connections: [],
+    connectsDone: false,
+    link: null,
+    tls: null,
+    tlsDone: false,
+    http: null,
+    httpDone: false,
+    findings: [],
+    finished: false,
+    cancelled: false,
+    ...patch,
+  };
+}
+
+const status = (s: ProbeState): Record<string, string> => Object.fromEntries(buildLayers(s).map((l) => [l.name, l.status]));
+
+const okConn: ConnectionResult = { address: '127.0.0.1', family: 4, port: 443, ok: true, durationMs: 0.3, localAddress: '127.0.0.1', localPort: 50000, used: true };
+const refused: ConnectionResult = { address: '::1', family: 6, port: 443, ok: false, durationMs: 0.2, error: { code: 'ECONNREFUSED', message: 'refused' } };
+
+test('at the start every layer is pending except those the scheme skips', () => {
+  assert.deepEqual(status(state('https://example.com')), { link: 'pending', internet: 'pending', transport: 'pending', tls: 'pending', application: 'pending' });
+  assert.deepEqual(status(state('postgres://db.example.com')), { link: 'pending', internet: 'pending', transport: 'pending', tls: 'skipped', application: 'skipped' });
+});
+
+test('a failed lookup fails the internet layer and skips everything above once finished', () => {
+  const s = state('https://nx.example.com', {
+    dns: { system: { addresses: [], durationMs: 3, error: { code: 'ENOTFOUND', message: 'not found' } }, wire: [], cnameChain: [] },
+    addressesKnown: true,
+    finished: true,
+    findings: [finding('DNS_LOOKUP_FAILED', 'nope')],
+  });
+  assert.deepEqual(status(s), { link: 'skipped', internet: 'fail', transport: 'skipped', tls: 'skipped', application: 'skipped' });
+  const hops = buildHops(s, buildLayers(s));
+  assert.deepEqual(
+    hops.map((h) => [h.kind, h.status]),
+    [
+      ['client', 'skipped'],
+      ['dns', 'fail'],
+      ['address', 'skipped'],
+      ['tls', 'skipped'],
+      ['server', 'skipped'],
+    ],
+  );
+});
+
+test('every address refused: transport fails, the address hop is the failing hop', () => {
+  const s = state('http://localhost:9', {
+    dns: { system: { addresses: [{ address: '::1', family: 6 }], durationMs: 1 }, wire: [], cnameChain: [] },
+    addressesKnown: true,
+    connections: [{ ...refused, port: 9 }],
+    connectsDone: true,
+    finished: true,
+    findings: [finding('TCP_REFUSED', 'refused', '::1')],
+  });
+  assert.equal(status(s)['transport'], 'fail');
+  assert.equal(status(s)['application'], 'skipped');
+  const hops = buildHops(s, buildLayers(s));
+  const failing = hops.filter((h) => h.status === 'fail');
+  assert.equal(failing.length, 1);
+  assert.equal(failing[0]!.kind, 'address');
+  assert.equal(failing[0]!.label, '[::1]:9');
+});
+
+test('one of two addresses works: transport warns through its finding, TLS and HTTP proceed', () => {
+  const tls: TlsResult = {
+    servername: 'localhost',
+    protocol: 'TLSv1.3',
+    cipher: 'TLS_AES_128_GCM_SHA256',
+    keyExchange: 'X25519',
+    alpn: 'h2',
+    durationMs: 4,
+    authorized: true,
+    chain: [],
+    verification: { trusted: true, store: 'extra', hostnameMatches: true, errors: [] },
+  };
+  const s = state('https://localhost', {
+    dns: { system: { addresses: [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }], durationMs: 1 }, wire: [], cnameChain: [] },
+    addressesKnown: true,
+    connections: [refused, okConn],
+    connectsDone: true,
+    link: { localAddress: '127.0.0.1', interface: { name: 'lo', addresses: [{ address: '127.0.0.1', family: 4, cidr: '127.0.0.1/8' }], internal: true } },
+    tls,
+    tlsDone: true,
+    findings: [finding('TCP_LOCALHOST_FAMILY_MISMATCH', 'only v4')],
+  });
+  const layers = buildLayers(s);
+  assert.deepEqual(status(s), { link: 'ok', internet: 'ok', transport: 'warn', tls: 'ok', application: 'pending' });
+  assert.match(layers.find((l) => l.name === 'tls')!.summary, /TLSv1\.3.*h2.*trusted \(extra roots\)/);
+  const hops = buildHops(s, layers);
+  assert.equal(hops[0]!.label, 'lo');
+  assert.equal(hops.find((h) => h.kind === 'address')!.label, '127.0.0.1:443');
+});
+
+test('a cancelled run marks what never ran as skipped, not pending', () => {
+  const s = state('https://example.com', { finished: true, cancelled: true });
+  assert.ok(buildLayers(s).every((l) => l.status === 'skipped'));
+  assert.match(buildLayers(s)[1]!.summary, /Cancelled/);
+});
