@@ -117,7 +117,8 @@ export function parseTarget(raw: string): ParsedTarget {
 
   const pathStart = rest.search(/[/?#]/);
   const authority = pathStart === -1 ? rest : rest.slice(0, pathStart);
-  let path = pathStart === -1 ? '/' : rest.slice(pathStart);
+  // The fragment stays with the client: it is never part of the request target (RFC 9112 §3.2).
+  let path = pathStart === -1 ? '/' : rest.slice(pathStart).replace(/#.*$/s, '');
   if (!path.startsWith('/')) path = `/${path}`;
 
   const at = authority.lastIndexOf('@');
@@ -137,7 +138,8 @@ export function parseTarget(raw: string): ParsedTarget {
   if (rawHost === '') throw new TargetError('TARGET_HOST_INVALID', `No host in "${redactInput(input)}".`);
 
   let port: number | null = null;
-  if (rawPort !== null) {
+  // RFC 3986 §3.2.3: an empty port ("host:") means the scheme's default.
+  if (rawPort !== null && rawPort !== '') {
     if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
       throw new TargetError('TARGET_PORT_INVALID', `Port "${rawPort}" is not a number from 1 to 65535.`);
     }
@@ -154,8 +156,8 @@ export function parseTarget(raw: string): ParsedTarget {
   }
 
   const urlHost = hostInfo.family === 6 ? `[${hostInfo.host}${hostInfo.zoneId ? `%25${hostInfo.zoneId}` : ''}]` : hostInfo.host;
-  const portPart = defaultPort ? '' : `:${port}`;
-  const userPart = auth ? `${encodeURIComponent(auth.username)}${auth.password ? ':***' : ''}@` : '';
+  const portPart = port === spec.port ? '' : `:${port}`;
+  const userPart = auth && (auth.username !== '' || auth.password !== '') ? `${encodeURIComponent(auth.username)}${auth.password ? ':***' : ''}@` : '';
   const target: TargetInfo = {
     input: redactInput(input),
     url: `${scheme}://${userPart}${urlHost}${portPart}${spec.http ? path : path === '/' ? '' : path}`,
@@ -239,11 +241,13 @@ function safeDecode(s: string): string {
 
 /** Replaces a password in user:password@ with *** so that it never reaches a report or a log. */
 export function redactInput(input: string): string {
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)/.exec(input);
+  // The scheme is optional: `user:secret@host:22` carries a password too.
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?([^/?#]*)/.exec(input);
   if (!m) return input;
   const authority = m[2]!;
   const at = authority.lastIndexOf('@');
   const colon = authority.indexOf(':');
   if (at === -1 || colon === -1 || colon > at) return input;
-  return `${m[1]}${authority.slice(0, colon)}:***${input.slice(m[1]!.length + at)}`;
+  const scheme = m[1] ?? '';
+  return `${scheme}${authority.slice(0, colon)}:***${input.slice(scheme.length + at)}`;
 }
