@@ -1,0 +1,411 @@
+// One HTTP exchange over a socket the caller already connected (and, for https, already wrapped
+// in TLS), so the request adds no second connect or handshake. The orchestrator follows redirects
+// itself, hop by hop, with redirectTarget().
+//
+// API:
+//   httpExchange(socket, opts) → { exchange, findings, reusable }
+//   - exchange: HttpExchange without `timings` (the orchestrator adds dnsMs/connectMs/tlsMs),
+//     plus ttfbMs (request written → response headers), downloadMs (headers → end of body or
+//     the cap) and totalMs (request written → end);
+//   - findings: HTTP_TIMEOUT, HTTP_BAD_RESPONSE, HTTP_CLIENT_ERROR, HTTP_SERVER_ERROR,
+//     HTTP_BODY_TRUNCATED (subject: the URL); a cancelled exchange gives error CANCELLED and no
+//     finding (the orchestrator reports CANCELLED once);
+//   - reusable: the HTTP/1.1 response ended cleanly with keep-alive, so the socket may carry the
+//     next request (a redirect to the same origin). HTTP/2 sessions are closed here, so false.
+//   Never throws. The caller owns and closes the socket (it may already be destroyed: a capped
+//   body, a timeout or a parse error ends the connection, because that is the only way to stop
+//   a response in HTTP/1.1).
+//
+// HTTP/1.1 goes through http.request with `createConnection` and *no* `agent`: with
+// `agent: false` Node builds a fresh Agent that ignores createConnection and opens a new
+// connection of its own (lib/_http_client.js). HTTP/2 goes through http2.connect with
+// createConnection when ALPN chose "h2".
+import http from 'node:http';
+import http2 from 'node:http2';
+import type net from 'node:net';
+import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
+import { finding } from './findings';
+import type { ErrorInfo, Finding, HttpExchange, HttpTimings } from './report';
+
+export interface HttpExchangeOptions {
+  /** The URL of this hop; a zone id (`[fe80::1%25eth0]`) is allowed and never sent. */
+  url: string;
+  method: string;
+  /** Request headers; names are case-insensitive. Host comes from the URL unless given. */
+  headers: Record<string, string>;
+  /** The ALPN protocol TLS negotiated: "h2" selects HTTP/2, anything else HTTP/1.1. */
+  alpn: string | null;
+  maxBodyBytes: number;
+  /** Covers the whole exchange: request sent to the end of the (capped) body. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Monotonic milliseconds. */
+  now: () => number;
+}
+
+export interface HttpExchangeOutcome {
+  exchange: Omit<HttpExchange, 'timings'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
+  findings: Finding[];
+  reusable: boolean;
+}
+
+/** Header values that carry secrets; their values never reach a report. */
+const REDACTED_HEADERS = new Set(['set-cookie', 'set-cookie2', 'cookie', 'authorization', 'proxy-authorization']);
+/** Connection-specific headers are forbidden in HTTP/2 (RFC 9113 §8.2.2); Node throws on them. */
+const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+const PEEK_BYTES = 64;
+
+/** Mutable state of one exchange, turned into the outcome once. */
+interface State {
+  status: number | null;
+  statusText: string;
+  httpVersion: string | null;
+  headers: Record<string, string | string[]>;
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  contentLength: number | null;
+  start: number;
+  headersAt: number | null;
+  /** The first bytes the server sent, to say what came back when it is not HTTP. */
+  peek: Buffer;
+  /** Bytes received on the socket during this exchange (HTTP/1.1 only). */
+  received: number;
+}
+
+interface Ending {
+  error?: ErrorInfo;
+  findings: Finding[];
+  reusable: boolean;
+}
+
+export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions): Promise<HttpExchangeOutcome> {
+  const d = deadline(opts.signal, opts.timeoutMs, 'HTTP exchange');
+  // Read now: a destroyed socket no longer knows its peer.
+  const remoteAddress = socket.remoteAddress ?? null;
+  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), headersAt: null, peek: Buffer.alloc(0), received: 0 };
+  const onPeek = (chunk: Buffer): void => {
+    state.received += chunk.length;
+    if (state.peek.length < PEEK_BYTES) state.peek = Buffer.concat([state.peek, chunk]).subarray(0, PEEK_BYTES);
+  };
+  // HTTP/2 reads the socket's handle directly, so only HTTP/1.1 sees 'data' events here.
+  socket.on('data', onPeek);
+  let ending: Ending;
+  try {
+    const target = requestTarget(opts.url);
+    ending = target === null
+      ? { error: { code: 'ERR_INVALID_URL', message: `"${opts.url}" is not a valid URL` }, findings: [], reusable: false }
+      : opts.alpn === 'h2'
+        ? await exchangeH2(socket, target, opts, state, d.signal)
+        : await exchangeH1(socket, target, opts, state, d.signal);
+  } finally {
+    socket.removeListener('data', onPeek);
+    d.dispose();
+  }
+  const end = opts.now();
+  const exchange: HttpExchangeOutcome['exchange'] = {
+    url: opts.url,
+    method: opts.method,
+    status: state.status,
+    statusText: state.statusText,
+    httpVersion: state.httpVersion,
+    headers: state.headers,
+    bodyBytes: state.bodyBytes,
+    bodyTruncated: state.bodyTruncated,
+    remoteAddress,
+    reusedConnection: false,
+    ttfbMs: state.headersAt === null ? 0 : ms(state.headersAt - state.start),
+    downloadMs: state.headersAt === null ? 0 : ms(end - state.headersAt),
+    totalMs: ms(end - state.start),
+  };
+  if (ending.error) exchange.error = ending.error;
+  const findings = [...ending.findings, ...statusFindings(opts.url, state)];
+  return { exchange, findings, reusable: ending.reusable };
+}
+
+interface RequestTarget {
+  /** Host header / :authority: host, brackets for IPv6, no zone id, port only when not default. */
+  authority: string;
+  hostname: string;
+  port: number;
+  /** Path and query, as sent on the request line. */
+  path: string;
+  scheme: string;
+}
+
+function requestTarget(url: string): RequestTarget | null {
+  // WHATWG URL rejects zone ids; RFC 9844 says a zone id is never sent, so drop it before parsing.
+  const withoutZone = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*\[[^\]%]+)%[^\]]*\]/i, '$1]');
+  let u: URL;
+  try {
+    u = new URL(withoutZone);
+  } catch {
+    return null;
+  }
+  const scheme = u.protocol.slice(0, -1);
+  const secure = scheme === 'https' || scheme === 'wss';
+  return {
+    authority: u.host,
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
+    path: `${u.pathname}${u.search}`,
+    scheme: secure ? 'https' : 'http',
+  };
+}
+
+/** Resolves when the exchange ends one way or another; never rejects. */
+function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchangeOptions, state: State, signal: AbortSignal): Promise<Ending> {
+  return new Promise<Ending>((resolve) => {
+    let settled = false;
+    let req: http.ClientRequest | undefined;
+    const settle = (ending: Ending, destroy: boolean): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (destroy) req?.destroy();
+      resolve(ending);
+    };
+    const onAbort = (): void => settle(abortEnding(signal, opts, state), true);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const headers: Record<string, string> = { host: target.authority, connection: 'keep-alive' };
+    for (const [name, value] of Object.entries(opts.headers)) headers[name.toLowerCase()] = value;
+    try {
+      req = http.request({
+        method: opts.method,
+        host: target.hostname,
+        port: target.port,
+        path: target.path,
+        headers,
+        setHost: false,
+        createConnection: () => socket,
+      });
+    } catch (err) {
+      // Invalid method or header values throw synchronously (ERR_INVALID_CHAR…).
+      const e = err as NodeJS.ErrnoException;
+      settle({ error: { code: e.code ?? 'ERR_INVALID_ARG_VALUE', message: e.message }, findings: [], reusable: false }, false);
+      return;
+    }
+    req.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
+    req.on('response', (res) => {
+      state.headersAt = opts.now();
+      state.status = res.statusCode ?? null;
+      state.statusText = res.statusMessage ?? '';
+      state.httpVersion = res.httpVersion;
+      state.headers = headersFromRaw(res.rawHeaders);
+      state.contentLength = contentLength(res.headers['content-length']);
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        state.bodyBytes += chunk.length;
+        if (state.bodyBytes >= opts.maxBodyBytes) {
+          state.bodyBytes = opts.maxBodyBytes;
+          state.bodyTruncated = true;
+          // Destroying the request also destroys the response and the socket: in HTTP/1.1 that
+          // is the only way to stop a body.
+          settle({ findings: [truncatedFinding(opts)], reusable: false }, true);
+        }
+      });
+      res.on('end', () => {
+        // Node keeps the socket open for reuse only when both sides agreed on keep-alive.
+        settle({ findings: [], reusable: req?.shouldKeepAlive === true && !socket.destroyed }, false);
+      });
+      res.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
+      res.on('aborted', () => settle(errorEnding(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), opts, state), true));
+    });
+    state.start = opts.now();
+    req.end();
+  });
+}
+
+function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchangeOptions, state: State, signal: AbortSignal): Promise<Ending> {
+  return new Promise<Ending>((resolve) => {
+    let settled = false;
+    let session: http2.ClientHttp2Session | undefined;
+    const settle = (ending: Ending, graceful: boolean): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (graceful) session?.close();
+      else session?.destroy();
+      resolve(ending);
+    };
+    const onAbort = (): void => settle(abortEnding(signal, opts, state), false);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const onError = (err: NodeJS.ErrnoException): void => settle(errorEnding(err, opts, state), false);
+
+    const headers: http2.OutgoingHttpHeaders = { ':method': opts.method, ':path': target.path, ':authority': target.authority, ':scheme': target.scheme };
+    for (const [name, value] of Object.entries(opts.headers)) {
+      const lower = name.toLowerCase();
+      if (lower === 'host') headers[':authority'] = value;
+      else if (!H2_FORBIDDEN.has(lower) && !(lower === 'te' && value !== 'trailers')) headers[lower] = value;
+    }
+    try {
+      session = http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
+      session.on('error', onError);
+      state.start = opts.now();
+      const stream = session.request(headers, { endStream: true });
+      stream.on('error', onError);
+      stream.on('response', (h) => {
+        state.headersAt = opts.now();
+        const status = Number(h[':status']);
+        state.status = Number.isInteger(status) ? status : null;
+        // HTTP/2 has no reason phrase (RFC 9113 §8.3.2); the standard one stands in for it.
+        state.statusText = http.STATUS_CODES[status] ?? '';
+        state.httpVersion = '2.0';
+        state.headers = headersFromObject(h);
+        state.contentLength = contentLength(h['content-length']);
+      });
+      stream.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        state.bodyBytes += chunk.length;
+        if (state.bodyBytes >= opts.maxBodyBytes) {
+          state.bodyBytes = opts.maxBodyBytes;
+          state.bodyTruncated = true;
+          settle({ findings: [truncatedFinding(opts)], reusable: false }, false);
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+        }
+      });
+      stream.on('end', () => settle({ findings: [], reusable: false }, true));
+      stream.on('close', () => {
+        // A stream reset by the server closes without 'end' or 'error' when the code is NO_ERROR.
+        if (state.status === null) settle(errorEnding(Object.assign(new Error(`stream closed with code ${stream.rstCode ?? 'unknown'}`), { code: 'ERR_HTTP2_STREAM_ERROR' }), opts, state), false);
+        else settle({ findings: [], reusable: false }, true);
+      });
+    } catch (err) {
+      onError(err as NodeJS.ErrnoException);
+    }
+  });
+}
+
+function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: State): Ending {
+  if (!(reasonOf(signal) instanceof ProbeTimeoutError)) {
+    return { error: { code: 'CANCELLED', message: 'cancelled before the exchange finished' }, findings: [], reusable: false };
+  }
+  let message: string;
+  if (state.status === null) {
+    message = state.received > 0
+      ? `the response headers were still incomplete after ${opts.timeoutMs} ms (${state.received} bytes received: ${describeBytes(state.peek)})`
+      : `no response within ${opts.timeoutMs} ms: the request was sent and nothing came back`;
+  } else {
+    const of = state.contentLength === null ? '' : ` of ${state.contentLength}`;
+    const elapsed = state.headersAt === null ? opts.timeoutMs : Math.round(opts.now() - state.headersAt);
+    message = `the body was still arriving after ${opts.timeoutMs} ms: ${state.bodyBytes}${of} bytes read in ${elapsed} ms after the headers (status ${state.status})`;
+  }
+  return { error: { code: 'ETIMEDOUT', message }, findings: [finding('HTTP_TIMEOUT', message, opts.url)], reusable: false };
+}
+
+function errorEnding(err: NodeJS.ErrnoException, opts: HttpExchangeOptions, state: State): Ending {
+  const code = err.code ?? 'UNKNOWN';
+  let message: string;
+  if (code.startsWith('HPE_')) {
+    const looksHttp = state.peek.subarray(0, 5).toString('latin1') === 'HTTP/';
+    message = looksHttp || state.status !== null
+      ? `malformed HTTP response (${code}: ${err.message}), starting with ${describeBytes(state.peek)}`
+      : `not HTTP: the server answered with ${describeBytes(state.peek)}`;
+  } else if (state.status === null && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    message = state.received === 0
+      ? err.message === 'socket hang up'
+        ? 'the server closed the connection without answering (empty reply)'
+        : 'the connection was reset before any answer came back'
+      : `the connection closed in the middle of the response headers, after ${describeBytes(state.peek)}`;
+  } else if (state.status !== null) {
+    const of = state.contentLength === null ? '' : ` of ${state.contentLength}`;
+    message = `the connection ended after ${state.bodyBytes}${of} body bytes (${code}: ${err.message})`;
+  } else {
+    message = `${code}: ${err.message}`;
+  }
+  return { error: { code, message }, findings: [finding('HTTP_BAD_RESPONSE', message, opts.url)], reusable: false };
+}
+
+function truncatedFinding(opts: HttpExchangeOptions): Finding {
+  return finding('HTTP_BODY_TRUNCATED', `Reading stopped at ${opts.maxBodyBytes} bytes; the body is larger.`, opts.url);
+}
+
+function statusFindings(url: string, state: State): Finding[] {
+  const s = state.status;
+  if (s === null) return [];
+  const line = `${s}${state.statusText ? ` ${state.statusText}` : ''}`;
+  if (s >= 500 && s <= 599) return [finding('HTTP_SERVER_ERROR', `The server answered ${line}.`, url)];
+  if (s >= 400 && s <= 499) return [finding('HTTP_CLIENT_ERROR', `The server answered ${line}.`, url)];
+  return [];
+}
+
+function contentLength(value: string | string[] | undefined): number | null {
+  const n = Number(Array.isArray(value) ? value[0] : value);
+  return value === undefined || !Number.isSafeInteger(n) ? null : n;
+}
+
+function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) add(out, raw[i]!, raw[i + 1]!);
+  return out;
+}
+
+function headersFromObject(h: http2.IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) add(out, name, v);
+  }
+  return out;
+}
+
+function add(out: Record<string, string | string[]>, rawName: string, rawValue: string): void {
+  const name = rawName.toLowerCase();
+  const value = REDACTED_HEADERS.has(name) ? '<redacted>' : rawValue;
+  const prev = out[name];
+  out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+}
+
+/** What the first bytes of an answer are, quoted safely, with a guess at the protocol. */
+export function describeBytes(bytes: Buffer): string {
+  if (bytes.length === 0) return 'nothing';
+  // A TLS record starts with its content type (22 handshake, 21 alert) and version 3.x (RFC 8446 §5.1).
+  if ((bytes[0] === 0x16 || bytes[0] === 0x15) && bytes[1] === 0x03) return 'TLS bytes: the port speaks TLS, try https://';
+  const text = bytes.subarray(0, 48).toString('latin1');
+  const quoted = `"${text.replace(/[^\x20-\x7e]|["\\]/g, (c) => escapeChar(c))}"${bytes.length > 48 ? '…' : ''}`;
+  const protocols: [RegExp, string][] = [
+    [/^SSH-/, 'an SSH server'],
+    [/^220[ -]/, 'an SMTP or FTP greeting'],
+    [/^\+OK/, 'a POP3 greeting'],
+    [/^\* OK/, 'an IMAP greeting'],
+    [/^RFB \d/, 'a VNC server'],
+    [/^-ERR|^-DENIED/, 'a Redis error reply'],
+    [/^AMQP/, 'an AMQP broker'],
+  ];
+  const guess = protocols.find(([re]) => re.test(text));
+  return guess ? `${quoted} (${guess[1]})` : quoted;
+}
+
+function escapeChar(c: string): string {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+  return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * The URL a response redirects to, resolved against the current URL (RFC 9110 §10.2.2), or null
+ * when it is not a redirect: not 3xx, 304 Not Modified (a cache answer), 305/306 (deprecated,
+ * RFC 9110 §15.4.6–7), no Location, or a Location that is not a valid URL reference.
+ */
+export function redirectTarget(currentUrl: string, status: number, location: string | undefined): string | null {
+  if (status < 300 || status > 399 || status === 304 || status === 305 || status === 306) return null;
+  if (location === undefined || location.trim() === '') return null;
+  const zone = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\[[^\]%]+(%[^\]]*)\]/i.exec(currentUrl)?.[1];
+  const base = zone === undefined ? currentUrl : currentUrl.replace(zone, '');
+  let next: URL;
+  try {
+    next = new URL(location.trim(), base);
+  } catch {
+    return null;
+  }
+  // A relative Location stays on the same link-local host: put its zone id back.
+  if (zone !== undefined && next.host === new URL(base).host) return next.href.replace(/^([^[]*\[[^\]]+)\]/, `$1${zone}]`);
+  return next.href;
+}
