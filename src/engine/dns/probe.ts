@@ -40,7 +40,7 @@ export function dnsFindings(host: string, dns: DnsResult): Finding[] {
   const findings: Finding[] = [];
   const chainEnd = dns.cnameChain.at(-1)?.target;
   const systemNotFound = dns.system.error !== undefined && ['ENOTFOUND', 'ENODATA'].includes(dns.system.error.code);
-  const systemToo = systemNotFound ? ` The system resolver finds nothing either (${dns.system.error?.code}).` : '';
+  const systemToo = systemNotFound ? ` The system resolver finds nothing either (${dns.system.error?.code}).` : nxdomainButLocal(dns);
 
   for (const [server, queries] of groupByServer(dns.wire)) {
     const add = (code: FindingCode, matching: WireQuery[], message: (types: string) => string): void => {
@@ -94,6 +94,18 @@ export function dnsFindings(host: string, dns: DnsResult): Finding[] {
   const mismatch = mismatchFinding(host, dns, succeeded, wireAddresses);
   if (mismatch) findings.push(mismatch);
   return findings;
+}
+
+/** An NXDOMAIN the OS or a pin works around: this machine connects, clients relying on DNS do not. */
+function nxdomainButLocal(dns: DnsResult): string {
+  if (dns.pinned !== undefined && dns.pinned.length > 0) {
+    return ` netdiag uses the pinned ${dns.pinned.map((a) => a.address).join(', ')}; clients without the pin cannot resolve the name.`;
+  }
+  if (dns.system.addresses.length > 0) {
+    const addresses = dns.system.addresses.map((a) => a.address).join(', ');
+    return ` The system resolver still gives ${addresses} (an /etc/hosts entry, another resolver or a search domain), so this machine connects, but clients that rely on this DNS do not.`;
+  }
+  return '';
 }
 
 function lookupMessage(host: string, code: string, message: string): string {

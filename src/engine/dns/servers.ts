@@ -111,11 +111,12 @@ const MAXNS = 3;
 export function defaultDnsServers(readFile: ReadTextFile = readFileSync): DnsServer[] {
   let fromFile: string[] = [];
   try {
-    fromFile = parseResolvConf(readFile('/etc/resolv.conf', 'utf8')).nameservers.slice(0, MAXNS);
+    fromFile = parseResolvConf(readFile('/etc/resolv.conf', 'utf8')).nameservers;
   } catch {
     // No resolv.conf (Windows) or unreadable: fall back to Node's list below.
   }
-  const servers = parseAll(fromFile);
+  // Lines that are not addresses take no slot (glibc skips them before counting to MAXNS).
+  const servers = parseAll(fromFile).slice(0, MAXNS);
   return servers.length > 0 ? servers : parseAll(getServers());
 }
 

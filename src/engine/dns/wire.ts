@@ -83,7 +83,7 @@ export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AA
     result.authoritative = response.flag_aa;
     result.answers = (response.answers ?? []).filter((a) => a.type !== 'OPT').map(toDnsAnswer);
   } catch (err) {
-    result.error = errorOf(err, result.server, name, type, opts.timeoutMs);
+    result.error = errorOf(err, result, name, opts.timeoutMs);
   } finally {
     d.dispose();
   }
@@ -91,9 +91,10 @@ export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AA
   return result;
 }
 
-function errorOf(err: unknown, server: string, name: string, type: string, timeoutMs: number): WireQuery['error'] {
+function errorOf(err: unknown, query: WireQuery, name: string, timeoutMs: number): WireQuery['error'] {
   if (err instanceof ProbeTimeoutError) {
-    return { code: 'DNS_TIMEOUT', message: `No answer from ${server} for ${name} ${type} within ${timeoutMs} ms.` };
+    const how = query.truncated ? ' (over TCP, after a truncated UDP answer)' : '';
+    return { code: 'DNS_TIMEOUT', message: `No answer from ${query.server} for ${name} ${query.type}${how} within ${timeoutMs} ms.` };
   }
   return errorInfo(err);
 }
@@ -197,6 +198,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: Question
       }
     });
     socket.connect(server.port, server.address, () => {
+      if (done) return;
       send();
       for (let i = 1; i < UDP_SENDS; i++) {
         const t = setTimeout(send, (timeoutMs * i) / UDP_SENDS);
