@@ -194,6 +194,11 @@ describe('wireQuery over loopback', () => {
     assert.equal(dns.count('web.example.test'), before);
   });
 
+  it('rejects a server that is not an IP address or has a bad port', async () => {
+    assert.equal((await wireQuery({ address: 'dns.example.test', port: 53 }, 'web.example.test', 'A', fast)).error?.code, 'EINVAL');
+    assert.equal((await wireQuery({ address: '127.0.0.1', port: 0 }, 'web.example.test', 'A', fast)).error?.code, 'EINVAL');
+  });
+
   it('rejects an invalid name without sending', async () => {
     const r = await wireQuery(dns.server, `${'a'.repeat(64)}.example.test`, 'A', fast);
     assert.equal(r.error?.code, 'EINVAL');
@@ -238,6 +243,10 @@ describe('wireQuery edge servers', () => {
       const tcp = await wireQuery(dns.server, 'big6.test', 'AAAA', fast);
       assert.equal(tcp.transport, 'tcp');
       assert.deepEqual(tcp.answers.map((a) => a.data), ['2001:db8::2']);
+      // The answer's source (::1) is matched against a server address written in long form.
+      const long = await wireQuery({ address: '0:0:0:0:0:0:0:1', port: dns.port }, 'v6.test', 'AAAA', fast);
+      assert.equal(long.error, undefined);
+      assert.deepEqual(long.answers.map((a) => a.data), ['2001:db8::1']);
     } finally {
       await dns.close();
     }

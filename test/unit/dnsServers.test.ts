@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { getServers } from 'node:dns';
 import { describe, it } from 'node:test';
-import { defaultDnsServers, formatDnsServer, parseDnsServer, parseResolvConf } from '../../src/engine/dns/servers';
+import { canonicalIp, defaultDnsServers, formatDnsServer, parseDnsServer, parseResolvConf } from '../../src/engine/dns/servers';
 
 describe('parseDnsServer', () => {
   const ok: [string, string, number][] = [
@@ -42,6 +42,17 @@ describe('formatDnsServer', () => {
     for (const spec of ['192.0.2.1', '192.0.2.1:5300', '2001:db8::1', '[2001:db8::1]:5300']) {
       assert.equal(formatDnsServer(parseDnsServer(spec)), spec);
     }
+  });
+});
+
+describe('canonicalIp', () => {
+  it('writes IPv6 in its short lower-case form without a zone', () => {
+    assert.equal(canonicalIp('2001:DB8:0:0:0:0:0:1'), '2001:db8::1');
+    assert.equal(canonicalIp('fe80::1%eth0'), 'fe80::1');
+  });
+  it('leaves IPv4 and non-addresses alone', () => {
+    assert.equal(canonicalIp('192.0.2.1'), '192.0.2.1');
+    assert.equal(canonicalIp('not-an-ip'), 'not-an-ip');
   });
 });
 

@@ -1,6 +1,7 @@
 // What the DNS results mean: the CNAME chain behind the name, and findings that say, with the
 // facts of this run, which server answered what and why the OS may see something else. Pure.
 import { finding } from '../findings';
+import { canonicalIp } from './servers';
 import type { FindingCode } from '../findings';
 import type { CnameLink, DnsAddress, DnsResult, Family, Finding, WireQuery } from '../report';
 
@@ -154,22 +155,13 @@ function addressesIn(queries: WireQuery[]): DnsAddress[] {
   );
 }
 
-/** Sorted, deduplicated, IPv6 in its canonical form (RFC 5952, via the WHATWG URL serializer). */
+/** Sorted, deduplicated, IPv6 in its canonical form. */
 function addressSet(addresses: readonly DnsAddress[], families: Set<Family>): string[] {
   const set = new Set<string>();
   for (const a of addresses) {
-    if (families.has(a.family)) set.add(a.family === 6 ? canonicalV6(a.address) : a.address);
+    if (families.has(a.family)) set.add(canonicalIp(a.address));
   }
   return [...set].sort();
-}
-
-function canonicalV6(address: string): string {
-  const bare = address.split('%')[0] ?? address;
-  try {
-    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
-  } catch {
-    return bare.toLowerCase();
-  }
 }
 
 function groupByServer(queries: readonly WireQuery[]): Map<string, WireQuery[]> {

@@ -51,6 +51,20 @@ export function formatDnsServer(s: DnsServer): string {
   return isIP(s.address) === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }
 
+/**
+ * One text per address, for comparing: IPv6 in its RFC 5952 form (via the WHATWG URL serializer)
+ * without a zone id, IPv4 as is.
+ */
+export function canonicalIp(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const bare = address.split('%')[0] ?? address;
+  try {
+    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare.toLowerCase();
+  }
+}
+
 export interface ResolvConf {
   nameservers: string[];
   /** The search list; `domain` sets a one-entry list (the last of domain/search wins). */

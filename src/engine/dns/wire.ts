@@ -8,7 +8,7 @@ import type { Answer, DecodedPacket, Packet } from 'dns-packet';
 import { ProbeTimeoutError, deadline, errorInfo, ms, reasonOf } from '../abort';
 import type { DnsServer } from '../options';
 import type { DnsAnswer, WireQuery } from '../report';
-import { formatDnsServer } from './servers';
+import { canonicalIp, formatDnsServer } from './servers';
 
 export interface WireQueryOptions {
   signal?: AbortSignal;
@@ -69,6 +69,9 @@ export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AA
   try {
     const family = net.isIP(server.address);
     if (family === 0) throw new WireError('EINVAL', `DNS server "${server.address}" is not an IP address.`);
+    if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
+      throw new WireError('EINVAL', `DNS server port ${server.port} is not a number from 1 to 65535.`);
+    }
     const qname = checkName(name);
     // A random ID is one of the two secrets (with the source port) against spoofed answers (RFC 5452 §4.3).
     const question: Question = { id: randomInt(0, 0x10000), name: qname, type };
@@ -186,7 +189,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: Question
     socket.on('message', (msg, rinfo) => {
       const packet = decode(msg);
       const problem =
-        rinfo.port !== server.port || stripZone(rinfo.address) !== stripZone(server.address)
+        rinfo.port !== server.port || canonicalIp(rinfo.address) !== canonicalIp(server.address)
           ? `from ${rinfo.address}:${rinfo.port}`
           : typeof packet === 'string'
             ? packet
@@ -197,7 +200,10 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: Question
         lastProblem = problem ?? '';
       }
     });
-    socket.connect(server.port, server.address, () => {
+    // Node passes a failed connect (EINVAL for a link-local address without a zone…) to this
+    // callback instead of emitting 'error'.
+    socket.connect(server.port, server.address, (err?: Error) => {
+      if (err) return finish(err);
       if (done) return;
       send();
       for (let i = 1; i < UDP_SENDS; i++) {
@@ -207,10 +213,6 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: Question
       }
     });
   });
-}
-
-function stripZone(address: string): string {
-  return address.split('%')[0]!.toLowerCase();
 }
 
 function tcpExchange(server: DnsServer, q: Question, signal: AbortSignal): Promise<DecodedResponse> {
