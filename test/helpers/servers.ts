@@ -1,7 +1,18 @@
 // Loopback servers for tests and benchmarks: a normal HTTP server with behaviour routes, HTTP/2
-// over TLS, and hostile TCP servers (silent, garbage, reset). Each starts on port 0 of a
-// loopback address and has `close()`, which also ends open connections, so an `after` hook
-// never hangs. Only ever listen on loopback: these machines must not send traffic elsewhere.
+// over TLS, and hostile TCP servers. Each starts on port 0 of a loopback address (127.0.0.0/8 or
+// ::1) and has `close()`, which also ends open connections, so an `after` hook never hangs.
+// Only ever listen on loopback: these machines must not send traffic elsewhere.
+//
+//   startHttpServer(host)            HTTP/1.1 with the routes below; `requests` logs each one
+//   startH2Server({host, cert})      HTTP/2 + HTTP/1.1 over TLS (ALPN), self-signed EC cert
+//   startTcpServer(fn, host, port)   raw TCP, `fn` per connection; a fixed port lets several
+//                                    loopback addresses share one port (one name, many A records)
+//   startSilentServer                accepts, never speaks              → HTTP_TIMEOUT, TLS timeout
+//   startGarbageServer(bytes)        sends a banner (SSH by default)    → HTTP_BAD_RESPONSE
+//   startResetServer(afterBytes)     RST at once or after N bytes       → TCP_RESET / HTTP reset
+//   startBlackholeServer(host, port) connects time out (SYNs dropped)   → TCP_TIMEOUT
+//   closedPort(host)                 a port where nothing listens       → TCP_REFUSED
+//   selfSignedCert()                 throwaway key + cert (openssl CLI)
 //
 // HTTP routes (startHttpServer):
 //   /status/:code              answers that status with a short text body
@@ -16,7 +27,7 @@
 //   anything else              200 "ok"
 // Every request is appended to `requests` (method, url, headers, bytes written, whether the
 // response finished or the client went away first).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -57,10 +68,10 @@ function authorityOf(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-async function listen(server: net.Server, host: string): Promise<number> {
+async function listen(server: net.Server, host: string, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port: 0, ipv6Only: host.includes(':') }, () => {
+    server.listen({ host, port, ipv6Only: host.includes(':') }, () => {
       server.removeListener('error', reject);
       resolve();
     });
@@ -184,24 +195,34 @@ function stream(res: http.ServerResponse, log: RequestLog, total: number): void 
 
 export interface RawTcpServer extends RunningServer {
   connections(): number;
+  /** Connections the client has closed so far. */
+  closedByClient(): number;
 }
 
-/** A TCP server that runs `onSocket` for each connection (errors from peers are ignored). */
-export async function startTcpServer(onSocket: (socket: net.Socket) => void, host: LoopbackHost = '127.0.0.1'): Promise<RawTcpServer> {
+/**
+ * A TCP server that runs `onSocket` for each connection (errors from peers are ignored). `port`
+ * 0 picks a free one; a fixed port puts servers on several loopback addresses at the same port.
+ */
+export async function startTcpServer(onSocket: (socket: net.Socket) => void, host: LoopbackHost = '127.0.0.1', port = 0): Promise<RawTcpServer> {
   let accepted = 0;
+  let closed = 0;
   const server = net.createServer((socket) => {
     accepted++;
     socket.on('error', () => undefined);
+    socket.on('end', () => {
+      closed++;
+      socket.end();
+    });
     onSocket(socket);
   });
   const destroyAll = track(server);
-  const port = await listen(server, host);
-  return { host, port, authority: authorityOf(host, port), connections: () => accepted, close: closer(server, destroyAll) };
+  const bound = await listen(server, host, port);
+  return { host, port: bound, authority: authorityOf(host, bound), connections: () => accepted, closedByClient: () => closed, close: closer(server, destroyAll) };
 }
 
 /** Accepts connections and never sends a byte (a stuck server, or a port that speaks second). */
-export function startSilentServer(host: LoopbackHost = '127.0.0.1'): Promise<RawTcpServer> {
-  return startTcpServer(() => undefined, host);
+export function startSilentServer(host: LoopbackHost = '127.0.0.1', port = 0): Promise<RawTcpServer> {
+  return startTcpServer(() => undefined, host, port);
 }
 
 /** Sends `bytes` as soon as a client connects and keeps the connection open (another protocol's banner). */
@@ -230,6 +251,52 @@ export async function closedPort(host: LoopbackHost = '127.0.0.1'): Promise<numb
   const port = await listen(server, host);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A port where connects time out, as behind a firewall that drops packets, without leaving
+ * loopback: a child process listens with a backlog of 1 and never accepts (its event loop is
+ * blocked), and fillers occupy the accept queue; Linux then drops further SYNs
+ * (tcp_conn_request: accept queue full). The child exits on close() or after `lifetimeMs`.
+ */
+export async function startBlackholeServer(host: LoopbackHost = '127.0.0.1', port = 0, lifetimeMs = 60_000): Promise<RunningServer> {
+  const script = `
+    const s = require('node:net').createServer();
+    s.listen({ host: ${JSON.stringify(host)}, port: ${port}, backlog: 1, ipv6Only: ${host.includes(':')} }, () => {
+      process.stdout.write(s.address().port + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${lifetimeMs});
+      process.exit(0);
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bound = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`blackhole child exited with ${code}`)));
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+  });
+  child.removeAllListeners('exit');
+  const fillers: net.Socket[] = [];
+  for (let i = 0; i < 16; i++) {
+    const socket = net.connect({ host, port: bound });
+    socket.on('error', () => undefined);
+    fillers.push(socket);
+    const connected = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 250);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!connected) break;
+  }
+  const close = async (): Promise<void> => {
+    for (const f of fillers) f.destroy();
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  return { host, port: bound, authority: authorityOf(host, bound), close };
 }
 
 export interface TestCert {
@@ -261,7 +328,7 @@ export function selfSignedCert(): TestCert {
  * An HTTP/2 server over TLS (ALPN h2 and http/1.1) answering every request with `status` and a
  * short body; `/bytes/:n` streams n bytes. Uses `cert` or a fresh self-signed one.
  */
-export async function startH2Server(opts: { host?: LoopbackHost; cert?: TestCert; status?: number } = {}): Promise<RunningServer & { origin: string; cert: TestCert }> {
+export async function startH2Server(opts: { host?: LoopbackHost; cert?: TestCert; status?: number } = {}): Promise<RunningServer & { origin: string; cert: TestCert; connections(): number }> {
   const cert = opts.cert ?? selfSignedCert();
   const host = opts.host ?? '127.0.0.1';
   const server = http2.createSecureServer({ ...cert, allowHTTP1: true }, (req, res) => {
@@ -275,8 +342,10 @@ export async function startH2Server(opts: { host?: LoopbackHost; cert?: TestCert
     res.writeHead(opts.status ?? 200, { 'content-type': 'text/plain' });
     res.end(`hello over ${req.httpVersion}\n`);
   });
+  let accepted = 0;
+  server.on('connection', () => accepted++);
   const destroyAll = track(server);
   const port = await listen(server, host);
   const authority = authorityOf(host, port);
-  return { host, port, authority, origin: `https://${authority}`, cert, close: closer(server, destroyAll) };
+  return { host, port, authority, origin: `https://${authority}`, cert, connections: () => accepted, close: closer(server, destroyAll) };
 }
