@@ -1,0 +1,203 @@
+// Explains a certificate chain from the chain itself: builds the path from the leaf through what
+// the server sent and the trust stores, names the store that anchors it, and turns each problem
+// into a finding that states the facts (subjects, dates, days, names). Node's own verdict
+// (`authorized`, `authorizationError`) is kept beside this, never parsed: it can be as vague as
+// 'UNSPECIFIED'.
+import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
+import { finding } from '../findings';
+import type { FindingCode } from '../findings';
+import type { TrustStores } from '../options';
+import type { Finding, TlsVerification } from '../report';
+import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
+import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
+
+type StoreName = TlsVerification['store'] & string;
+
+/** Anchoring preference when a certificate is in several stores (TlsVerification.store). */
+const STORE_ORDER: readonly StoreName[] = ['node', 'os', 'extra'];
+const DAY_MS = 86_400_000;
+const MIN_RSA_BITS = 2048;
+
+interface ParsedStores {
+  /** By subject as Node prints it, in STORE_ORDER. */
+  bySubject: Map<string, { cert: X509Certificate; store: StoreName }[]>;
+  /** Fingerprint → the first store that holds the certificate. */
+  byFingerprint: Map<string, StoreName>;
+}
+
+// Stores are loaded once per configuration and hold a few hundred roots; parse them once per
+// TrustStores object (callers treat it as immutable, as its readonly arrays say).
+const parsedStores = new WeakMap<TrustStores, ParsedStores>();
+
+function parse(stores: TrustStores): ParsedStores {
+  let parsed = parsedStores.get(stores);
+  if (parsed) return parsed;
+  parsed = { bySubject: new Map(), byFingerprint: new Map() };
+  for (const store of STORE_ORDER) {
+    for (const pem of stores[store]) {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(pem);
+      } catch {
+        continue; // loadTrustStores already reported it; a store must not break verification.
+      }
+      const list = parsed.bySubject.get(cert.subject) ?? [];
+      list.push({ cert, store });
+      parsed.bySubject.set(cert.subject, list);
+      if (!parsed.byFingerprint.has(cert.fingerprint256)) parsed.byFingerprint.set(cert.fingerprint256, store);
+    }
+  }
+  parsedStores.set(stores, parsed);
+  return parsed;
+}
+
+/** The first store (node, os, extra) that holds this exact certificate, or null. */
+export function storeHolding(cert: X509Certificate, stores: TrustStores): StoreName | null {
+  return parse(stores).byFingerprint.get(cert.fingerprint256) ?? null;
+}
+
+interface PathEntry {
+  cert: X509Certificate;
+  selfSigned: boolean;
+}
+
+type PathEnd =
+  | { kind: 'anchored'; store: StoreName }
+  | { kind: 'self-signed' }
+  | { kind: 'missing-issuer'; of: X509Certificate };
+
+/**
+ * `chain` is what the server sent, leaf first; `now` is wall-clock milliseconds. Every
+ * certificate on the path is checked, the anchoring root too. Issuers come from the stores first
+ * (as OpenSSL's default trusted-first path building does), then from what the server sent.
+ */
+export function verifyChain(
+  chain: X509Certificate[],
+  host: string,
+  stores: TrustStores,
+  now: number,
+  opts: { expiryWarningDays: number },
+): { verification: TlsVerification; findings: Finding[] } {
+  const leaf = chain[0];
+  if (!leaf) return { verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [] };
+  const parsed = parse(stores);
+  const { path, end } = buildPath(leaf, chain.slice(1), parsed);
+  const findings: Finding[] = [];
+  const add = (code: FindingCode, message: string, cert?: X509Certificate): void => {
+    findings.push(finding(code, message, cert ? oneLineName(cert.subject) : undefined));
+  };
+
+  path.forEach((entry, i) => {
+    const { cert } = entry;
+    const what = `The ${roleOf(entry, i)} "${shortName(cert.subject)}"`;
+    const notBefore = Date.parse(cert.validFrom);
+    const notAfter = Date.parse(cert.validTo);
+    if (now > notAfter) {
+      add('CERT_EXPIRED', `${what} expired on ${isoDay(notAfter)}, ${days(now - notAfter)} ago.`, cert);
+    } else if (now < notBefore) {
+      add('CERT_NOT_YET_VALID', `${what} is valid only from ${isoDay(notBefore)}, ${days(notBefore - now)} from now (this machine's clock says ${isoDay(now)}).`, cert);
+    } else if (notAfter - now < opts.expiryWarningDays * DAY_MS) {
+      add('CERT_EXPIRES_SOON', `${what} expires on ${isoDay(notAfter)}, in ${days(notAfter - now)}.`, cert);
+    }
+    const key = publicKeyInfo(cert);
+    if ((key.type === 'rsa' || key.type === 'rsa-pss' || key.type === 'dsa') && key.bits !== undefined && key.bits < MIN_RSA_BITS) {
+      add('CERT_WEAK_KEY', `${what} has a ${key.bits}-bit ${key.type.toUpperCase()} key (at least ${MIN_RSA_BITS} bits are required).`, cert);
+    }
+    // A trust anchor's own signature is never checked by clients, so a SHA-1 root in a store is fine.
+    const isAnchorRoot = entry.selfSigned && end.kind === 'anchored' && i === path.length - 1;
+    const sigAlg = fieldsOf(cert).signatureAlgorithm;
+    if (!isAnchorRoot && isWeakSignatureAlgorithm(sigAlg)) {
+      add('CERT_WEAK_SIGNATURE', `${what} is signed with ${sigAlg}.`, cert);
+    }
+  });
+
+  const hostnameMatches = matchesHost(leaf, host);
+  if (!hostnameMatches) add('CERT_HOSTNAME_MISMATCH', `The certificate covers ${coveredNames(leaf)}, but not ${host}.`, leaf);
+
+  const last = path[path.length - 1] ?? { cert: leaf, selfSigned: false };
+  if (end.kind === 'self-signed' && path.length === 1) {
+    add('CERT_SELF_SIGNED', `The server sent a self-signed certificate ("${shortName(leaf.subject)}", issued by itself) that no trust store holds.`, leaf);
+  } else if (end.kind === 'self-signed') {
+    add('CERT_UNTRUSTED_ROOT', `The chain is complete but ends at the root "${oneLineName(last.cert.subject)}", which is in none of the trust stores (Node's bundled roots, the OS store, extra CA files).`, last.cert);
+  } else if (end.kind === 'missing-issuer') {
+    const aia = fieldsOf(end.of).caIssuerUrls[0];
+    const where = aia ? ` Its certificate is published at ${aia} (Authority Information Access of "${shortName(end.of.subject)}").` : '';
+    add(
+      'CERT_INCOMPLETE_CHAIN',
+      `The issuer of "${shortName(end.of.subject)}", "${oneLineName(end.of.issuer)}", was not sent by the server and is in no trust store.${where}`,
+      end.of,
+    );
+  }
+
+  const errors = [...new Set(findings.map((f) => f.code))];
+  const store = end.kind === 'anchored' ? end.store : null;
+  const trusted = store !== null && !findings.some((f) => f.severity === 'error');
+  return { verification: { trusted, store, hostnameMatches, errors }, findings };
+}
+
+function buildPath(leaf: X509Certificate, sent: X509Certificate[], stores: ParsedStores): { path: PathEntry[]; end: PathEnd } {
+  const path: PathEntry[] = [];
+  const pool = [...sent];
+  let current = leaf;
+  for (;;) {
+    const selfSigned = isSelfSigned(current);
+    path.push({ cert: current, selfSigned });
+    const held = stores.byFingerprint.get(current.fingerprint256);
+    if (held) return { path, end: { kind: 'anchored', store: held } };
+    if (selfSigned) return { path, end: { kind: 'self-signed' } };
+    const fromStore = (stores.bySubject.get(current.issuer) ?? []).find((c) => issued(c.cert, current));
+    if (fromStore) {
+      path.push({ cert: fromStore.cert, selfSigned: isSelfSigned(fromStore.cert) });
+      return { path, end: { kind: 'anchored', store: fromStore.store } };
+    }
+    // Each sent certificate is used at most once, so a loop in what the server sent ends here.
+    const next = pool.findIndex((c) => issued(c, current));
+    const [issuer] = next >= 0 ? pool.splice(next, 1) : [];
+    if (!issuer) return { path, end: { kind: 'missing-issuer', of: current } };
+    current = issuer;
+  }
+}
+
+/** `issuer` names and signed `cert` (checkIssued also compares key identifiers and key usage). */
+function issued(issuer: X509Certificate, cert: X509Certificate): boolean {
+  const key: KeyObject | null = publicKeyOf(issuer);
+  try {
+    return key !== null && cert.checkIssued(issuer) && cert.verify(key);
+  } catch {
+    return false;
+  }
+}
+
+function roleOf(entry: PathEntry, index: number): string {
+  if (index === 0) return 'server certificate';
+  return entry.selfSigned ? 'root certificate' : 'intermediate certificate';
+}
+
+/** Node's rules (X509Certificate.checkHost/checkIP): wildcards in the left label, CN only without DNS SANs. */
+function matchesHost(cert: X509Certificate, host: string): boolean {
+  const name = host.replace(/%.*$/, '').replace(/\.$/, '');
+  try {
+    return isIP(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function coveredNames(cert: X509Certificate): string {
+  const sans = fieldsOf(cert).subjectAltNames.filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'));
+  if (sans.length > 0) return sans.map(displayName).join(', ');
+  const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='));
+  return cn ? `only the common name ${cn.slice(3)} (it has no subjectAltName)` : 'no names at all (no subjectAltName, no CN)';
+}
+
+function isoDay(t: number): string {
+  return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function days(deltaMs: number): string {
+  const n = Math.floor(deltaMs / DAY_MS);
+  if (n < 1) return 'less than a day';
+  return n === 1 ? '1 day' : `${n} days`;
+}
