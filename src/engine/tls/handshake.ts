@@ -1,0 +1,235 @@
+// The TLS handshake on a connected TCP socket: what was negotiated, the chain the server sent,
+// Node's verdict and our explanation of it. On success the TLSSocket stays open for HTTP.
+//
+// The probe reports rather than protects: it accepts TLS 1.0 and 1.1 and OpenSSL security level 0
+// so that an old server yields TLS_PROTOCOL_DEPRECATED / CERT_WEAK_KEY instead of a bare
+// handshake failure, and it never rejects a certificate (rejectUnauthorized: false) so the chain
+// can be explained. Node's `authorized` verdict is therefore taken at security level 0 too.
+import { isIP } from 'node:net';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { deadline, errorInfo, ms, reasonOf } from '../abort';
+import { finding } from '../findings';
+import type { TrustStores } from '../options';
+import type { ErrorInfo, Finding, TlsResult } from '../report';
+import { describeCertificate } from './certificate';
+import { storeHolding, verifyChain } from './verify';
+
+export interface TlsHandshakeOptions {
+  /** SNI; null or an IP literal sends none (RFC 6066 §3 allows host names only). */
+  servername: string | null;
+  /** ALPN protocols in preference order (e.g. ['h2', 'http/1.1']); empty sends no ALPN. */
+  alpn: string[];
+  trust: TrustStores;
+  signal?: AbortSignal;
+  timeoutMs: number;
+  /** Monotonic milliseconds, for durationMs. */
+  now: () => number;
+  expiryWarningDays: number;
+  /** The name the certificate must cover: the target host (IP literals are checked as IPs). */
+  host: string;
+  /** Wall-clock milliseconds for certificate dates; Date.now by default. */
+  wallClock?: () => number;
+}
+
+export interface TlsHandshakeOutcome {
+  result: TlsResult;
+  findings: Finding[];
+  /** The open TLS socket on success, for HTTP to reuse; null after a failure (then destroyed). */
+  socket: TLSSocket | null;
+}
+
+const DEPRECATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
+
+/** OpenSSL's short curve names → the names TLS uses (RFC 8446 §4.2.7). */
+const GROUPS: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+// Building a context parses every root (a few hundred); do it once per TrustStores object.
+const contexts = new WeakMap<TrustStores, SecureContext>();
+
+function contextFor(trust: TrustStores): SecureContext {
+  let context = contexts.get(trust);
+  if (!context) {
+    context = tls.createSecureContext({
+      ca: [...trust.node, ...trust.os, ...trust.extra],
+      minVersion: 'TLSv1',
+      // Security level 0 admits SHA-1, RSA < 2048 and TLS 1.0/1.1 ciphers (OpenSSL 3 SSL_CTX_set_security_level).
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    contexts.set(trust, context);
+  }
+  return context;
+}
+
+/** Never throws: every failure becomes `result.error` and a finding. */
+export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): Promise<TlsHandshakeOutcome> {
+  const started = opts.now();
+  const sni = opts.servername !== null && opts.servername !== '' && isIP(opts.servername) === 0 ? opts.servername : null;
+  const failed = (error: ErrorInfo, findings: Finding[]): TlsHandshakeOutcome => ({ result: emptyResult(sni, ms(opts.now() - started), error), findings, socket: null });
+
+  const limit = deadline(opts.signal, opts.timeoutMs, 'TLS handshake');
+  let tlsSocket: TLSSocket | undefined;
+  try {
+    if (limit.signal.aborted) throw reasonOf(limit.signal);
+    const connectOptions: tls.ConnectionOptions = {
+      socket,
+      secureContext: contextFor(opts.trust),
+      rejectUnauthorized: false,
+      // Node checks the name against `servername || host`; check the target host explicitly so
+      // an IP literal (no SNI) is matched as an IP rather than as "localhost".
+      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(opts.host.replace(/%.*$/, ''), cert),
+    };
+    if (sni !== null) connectOptions.servername = sni;
+    if (opts.alpn.length > 0) connectOptions.ALPNProtocols = opts.alpn;
+    const s = tls.connect(connectOptions);
+    tlsSocket = s;
+    // Errors are read through the once-listeners below. This one stays for the socket's life: an
+    // error after a timeout or after the handshake (before HTTP attaches its own listener) must not
+    // crash the process; HTTP still sees it as `socket.destroyed` / `socket.errored`.
+    s.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        cleanup();
+        reject(reasonOf(limit.signal));
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(Object.assign(new Error('The server closed the connection during the TLS handshake'), { code: 'ECONNRESET' }));
+      };
+      const cleanup = (): void => {
+        limit.signal.removeEventListener('abort', onAbort);
+        s.off('secureConnect', onSecure);
+        s.off('error', onError);
+        s.off('close', onClose);
+      };
+      const onSecure = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        cleanup();
+        reject(err);
+      };
+      limit.signal.addEventListener('abort', onAbort, { once: true });
+      s.once('secureConnect', onSecure);
+      s.once('error', onError);
+      s.once('close', onClose);
+    });
+  } catch (err) {
+    tlsSocket?.destroy();
+    socket.destroy();
+    const error = errorInfo(err);
+    if (error.code === 'CANCELLED') return failed(error, []);
+    if (error.code === 'ETIMEDOUT') {
+      return failed(error, [finding('TLS_HANDSHAKE_TIMEOUT', `The connection was accepted, but the server did not complete the TLS handshake within ${opts.timeoutMs} ms.`)]);
+    }
+    return failed(error, [finding('TLS_HANDSHAKE_FAILED', explainFailure(error))]);
+  } finally {
+    limit.dispose();
+  }
+
+  const durationMs = ms(opts.now() - started);
+  return { ...describeSession(tlsSocket, sni, durationMs, opts), socket: tlsSocket };
+}
+
+function describeSession(s: TLSSocket, sni: string | null, durationMs: number, opts: TlsHandshakeOptions): Omit<TlsHandshakeOutcome, 'socket'> {
+  const wallNow = (opts.wallClock ?? Date.now)();
+  const chain = sentChain(s, opts.trust);
+  const { verification, findings } = verifyChain(chain, opts.host, opts.trust, wallNow, { expiryWarningDays: opts.expiryWarningDays });
+  const protocol = s.getProtocol();
+  const cipher = s.getCipher();
+  const result: TlsResult = {
+    servername: sni,
+    protocol,
+    cipher: cipher.standardName || cipher.name,
+    keyExchange: keyExchangeOf(s),
+    alpn: s.alpnProtocol || null,
+    durationMs,
+    authorized: s.authorized,
+    chain: chain.map((c) => describeCertificate(c, wallNow)),
+    verification,
+  };
+  if (!s.authorized && s.authorizationError !== undefined) result.authorizationError = String(s.authorizationError);
+  const all: Finding[] = [];
+  if (protocol !== null && DEPRECATED_PROTOCOLS.has(protocol)) {
+    all.push(finding('TLS_PROTOCOL_DEPRECATED', `The server negotiated ${protocol} (cipher ${result.cipher}); TLS 1.0 and 1.1 are deprecated by RFC 8996.`));
+  }
+  all.push(...findings);
+  return { result, findings: all };
+}
+
+/**
+ * The certificates the server sent, leaf first. Node exposes no raw Certificate message: the
+ * detailed peer certificate links each certificate to its issuer (`issuerCertificate`), first
+ * among those the server sent (in issuing order, so extra unrelated certificates are dropped),
+ * then from the context's trust store (node/src/crypto/crypto_common.cc GetPeerCert). Store
+ * certificates therefore form a tail; it is cut at the first certificate a trust store holds.
+ * A root the server did send is cut too, which changes nothing in the verification.
+ */
+function sentChain(s: TLSSocket, trust: TrustStores): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let peer: tls.DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
+  while (peer?.raw && !seen.has(peer.fingerprint256)) {
+    seen.add(peer.fingerprint256);
+    chain.push(new X509Certificate(peer.raw));
+    peer = peer.issuerCertificate;
+  }
+  let keep = chain.length;
+  while (keep > 1) {
+    const cert = chain[keep - 1];
+    if (!cert || storeHolding(cert, trust) === null) break;
+    keep--;
+  }
+  return chain.slice(0, keep);
+}
+
+function keyExchangeOf(s: TLSSocket): string | null {
+  const info = s.getEphemeralKeyInfo();
+  if (!info || typeof info !== 'object' || !('type' in info)) return null;
+  if (info.type === 'DH') return `DH ${info.size}`;
+  return info.name ? (GROUPS[info.name] ?? info.name) : null;
+}
+
+/** Plain words for OpenSSL's reasons (its codes arrive as ERR_SSL_<REASON>). */
+function explainFailure(error: ErrorInfo): string {
+  const reason = error.code.replace(/^ERR_SSL_/, '');
+  // OpenSSL 3 messages read `<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:`.
+  const openssl = /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(error.message)?.[1];
+  const said = openssl ? `(OpenSSL: ${openssl})` : `(${error.code}: ${error.message.trim()})`;
+  if (reason === 'WRONG_VERSION_NUMBER' || reason === 'PACKET_LENGTH_TOO_LONG' || reason === 'UNKNOWN_PROTOCOL' || reason === 'RECORD_LAYER_FAILURE') {
+    return `The server answered with something that is not TLS, most often plain HTTP or another clear-text protocol on this port ${said}.`;
+  }
+  if (reason === 'TLSV1_ALERT_PROTOCOL_VERSION' || reason === 'UNSUPPORTED_PROTOCOL' || reason === 'NO_PROTOCOLS_AVAILABLE') {
+    return `The server and this client share no TLS version (this probe offers TLS 1.0 to 1.3) ${said}.`;
+  }
+  if (reason === 'SSLV3_ALERT_HANDSHAKE_FAILURE' || reason === 'NO_SHARED_CIPHER') {
+    return `The server refused the handshake (handshake_failure alert): no cipher or signature algorithm in common, or it wants a name (SNI) or client certificate it did not get ${said}.`;
+  }
+  if (reason === 'TLSV1_UNRECOGNIZED_NAME') return `The server does not serve the name sent in SNI ${said}.`;
+  if (reason === 'TLSV13_ALERT_CERTIFICATE_REQUIRED' || reason === 'SSLV3_ALERT_BAD_CERTIFICATE') {
+    return `The server requires a client certificate ${said}.`;
+  }
+  if (/ALERT/.test(reason)) return `The server aborted the handshake with a TLS alert ${said}.`;
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    return `The server closed the connection during the handshake: it may not speak TLS on this port, or it rejected this client hello (${error.message}).`;
+  }
+  return `The TLS handshake failed ${said}.`;
+}
+
+function emptyResult(servername: string | null, durationMs: number, error: ErrorInfo): TlsResult {
+  return {
+    servername,
+    protocol: null,
+    cipher: null,
+    keyExchange: null,
+    alpn: null,
+    durationMs,
+    authorized: false,
+    chain: [],
+    verification: { trusted: false, store: null, hostnameMatches: false, errors: [] },
+    error,
+  };
+}
