@@ -21,6 +21,8 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
+  // The toolkit (FAST) reads this nonce from <meta property="csp-nonce"> for the <style> element
+  // it creates to feature-detect :focus-visible; the style-src nonce lets that element load.
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -40,6 +42,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${csp}">
+    <meta property="csp-nonce" content="${nonce}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${links}
     <title>${escapeText(page.title)}</title>

@@ -1,0 +1,146 @@
+// The report view in a real browser (headless Chromium) under the webview's CSP, against the
+// fixtures: what it shows, the stable test ids, keyboard access, the messages its buttons post,
+// and that network text never becomes markup. Needs `node esbuild.js` first and Chromium
+// (Debian package `chromium`; CHROMIUM_PATH overrides the path).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { Report } from '../../../src/engine/report.ts';
+import { startHarness } from './server.ts';
+import type { Harness } from './server.ts';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/reports');
+const fixture = (name: string): Report => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as Report;
+
+interface PageGlobals {
+  __posted: { type: string }[];
+  __violations: string[];
+  __pwned?: number;
+}
+
+describe('report view in Chromium', () => {
+  let harness: Harness;
+  let browser: Browser;
+
+  before(async () => {
+    harness = await startHarness();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  async function open(name: string, status = 'done', width = 1000): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    await page.goto(harness.url(name, 'dark', status));
+    await page.waitForSelector('[data-testid="layer-application"]', { timeout: 5000 });
+    return page;
+  }
+
+  const globals = (page: Page): Promise<PageGlobals> =>
+    page.evaluate(() => {
+      const w = window as unknown as PageGlobals;
+      return { __posted: w.__posted, __violations: w.__violations, __pwned: w.__pwned };
+    });
+
+  it('renders every layer, hop, finding and waterfall step of the report, with no CSP violation', async () => {
+    for (const name of ['ok.json', 'fail.json']) {
+      const report = fixture(name);
+      const page = await open(name);
+      for (const layer of report.layers) {
+        assert.equal(await page.getAttribute(`#layer-${layer.name}`, 'data-status'), layer.status, `${name} ${layer.name}`);
+      }
+      for (const [i, hop] of report.hops.entries()) {
+        const el = page.locator(`[data-testid="hop-${i}"]`);
+        assert.equal(await el.getAttribute('data-kind'), hop.kind);
+        assert.equal(await el.getAttribute('data-status'), hop.status);
+      }
+      assert.equal(await page.locator('[data-testid^="hop-"]').count(), report.hops.length);
+      for (const f of report.findings) assert.equal(await page.locator(`[data-testid="finding-${f.code}"]`).count(), 1, f.code);
+      assert.equal(await page.locator('[data-testid="waterfall"] li').count(), report.waterfall.length);
+      assert.equal(await page.textContent('[data-testid="target-url"]'), report.target.url);
+      assert.deepEqual((await globals(page)).__violations, []);
+      await page.close();
+    }
+  });
+
+  it('says where it breaks and marks the failing hop and certificate', async () => {
+    const page = await open('fail.json');
+    assert.equal(await page.getAttribute('[data-testid="verdict"]', 'data-status'), 'fail');
+    assert.match((await page.textContent('[data-testid="verdict"]')) ?? '', /Breaks at TLS/);
+    assert.equal(await page.getAttribute('[data-kind="tls"]', 'data-status'), 'fail');
+    assert.equal(await page.getAttribute('[data-testid="cert-0"]', 'data-status'), 'fail');
+    assert.match((await page.textContent('[data-testid="punycode-note"]')) ?? '', /bücher\.acme\.internal .* xn--bcher-kva\.acme\.internal/);
+    // A failing layer starts open; a passing one starts closed.
+    assert.equal(await page.$eval('#layer-tls', (d) => (d as HTMLDetailsElement).open), true);
+    assert.equal(await page.$eval('#layer-link', (d) => (d as HTMLDetailsElement).open), false);
+    await page.close();
+  });
+
+  it('shows Cancel and a running indicator while the report is partial', async () => {
+    const page = await open('running.json', 'running');
+    assert.equal(await page.locator('[data-testid="running"]').count(), 1);
+    assert.equal(await page.locator('[data-testid="action-rerun"]').count(), 0);
+    assert.equal(await page.getAttribute('#layer-tls', 'data-status'), 'pending');
+    await page.click('[data-testid="action-cancel"]');
+    const posted = (await globals(page)).__posted.map((m) => m.type);
+    assert.deepEqual(posted, ['ready', 'cancel']);
+    await page.close();
+  });
+
+  it('reaches every action with Tab and posts its message on Enter', async () => {
+    const page = await open('ok.json');
+    const reached: string[] = [];
+    for (let i = 0; i < 12 && reached.length < 3; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement?.closest('[data-testid^="action-"]')?.getAttribute('data-testid') ?? null);
+      if (id !== null && !reached.includes(id)) {
+        reached.push(id);
+        await page.keyboard.press('Enter');
+      }
+    }
+    assert.deepEqual(reached, ['action-rerun', 'action-copy-json', 'action-copy-curl']);
+    assert.deepEqual((await globals(page)).__posted.map((m) => m.type), ['ready', 'rerun', 'copyJson', 'copyCurl']);
+    await page.close();
+  });
+
+  it('opens layer details from the keyboard', async () => {
+    const page = await open('ok.json');
+    await page.focus('#layer-internet > summary');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.$eval('#layer-internet', (d) => (d as HTMLDetailsElement).open), true);
+    await page.close();
+  });
+
+  it('updates from host messages and keeps the state for a reload', async () => {
+    const page = await open('running.json', 'running');
+    const ok = fixture('ok.json');
+    await page.evaluate((report) => {
+      window.postMessage({ type: 'report', report }, '*');
+      window.postMessage({ type: 'status', status: 'done' }, '*');
+    }, ok);
+    await page.waitForSelector('[data-testid="action-rerun"]');
+    assert.equal(await page.getAttribute('#layer-application', 'data-status'), 'ok');
+    assert.equal(await page.getAttribute('[data-testid="report"]', 'data-complete'), 'true');
+    await page.close();
+  });
+
+  it('shows network text as text, never as markup', async () => {
+    const page = await open('hostile.json');
+    await page.click('[data-testid="request-1"] details > summary');
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('main b').count(), 0);
+    assert.equal((await globals(page)).__pwned, undefined);
+    assert.match((await page.textContent('[data-testid="hop-1"]')) ?? '', /<img src=x onerror=/);
+    assert.match((await page.textContent('[data-testid="request-1"]')) ?? '', /x-evil.*<img src=x/s);
+    await page.close();
+  });
+});

@@ -1,0 +1,104 @@
+// The top of the report: what was diagnosed and the verdict, the five layers, and the findings.
+import type { Finding, LayerResult, Report } from '../../src/engine/report';
+import type { RunStatus } from '../../src/protocol/reportView';
+import { facts, h, icon, section, srOnly, toneIcon } from './dom';
+import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, plural, SEVERITY_TONE, severityLook, statusLook } from './format';
+
+interface Verdict {
+  status: 'ok' | 'warn' | 'fail' | 'pending' | 'skipped';
+  text: string;
+}
+
+export function verdict(report: Report, status: RunStatus): Verdict {
+  if (status === 'failed') return { status: 'fail', text: 'The diagnosis could not run' };
+  if (!report.complete && status === 'running') return { status: 'pending', text: 'Diagnosing…' };
+  if (report.cancelled || !report.complete) return { status: 'skipped', text: 'Cancelled: results are partial' };
+  const failing = report.layers.find((l) => l.status === 'fail');
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+  if (failing) return { status: 'fail', text: `Breaks at ${LAYER_TITLES[failing.name]}${errors > 0 ? ` (${plural(errors, 'error')})` : ''}` };
+  if (errors > 0) return { status: 'fail', text: plural(errors, 'error') };
+  if (warnings > 0) return { status: 'warn', text: `Works, with ${plural(warnings, 'warning')}` };
+  return { status: 'ok', text: 'Works' };
+}
+
+export function renderHeader(report: Report, status: RunStatus): HTMLElement {
+  const t = report.target;
+  const v = verdict(report, status);
+  const look = statusLook(v.status);
+  const notes: HTMLElement[] = [];
+  if (t.hostUnicode !== undefined) {
+    notes.push(h('p', { class: 'note', attrs: { 'data-testid': 'punycode-note' } }, icon('info'), ` International name: ${t.hostUnicode} is looked up and sent as ${t.host}.`));
+  }
+  if (t.zoneId !== undefined) notes.push(h('p', { class: 'note' }, icon('info'), ` IPv6 zone: ${t.zoneId}`));
+  const what = [t.tls ? 'TLS' : null, t.application === 'http' ? 'HTTP' : `${t.scheme}: connect${t.tls ? ' and handshake' : ''} only`].filter(Boolean).join(' · ');
+  return h(
+    'header',
+    { class: 'report-header' },
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', { attrs: { 'data-testid': 'target-url' } }, t.url),
+      h('span', { class: `verdict status-${v.status}`, attrs: { 'data-testid': 'verdict', 'data-status': v.status, role: 'status' } }, toneIcon(look.icon, v.status), ` ${v.text}`),
+    ),
+    ...notes,
+    facts([
+      ['Input', t.input !== t.url ? t.input : null],
+      ['Port', `${t.port}${t.defaultPort ? ` (${t.scheme} default)` : ''}`],
+      ['Checks', what],
+      ['Started', formatDate(report.startedAt)],
+      ['Total time', report.complete ? formatMs(report.durationMs) : report.durationMs > 0 ? `${formatMs(report.durationMs)} so far` : '…'],
+    ]),
+  );
+}
+
+/** One entry per layer; each expands to its details with the keyboard (details/summary). */
+export function renderLayers(report: Report, isOpen: (key: string) => boolean | undefined): HTMLElement {
+  const list = h('ol', { class: 'layers', attrs: { 'aria-label': 'Layers, from the local link up to the application' } });
+  for (const layer of report.layers) list.append(h('li', null, renderLayer(layer, isOpen)));
+  return section('layers', 'Layers', list);
+}
+
+function renderLayer(layer: LayerResult, isOpen: (key: string) => boolean | undefined): HTMLElement {
+  const look = statusLook(layer.status);
+  const key = `layer-${layer.name}`;
+  const details = h('details', { class: `layer status-${layer.status}`, attrs: { id: key, 'data-testid': key, 'data-status': layer.status, 'data-key': key } });
+  details.open = isOpen(key) ?? layer.status === 'fail';
+  details.append(
+    h(
+      'summary',
+      null,
+      toneIcon(look.icon, layer.status),
+      h('span', { class: 'layer-name' }, LAYER_TITLES[layer.name], h('span', { class: 'layer-sub' }, LAYER_SUBTITLES[layer.name])),
+      srOnly(`${look.label}: `),
+      h('span', { class: 'layer-summary' }, layer.summary),
+    ),
+    layer.details.length > 0 ? h('ul', { class: 'layer-details' }, ...layer.details.map((d) => h('li', null, d))) : h('p', { class: 'layer-details muted' }, 'No further details.'),
+  );
+  return details;
+}
+
+export function renderFindings(findings: readonly Finding[], complete: boolean): HTMLElement {
+  if (findings.length === 0) {
+    return section('findings', 'Findings', h('p', { class: 'muted', attrs: { 'data-testid': 'no-findings' } }, complete ? toneIcon('pass', 'ok') : null, complete ? ' No problems found.' : 'None so far.'));
+  }
+  const list = h('ul', { class: 'findings' });
+  for (const f of findings) {
+    const look = severityLook(f.severity);
+    list.append(
+      h(
+        'li',
+        { class: `finding severity-${f.severity}`, attrs: { 'data-testid': `finding-${f.code}`, 'data-severity': f.severity } },
+        toneIcon(look.icon, SEVERITY_TONE[f.severity]),
+        h(
+          'div',
+          { class: 'finding-body' },
+          h('p', { class: 'finding-title' }, srOnly(`${look.label}: `), h('code', { class: 'finding-code' }, f.code), ' ', h('span', null, f.message)),
+          f.subject !== undefined ? h('p', { class: 'finding-subject muted' }, `About: ${f.subject}`) : null,
+          h('p', { class: 'finding-hint' }, icon('lightbulb'), ' ', f.hint),
+        ),
+      ),
+    );
+  }
+  return section('findings', `Findings (${findings.length})`, list);
+}
