@@ -100,7 +100,7 @@ function render(): void {
       renderFindings(report.findings, report.complete),
       renderWaterfall(report.waterfall, report.complete),
     );
-    for (const part of [renderConnections(report.connections, report.internet, report.link), renderDns(report.dns, report.target), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
+    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDns(report.dns, report.target), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
       if (part) root.append(part);
     }
   }

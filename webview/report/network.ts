@@ -9,8 +9,9 @@ function result(ok: boolean, text: string): HTMLElement {
   return h('span', { class: `result status-${ok ? 'ok' : 'fail'}` }, toneIcon(ok ? 'pass-filled' : 'error', ok ? 'ok' : 'fail'), srOnly(ok ? 'OK: ' : 'Failed: '), ` ${text}`);
 }
 
-export function renderConnections(connections: readonly ConnectionResult[], internet: InternetInfo, link: LinkInfo | null): HTMLElement | null {
+export function renderConnections(connections: readonly ConnectionResult[], internet: InternetInfo, link: LinkInfo | null, target: TargetInfo): HTMLElement | null {
   if (connections.length === 0 && !link) return null;
+  const carried = [target.tls ? 'TLS' : null, target.application === 'http' ? 'HTTP' : null].filter(Boolean).join(' and ');
   const classOf = (address: string): ClassifiedAddress | undefined => internet.remote.find((r) => r.address === address);
   const rows: Child[][] = connections.map((c) => [
     h('span', { class: 'mono' }, endpoint(c.address, c.port)),
@@ -18,7 +19,7 @@ export function renderConnections(connections: readonly ConnectionResult[], inte
     c.ok ? result(true, 'connected') : result(false, c.error ? `${c.error.code}: ${c.error.message}` : 'failed'),
     formatMs(c.durationMs),
     c.localAddress !== undefined ? h('span', { class: 'mono' }, endpoint(c.localAddress, c.localPort ?? 0).replace(/:0$/, '')) : '',
-    c.used ? h('span', { class: 'used' }, icon('arrow-right'), ' carried TLS/HTTP') : '',
+    c.used ? h('span', { class: 'used' }, icon('arrow-right'), carried ? ` carried ${carried}` : ' used') : '',
   ]);
   const local = internet.local;
   return section(
