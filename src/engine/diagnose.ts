@@ -18,7 +18,7 @@ import type { ConnectionResult, DnsAddress, DnsResult, Finding, HttpExchange, Re
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
-import { connectTcp, transportFindings } from './transport';
+import { startConnects, transportFindings } from './transport';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
@@ -122,7 +122,6 @@ class Run {
     this.state.addressesKnown = true;
     const addresses = dns.pinned ?? dns.system.addresses;
     this.classify(addresses);
-    if (addresses.length === 0) this.finishDns();
     this.emit();
     return addresses;
   }
@@ -178,82 +177,52 @@ class Run {
 
   /**
    * Connects to every address at once (bounded). The first address in the OS order that
-   * accepts carries TLS and HTTP, as soon as it and every address before it have answered;
+   * accepts carries TLS and HTTP as soon as it and every address before it have answered;
    * the other connects finish beside it.
    */
   private async connectAndTalk(addresses: DnsAddress[]): Promise<void> {
     const { port, zoneId } = this.target;
-    const results: (ConnectionResult | undefined)[] = addresses.map(() => undefined);
-    const sockets: (Socket | null)[] = addresses.map(() => null);
-    let chosenIndex = -1;
-    let resolveChosen: (index: number) => void = () => undefined;
-    const chosen = new Promise<number>((resolve) => (resolveChosen = resolve));
-
-    const decide = (): void => {
-      if (chosenIndex !== -1) return;
-      for (let i = 0; i < addresses.length; i++) {
-        const r = results[i];
-        if (r === undefined) return; // an earlier address is still connecting: wait for it
-        if (r.ok) {
-          chosenIndex = i;
-          r.used = true;
-          resolveChosen(i);
-          return;
-        }
-      }
-      resolveChosen(-1); // every address failed
-    };
-
-    const connectOne = async (i: number): Promise<void> => {
-      const a = addresses[i]!;
-      const start = this.now();
-      const opts = { signal: this.options.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now, ...(zoneId ? { zoneId } : {}) };
-      const { result, socket } = await connectTcp(a.address, a.family, port, opts);
-      results[i] = result;
-      sockets[i] = socket;
-      this.step('connect', `TCP ${result.address}`, start, result.durationMs, false);
-      this.log(`tcp: ${result.address}:${port} → ${result.ok ? `connected from ${result.localAddress}:${result.localPort}` : result.error?.code} in ${result.durationMs} ms`);
-      decide();
-      // Sockets not chosen are closed as soon as their connect is measured.
-      if (socket && chosenIndex !== i) socket.destroy();
-      this.state.connections = results.filter((r): r is ConnectionResult => r !== undefined);
-      this.emit();
-    };
-
-    const all = this.runBounded(addresses.length, this.options.connectConcurrency, connectOne).then(() => {
-      this.state.connectsDone = true;
-      this.state.connections = results.filter((r): r is ConnectionResult => r !== undefined);
-      this.state.findings.push(...transportFindings(this.target.host, this.state.connections));
-      this.emit();
+    const run = startConnects(addresses, port, {
+      signal: this.options.signal,
+      timeoutMs: this.options.timeouts.connectMs,
+      now: this.now,
+      concurrency: this.options.connectConcurrency,
+      ...(zoneId ? { zoneId } : {}),
+      onResult: (r) => {
+        this.step('connect', `TCP ${r.address}`, this.now() - r.durationMs, r.durationMs, false);
+        this.log(`tcp: ${r.address}:${port} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
+        this.state.connections.push(r);
+        this.emit();
+      },
     });
-    this.beside.push(all);
+    this.beside.push(
+      run.done.then((results) => {
+        // The same objects as streamed, now in the OS order; `used` is already set on one.
+        this.state.connections = results;
+        this.state.connectsDone = true;
+        this.state.findings.push(...transportFindings(this.target.host, results));
+        this.emit();
+      }),
+    );
 
-    const index = await chosen;
-    if (index === -1) return;
-    const socket = sockets[index]!;
-    const used = results[index]!;
+    const primary = await run.primary;
+    if (!primary) return;
+    const used = primary.result;
+    used.used = true;
     this.markCritical('connect', `TCP ${used.address}`);
     this.state.link = findInterface(used.localAddress ?? '');
     this.internet.local = used.localAddress ? classifyAddress(used.localAddress) : null;
     this.emit();
     try {
-      await this.talk(socket, used);
+      await this.talk(primary.socket, used);
     } finally {
-      socket.destroy();
+      primary.socket.destroy();
     }
   }
 
   private markCritical(phase: WaterfallEntry['phase'], label: string): void {
     const entry = this.waterfall.find((w) => w.phase === phase && w.label === label);
     if (entry) entry.critical = true;
-  }
-
-  private async runBounded(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < count) await fn(next++);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
   }
 
   /** TLS (when the scheme has it) then HTTP (when it speaks HTTP) on the connected socket. */
@@ -314,11 +283,11 @@ class Run {
       now: this.now,
     });
     this.state.findings.push(...findings.map((f) => (f.subject === undefined ? { ...f, subject: url } : f)));
-    const { ttfbMs, downloadMs, ...rest } = exchange;
+    const { ttfbMs, downloadMs, totalMs: exchangeMs, ...rest } = exchange;
     this.step('ttfb', `Wait ${url}`, start, ttfbMs, true);
     this.step('download', `Download ${url}`, start + ttfbMs, downloadMs, true);
     this.log(`http: ${exchange.method} ${url} → ${exchange.status ?? exchange.error?.code} in ${exchange.totalMs} ms`);
-    const totalMs = ms(before.dnsMs + before.connectMs + before.tlsMs + exchange.totalMs);
+    const totalMs = ms(before.dnsMs + before.connectMs + before.tlsMs + exchangeMs);
     return { ...rest, url, timings: { ...before, ttfbMs, downloadMs, totalMs } };
   }
 
@@ -393,21 +362,18 @@ class Run {
       addresses = lookup.addresses;
     }
 
-    let socket: Socket | null = null;
-    let connectMs = 0;
-    for (const a of addresses) {
-      const start = this.now();
-      const c = await connectTcp(a.address, a.family, t.port, { signal: this.options.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now });
-      connectMs += c.result.durationMs;
-      this.step('connect', `TCP ${a.address} (redirect)`, start, c.result.durationMs, true);
-      if (c.socket) {
-        socket = c.socket;
-        break;
-      }
-      this.state.findings.push(...transportFindings(t.host, [c.result]).map((f) => ({ ...f, subject: `${t.url} (${a.address})` })));
-      if (this.cancelled()) break;
-    }
-    if (!socket) return failed('ECONNREFUSED', `No address of ${t.host} accepted a connection`, { dnsMs, connectMs, totalMs: ms(dnsMs + connectMs) });
+    const start = this.now();
+    const run = startConnects(addresses, t.port, { signal: this.options.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now, concurrency: this.options.connectConcurrency });
+    const primary = await run.primary;
+    const connectMs = primary ? primary.result.durationMs : ms(this.now() - start);
+    this.step('connect', `TCP ${primary?.result.address ?? t.host} (redirect)`, start, connectMs, true);
+    this.beside.push(
+      run.done.then((results) => {
+        this.state.findings.push(...transportFindings(t.host, results).map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? t.host})` })));
+      }),
+    );
+    if (!primary) return failed('ECONNREFUSED', `No address of ${t.host} accepted a connection`, { dnsMs, connectMs, totalMs: ms(dnsMs + connectMs) });
+    const socket = primary.socket;
 
     try {
       let tlsMs = 0;

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
 import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
 import type { DnsAddress } from './report';
-import { loadTrustStores } from './tls/trustStore';
+import { DEFAULT_OS_BUNDLE_PATHS, loadTrustStores } from './tls/trustStore';
 import { VERSION } from './version';
 
 export interface SetupInput {
@@ -46,7 +46,7 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Omit
     (pinned[host] ??= []).push(...addresses);
   }
 
-  const osBundlePaths = input.sslCertFile ? [input.sslCertFile] : undefined;
+  const osBundlePaths = input.sslCertFile ? [input.sslCertFile, ...DEFAULT_OS_BUNDLE_PATHS] : undefined;
   const { stores, errors } = await loadTrustStores(input.extraCaFiles, osBundlePaths ? { osBundlePaths } : undefined);
   warnings.push(...errors);
 

@@ -10,9 +10,6 @@
 //   TLS/HTTP at that moment, without waiting for slower addresses, so the critical path is one
 //   connect when the first address works. `done` settles when every connect has ended, with
 //   results in input order; every socket except the primary's is closed by then.
-// - connectAll(addresses, port, opts): every connect, with a `keep` predicate asked when an
-//   address connects (true: the socket stays open and is in `sockets`; false: closed at once).
-//   `onResult(result, socket)` fires as each connect ends, with the socket when it was kept.
 // - transportFindings(host, results): TCP_* findings from the results.
 //
 // A socket handed to the caller carries a no-op 'error' listener: an 'error' event without
@@ -128,6 +125,8 @@ export function describeConnectError(code: string, address: string, family: Fami
 export interface ConnectManyOptions extends ConnectOptions {
   /** How many connects run at once; they start in input order. */
   concurrency: number;
+  /** Called as each connect ends (in completion order), for streaming progress. */
+  onResult?: (result: ConnectionResult) => void;
 }
 
 /**
@@ -188,33 +187,10 @@ export function startConnects(addresses: readonly DnsAddress[], port: number, op
     if (elected) outcome.socket?.destroy();
     outcomes[index] = elected ? { ...outcome, socket: null } : outcome;
     if (!elected) elect();
+    opts.onResult?.(outcome.result);
   });
   if (addresses.length === 0) resolvePrimary(null);
   return { primary, done };
-}
-
-export interface ConnectAllOptions extends ConnectManyOptions {
-  /** Asked when an address connects: true keeps its socket open for the caller. */
-  keep: (address: DnsAddress) => boolean;
-  /** Called as each connect ends (in completion order), with the socket when it was kept. */
-  onResult?: (result: ConnectionResult, socket: net.Socket | null) => void;
-}
-
-export async function connectAll(addresses: readonly DnsAddress[], port: number, opts: ConnectAllOptions): Promise<{ results: ConnectionResult[]; sockets: Map<string, net.Socket> }> {
-  const sockets = new Map<string, net.Socket>();
-  const results = await connectEach(addresses, port, opts, (index, { result, socket }) => {
-    let kept: net.Socket | null = null;
-    if (socket !== null) {
-      if (opts.keep(addresses[index]!)) {
-        kept = socket;
-        sockets.set(result.address, socket);
-      } else {
-        socket.destroy();
-      }
-    }
-    opts.onResult?.(result, kept);
-  });
-  return { results, sockets };
 }
 
 type TcpFailureCode = Extract<FindingCode, 'TCP_REFUSED' | 'TCP_TIMEOUT' | 'TCP_UNREACHABLE' | 'TCP_RESET'>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { connectAll, connectTcp, startConnects, transportFindings } from '../../src/engine/transport';
+import { connectTcp, startConnects, transportFindings } from '../../src/engine/transport';
 import type { ConnectionResult, DnsAddress } from '../../src/engine/report';
 import { closedPort, startBlackholeServer, startTcpServer } from '../helpers/servers';
 import type { RawTcpServer, RunningServer } from '../helpers/servers';
@@ -100,7 +100,7 @@ describe('connectTcp', () => {
   });
 });
 
-describe('connectAll and startConnects', () => {
+describe('startConnects', () => {
   let a: RawTcpServer;
   let b: RawTcpServer;
   let hole: RunningServer;
@@ -125,14 +125,12 @@ describe('connectAll and startConnects', () => {
 
   const opts = { concurrency: 4, timeoutMs: 400, now };
 
-  it('connectAll gives results in input order and keeps only the sockets asked for', async () => {
+  it('gives every result in input order, reports each as it ends, and closes all sockets but the primary', async () => {
     const seen: string[] = [];
     const closedBefore = b.closedByClient();
-    const { results, sockets } = await connectAll([H, A, R, B], port, {
-      ...opts,
-      keep: (addr) => addr.address === A.address,
-      onResult: (r, socket) => seen.push(`${r.address}:${r.ok}:${socket !== null}`),
-    });
+    const run = startConnects([H, A, R, B], port, { ...opts, onResult: (r) => seen.push(`${r.address}:${r.ok}`) });
+    const primary = await run.primary;
+    const results = await run.done;
     try {
       assert.deepEqual(results.map((r) => [r.address, r.ok, r.error?.code]), [
         ['127.0.0.3', false, 'ETIMEDOUT'],
@@ -140,23 +138,23 @@ describe('connectAll and startConnects', () => {
         ['127.0.0.4', false, 'ECONNREFUSED'],
         ['127.0.0.2', true, undefined],
       ]);
-      assert.deepEqual([...sockets.keys()], ['127.0.0.1']);
-      assert.equal(sockets.get('127.0.0.1')?.destroyed, false);
+      assert.equal(primary?.result.address, '127.0.0.1');
+      assert.equal(primary?.socket.destroyed, false);
       assert.equal(seen.length, 4);
-      assert.ok(seen.includes('127.0.0.1:true:true') && seen.includes('127.0.0.2:true:false'));
+      assert.ok(seen.includes('127.0.0.1:true') && seen.includes('127.0.0.2:true'));
       // Completion order: the blackhole ends last, at its deadline.
-      assert.equal(seen.at(-1), '127.0.0.3:false:false');
+      assert.equal(seen.at(-1), '127.0.0.3:false');
       await eventually(() => b.closedByClient() === closedBefore + 1);
     } finally {
-      for (const s of sockets.values()) s.destroy();
+      primary?.socket.destroy();
     }
   });
 
-  it('connectAll honours the concurrency bound and cancellation', async () => {
+  it('honours the concurrency bound and cancellation', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const start = now();
-    const { results } = await connectAll([H, H, A], port, { ...opts, timeoutMs: 5000, concurrency: 1, keep: () => false, signal: controller.signal });
+    const results = await startConnects([H, H, A], port, { ...opts, timeoutMs: 5000, concurrency: 1, signal: controller.signal }).done;
     assert.ok(now() - start < 1000);
     assert.deepEqual(results.map((r) => r.error?.code), ['CANCELLED', 'CANCELLED', 'CANCELLED']);
     assert.equal(results[2]?.durationMs, 0, 'the queued address never started');
@@ -221,8 +219,9 @@ describe('localhost on one family only (real sockets)', () => {
   });
 
   it('a server on 127.0.0.1 only: ::1 is refused and the finding explains why', async () => {
-    const { results, sockets } = await connectAll([V6, V4], onlyV4.port, { concurrency: 2, timeoutMs: 2000, now, keep: () => false });
-    assert.equal(sockets.size, 0);
+    const run = startConnects([V6, V4], onlyV4.port, { concurrency: 2, timeoutMs: 2000, now });
+    const results = await run.done;
+    (await run.primary)?.socket.destroy();
     assert.deepEqual(results.map((r) => [r.address, r.ok, r.error?.code]), [
       ['::1', false, 'ECONNREFUSED'],
       ['127.0.0.1', true, undefined],
@@ -239,7 +238,9 @@ describe('localhost on one family only (real sockets)', () => {
   });
 
   it('a server on ::1 only: 127.0.0.1 is refused', async () => {
-    const { results } = await connectAll([V6, V4], onlyV6.port, { concurrency: 2, timeoutMs: 2000, now, keep: () => false });
+    const run = startConnects([V6, V4], onlyV6.port, { concurrency: 2, timeoutMs: 2000, now });
+    const results = await run.done;
+    (await run.primary)?.socket.destroy();
     assert.deepEqual(results.map((r) => r.ok), [true, false]);
     const [f] = transportFindings('localhost', results);
     assert.equal(f?.code, 'TCP_LOCALHOST_FAMILY_MISMATCH');
