@@ -25,6 +25,23 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code: the webviews, and the page functions the end-to-end tests evaluate.
+    files: ['webview/**', 'test/e2e/**'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', HTMLElement: 'readonly', navigator: 'readonly' } },
+  },
+  {
+    // Network text reaches the DOM only as text (ARCHITECTURE.md): no HTML parsing sinks at all.
+    files: ['webview/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Use textContent / createElement: network text is data.' },
+        { property: 'outerHTML', message: 'Use textContent / createElement: network text is data.' },
+        { property: 'insertAdjacentHTML', message: 'Use textContent / createElement: network text is data.' },
+      ],
+    },
+  },
+  {
     files: ['src/protocol/**'],
     rules: { '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }] },
   },

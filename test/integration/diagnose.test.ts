@@ -2,6 +2,7 @@
 // generated PKI, HTTP (normal and hostile). The system resolver is the OS's for `localhost` and
 // an injected lookup for test names, so nothing leaves loopback.
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -74,7 +75,7 @@ before(async () => {
   web = await startHttpServer('127.0.0.1');
   // One HTTPS port on both loopbacks, like a dual-stack server, counting connections and
   // handshakes to prove HTTP runs on the diagnosed socket.
-  const handler = (_req: unknown, res: import('node:http').ServerResponse): void => {
+  const handler = (_req: unknown, res: ServerResponse): void => {
     tlsRequests++;
     res.writeHead(200, { 'content-type': 'text/plain', server: 'test-https' });
     res.end('hello over tls\n');
