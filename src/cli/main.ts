@@ -1,43 +1,67 @@
 // netdiag: the engine from a terminal or CI. Proves the engine is free of VS Code.
-// Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted.
-import { diagnose } from '../engine/diagnose';
-import { hasErrors } from '../engine/findings';
-import { prepareOptions, SetupError } from '../engine/setup';
-import { parseTarget, TargetError } from '../engine/target';
+// Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted,
+// 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
+import { SetupError } from '../engine/setup';
+import { TargetError } from '../engine/target';
 import { VERSION } from '../engine/version';
-import { parseCommand, USAGE, UsageError } from './args';
-import { renderText } from './text';
+import { UsageError, type CliIo } from './command';
+import { COMMANDS } from './commands';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
+  return `Usage: netdiag <command> [options]
+
+Commands:
+${list}
+
+  netdiag <command> --help   options of a command
+  -h, --help                 this help
+  -v, --version              the version
+
+Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted.
+`;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const command = parseCommand(argv);
-  if (command.kind === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+  const out = (s: string): void => void process.stdout.write(s);
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('No command given. Try: netdiag diagnose https://example.com');
+  if (first === '-h' || first === '--help' || first === 'help') {
+    out(usage());
     return 0;
   }
-  if (command.kind === 'version') {
-    process.stdout.write(`${VERSION}\n`);
+  if (first === '-v' || first === '--version') {
+    out(`${VERSION}\n`);
     return 0;
   }
-  const parsed = parseTarget(command.target);
-  const { options, warnings } = await prepareOptions({ ...command.setup, sslCertFile: process.env['SSL_CERT_FILE'] });
-  for (const w of warnings) process.stderr.write(`netdiag: warning: ${w}\n`);
-
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
+  if (rest.includes('-h') || rest.includes('--help')) {
+    out(`${command.usage}\n`);
+    return 0;
+  }
+  const noColor = rest.includes('--no-color');
   const controller = new AbortController();
   const interrupted = (): void => controller.abort();
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const report = await diagnose(parsed, {
-    ...options,
+  const io: CliIo = {
+    stdout: out,
+    stderr: (s) => void process.stderr.write(s),
+    color: !noColor && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
+    env: process.env,
     signal: controller.signal,
-    ...(command.verbose ? { log: (m: string) => process.stderr.write(`netdiag: ${m}\n`) } : {}),
-  });
-  process.off('SIGINT', interrupted);
-  process.off('SIGTERM', interrupted);
-
-  const color = command.color ?? (process.stdout.isTTY === true && !('NO_COLOR' in process.env));
-  process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, color));
-  if (report.cancelled) return 130;
-  return hasErrors(report.findings) ? 1 : 0;
+  };
+  try {
+    return await command.run(
+      rest.filter((a) => a !== '--no-color'),
+      io,
+    );
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -45,12 +69,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError) {
+    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
       process.stderr.write(`netdiag: ${err.message}\n`);
       process.exitCode = 2;
       return;
     }
-    // An engine bug: say so in one line; the stack only with NETDIAG_DEBUG.
     process.stderr.write(`netdiag: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (process.env['NETDIAG_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 3;

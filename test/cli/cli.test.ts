@@ -70,8 +70,11 @@ describe('usage', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await cli(['--help']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /netdiag diagnose|Usage: netdiag/);
-    assert.match(r.stdout, /--resolve HOST:ADDR/);
+    assert.match(r.stdout, /Usage: netdiag <command>/);
+    assert.match(r.stdout, /diagnose +DNS, TCP/);
+    const sub = await cli(['diagnose', '--help']);
+    assert.equal(sub.code, 0);
+    assert.match(sub.stdout, /--resolve HOST:ADDR/);
   });
 
   it('--version prints the package version', async () => {
@@ -82,6 +85,7 @@ describe('usage', () => {
 
   for (const [args, pattern] of [
     [[], /No command/],
+    [['frobnicate'], /Unknown command/],
     [['diagnose'], /needs a target/],
     [['diagnose', 'http://1.2.3'], /not a valid IPv4/],
     [['diagnose', 'localhost:70000'], /Port "70000"/],

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCommand, UsageError } from '../../src/cli/args';
+import { UsageError } from '../../src/cli/command';
+import { parseDiagnoseArgs } from '../../src/cli/commands/diagnose';
 import { parseResolve, SetupError } from '../../src/engine/setup';
 
 test('diagnose with every flag maps onto the setup input', () => {
-  const c = parseCommand(['diagnose', 'https://example.com', '--json', '--resolver', '127.0.0.1:5353', '--resolver', '::1', '--resolve', 'example.com:127.0.0.1', '--ca', 'a.pem', '--timeout', '2000', '--max-redirects', '3', '--no-follow', '--no-color']);
-  assert.equal(c.kind, 'diagnose');
-  if (c.kind !== 'diagnose') return;
+  const c = parseDiagnoseArgs(['https://example.com', '--json', '--resolver', '127.0.0.1:5353', '--resolver', '::1', '--resolve', 'example.com:127.0.0.1', '--ca', 'a.pem', '--timeout', '2000', '--max-redirects', '3', '--no-follow']);
   assert.equal(c.target, 'https://example.com');
   assert.equal(c.json, true);
-  assert.equal(c.color, false);
   assert.deepEqual(c.setup.dnsServers, ['127.0.0.1:5353', '::1']);
   assert.deepEqual(c.setup.resolve, ['example.com:127.0.0.1']);
   assert.deepEqual(c.setup.extraCaFiles, ['a.pem']);
@@ -18,32 +16,24 @@ test('diagnose with every flag maps onto the setup input', () => {
   assert.equal(c.setup.followRedirects, false);
 });
 
-test('defaults: system resolvers, follow redirects, colour decided by the terminal', () => {
-  const c = parseCommand(['diagnose', 'example.com']);
-  assert.ok(c.kind === 'diagnose');
+test('defaults: system resolvers, follow redirects, default timeouts', () => {
+  const c = parseDiagnoseArgs(['example.com']);
   assert.equal(c.setup.dnsServers, null);
   assert.equal(c.setup.followRedirects, true);
-  assert.equal(c.color, null);
   assert.equal(c.setup.timeouts, undefined);
-});
-
-test('help and version', () => {
-  assert.deepEqual(parseCommand(['--help']), { kind: 'help' });
-  assert.deepEqual(parseCommand(['-v']), { kind: 'version' });
+  assert.equal(c.json, false);
 });
 
 for (const [argv, message] of [
-  [[], /No command/],
-  [['frobnicate'], /Unknown command/],
-  [['diagnose'], /needs a target/],
-  [['diagnose', 'a', 'b'], /one target/],
-  [['diagnose', 'a', '--timeout', '0'], /--timeout/],
-  [['diagnose', 'a', '--timeout', 'soon'], /--timeout/],
-  [['diagnose', 'a', '--max-redirects', '-1'], /max-redirects|argument/],
-  [['diagnose', 'a', '--bogus'], /bogus/],
+  [[], /needs a target/],
+  [['a', 'b'], /one target/],
+  [['a', '--timeout', '0'], /--timeout/],
+  [['a', '--timeout', 'soon'], /--timeout/],
+  [['a', '--max-redirects', '-1'], /max-redirects|argument|-1/],
+  [['a', '--bogus'], /bogus/],
 ] as const) {
-  test(`usage error: ${argv.join(' ') || '(nothing)'}`, () => {
-    assert.throws(() => parseCommand(argv), (err: unknown) => err instanceof UsageError && message.test(err.message));
+  test(`usage error: diagnose ${argv.join(' ') || '(nothing)'}`, () => {
+    assert.throws(() => parseDiagnoseArgs(argv), (err: unknown) => err instanceof UsageError && message.test(err.message));
   });
 }
 
