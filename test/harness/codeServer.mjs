@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // Only loopback names resolve: the workbench may try the internet, these tests never may.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ];
 
 /**
@@ -40,6 +42,7 @@ export const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'chat.disableAIFeatures': true,
   'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** Debian packages: Kerberos headers for code-server's native modules, and the browser. */
@@ -267,7 +270,9 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
   ];
   const child = spawn(nodeBin, args, {
     detached: true,
-    env: { ...baseEnv, ...env },
+    // An empty gallery turns the marketplace off; code-server's default (open-vsx.org) would be
+    // queried at start, which is traffic to the internet.
+    env: { ...baseEnv, EXTENSIONS_GALLERY: '{}', ...env },
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
   });
   installExitHooks();
@@ -305,9 +310,11 @@ export async function launchChromium({ headless = true } = {}) {
   return chromium.launch({ executablePath: CHROMIUM, headless, args: CHROMIUM_ARGS });
 }
 
-/** Opens the workbench and waits until it is drawn. */
-export async function openWorkbench(browser, server, { width = 1400, height = 900 } = {}) {
+/** Opens the workbench and waits until it is drawn; `initScript` runs first in every frame. */
+export async function openWorkbench(browser, server, { width = 1400, height = 900, initScript } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
+  // An init script runs in every frame of the context, webview iframes included.
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   await page.goto(server.workbenchUrl);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });

@@ -1,0 +1,87 @@
+// Browser end-to-end: Diagnose Endpoint typed into the real workbench's command palette, the
+// report webview read back from its frame. Servers are this test's own, on loopback.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeCertificates } from '../harness/certs.mjs';
+import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
+import { completedReport, diagnoseThroughPalette, layerStatuses, startWorkbench, writeCaFile } from './workbench.mjs';
+
+// Each payload, if it ever ran as HTML, would set a flag and log PWNED (and break the CSP).
+const SCRIPT_PAYLOAD = `<script>window.__pwned=1;console.error('PWNED script')</script>`;
+const IMG_PAYLOAD = `<img src=x onerror="window.__pwned=1;console.error('PWNED img')">`;
+
+let workbench;
+let ok;
+let hostile;
+let dns;
+let refused;
+let tmp;
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-e2e-certs-'));
+  const okCerts = makeCertificates();
+  const hostileCerts = makeCertificates({ commonName: IMG_PAYLOAD, dnsNames: ['localhost', '<script>window.__pwned=1</script>'], caName: SCRIPT_PAYLOAD });
+  ok = await startWebServer({ tls: okCerts });
+  hostile = await startWebServer({
+    tls: hostileCerts,
+    respond: (_req, res) => res.writeHead(200, { server: SCRIPT_PAYLOAD, 'x-note': IMG_PAYLOAD, 'content-type': 'text/html' }).end(`${SCRIPT_PAYLOAD}${IMG_PAYLOAD}`),
+  });
+  dns = await startDnsServer();
+  refused = await refusedPort();
+  workbench = await startWorkbench({
+    settings: {
+      'netdiag.tls.extraCaFiles': [writeCaFile(path.join(tmp, 'ok'), okCerts.caPem), writeCaFile(path.join(tmp, 'hostile'), hostileCerts.caPem)],
+      'netdiag.dns.servers': [dns.server],
+      'netdiag.timeouts.connectMs': 2000,
+    },
+  });
+});
+
+after(async () => {
+  await workbench?.close();
+  await Promise.all([ok?.close(), hostile?.close(), dns?.close()]);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('an HTTPS endpoint on loopback: every layer ok, hops and waterfall drawn', async () => {
+  const url = `${ok.origin}/`;
+  await diagnoseThroughPalette(workbench.page, url);
+  const frame = await completedReport(workbench.page, url);
+  assert.deepEqual(await layerStatuses(frame), { link: 'ok', internet: 'ok', transport: 'ok', tls: 'ok', application: 'ok' });
+  assert.ok((await frame.locator('[data-testid="hops"] [data-testid^="hop-"]').count()) > 0, 'no hops drawn');
+  assert.ok((await frame.locator('[data-testid="waterfall"] [data-testid^="waterfall-"]').count()) > 0, 'no waterfall rows drawn');
+  assert.ok(ok.requests >= 1, 'the server was not contacted');
+  assert.deepEqual(workbench.problems, []);
+});
+
+test('a refused port: the transport layer fails and a hop shows it', async () => {
+  const url = `https://127.0.0.1:${refused}/`;
+  await diagnoseThroughPalette(workbench.page, url);
+  const frame = await completedReport(workbench.page, url);
+  assert.equal((await layerStatuses(frame)).transport, 'fail');
+  assert.ok((await frame.locator('[data-testid="hops"] [data-testid^="hop-"][data-status="fail"]').count()) > 0, 'no failing hop');
+  assert.ok((await frame.locator('[data-testid="finding-TCP_REFUSED"]').count()) > 0, 'no TCP_REFUSED finding');
+  assert.deepEqual(workbench.problems, []);
+});
+
+test('certificate and HTTP text from the network is shown as text and never runs', async () => {
+  const url = `${hostile.origin}/`;
+  await diagnoseThroughPalette(workbench.page, url);
+  const frame = await completedReport(workbench.page, url);
+  // Open every layer and section so all rendered text is in the DOM and visible.
+  await frame.locator('details:not([open]) > summary').evaluateAll((els) => els.forEach((e) => e.click()));
+  const text = await frame.locator('body').innerText();
+  // Node writes subjects in RFC 4514 form, which escapes `<`, `"`, `;`… with a backslash.
+  assert.match(text, /\\?<img src=x onerror=\\?"window\.__pwned=1/, 'the certificate subject payload is not shown as text');
+  assert.ok(text.includes('<script>window.__pwned=1</script>'), 'the subjectAltName payload is not shown as text');
+  assert.equal(await frame.locator('[data-testid="report"] img, [data-testid="report"] script').count(), 0, 'network text became elements');
+  for (const f of workbench.page.frames()) {
+    if (f.isDetached()) continue;
+    assert.equal(await f.evaluate(() => Object.prototype.hasOwnProperty.call(window, '__pwned')).catch(() => false), false, `a payload ran in ${f.url()}`);
+  }
+  assert.deepEqual(workbench.problems.filter((p) => /PWNED/.test(p)), [], 'a payload ran');
+  assert.deepEqual(workbench.problems, []);
+});

@@ -1,0 +1,141 @@
+// Driving the real workbench (code-server in headless Chromium) the way a user does: the command
+// palette, the quick input, the report webview (found by walking the page's frames: a webview is
+// an iframe inside an iframe). Also the watch for console errors and CSP violations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { installExtension, launchChromium, openWorkbench, REPO_ROOT, startCodeServer, tempDirs } from '../harness/codeServer.mjs';
+
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+
+/**
+ * Runs in every frame, webviews included, before their own scripts: CSP violations become console
+ * errors the test collects, whichever frame they happen in.
+ */
+const VIOLATION_REPORTER = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + location.pathname);
+});`;
+
+/**
+ * Starts code-server with the built extension, opens the workbench in Chromium, and collects
+ * problems: console errors from webviews, anything naming Netdiag, and every CSP message.
+ * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}}} [o]
+ */
+export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport } = {}) {
+  const dirs = tempDirs('netdiag-e2e');
+  installExtension(dirs.extensionsDir);
+  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust });
+  let browser;
+  try {
+    browser = await launchChromium();
+    const problems = [];
+    const page = await openWorkbench(browser, server, { ...viewport, initScript: VIOLATION_REPORTER });
+    page.on('console', (msg) => {
+      const text = msg.text();
+      const inWebview = msg.location().url.includes('/webview/') || msg.location().url.includes('vscode-resource');
+      if (/Content Security Policy|CSP violation/i.test(text) || (msg.type() === 'error' && (inWebview || /netdiag/i.test(text)))) {
+        problems.push(`${msg.type()}: ${text} (${msg.location().url})`);
+      }
+    });
+    page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+    return {
+      page,
+      server,
+      problems,
+      async close() {
+        await browser.close().catch(() => {});
+        await server.stop();
+        fs.rmSync(dirs.root, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
+
+/**
+ * F1, the command's title, Enter. Retried: right after start-up the workbench may still be
+ * taking focus or loading the command list, and a key press can be lost.
+ */
+export async function runCommand(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    // Escape closes a hover or notification that would keep the key; the palette has two keys.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(attempt % 2 === 1 ? 'F1' : 'Control+Shift+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ timeout: 10000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Types into the open quick input and accepts once a row shows what was typed. */
+export async function answerQuickInput(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Runs Netdiag: Diagnose Endpoint on `target` through the palette. */
+export async function diagnoseThroughPalette(page, target) {
+  await runCommand(page, 'Netdiag: Diagnose Endpoint');
+  await answerQuickInput(page, target);
+}
+
+/** The frame whose document has `selector`, searched in every frame (webviews are nested iframes). */
+export async function findFrame(page, selector, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const found = await frame.$(selector).catch(() => null);
+      if (found) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame has ${selector} after ${timeoutMs} ms`);
+}
+
+/**
+ * The report webview for `url` once its final report is drawn: the frame holding
+ * `[data-testid=report][data-complete=true]` whose target is `url`.
+ */
+export async function completedReport(page, url, timeoutMs = 45000) {
+  const selector = '[data-testid="report"][data-complete="true"]';
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const frame = await findFrame(page, selector, Math.max(0, deadline - Date.now()));
+    const shown = await frame.locator('[data-testid="target-url"]').textContent().catch(() => null);
+    if (shown === url) return frame;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no completed report for ${url} after ${timeoutMs} ms`);
+}
+
+/** `data-status` of each layer in the report frame. */
+export async function layerStatuses(frame) {
+  const out = {};
+  for (const name of ['link', 'internet', 'transport', 'tls', 'application']) {
+    out[name] = await frame.locator(`[data-testid="layer-${name}"]`).getAttribute('data-status', { timeout: 5000 }).catch(() => null);
+  }
+  return out;
+}
+
+/** A CA file under a fresh folder, for netdiag.tls.extraCaFiles. */
+export function writeCaFile(dir, caPem) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'test-ca.pem');
+  fs.writeFileSync(file, caPem);
+  return file;
+}
