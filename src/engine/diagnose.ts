@@ -12,9 +12,12 @@ import { formatDnsServer } from './dns/servers';
 import { wireQuery } from './dns/wire';
 import { finding } from './findings';
 import { httpExchange, redirectTarget } from './http';
+import { altSvcProtocols, readIntermediaries } from './intermediaries';
+import { chooseProxy, openTunnel, type ParsedProxy, type ProxyChoice } from './proxy';
+import { isSecretHeader, redactHeaders, redactUrl } from './redact';
 import { findInterface } from './link';
 import type { DiagnoseOptions } from './options';
-import type { ConnectionResult, DnsAddress, DnsResult, Finding, HttpExchange, Report, TargetInfo, WaterfallEntry } from './report';
+import type { ConnectionResult, DnsAddress, DnsResult, ErrorInfo, Finding, HttpExchange, ProxyInfo, Report, TargetInfo, TlsResult, WaterfallEntry } from './report';
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
@@ -66,8 +69,17 @@ class Run {
 
   async run(): Promise<Report> {
     this.emit();
-    const addresses = await this.resolve();
-    if (addresses.length > 0 && !this.cancelled()) await this.connectAndTalk(addresses);
+    const choice = this.proxyFor(this.target);
+    if (this.options.proxy) {
+      this.state.proxy = choice.info;
+      this.state.findings.push(...choice.findings);
+      this.log(`proxy: ${choice.info.reason}`);
+    }
+    if (choice.proxy) await this.throughProxy(choice.proxy);
+    else {
+      const addresses = await this.resolve();
+      if (addresses.length > 0 && !this.cancelled()) await this.connectAndTalk(addresses);
+    }
     await Promise.all(this.beside);
     this.finishDns();
     this.state.finished = true;
@@ -175,22 +187,55 @@ class Run {
 
   // ── Transport, TLS, HTTP ───────────────────────────────────────────────────────────────
 
+  /** The proxy for a URL of this run (the first target's or a redirect's). */
+  private proxyFor(target: TargetInfo): ProxyChoice {
+    return chooseProxy(target, this.options.proxy);
+  }
+
+  /** The whole run through a proxy: the proxy's name and address stand where the target's would. */
+  private async throughProxy(proxy: ParsedProxy): Promise<void> {
+    const info = this.state.proxy!;
+    const resolved = await this.resolveProxy(proxy, true);
+    this.state.addressesKnown = true;
+    if ('error' in resolved) {
+      info.error = resolved.error;
+      this.state.findings.push(finding('PROXY_UNREACHABLE', `The proxy ${proxy.url} cannot be reached: ${resolved.error.message}.`, proxy.url));
+      this.emit();
+      return;
+    }
+    this.internet.remote = resolved.addresses.map((a) => classifyAddress(a.address));
+    this.emit();
+    await this.connectAndTalk(resolved.addresses, proxy.port, proxy);
+  }
+
+  /** The proxy's addresses: its IP literal, a pinned name, or the system lookup. */
+  private async resolveProxy(proxy: ParsedProxy, critical: boolean): Promise<{ addresses: DnsAddress[]; dnsMs: number } | { error: ErrorInfo; dnsMs: number }> {
+    if (proxy.ipFamily !== null) return { addresses: [{ address: proxy.host, family: proxy.ipFamily }], dnsMs: 0 };
+    const pinned = this.options.pinned[proxy.host.toLowerCase()];
+    if (pinned?.length) return { addresses: [...pinned], dnsMs: 0 };
+    const start = this.now();
+    const lookup = await systemLookup(proxy.host, this.options.lookup ?? osLookup, { signal: this.options.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now });
+    this.step('dns', `DNS (system) ${proxy.host} (proxy)`, start, lookup.durationMs, critical);
+    if (lookup.error || lookup.addresses.length === 0) return { error: lookup.error ?? { code: 'ENOTFOUND', message: `${proxy.host} has no address` }, dnsMs: lookup.durationMs };
+    return { addresses: lookup.addresses, dnsMs: lookup.durationMs };
+  }
+
   /**
    * Connects to every address at once (bounded). The first address in the OS order that
    * accepts carries TLS and HTTP as soon as it and every address before it have answered;
-   * the other connects finish beside it.
+   * the other connects finish beside it. With a proxy, the addresses are the proxy's.
    */
-  private async connectAndTalk(addresses: DnsAddress[]): Promise<void> {
-    const { port, zoneId } = this.target;
+  private async connectAndTalk(addresses: DnsAddress[], port = this.target.port, proxy: ParsedProxy | null = null): Promise<void> {
+    const { zoneId } = this.target;
     const run = startConnects(addresses, port, {
       signal: this.options.signal,
       timeoutMs: this.options.timeouts.connectMs,
       now: this.now,
       concurrency: this.options.connectConcurrency,
-      ...(zoneId ? { zoneId } : {}),
+      ...(zoneId && !proxy ? { zoneId } : {}),
       onResult: (r) => {
-        this.step('connect', `TCP ${r.address}`, this.now() - r.durationMs, r.durationMs, false);
-        this.log(`tcp: ${r.address}:${port} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
+        this.step('connect', `TCP ${r.address}${proxy ? ' (proxy)' : ''}`, this.now() - r.durationMs, r.durationMs, false);
+        this.log(`tcp: ${r.address}:${port}${proxy ? ' (proxy)' : ''} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
         this.state.connections.push(r);
         this.emit();
       },
@@ -200,7 +245,12 @@ class Run {
         // The same objects as streamed, now in the OS order; `used` is already set on one.
         this.state.connections = results;
         this.state.connectsDone = true;
-        this.state.findings.push(...transportFindings(this.target.host, results));
+        this.state.findings.push(...transportFindings(proxy ? proxy.host : this.target.host, results));
+        if (proxy && !results.some((r) => r.ok) && !this.cancelled()) {
+          const message = `No address of the proxy ${proxy.url} accepted a connection (${results.map((r) => `${r.address}: ${r.error?.code ?? 'failed'}`).join(', ')})`;
+          this.state.proxy!.error = { code: results[0]?.error?.code ?? 'ECONNREFUSED', message };
+          this.state.findings.push(finding('PROXY_UNREACHABLE', `${message}.`, proxy.url));
+        }
         this.emit();
       }),
     );
@@ -209,14 +259,20 @@ class Run {
     if (!primary) return;
     const used = primary.result;
     used.used = true;
-    this.markCritical('connect', `TCP ${used.address}`);
+    this.markCritical('connect', `TCP ${used.address}${proxy ? ' (proxy)' : ''}`);
     this.state.link = findInterface(used.localAddress ?? '');
     this.internet.local = used.localAddress ? classifyAddress(used.localAddress) : null;
+    if (proxy) {
+      this.state.proxy!.address = used.address;
+      this.state.proxy!.connectMs = used.durationMs;
+    }
     this.emit();
     try {
-      await this.talk(primary.socket, used);
+      await this.talk(primary.socket, used, proxy);
     } finally {
       primary.socket.destroy();
+      for (const s of this.idle.values()) s.socket.destroy();
+      this.idle.clear();
     }
   }
 
@@ -225,10 +281,41 @@ class Run {
     if (entry) entry.critical = true;
   }
 
+  /** CONNECT through the proxy; the tunnel outcome lands in `info` and the findings. */
+  private async tunnel(socket: Socket, target: TargetInfo, proxy: ParsedProxy, info: ProxyInfo | null): Promise<boolean> {
+    const host = target.ipFamily === 6 ? `[${target.host}]` : target.host;
+    const authority = `${host}:${target.port}`;
+    const start = this.now();
+    const t = await openTunnel(socket, authority, {
+      authorization: proxy.authorization,
+      userAgent: this.options.userAgent,
+      timeoutMs: this.options.timeouts.connectMs,
+      signal: this.options.signal,
+      now: this.now,
+      proxyLabel: `the proxy ${proxy.url}`,
+    });
+    this.step('connect', `CONNECT ${authority} (proxy)`, start, t.durationMs, true);
+    this.log(`proxy: CONNECT ${authority} via ${proxy.url} → ${t.status ?? t.error?.code} in ${t.durationMs} ms`);
+    if (info) {
+      info.tunnelStatus = t.status;
+      info.tunnelMs = t.durationMs;
+      if (t.authenticate.length > 0) info.authenticate = t.authenticate;
+      if (t.error && t.error.code !== 'CANCELLED') info.error = t.error;
+    }
+    this.state.findings.push(...t.findings.map((f) => (info ? f : { ...f, subject: `${target.url} (${f.subject ?? proxy.url})` })));
+    return t.ok;
+  }
+
   /** TLS (when the scheme has it) then HTTP (when it speaks HTTP) on the connected socket. */
-  private async talk(tcp: Socket, used: ConnectionResult): Promise<void> {
+  private async talk(tcp: Socket, used: ConnectionResult, proxy: ParsedProxy | null): Promise<void> {
     let socket: Socket = tcp;
     let tlsMs = 0;
+    const mode = this.state.proxy?.mode ?? null;
+    if (proxy && mode === 'tunnel') {
+      const ok = await this.tunnel(tcp, this.target, proxy, this.state.proxy!);
+      this.emit();
+      if (!ok || this.cancelled()) return;
+    }
     if (this.target.tls) {
       const start = this.now();
       const hs = await tlsHandshake(tcp, this.tlsOptions(this.target));
@@ -239,17 +326,66 @@ class Run {
       this.step('tls', `TLS ${this.target.host}`, start, tlsMs, true);
       this.log(`tls: ${hs.result.protocol ?? 'no protocol'} ${hs.result.cipher ?? ''} alpn=${hs.result.alpn ?? '-'} authorized=${hs.result.authorized} in ${tlsMs} ms`);
       this.emit();
+      if (proxy && hs.result.chain.length > 0) this.beside.push(this.checkInterception(hs.result, proxy));
       if (!hs.socket || this.cancelled()) return;
       socket = hs.socket;
     }
     if (this.target.application !== 'http') return;
     const dnsMs = this.state.dns?.system.durationMs ?? 0;
-    const first = await this.exchange(socket, this.target.url, this.state.tls?.alpn ?? null, { dnsMs, connectMs: used.durationMs, tlsMs }, this.parsed.auth);
-    this.state.http = { requests: [first] };
+    const first = await this.exchange(socket, this.target.url, this.state.tls?.alpn ?? null, { dnsMs, connectMs: used.durationMs + (this.state.proxy?.tunnelMs ?? 0), tlsMs }, this.parsed.auth, this.request(), proxy && mode === 'forward' ? proxy : null);
+    this.state.http = { requests: [first.exchange] };
+    if (first.reusable) this.idle.set(originKey(this.target.url), { socket, alpn: this.state.tls?.alpn ?? null, forward: proxy && mode === 'forward' ? proxy : null });
     this.emit();
-    await this.followRedirects(first);
+    await this.followRedirects(first.exchange);
     this.state.httpDone = true;
     this.emit();
+  }
+
+  /**
+   * Through a proxy, compares the chain with the one the server sends directly: another issuer
+   * means the proxy re-signs TLS (TLS_INTERCEPTED, naming its CA). When no direct connection is
+   * possible, a chain that only the OS store or an extra CA anchors is suspicious.
+   */
+  private async checkInterception(proxied: TlsResult, proxy: ParsedProxy): Promise<void> {
+    const t = this.target;
+    const top = proxied.chain[proxied.chain.length - 1]!;
+    const proxiedCa = top.selfSigned ? top.subject : top.issuer;
+    let directNote: string;
+    const addresses = t.ipFamily !== null ? [{ address: t.host, family: t.ipFamily }] : (this.options.pinned[t.host] ?? (await systemLookup(t.host, this.options.lookup ?? osLookup, { signal: this.options.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now })).addresses);
+    if (addresses.length === 0) directNote = `${t.host} does not resolve here`;
+    else {
+      // Bounded: where only the proxy gets out, direct connects time out, and this runs beside.
+      const run = startConnects(addresses, t.port, { signal: this.options.signal, timeoutMs: Math.min(this.options.timeouts.connectMs, 3000), now: this.now, concurrency: this.options.connectConcurrency });
+      const primary = await run.primary;
+      await run.done;
+      if (!primary) directNote = `a direct connection to ${t.host}:${t.port} failed`;
+      else {
+        try {
+          const hs = await tlsHandshake(primary.socket, { ...this.tlsOptions(t), alpn: [] });
+          hs.socket?.destroy();
+          const direct = hs.result.chain;
+          const dTop = direct[direct.length - 1];
+          if (!dTop) directNote = `the direct TLS handshake failed (${hs.result.error?.message ?? 'no certificate'})`;
+          else {
+            const directCa = dTop.selfSigned ? dTop.subject : dTop.issuer;
+            if (direct[0]?.fingerprint256 !== proxied.chain[0]?.fingerprint256 && directCa !== proxiedCa) {
+              this.state.findings.push(
+                finding('TLS_INTERCEPTED', `Through the proxy ${proxy.url}, ${t.host} presents a certificate issued by "${commonNameOf(proxiedCa)}" (${proxiedCa}); directly it presents one issued by "${commonNameOf(directCa)}". ${commonNameOf(proxiedCa)} re-signs TLS on the way.`, t.host),
+              );
+            }
+            return;
+          }
+        } finally {
+          primary.socket.destroy();
+        }
+      }
+    }
+    const store = proxied.verification.store;
+    if (store === 'os' || store === 'extra') {
+      this.state.findings.push(
+        finding('TLS_INTERCEPTION_SUSPECTED', `Through the proxy ${proxy.url}, the chain of ${t.host} is anchored in "${commonNameOf(proxiedCa)}", which only the ${store === 'os' ? 'OS store' : 'extra CA files'} trust, not Node's bundled roots; ${directNote}, so it could not be compared.`, t.host),
+      );
+    }
   }
 
   private tlsOptions(target: TargetInfo): Parameters<typeof tlsHandshake>[1] {
@@ -266,36 +402,80 @@ class Run {
     };
   }
 
+  /** The request of the first hop: the caller's, or GET. */
+  private request(): OutgoingRequest {
+    const r = this.options.request;
+    return { method: r?.method.toUpperCase() ?? 'GET', headers: { ...(r?.headers ?? {}) }, ...(r?.body !== undefined ? { body: r.body } : {}) };
+  }
+
   /** One HTTP exchange on a socket; `before` carries the DNS, connect and TLS times of its hop. */
-  private async exchange(socket: Socket, url: string, alpn: string | null, before: { dnsMs: number; connectMs: number; tlsMs: number }, auth?: ParsedTarget['auth']): Promise<HttpExchange> {
+  private async exchange(
+    socket: Socket,
+    url: string,
+    alpn: string | null,
+    before: { dnsMs: number; connectMs: number; tlsMs: number },
+    auth: ParsedTarget['auth'],
+    request: OutgoingRequest,
+    forward: ParsedProxy | null,
+  ): Promise<{ exchange: HttpExchange; reusable: boolean }> {
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, accept: '*/*' };
     if (auth) headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    if (forward?.authorization) headers['proxy-authorization'] = forward.authorization;
     const start = this.now();
     const requestUrl = url.replace(/\/\/[^/@]*@/, '//');
-    const { exchange, findings } = await httpExchange(socket, {
+    const { exchange, findings, reusable } = await httpExchange(socket, {
       url: requestUrl,
-      method: 'GET',
+      method: request.method,
       headers,
       alpn,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(forward ? { absoluteForm: true } : {}),
       maxBodyBytes: this.options.maxBodyBytes,
       timeoutMs: this.options.timeouts.httpMs,
       signal: this.options.signal,
       now: this.now,
     });
-    this.state.findings.push(...findings.map((f) => (f.subject === undefined ? { ...f, subject: url } : f)));
+    const proxyAuth = forward !== null && exchange.status === 407;
+    this.state.findings.push(...findings.filter((f) => !(proxyAuth && f.code === 'HTTP_CLIENT_ERROR')).map((f) => (f.subject === undefined ? { ...f, subject: url } : f)));
+    if (proxyAuth) {
+      const offered = exchange.headers['proxy-authenticate'];
+      const offers = (Array.isArray(offered) ? offered : offered === undefined ? [] : [offered]).map((v) => v.split(/\s+/)[0] ?? v);
+      const message = `The proxy ${forward.url} answered 407 ${exchange.statusText}: ${forward.authorization ? 'the credentials in the proxy URL were refused' : 'it needs credentials and the proxy URL has none'}${offers.length ? ` (it offers ${offers.join(', ')})` : ''}`;
+      this.state.findings.push(finding('PROXY_AUTH_REQUIRED', message, forward.url));
+      if (this.state.proxy && this.state.proxy.url === forward.url && !this.state.proxy.error) {
+        this.state.proxy.error = { code: 'PROXY_AUTH_REQUIRED', message };
+        if (offers.length) this.state.proxy.authenticate = offers;
+      }
+    }
+    const altSvc = altSvcProtocols(exchange.headers);
+    const h3 = altSvc.filter((p) => p === 'h3' || p.startsWith('h3-'));
+    if (h3.length > 0 && !this.state.findings.some((f) => f.code === 'HTTP3_ADVERTISED')) {
+      this.state.findings.push(finding('HTTP3_ADVERTISED', `${url} advertises HTTP/3 (${h3.join(', ')}) in Alt-Svc; this diagnosis used ${exchange.httpVersion ? `HTTP/${exchange.httpVersion}` : 'TCP'}.`, url));
+    }
     const { ttfbMs, downloadMs, totalMs: exchangeMs, ...rest } = exchange;
     this.step('ttfb', `Wait ${url}`, start, ttfbMs, true);
     this.step('download', `Download ${url}`, start + ttfbMs, downloadMs, true);
-    this.log(`http: ${exchange.method} ${url} → ${exchange.status ?? exchange.error?.code} in ${exchange.totalMs} ms`);
+    this.log(`http: ${exchange.method} ${redactUrl(url)}${forward ? ` via ${forward.url}` : ''} → ${exchange.status ?? exchange.error?.code} in ${exchange.totalMs} ms`);
     const totalMs = ms(before.dnsMs + before.connectMs + before.tlsMs + exchangeMs);
-    return { ...rest, url, timings: { ...before, ttfbMs, downloadMs, totalMs } };
+    const result: HttpExchange = { ...rest, url, timings: { ...before, ttfbMs, downloadMs, totalMs }, requestHeaders: redactHeaders(headers, this.options.revealSecrets === true) };
+    if (request.body !== undefined) result.requestBodyBytes = Buffer.byteLength(request.body);
+    if (this.state.proxy?.url && (forward || this.hopViaProxy)) result.viaProxy = true;
+    if (altSvc.length > 0) result.altSvc = altSvc;
+    return { exchange: result, reusable };
   }
+
+  /** Set while a redirect hop goes through a CONNECT tunnel, for `viaProxy`. */
+  private hopViaProxy = false;
+  /** Open keep-alive connections by origin, for redirects to the same origin. */
+  private readonly idle = new Map<string, { socket: Socket; alpn: string | null; forward: ParsedProxy | null }>();
 
   /** Follows redirects, each hop with its own lookup, connect and handshake; loops are detected. */
   private async followRedirects(first: HttpExchange): Promise<void> {
     const requests = this.state.http!.requests;
     const seen = new Set<string>([first.url]);
     let current = first;
+    let request = this.request();
     while (this.options.followRedirects && !this.cancelled()) {
       const location = current.headers['location'];
       const next = current.status === null ? null : redirectTarget(current.url, current.status, typeof location === 'string' ? location : undefined);
@@ -312,7 +492,8 @@ class Run {
         return;
       }
       seen.add(next);
-      const hop = await this.redirectHop(next);
+      request = redirectedRequest(request, current.status ?? 0, new URL(current.url).origin === new URL(next).origin);
+      const hop = await this.redirectHop(next, request);
       if (hop === null) return;
       requests.push(hop);
       this.emit();
@@ -320,8 +501,8 @@ class Run {
     }
   }
 
-  /** One redirect hop: lookup, connect to the first address that accepts, TLS, request. */
-  private async redirectHop(url: string): Promise<HttpExchange | null> {
+  /** One redirect hop: the same origin's open connection, or lookup, connect (or proxy), TLS; then the request. */
+  private async redirectHop(url: string, request: OutgoingRequest): Promise<HttpExchange | null> {
     let parsed: ParsedTarget;
     try {
       parsed = parseTarget(url);
@@ -333,7 +514,7 @@ class Run {
     const t = parsed.target;
     const failed = (code: string, message: string, timings: Partial<HttpExchange['timings']>): HttpExchange => ({
       url: t.url,
-      method: 'GET',
+      method: request.method,
       status: null,
       statusText: '',
       httpVersion: null,
@@ -346,9 +527,35 @@ class Run {
       error: { code, message },
     });
 
+    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
+    const key = originKey(t.url);
+    const open = this.idle.get(key);
+    this.idle.delete(key);
+    if (open && !open.socket.destroyed) {
+      this.hopViaProxy = open.forward !== null || this.state.proxy?.mode === 'tunnel';
+      const out = await this.exchange(open.socket, t.url, open.alpn, { dnsMs: 0, connectMs: 0, tlsMs: 0 }, parsed.auth, request, open.forward);
+      this.hopViaProxy = false;
+      if (out.reusable) this.idle.set(key, open);
+      else open.socket.destroy();
+      return { ...out.exchange, reusedConnection: true };
+    }
+    open?.socket.destroy();
+
+    const choice = this.proxyFor(t);
+    this.state.findings.push(...choice.findings.map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? ''})` })));
+    const proxy = choice.proxy;
+    const connectHost = proxy ? proxy.host : t.host;
     let addresses: DnsAddress[];
     let dnsMs = 0;
-    if (t.ipFamily !== null) addresses = [{ address: t.host, family: t.ipFamily }];
+    if (proxy) {
+      const r = await this.resolveProxy(proxy, true);
+      dnsMs = r.dnsMs;
+      if ('error' in r) {
+        this.state.findings.push(finding('PROXY_UNREACHABLE', `The proxy ${proxy.url} for the redirect to ${t.url} cannot be reached: ${r.error.message}.`, proxy.url));
+        return failed(r.error.code, `the proxy ${proxy.url} does not resolve`, { dnsMs, totalMs: dnsMs });
+      }
+      addresses = r.addresses;
+    } else if (t.ipFamily !== null) addresses = [{ address: t.host, family: t.ipFamily }];
     else if (this.options.pinned[t.host]?.length) addresses = [...this.options.pinned[t.host]!];
     else {
       const start = this.now();
@@ -362,20 +569,29 @@ class Run {
       addresses = lookup.addresses;
     }
 
+    const port = proxy ? proxy.port : t.port;
     const start = this.now();
-    const run = startConnects(addresses, t.port, { signal: this.options.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now, concurrency: this.options.connectConcurrency });
+    const run = startConnects(addresses, port, { signal: this.options.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now, concurrency: this.options.connectConcurrency });
     const primary = await run.primary;
-    const connectMs = primary ? primary.result.durationMs : ms(this.now() - start);
-    this.step('connect', `TCP ${primary?.result.address ?? t.host} (redirect)`, start, connectMs, true);
+    let connectMs = primary ? primary.result.durationMs : ms(this.now() - start);
+    this.step('connect', `TCP ${primary?.result.address ?? connectHost}${proxy ? ' (proxy)' : ''} (redirect)`, start, connectMs, true);
     this.beside.push(
       run.done.then((results) => {
-        this.state.findings.push(...transportFindings(t.host, results).map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? t.host})` })));
+        this.state.findings.push(...transportFindings(connectHost, results).map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? connectHost})` })));
       }),
     );
-    if (!primary) return failed('ECONNREFUSED', `No address of ${t.host} accepted a connection`, { dnsMs, connectMs, totalMs: ms(dnsMs + connectMs) });
+    if (!primary) return failed('ECONNREFUSED', `No address of ${proxy ? `the proxy ${proxy.url}` : t.host} accepted a connection`, { dnsMs, connectMs, totalMs: ms(dnsMs + connectMs) });
     const socket = primary.socket;
 
+    let keep = false;
     try {
+      const tunnelled = proxy !== null && (t.tls || t.application !== 'http');
+      if (tunnelled) {
+        const ok = await this.tunnel(socket, t, proxy, null);
+        const sent = this.waterfall[this.waterfall.length - 1];
+        connectMs = ms(connectMs + (sent?.durationMs ?? 0));
+        if (!ok) return failed('PROXY_CONNECT_FAILED', `the proxy ${proxy.url} did not open a tunnel to ${t.host}:${t.port}`, { dnsMs, connectMs, totalMs: ms(dnsMs + connectMs) });
+      }
       let tlsMs = 0;
       let alpn: string | null = null;
       let talkSocket: Socket = socket;
@@ -389,9 +605,17 @@ class Run {
         talkSocket = hs.socket;
         alpn = hs.result.alpn;
       }
-      return await this.exchange(talkSocket, t.url, alpn, { dnsMs, connectMs, tlsMs }, parsed.auth);
+      const forward = proxy !== null && !tunnelled ? proxy : null;
+      this.hopViaProxy = tunnelled;
+      const out = await this.exchange(talkSocket, t.url, alpn, { dnsMs, connectMs, tlsMs }, parsed.auth, request, forward);
+      this.hopViaProxy = false;
+      if (out.reusable) {
+        keep = true;
+        this.idle.set(key, { socket: talkSocket, alpn, forward });
+      }
+      return out.exchange;
     } finally {
-      socket.destroy();
+      if (!keep) socket.destroy();
     }
   }
 
@@ -423,8 +647,54 @@ class Run {
       waterfall: [...this.waterfall].sort((a, b) => a.startMs - b.startMs),
       findings,
       durationMs: ms(this.now() - this.t0),
+      ...this.extras(),
     } satisfies Report);
+  }
+
+  /** The optional parts of the Report: proxy, intermediaries, the shaped request. */
+  private extras(): Pick<Report, 'proxy' | 'intermediaries' | 'request'> {
+    const out: Pick<Report, 'proxy' | 'intermediaries' | 'request'> = {};
+    if (this.state.proxy) out.proxy = this.state.proxy;
+    const last = this.state.http?.requests[this.state.http.requests.length - 1];
+    if (last) {
+      const found = readIntermediaries(last.headers);
+      if (found.length > 0) out.intermediaries = found;
+    }
+    const r = this.options.request;
+    if (r) out.request = { method: r.method.toUpperCase(), headers: redactHeaders(r.headers, this.options.revealSecrets === true), bodyBytes: r.body === undefined ? 0 : Buffer.byteLength(r.body) };
+    return out;
   }
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+interface OutgoingRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** `scheme://host:port` of a URL: what a kept-alive connection may be reused for. */
+function originKey(url: string): string {
+  const u = new URL(url.replace(/%[^\]]*\]/, ']'));
+  return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? '443' : '80')}`;
+}
+
+/**
+ * The request after a redirect, as browsers and curl -L do it: 303 turns any method but HEAD
+ * into GET without a body, and so do 301/302 for POST (RFC 9110 §15.4.2–4); 307/308 repeat the
+ * request. Authorization and Cookie headers the user set are not sent to another origin.
+ */
+function redirectedRequest(previous: OutgoingRequest, status: number, sameOrigin: boolean): OutgoingRequest {
+  const toGet = (status === 303 && previous.method !== 'HEAD') || ((status === 301 || status === 302) && previous.method === 'POST');
+  const headers = Object.fromEntries(Object.entries(previous.headers).filter(([n]) => sameOrigin || !isSecretHeader(n)));
+  if (toGet) {
+    for (const n of Object.keys(headers)) if (n.toLowerCase() === 'content-type' || n.toLowerCase() === 'content-length') delete headers[n];
+    return { method: 'GET', headers };
+  }
+  return { ...previous, headers };
+}
+
+function commonNameOf(dn: string): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? /(?:^|,\s*)O=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+}

@@ -35,6 +35,13 @@ export interface HttpExchangeOptions {
   headers: Record<string, string>;
   /** The ALPN protocol TLS negotiated: "h2" selects HTTP/2, anything else HTTP/1.1. */
   alpn: string | null;
+  /** Request body; Content-Length is set from it. */
+  body?: string;
+  /**
+   * Send the request line in absolute form (`GET http://host/path HTTP/1.1`), as a forward proxy
+   * expects it (RFC 9112 §3.2.2); the socket is then connected to the proxy.
+   */
+  absoluteForm?: boolean;
   maxBodyBytes: number;
   /** Covers the whole exchange: request sent to the end of the (capped) body. */
   timeoutMs: number;
@@ -130,6 +137,8 @@ interface RequestTarget {
   /** Path and query, as sent on the request line. */
   path: string;
   scheme: string;
+  /** The absolute form for a forward proxy: scheme, authority, path and query. */
+  absolute: string;
 }
 
 function requestTarget(url: string): RequestTarget | null {
@@ -149,6 +158,7 @@ function requestTarget(url: string): RequestTarget | null {
     port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
     path: `${u.pathname}${u.search}`,
     scheme: secure ? 'https' : 'http',
+    absolute: `${secure ? 'https' : 'http'}://${u.host}${u.pathname}${u.search}`,
   };
 }
 
@@ -178,7 +188,7 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
         method: opts.method,
         host: target.hostname,
         port: target.port,
-        path: target.path,
+        path: opts.absoluteForm ? target.absolute : target.path,
         headers,
         setHost: false,
         createConnection: () => socket,
@@ -216,7 +226,8 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       res.on('aborted', () => settle(errorEnding(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), opts, state), true));
     });
     state.start = opts.now();
-    req.end();
+    if (opts.body !== undefined) req.end(opts.body);
+    else req.end();
   });
 }
 
@@ -250,7 +261,9 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       session = http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
       session.on('error', onError);
       state.start = opts.now();
-      const stream = session.request(headers, { endStream: true });
+      if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
+      const stream = session.request(headers, { endStream: opts.body === undefined });
+      if (opts.body !== undefined) stream.end(opts.body);
       stream.on('error', onError);
       stream.on('response', (h) => {
         state.headersAt = opts.now();

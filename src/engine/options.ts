@@ -30,6 +30,24 @@ export interface TrustStores {
   extra: readonly string[];
 }
 
+/** Where a proxy may come from; the caller passes what it read (the engine reads no env). */
+export interface ProxyConfig {
+  /** `--proxy URL` (wins over everything) or `false` for `--no-proxy`. */
+  override?: string | false;
+  /** VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy`. */
+  setting?: { url: string; strictSSL: boolean; noProxy: readonly string[] };
+  /** The caller's HTTP_PROXY/HTTPS_PROXY/NO_PROXY (any case), as read from its environment. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The request to send instead of `GET` with no body. */
+export interface RequestSpec {
+  method: string;
+  /** Extra request headers (they replace Netdiag's defaults of the same name). */
+  headers: Readonly<Record<string, string>>;
+  body?: string;
+}
+
 export interface DiagnoseOptions {
   signal?: AbortSignal;
   timeouts: Timeouts;
@@ -54,6 +72,12 @@ export interface DiagnoseOptions {
   onUpdate?: (report: Report) => void;
   /** Debug log of each probe (the extension's LogOutputChannel, the CLI's --verbose). */
   log?: (message: string) => void;
+  /** Proxy sources; absent means a direct connection. */
+  proxy?: ProxyConfig;
+  /** Method, headers and body of the request; absent means `GET` without a body. */
+  request?: RequestSpec;
+  /** Keep Authorization, Cookie and URL passwords in the report (off: they read `<redacted>`). */
+  revealSecrets?: boolean;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = { dnsMs: 5000, connectMs: 5000, tlsMs: 10000, httpMs: 15000 };

@@ -235,6 +235,14 @@ export interface HttpResult {
 }
 
 export interface LayerResult {
+  /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
+  requestHeaders?: Record<string, string>;
+  /** Bytes of request body sent. */
+  requestBodyBytes?: number;
+  /** True when this request went through a proxy (absolute-form or inside a CONNECT tunnel). */
+  viaProxy?: boolean;
+  /** Protocols the response advertised in Alt-Svc (RFC 7838), e.g. `h3`, `h3-29`. */
+  altSvc?: string[];
   name: LayerName;
   status: LayerStatus;
   summary: string;
@@ -249,6 +257,76 @@ export interface Hop {
   detail?: string;
   address?: string;
   durationMs?: number;
+/** How the proxy for a target was chosen (docs/http.md). */
+export interface ProxyInfo {
+  /** The proxy URL with any password replaced by `***`; null when the connection is direct. */
+  url: string | null;
+  /** What decided: --proxy/--no-proxy, VS Code's `http.proxy`, an environment variable, or nothing. */
+  source: 'cli' | 'setting' | 'env' | 'none';
+  /** The setting or variable that decided (`http.proxy`, `HTTPS_PROXY`, `NO_PROXY`…), or null. */
+  name: string | null;
+  /** Plain words: why this proxy, or no proxy, applies to this target. */
+  reason: string;
+  /** VS Code's `http.proxyStrictSSL` (true unless turned off). */
+  strictSSL: boolean;
+  /** `forward`: plain HTTP in absolute form; `tunnel`: CONNECT, then TLS or the protocol inside. */
+  mode: 'forward' | 'tunnel' | null;
+  /** The proxy's address that was connected, when one was. */
+  address: string | null;
+  /** TCP connect to the proxy. */
+  connectMs: number | null;
+  /** Status of the answer to CONNECT, when a tunnel was asked. */
+  tunnelStatus: number | null;
+  /** From sending CONNECT to the end of the proxy's answer. */
+  tunnelMs: number | null;
+  /** Proxy-Authenticate challenges of a 407 (schemes and realms only). */
+  authenticate?: string[];
+  error?: ErrorInfo;
+}
+
+export type IntermediaryRole = 'cdn' | 'cache' | 'load-balancer' | 'reverse-proxy' | 'proxy';
+
+/** Something between the client and the origin, read from response headers. */
+export interface Intermediary {
+  role: IntermediaryRole;
+  /** Cloudflare, CloudFront, Fastly, Varnish, nginx, a Via entry… */
+  name: string;
+  /** The headers that show it, as `name: value`. */
+  evidence: string[];
+}
+
+export interface RouteHop {
+  /** The TTL (hop number) the probe was sent with. */
+  ttl: number;
+  /** The router that answered, or null when none did (`*`). */
+  address: string | null;
+  /** Its name when the tool resolved one. */
+  name: string | null;
+  /** Round-trip times of the answers, in ms. */
+  rttMs: number[];
+  /** What the tool added: `reached`, `pmtu 1500`, `!H` (host unreachable)… */
+  note?: string;
+}
+
+export interface RouteResult {
+  tool: 'tracepath' | 'traceroute' | 'tracert' | null;
+  host: string;
+  /** The exact command line that ran. */
+  command: string | null;
+  hops: RouteHop[];
+  /** True when the last hop is the destination. */
+  reached: boolean;
+  durationMs: number;
+  error?: ErrorInfo;
+}
+
+/** The request as the user shaped it (panel or --method/--header/--data), secrets redacted. */
+export interface RequestInfo {
+  method: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+}
+
   status: LayerStatus;
 }
 
@@ -258,6 +336,8 @@ export interface WaterfallEntry {
   phase: WaterfallPhase;
   label: string;
   /** Milliseconds since the start of the diagnosis. */
+  /** For intermediaries read from response headers (kind `proxy`): what the box does. */
+  role?: IntermediaryRole;
   startMs: number;
   durationMs: number;
   /** True for steps on the critical path (DNS → connect → TLS → HTTP). */
@@ -295,3 +375,11 @@ export interface Report {
   findings: Finding[];
   durationMs: number;
 }
+  /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
+  proxy?: ProxyInfo;
+  /** Intermediaries (CDN, cache, load balancer, reverse proxy) read from the last response. */
+  intermediaries?: Intermediary[];
+  /** The route to the host, when a trace ran (Trace Route, `netdiag trace`, `--trace`). */
+  route?: RouteResult;
+  /** The request when it is not a plain GET. */
+  request?: RequestInfo;

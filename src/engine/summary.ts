@@ -1,7 +1,9 @@
 // Derives the views' summaries from the probe results: the five layers with a status and a
 // one-line summary, and the hops of the connection. Pure: the same results always give the same
 // layers and hops, so partial reports (streamed while probes run) and the final one agree.
-import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, TargetInfo, TlsResult } from './report';
+import { ms } from './abort';
+import { readIntermediaries, ROLE_TITLES } from './intermediaries';
+import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './report';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -20,6 +22,8 @@ export interface ProbeState {
   /** The run is over (complete or cancelled): anything not started is skipped, not pending. */
   finished: boolean;
   cancelled: boolean;
+  /** The proxy decision; with a proxy, DNS and connects are the proxy's, not the target's. */
+  proxy?: ProxyInfo;
 }
 
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
@@ -59,6 +63,11 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
     }
     case 'internet': {
       if (!s.addressesKnown) return notRun(s, 'Name not resolved');
+      if (s.proxy?.url) {
+        const proxyAddrs = s.connections.map((c) => c.address);
+        if (proxyAddrs.length === 0) return { status: 'fail', summary: `The proxy ${s.proxy.url} did not resolve to any address`, details: [] };
+        return { status: 'ok', summary: `Through the proxy ${s.proxy.url} (${proxyAddrs.join(', ')}); the proxy resolves ${s.target.host}`, details: [s.proxy.reason] };
+      }
       const addrs = addressList(s);
       if (addrs.length === 0) return { status: 'fail', summary: `${s.target.host} did not resolve to any address`, details: [] };
       const how = s.target.ipFamily !== null ? 'IP address given' : s.dns?.pinned ? 'pinned with --resolve' : `system resolver, ${s.dns?.system.durationMs ?? 0} ms`;
@@ -150,7 +159,18 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   if (used?.localPort !== undefined) client.detail = `local port ${used.localPort}`;
   hops.push(client);
 
-  if (s.target.ipFamily === null) {
+  if (s.proxy?.url) {
+    const p = s.proxy;
+    const proxyHop: Hop = {
+      kind: 'proxy',
+      label: p.url ?? 'proxy',
+      detail: p.error ? p.error.message : p.mode === 'tunnel' ? (p.tunnelStatus !== null ? `CONNECT ${p.tunnelStatus}${p.tunnelMs !== null ? ` in ${p.tunnelMs} ms` : ''}` : 'CONNECT tunnel') : 'forwards HTTP (absolute form)',
+      status: p.error || (s.connectsDone && !used) ? 'fail' : used && (p.mode === 'forward' || p.tunnelStatus !== null) ? 'ok' : s.finished ? 'skipped' : 'pending',
+    };
+    if (p.address !== null) proxyHop.address = p.address;
+    if (p.connectMs !== null) proxyHop.durationMs = ms(p.connectMs + (p.tunnelMs ?? 0));
+    hops.push(proxyHop);
+  } else if (s.target.ipFamily === null) {
     const dnsStatus = s.addressesKnown ? (addressList(s).length > 0 ? 'ok' : 'fail') : layer('internet') === 'pending' ? 'pending' : 'skipped';
     const dnsHop: Hop = {
       kind: 'dns',
@@ -166,7 +186,7 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   }
 
   const failedAll = s.connectsDone && !used && s.connections.length > 0;
-  const shown = used ?? (failedAll ? s.connections[0] : undefined);
+  const shown = s.proxy?.url ? undefined : (used ?? (failedAll ? s.connections[0] : undefined));
   const addressHop: Hop = {
     kind: 'address',
     label: shown ? endpoint(shown.address, shown.port) : `port ${s.target.port}`,
@@ -177,7 +197,7 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
     addressHop.durationMs = shown.durationMs;
     addressHop.detail = used ? `TCP connect${s.connections.length > 1 ? `, 1 of ${s.connections.length} addresses` : ''}` : (shown.error?.message ?? 'connect failed');
   }
-  hops.push(addressHop);
+  if (!s.proxy?.url) hops.push(addressHop);
 
   if (s.target.tls) {
     const leaf = s.tls?.chain[0];
@@ -194,6 +214,9 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
     hops.push({ kind: 'redirect', label: r.url, detail: `${r.status ?? ''} → ${String(r.headers['location'] ?? '')}`, durationMs: r.timings.totalMs, status: 'ok' });
   });
   const last = reqs[reqs.length - 1];
+  for (const i of last ? readIntermediaries(last.headers) : []) {
+    hops.push({ kind: 'proxy', role: i.role, label: i.name, detail: `${ROLE_TITLES[i.role]} · ${i.evidence.join('; ')}`, status: 'ok' });
+  }
   const server: Hop = {
     kind: 'server',
     label: last ? `${last.status ?? 'no response'} ${last.statusText}`.trim() : s.target.application === 'http' ? 'HTTP server' : `${s.target.scheme} server`,
