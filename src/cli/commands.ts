@@ -1,5 +1,6 @@
 // Every CLI subcommand, in the order --help lists them.
 import type { CliCommand } from './command';
+import { bindScanCommand } from './commands/bindScan';
 import { diagnoseCommand } from './commands/diagnose';
 
-export const COMMANDS: readonly CliCommand[] = [diagnoseCommand];
+export const COMMANDS: readonly CliCommand[] = [diagnoseCommand, bindScanCommand];

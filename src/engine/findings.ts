@@ -234,6 +234,78 @@ export const FINDINGS = {
     title: 'Diagnosis cancelled',
     hint: 'The run was stopped before every probe finished; results shown are partial.',
   },
+  BIND_LOOPBACK_IN_CONTAINER: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'A server in a container binds loopback',
+    hint: 'Inside a container, 127.0.0.1 is the container itself: published ports and other containers arrive on its network interface. Bind 0.0.0.0 (or ::) inside the container; restrict who can reach it where the port is published (127.0.0.1:HOST:CONTAINER).',
+  },
+  BIND_HOSTNAME: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'A name or URL is used as a bind address',
+    hint: 'A server binds an address of its own interfaces (0.0.0.0 or :: for all, 127.0.0.1 for this machine only). The name or URL is what clients type; put it in the client configuration instead.',
+  },
+  BIND_ADDRESS_NOT_LOCAL: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The bind address belongs to no local interface',
+    hint: 'A server can only bind addresses this machine has (see `ip addr`). Behind a proxy, NAT or load balancer, clients type the public address but the server binds its own address, or 0.0.0.0.',
+  },
+  BIND_ALL_INTERFACES_EXPOSED: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'An internal service is published on every host interface',
+    hint: 'Publish it as 127.0.0.1:HOST:CONTAINER when only this machine needs it, or do not publish it when only other containers do (they use the service name). Docker-published ports bypass host firewalls such as ufw.',
+  },
+  BIND_LOCALHOST_FAMILY_MISMATCH: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'Clients type localhost but the server listens on one IP family',
+    hint: 'localhost is both 127.0.0.1 and ::1. Make the client type the exact address the server binds (127.0.0.1 or [::1]), or make the server listen on both loopbacks.',
+  },
+  BIND_PORT_MISMATCH: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'A port is published or targeted where the app does not listen',
+    hint: 'The container-side port of a mapping (HOST:CONTAINER), a Kubernetes targetPort or a probe port must be the port the app binds. Change the mapping or the app\'s port so they agree.',
+  },
+  BIND_PORT_CONFLICT: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'Two servers want the same port',
+    hint: 'Only one socket can listen on a port and address. Give one of them another port, or bind them to different addresses.',
+  },
+  BIND_PRIVILEGED_PORT: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'A port below 1024 on the host',
+    hint: 'Use a port of 1024 or above (8080, 8443) and put a proxy or a port mapping in front, or grant CAP_NET_BIND_SERVICE (setcap, systemd AmbientCapabilities).',
+  },
+  BIND_LIVE_MISMATCH: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'What listens now differs from the configuration',
+    hint: 'Stop the other program holding the port, or restart the server so it picks up this configuration; `ss -ltnp` shows who listens where.',
+  },
+  CLIENT_LOCALHOST_IN_CONTAINER: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'A client in a container connects to localhost',
+    hint: 'In a container, localhost is that container. Reach another service by its service name (Compose, Kubernetes DNS), and a server on the host by host.docker.internal (add `extra_hosts: ["host.docker.internal:host-gateway"]` on Linux).',
+  },
+  CLIENT_UNKNOWN_TARGET: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'A client points at a host:port no service provides',
+    hint: 'Check the service name and port: between containers, use the service name and the container port (not the published host port).',
+  },
+  CONFIG_PARSE_ERROR: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A configuration file could not be read',
+    hint: 'Fix the syntax error at the position shown (or exclude the file with files.exclude); until then its binds and clients are not analysed.',
+  },
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingCode = keyof typeof FINDINGS;

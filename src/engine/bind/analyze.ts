@@ -1,0 +1,182 @@
+// The bind analysis of a folder: per-file facts cached by path (re-extracting one changed file is
+// the only parse an edit costs), linked into services across files, then the rules. Reading the
+// folder skips dependency and build output folders, huge and binary files.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { FINDINGS } from '../findings';
+import { FILE_SERVICE } from './extractors/common';
+import { extractFile, isCandidate, MAX_CONFIG_BYTES } from './formats';
+import type { BindFinding, BindModel, FileFacts, Service } from './model';
+import { runRules, type RuleContext } from './rules';
+
+/** Folders never read: dependencies, VCS data, build output and caches. */
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'target', 'vendor', 'bin', 'obj', '.venv', 'venv', '__pycache__', '.tox', '.next', '.nuxt', '.cache', 'coverage', '.terraform', '.idea', '.vscode-test', '.gradle']);
+
+export class BindAnalysis {
+  private readonly facts = new Map<string, FileFacts>();
+  private cached: BindModel | null = null;
+
+  /** Files currently contributing facts. */
+  get files(): string[] {
+    return [...this.facts.keys()].sort();
+  }
+
+  /** (Re)reads one file (path relative to the folder, `/`-separated). Returns false when it is not a config file. */
+  update(file: string, content: string | Uint8Array): boolean {
+    const facts = extractFile(file, content);
+    this.cached = null;
+    if (facts === null) {
+      this.facts.delete(file);
+      return false;
+    }
+    this.facts.set(file, facts);
+    return true;
+  }
+
+  remove(file: string): void {
+    if (this.facts.delete(file)) this.cached = null;
+  }
+
+  /** Facts of one file as extracted (before linking), for hovers. */
+  factsOf(file: string): FileFacts | undefined {
+    return this.facts.get(file);
+  }
+
+  /** The linked model and its findings; computed once per change (or per new context). */
+  model(ctx: RuleContext): BindModel {
+    if (this.cached && ctx.live === null) return this.cached;
+    const linked = link([...this.facts.values()]);
+    const findings: BindFinding[] = [...parseFindings(this.facts.values()), ...runRules(linked, ctx)];
+    const model = { ...linked, findings };
+    if (ctx.live === null) this.cached = model;
+    return model;
+  }
+
+  invalidate(): void {
+    this.cached = null;
+  }
+}
+
+function parseFindings(all: Iterable<FileFacts>): BindFinding[] {
+  const out: BindFinding[] = [];
+  const spec = FINDINGS.CONFIG_PARSE_ERROR;
+  for (const f of all) {
+    for (const e of f.parseErrors) {
+      out.push({ code: 'CONFIG_PARSE_ERROR', severity: spec.severity, layer: spec.layer, message: `${f.file} (${f.format}): ${e.message}. What this file binds or connects to is not analysed.`, hint: spec.hint, range: e.range, related: [], subject: f.file });
+    }
+  }
+  return out;
+}
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i === -1 ? '' : file.slice(0, i);
+}
+
+function within(dir: string, parent: string): boolean {
+  return parent === '' || dir === parent || dir.startsWith(`${parent}/`);
+}
+
+/** Links per-file facts into one model: which service each file's settings belong to. */
+export function link(all: readonly FileFacts[]): Omit<BindModel, 'findings'> {
+  const services = new Map<string, Service>();
+  const envOwners = new Map<string, string[]>();
+  for (const f of all) {
+    for (const s of f.services) services.set(s.id, { ...s, dirs: [...s.dirs] });
+  }
+  for (const f of all) {
+    for (const a of f.attachments) {
+      const s = services.get(a.service);
+      if (!s) continue;
+      if (a.kind === 'env_file') envOwners.set(a.path, [...(envOwners.get(a.path) ?? []), a.service]);
+      else s.dirs.push(a.path.replace(/^k8s-selector:/, 'k8s-app:'));
+    }
+  }
+  // A Dockerfile no compose service builds is still an image: its folder runs in a container.
+  for (const f of all) {
+    if (f.format !== 'dockerfile') continue;
+    const dir = dirOf(f.file);
+    if ([...services.values()].some((s) => s.dirs.includes(dir))) continue;
+    const id = `image:${dir === '' ? '.' : dir}`;
+    services.set(id, { id, name: dir === '' ? 'image' : dir.slice(dir.lastIndexOf('/') + 1), runtime: 'container', hostNetwork: false, source: null, dirs: [dir] });
+  }
+  const fileDirs = [...services.values()].flatMap((s) => s.dirs.filter((d) => !d.startsWith('k8s-')).map((d) => ({ dir: d, id: s.id })));
+  const owners = (file: string): string[] => {
+    const env = envOwners.get(file);
+    if (env) return env;
+    const dir = dirOf(file);
+    const matches = fileDirs.filter((d) => within(dir, d.dir));
+    if (matches.length > 0) {
+      const longest = Math.max(...matches.map((m) => m.dir.length));
+      return [...new Set(matches.filter((m) => m.dir.length === longest).map((m) => m.id))];
+    }
+    const id = `host:${dir === '' ? '.' : dir}`;
+    if (!services.has(id)) services.set(id, { id, name: dir === '' ? 'project' : dir.slice(dir.lastIndexOf('/') + 1), runtime: 'host', hostNetwork: false, source: null, dirs: [dir] });
+    return [id];
+  };
+  const model: Omit<BindModel, 'findings'> = { services: [], binds: [], published: [], clients: [] };
+  for (const f of all) {
+    const own = f.binds.some((x) => x.service === FILE_SERVICE) || f.published.some((x) => x.service === FILE_SERVICE) || f.clients.some((x) => x.service === FILE_SERVICE) ? owners(f.file) : [];
+    const expand = <T extends { service: string }>(items: T[], into: T[]): void => {
+      for (const it of items) {
+        if (it.service !== FILE_SERVICE) into.push(it);
+        else for (const id of own) into.push({ ...it, service: id });
+      }
+    };
+    expand(f.binds, model.binds);
+    expand(f.published, model.published);
+    expand(f.clients, model.clients);
+  }
+  const used = new Set([...model.binds, ...model.published, ...model.clients].map((x) => x.service));
+  model.services = [...services.values()].filter((s) => !s.id.startsWith('host:') || used.has(s.id)).sort((a, b) => a.id.localeCompare(b.id));
+  return model;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Relative paths (`/`-separated) to leave out, e.g. from files.exclude. */
+  exclude?: (file: string) => boolean;
+}
+
+/** Reads every candidate config file under `root` into a new analysis. */
+export async function scanDirectory(root: string, options: ScanOptions = {}): Promise<BindAnalysis> {
+  const analysis = new BindAnalysis();
+  const files: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 32) return;
+    options.signal?.throwIfAborted();
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const subdirs: Promise<void>[] = [];
+    for (const e of entries) {
+      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+      if (options.exclude?.(rel)) continue;
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) subdirs.push(walk(rel, depth + 1));
+      } else if (e.isFile() && isCandidate(rel)) files.push(rel);
+    }
+    await Promise.all(subdirs);
+  };
+  await walk('', 0);
+  files.sort();
+  const read = async (rel: string): Promise<void> => {
+    const full = path.join(root, rel);
+    try {
+      const stat = await fs.stat(full);
+      // Huge files are not read at all; extractFile reports them from a placeholder of their size.
+      const content = stat.size > MAX_CONFIG_BYTES ? new Uint8Array(stat.size > MAX_CONFIG_BYTES * 4 ? MAX_CONFIG_BYTES + 1 : stat.size) : await fs.readFile(full);
+      analysis.update(rel, content);
+    } catch {
+      // A file deleted or unreadable between listing and reading is simply not analysed.
+    }
+  };
+  for (let i = 0; i < files.length; i += 64) {
+    options.signal?.throwIfAborted();
+    await Promise.all(files.slice(i, i + 64).map(read));
+  }
+  return analysis;
+}

@@ -1,0 +1,88 @@
+// docker-compose / compose.yaml (Compose Specification, "services" top-level element): each
+// service is a container; `ports` publish container ports on host addresses (short and long
+// syntax), `expose` only opens them to other services, `network_mode: host` shares the host's
+// interfaces, `environment`/`env_file`/`command` configure the app, and service names are the
+// host names other containers use.
+import { isMap, isScalar } from 'yaml';
+import type { FileFacts } from '../model';
+import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
+import { parseYaml } from './yamlDocs';
+import { parsePortMapping } from '../values';
+
+export function extractCompose(file: string, text: string): FileFacts {
+  const b = new FactsBuilder(file, text, 'compose');
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  for (const doc of parseYaml(b)) {
+    for (const [name, svc, keyNode] of yamlPairs(yamlGet(doc.contents, 'services'))) {
+      if (!isMap(svc)) continue;
+      const networkMode = yamlText(yamlGet(svc, 'network_mode'));
+      const keyRange = keyNode?.range ? b.src.range(keyNode.range[0], keyNode.range[1]) : null;
+      b.service({ id: name, name, runtime: 'container', hostNetwork: networkMode === 'host', source: keyRange });
+      const build = yamlGet(svc, 'build');
+      const context = yamlText(build) ?? yamlText(yamlGet(build, 'context'));
+      if (context !== null && !/^[a-z]+:\/\//.test(context)) b.facts.attachments.push({ service: name, path: joinPath(dir, context), kind: 'build' });
+      const envFile = yamlGet(svc, 'env_file');
+      for (const item of [...yamlItems(envFile), ...(isScalar(envFile) ? [envFile] : [])]) {
+        const p = yamlText(item) ?? yamlText(yamlGet(item, 'path'));
+        if (p !== null) b.facts.attachments.push({ service: name, path: joinPath(dir, p), kind: 'env_file' });
+      }
+      ports(b, name, yamlGet(svc, 'ports'));
+      for (const item of yamlItems(yamlGet(svc, 'expose'))) {
+        const v = yamlText(item);
+        const r = yamlValueRange(item);
+        const m = v === null ? null : /^(\d{1,5})(?:-\d+)?(?:\/(tcp|udp))?$/.exec(v);
+        if (m && r) b.facts.published.push({ service: name, hostIp: null, hostPort: null, containerPort: Number(m[1]), protocol: m[2] === 'udp' ? 'udp' : 'tcp', origin: 'expose', source: b.src.range(r.start, r.end) });
+      }
+      b.env(name, yamlEnv(yamlGet(svc, 'environment'), text));
+      const command = yamlGet(svc, 'command') ?? yamlGet(svc, 'entrypoint');
+      const commandText = yamlText(command);
+      const r = command ? yamlValueRange(command) : null;
+      if (commandText !== null && r) b.command(name, text.slice(r.start, r.end), r.start);
+      else if (command?.range) b.command(name, text.slice(command.range[0], command.range[1]), command.range[0]);
+    }
+  }
+  return b.facts;
+}
+
+function ports(b: FactsBuilder, service: string, node: unknown): void {
+  for (const item of yamlItems(node)) {
+    if (isMap(item)) {
+      // Long syntax: target, published, host_ip, protocol.
+      const target = Number(yamlText(yamlGet(item, 'target')));
+      const publishedText = yamlText(yamlGet(item, 'published'));
+      const hostIp = yamlText(yamlGet(item, 'host_ip'));
+      if (!Number.isInteger(target) || !item.range) continue;
+      b.facts.published.push({
+        service,
+        hostIp: hostIp === '' ? null : hostIp,
+        hostPort: publishedText !== null && /^\d+/.test(publishedText) ? parseInt(publishedText, 10) : null,
+        containerPort: target,
+        protocol: yamlText(yamlGet(item, 'protocol')) === 'udp' ? 'udp' : 'tcp',
+        origin: 'ports (long syntax)',
+        source: b.src.range(item.range[0], item.range[1]),
+      });
+      continue;
+    }
+    const v = yamlText(item);
+    const r = yamlValueRange(item);
+    if (v === null || !r) continue;
+    const m = parsePortMapping(v);
+    if (!m) {
+      b.parseError(`"${v}" is not a port mapping (HOST_IP:HOST_PORT:CONTAINER_PORT[/PROTOCOL])`, r.start, r.end);
+      continue;
+    }
+    b.facts.published.push({ service, hostIp: m.hostIp, hostPort: m.hostPort, containerPort: m.containerPort, protocol: m.protocol, origin: 'ports', source: b.src.range(r.start, r.end) });
+  }
+}
+
+/** `dir` + a relative path, normalised (`./api` → `api`, `../x` kept out of the root). */
+export function joinPath(dir: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  const parts = dir === '' ? [] : dir.split('/');
+  for (const p of rel.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return parts.join('/');
+}

@@ -1,0 +1,93 @@
+// Which extractor reads which file, decided from the path (and, for YAML, whether it is a
+// Kubernetes manifest). Size and binary checks come first: a config file is text and small.
+import type { FileFacts } from './model';
+import { extractAspnet } from './extractors/aspnet';
+import { FactsBuilder } from './extractors/common';
+import { extractCompose } from './extractors/compose';
+import { extractDockerfile } from './extractors/dockerfile';
+import { extractDotenv } from './extractors/dotenv';
+import { extractGeneric } from './extractors/generic';
+import { extractKubernetes } from './extractors/kubernetes';
+import { extractMongodb } from './extractors/mongodb';
+import { extractMysql } from './extractors/mysql';
+import { extractNginx } from './extractors/nginx';
+import { extractDevServerConfig, extractPackageJson } from './extractors/node';
+import { extractPostgres } from './extractors/postgres';
+import { extractGunicornConf, extractProcfile } from './extractors/python';
+import { extractRedis } from './extractors/redis';
+import { extractSpring } from './extractors/spring';
+
+type Extractor = (file: string, text: string) => FileFacts;
+
+/** Config files larger than this are skipped with a finding: no real config is this big. */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+const BY_NAME: [RegExp, string, Extractor][] = [
+  [/^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i, 'compose', extractCompose],
+  [/^(Dockerfile|Containerfile)(\.[\w.-]+)?$|\.(dockerfile|containerfile)$/i, 'dockerfile', extractDockerfile],
+  [/^\.env(\.[\w.-]+)?$|\.env$/, 'dotenv', extractDotenv],
+  [/^(appsettings(\.[\w-]+)?|launchSettings)\.json$/i, 'aspnet', extractAspnet],
+  [/^(application|bootstrap)(-[\w-]+)?\.(properties|ya?ml)$/, 'spring', extractSpring],
+  [/^package\.json$/, 'package.json', extractPackageJson],
+  [/^(vite|webpack|next|nuxt|astro|svelte)\.config\.(js|cjs|mjs|ts|mts)$/, 'dev-server config', extractDevServerConfig],
+  [/^Procfile(\.[\w-]+)?$/, 'procfile', extractProcfile],
+  [/^gunicorn(\.conf)?\.py$|^gunicorn\.conf$/, 'gunicorn', extractGunicornConf],
+  [/^redis(-[\w-]+)?\.conf$/, 'redis', extractRedis],
+  [/^postgresql(\.auto)?\.conf$/, 'postgresql', extractPostgres],
+  [/^(my|mysqld|mariadb|server|50-server)\.cnf$/, 'mysql', extractMysql],
+  [/^mongod(\.[\w-]+)?\.(conf|ya?ml)$/, 'mongodb', extractMongodb],
+  [/^nginx(\.[\w-]+)?\.conf$|\.nginx$/, 'nginx', extractNginx],
+];
+
+const GENERIC_EXT = /\.(ya?ml|json|jsonc|toml|ini|properties|xml|conf|cfg|cnf)$/i;
+
+/** The format name for a path (relative, `/`-separated), or null when it is not a config file. */
+export function detectFormat(file: string, head = ''): string | null {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  for (const [re, name] of BY_NAME) if (re.test(base)) return name;
+  if (/(^|\/)(nginx|sites-(available|enabled)|conf\.d)\//.test(file) && /\.conf$|sites-/.test(file) && /\b(listen|server_name|proxy_pass)\b/.test(head)) return 'nginx';
+  if (/\.ya?ml$/i.test(base) && /^kind:\s*\w+/m.test(head) && /^apiVersion:/m.test(head)) return 'kubernetes';
+  if (/\.cnf$/.test(base) && /^\s*\[(mysqld|mariadb)\]/m.test(head)) return 'mysql';
+  return GENERIC_EXT.test(base) && !/(^|\/)(package-lock|tsconfig|jsconfig|composer\.lock|yarn\.lock)/.test(file) && !/\.lock$/.test(base) ? 'generic' : null;
+}
+
+/** Whether a path is worth reading at all (before its content is known). */
+export function isCandidate(file: string): boolean {
+  return detectFormat(file, 'kind: x\napiVersion: v1\nlisten ') !== null;
+}
+
+const EXTRACTORS: Record<string, Extractor> = {
+  ...Object.fromEntries(BY_NAME.map(([, name, fn]) => [name, fn])),
+  kubernetes: extractKubernetes,
+  generic: extractGeneric,
+};
+
+/** Extracts one file's facts. Never throws: a crash in a parser becomes CONFIG_PARSE_ERROR. */
+export function extractFile(file: string, content: string | Uint8Array): FileFacts | null {
+  const bytes = typeof content === 'string' ? null : content;
+  const size = bytes ? bytes.length : Buffer.byteLength(content as string);
+  const text = typeof content === 'string' ? content : '';
+  const format = detectFormat(file, bytes ? Buffer.from(bytes.subarray(0, 4096)).toString('utf8') : text.slice(0, 4096));
+  if (format === null) return null;
+  const error = (message: string): FileFacts => {
+    const b = new FactsBuilder(file, '', format);
+    b.parseError(message, 0, 0);
+    return b.facts;
+  };
+  if (size > MAX_CONFIG_BYTES) return error(`Skipped: ${(size / 1024 / 1024).toFixed(1)} MiB is larger than the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB a config file can be`);
+  if (bytes && isBinary(bytes)) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
+  const decoded = bytes ? Buffer.from(bytes).toString('utf8') : text;
+  if (!bytes && decoded.includes('\0')) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
+  try {
+    return EXTRACTORS[format]!(file, decoded);
+  } catch (err) {
+    // Deeply nested input can exhaust the parser's stack (RangeError); the file is still reported.
+    return error(`Could not be read as ${format}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
+
+function isBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}

@@ -1,0 +1,130 @@
+// The bind model: what each service listens on (BindSite), how it is published (PublishedPort) and
+// who connects to it (ClientRef), each with the exact place in the file it came from. Extractors
+// make it, rules read it; it is plain JSON so the CLI can print it and the extension can cache it.
+import type { Finding } from '../report';
+
+/** Where a value sits in a file: 0-based offsets into the text, and 0-based line/column. */
+export interface SourceRange {
+  /** The file's path relative to the analysed folder, with `/` separators. */
+  file: string;
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * What a bind address means. `all-ipv4` is 0.0.0.0 (every IPv4 interface); `all` is `::`, `*` or
+ * `+` (every interface, dual-stack on Linux by default); `loopback` is this machine only
+ * (127.0.0.0/8, ::1, `localhost`); `specific` one interface's address; `name` a host name the
+ * server resolves at start-up; `url` a URL where an address belongs; `default` no address given.
+ */
+export type BindAddressKind = 'all-ipv4' | 'all' | 'loopback' | 'specific' | 'name' | 'url' | 'default';
+
+export type Runtime = 'container' | 'host' | 'kubernetes';
+
+export type Protocol = 'tcp' | 'udp';
+
+export interface Service {
+  /** Unique in the model: a compose service name, `k8s:<name>`, or a folder for host apps. */
+  id: string;
+  name: string;
+  runtime: Runtime;
+  /** Compose `network_mode: host`: the container shares the host's interfaces. */
+  hostNetwork: boolean;
+  source: SourceRange | null;
+  /** Folders (relative, `/`-separated, '' for the root) whose files configure this service. */
+  dirs: string[];
+}
+
+export interface BindSite {
+  service: string;
+  /** The address text as written, or null when only a port is configured. */
+  address: string | null;
+  kind: BindAddressKind;
+  port: number | null;
+  protocol: Protocol;
+  /** The setting it came from: `ports`, `HOST`, `server.address`, `listen`, `--bind`… */
+  origin: string;
+  /** The whole value. */
+  source: SourceRange;
+  /** Just the address inside the value (for quick fixes), when there is one. */
+  addressRange: SourceRange | null;
+  /** True for daemons started by root or a service manager (nginx, PostgreSQL…). */
+  system: boolean;
+}
+
+export interface PublishedPort {
+  service: string;
+  /** Host address the port is published on; null means every host interface. */
+  hostIp: string | null;
+  hostPort: number | null;
+  containerPort: number;
+  protocol: Protocol;
+  /** `ports` (compose), `expose`/`EXPOSE` (not published), `nodePort`, `port` (k8s Service). */
+  origin: string;
+  source: SourceRange;
+}
+
+export interface ClientRef {
+  service: string;
+  host: string;
+  port: number | null;
+  /** The URL as written, when the reference is a URL. */
+  url: string | null;
+  /** The key it came from: `DATABASE_URL`, `proxy_pass`… */
+  origin: string;
+  source: SourceRange;
+  hostRange: SourceRange;
+}
+
+export interface QuickFix {
+  title: string;
+  edits: { range: SourceRange; newText: string }[];
+}
+
+export interface BindFinding extends Finding {
+  range: SourceRange;
+  /** Other places the finding is about (the client of a mismatch, the other side of a conflict). */
+  related: SourceRange[];
+  fix?: QuickFix;
+}
+
+/** What one extractor found in one file, before services are linked across files. */
+export interface FileFacts {
+  file: string;
+  format: string;
+  services: Service[];
+  binds: BindSite[];
+  published: PublishedPort[];
+  clients: ClientRef[];
+  /** Compose `env_file` and build contexts: files (relative paths) whose settings belong to a service. */
+  attachments: { service: string; path: string; kind: 'env_file' | 'build' }[];
+  /** Problems reading the file, as finding messages with their place. */
+  parseErrors: { message: string; range: SourceRange }[];
+}
+
+/** One listening socket on this machine. */
+export interface LiveListener {
+  protocol: Protocol;
+  address: string;
+  port: number;
+  pid: number | null;
+  process: string | null;
+}
+
+export interface LocalInterface {
+  name: string;
+  address: string;
+  family: 4 | 6;
+}
+
+export interface BindModel {
+  services: Service[];
+  binds: BindSite[];
+  published: PublishedPort[];
+  clients: ClientRef[];
+  findings: BindFinding[];
+}
