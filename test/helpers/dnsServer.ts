@@ -20,9 +20,30 @@ import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
 import type { DnsServer } from '../../src/engine/options';
 
+type DataOf<T extends Answer['type']> = Extract<Answer, { type: T }> extends { data: infer D } ? D : never;
+
 export type ZoneRecord =
   | { type: 'A' | 'AAAA' | 'CNAME'; data: string; ttl?: number }
-  | { type: 'TXT'; data: string | string[]; ttl?: number };
+  | { type: 'TXT'; data: string | string[]; ttl?: number }
+  | { type: 'NS' | 'PTR'; data: string; ttl?: number }
+  | { type: 'MX'; data: DataOf<'MX'>; ttl?: number }
+  | { type: 'SOA'; data: DataOf<'SOA'>; ttl?: number }
+  | { type: 'SRV'; data: DataOf<'SRV'>; ttl?: number }
+  | { type: 'CAA'; data: DataOf<'CAA'>; ttl?: number }
+  | { type: 'DS'; data: DataOf<'DS'>; ttl?: number }
+  | { type: 'DNSKEY'; data: DataOf<'DNSKEY'>; ttl?: number }
+  /** RDATA as bytes (RFC 9460 types dns-packet does not know; see encodeSvcb). */
+  | { type: 'HTTPS' | 'SVCB'; data: Buffer; ttl?: number };
+
+/** What a custom responder (DnsServerOptions.respond) answers; the server adds ID, question and flags. */
+export interface Responder {
+  rcode: number;
+  answers: Answer[];
+  authorities?: Answer[];
+  additionals?: Answer[];
+  /** The AA flag; default: the server's `authoritative` option. */
+  aa?: boolean;
+}
 
 /** How the server treats queries for one name. Unset flags mean: answer normally. */
 export interface Behaviour {
@@ -52,6 +73,10 @@ export interface Behaviour {
   tcpCloseEarly?: boolean;
   /** Over TCP, write a length prefix and that many random bytes, then close. */
   tcpGarbage?: boolean;
+  /** Over UDP, send a response whose question name is a compression pointer to itself. */
+  pointerLoop?: boolean;
+  /** Over UDP, send this address as the answer from another port of the same host first. */
+  spoofFromOtherPort?: string;
 }
 
 export interface DnsServerOptions {
@@ -69,6 +94,18 @@ export interface DnsServerOptions {
   tcp?: boolean;
   /** TTL of records that give none; default 300. */
   defaultTtl?: number;
+  /**
+   * Answers instead of the zone table (an authoritative server with referrals: see
+   * test/helpers/dnsHierarchy.ts); behaviours still apply. Null: no answer at all.
+   */
+  respond?: (question: Question) => Responder | null;
+  /**
+   * Over UDP, answer with TC and no records when the response is larger than the query's EDNS
+   * payload size (512 without EDNS), like a real server (RFC 6891 §7).
+   */
+  truncateBySize?: boolean;
+  /** Wait this long before every answer (both transports): a far-away server for benchmarks. */
+  delayAllMs?: number;
 }
 
 export interface LoggedQuery {
@@ -119,11 +156,12 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
     return key === undefined ? undefined : zone[key];
   };
   const later = (delayMs: number | undefined, fn: () => void): void => {
-    if (!delayMs) return fn();
+    const wait = (delayMs ?? 0) + (options.delayAllMs ?? 0);
+    if (!wait) return fn();
     const t = setTimeout(() => {
       timers.delete(t);
       if (!closed) fn();
-    }, delayMs);
+    }, wait);
     timers.add(t);
   };
 
@@ -132,19 +170,23 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
     const q = query.questions?.[0];
     if (q === undefined) return null;
     const b = behaviourOf(q.name);
-    const resolved = b.nxdomain
+    const resolved: Responder | null = b.nxdomain
       ? { rcode: RCODE.NXDOMAIN, answers: [] }
       : b.servfail
         ? { rcode: RCODE.SERVFAIL, answers: [] }
         : b.refused
           ? { rcode: RCODE.REFUSED, answers: [] }
-          : resolve(q);
+          : options.respond
+            ? options.respond(q)
+            : resolve(q);
+    if (resolved === null) return null;
+    const aa = resolved.aa ?? authoritative;
     const flags =
       resolved.rcode |
-      (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
+      (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
       dnsPacket.RECURSION_AVAILABLE |
       ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
-    return { type: 'response', id: query.id ?? 0, flags, questions: [q], answers: resolved.answers };
+    return { type: 'response', id: query.id ?? 0, flags, questions: [q], answers: resolved.answers, authorities: resolved.authorities ?? [], additionals: resolved.additionals ?? [] };
   };
 
   /** Follows CNAMEs inside the zone; RFC 6604: the rcode is that of the last name in the chain. */
@@ -168,10 +210,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
     }
     return { rcode: RCODE.SERVFAIL, answers };
   };
-  const toAnswer = (name: string, r: ZoneRecord): Answer =>
-    r.type === 'TXT'
-      ? { type: 'TXT', name, ttl: r.ttl ?? defaultTtl, data: r.data }
-      : { type: r.type, name, ttl: r.ttl ?? defaultTtl, data: r.data };
+  const toAnswer = (name: string, r: ZoneRecord): Answer => zoneAnswer(name, r, defaultTtl);
 
   const decodeQuery = (buf: Buffer): DecodedPacket | null => {
     try {
@@ -198,12 +237,27 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
       const reply = (buf: Buffer): void => {
         if (!closed) udp.send(buf, rinfo.port, rinfo.address);
       };
+      if (b.spoofFromOtherPort !== undefined) {
+        const spoof = dnsPacket.encode({ ...response, answers: [{ type: 'A', name: q.name, ttl: 60, data: b.spoofFromOtherPort }] });
+        const other = dgram.createSocket(net.isIP(host) === 6 ? 'udp6' : 'udp4');
+        other.bind(0, host, () => other.send(spoof, rinfo.port, rinfo.address, () => other.close()));
+      }
+      if (b.pointerLoop) {
+        // Header (ID, QR, QDCOUNT 1), then a name that is a pointer to its own offset 12 (RFC 1035 §4.1.4).
+        const loop = Buffer.from([0, 0, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]);
+        msg.copy(loop, 0, 0, 2);
+        reply(loop);
+        return;
+      }
       if (b.garbage) reply(Buffer.concat([msg.subarray(0, 2), randomBytes(30)]));
       if (b.wrongId) reply(dnsPacket.encode({ ...response, id: ((query.id ?? 0) + 1) & 0xffff }));
       if (b.wrongQuestion) reply(dnsPacket.encode({ ...response, questions: [{ ...q, name: `wrong.${q.name}` }] }));
       if ((b.garbage || b.wrongId || b.wrongQuestion) && !b.thenAnswer) return;
-      const truncated: Packet = { ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [] };
-      reply(dnsPacket.encode(b.truncate ? truncated : response));
+      const truncated: Packet = { ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [], additionals: [] };
+      const full = dnsPacket.encode(response);
+      const opt = query.additionals?.find((a) => a.type === 'OPT');
+      const limit = opt !== undefined && opt.type === 'OPT' ? Math.max(512, opt.udpPayloadSize ?? 512) : 512;
+      reply(b.truncate || (options.truncateBySize && full.length > limit) ? dnsPacket.encode(truncated) : full);
     });
   });
 
@@ -303,4 +357,17 @@ async function bindBoth(host: string, port: number, withTcp: boolean): Promise<{
     }
   }
   throw new Error(`No port on ${host} was free for both UDP and TCP after 20 attempts.`);
+}
+
+/** A zone-table record as a dns-packet answer; SVCB/HTTPS go out as their type codes 64/65. */
+function zoneAnswer(name: string, r: ZoneRecord, defaultTtl: number): Answer {
+  const ttl = r.ttl ?? defaultTtl;
+  switch (r.type) {
+    case 'HTTPS':
+    case 'SVCB':
+      // dns-packet encodes UNKNOWN_<n> as type n with raw RDATA; its declarations list only names.
+      return { type: `UNKNOWN_${r.type === 'HTTPS' ? 65 : 64}`, name, ttl, data: r.data } as unknown as Answer;
+    default:
+      return { ...r, name, ttl } as Answer;
+  }
 }

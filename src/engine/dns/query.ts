@@ -1,0 +1,105 @@
+// One question answered by a list of servers, the way a stub resolver does it (resolv.conf(5)
+// `attempts`/`timeout`): the first server, then the next when one fails, times out or answers
+// SERVFAIL/REFUSED, within a bounded number of attempts and a total time budget. Never throws.
+import { CancelledError, ProbeTimeoutError, deadline, errorInfo, ms } from '../abort';
+import type { ErrorInfo } from '../report';
+import type { DnsServer } from '../options';
+import { DnsExchangeError, TruncatedError, exchange } from './exchange';
+import type { Question } from './exchange';
+import type { DnsAttempt, DnsQueryResult } from './model';
+import { formatDnsServer } from './servers';
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Each attempt (UDP with its resends plus a TCP retry). */
+  timeoutMs: number;
+  /** At most this many servers are tried (default 3, like glibc's MAXNS). */
+  maxAttempts?: number;
+  /** All attempts together (default 2 × timeoutMs). */
+  budgetMs?: number;
+  tcp?: boolean;
+  now: () => number;
+}
+
+/** Rcodes that say "this server could not help", so the next one is asked (RFC 1034 §5.3.3). */
+const TRY_NEXT = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
+
+export async function queryServers(servers: readonly DnsServer[], question: Question, opts: QueryOptions): Promise<DnsQueryResult> {
+  const start = opts.now();
+  const result: DnsQueryResult = {
+    question: { name: question.name, type: question.type },
+    server: servers[0] === undefined ? '' : formatDnsServer(servers[0]),
+    transport: opts.tcp ? 'tcp' : 'udp',
+    truncated: false,
+    rcode: null,
+    flags: [],
+    edns: null,
+    answers: [],
+    authority: [],
+    additional: [],
+    durationMs: 0,
+    attempts: [],
+  };
+  if (servers.length === 0) {
+    result.error = { code: 'EINVAL', message: 'No DNS server to ask.' };
+    return result;
+  }
+  const budget = deadline(opts.signal, opts.budgetMs ?? opts.timeoutMs * 2, `DNS query for ${question.name} ${question.type}`);
+  try {
+    const attempts = Math.min(opts.maxAttempts ?? 3, servers.length);
+    for (let i = 0; i < attempts && !budget.signal.aborted; i++) {
+      const server = servers[i];
+      if (server === undefined) break;
+      const attempt = await queryOne(server, question, opts, budget.signal);
+      result.attempts.push(attempt.summary);
+      Object.assign(result, attempt.fields);
+      if (attempt.summary.error === undefined) delete result.error;
+      if (attempt.summary.error?.code === 'CANCELLED') break;
+      if (attempt.summary.error === undefined && !TRY_NEXT.has(attempt.summary.rcode ?? '')) break;
+    }
+  } finally {
+    budget.dispose();
+  }
+  result.durationMs = ms(opts.now() - start);
+  return result;
+}
+
+interface AttemptOutcome {
+  summary: DnsAttempt;
+  fields: Partial<DnsQueryResult>;
+}
+
+async function queryOne(server: DnsServer, question: Question, opts: QueryOptions, budget: AbortSignal): Promise<AttemptOutcome> {
+  const name = formatDnsServer(server);
+  const start = opts.now();
+  const d = deadline(budget, opts.timeoutMs, `DNS query to ${name}`);
+  const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
+  try {
+    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, ...(opts.tcp ? { tcp: true } : {}) });
+    const m = r.message;
+    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(opts.now() - start), rcode: m.rcode };
+    return { summary, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional } };
+  } catch (err) {
+    const error = errorFor(err, name, question, opts.timeoutMs, budget);
+    const truncated = err instanceof TruncatedError;
+    const transport: 'udp' | 'tcp' = truncated || opts.tcp ? 'tcp' : 'udp';
+    const fields: Partial<DnsQueryResult> = { ...base, transport, truncated, error };
+    if (err instanceof TruncatedError) {
+      // The truncated UDP answer is still shown: its header and whatever records fit.
+      Object.assign(fields, { flags: err.udpMessage.flags, edns: err.udpMessage.edns, answers: err.udpMessage.answers, authority: err.udpMessage.authority, additional: err.udpMessage.additional });
+    }
+    return { summary: { server: name, transport, durationMs: ms(opts.now() - start), rcode: null, error }, fields };
+  } finally {
+    d.dispose();
+  }
+}
+
+function errorFor(err: unknown, server: string, q: Question, timeoutMs: number, budget: AbortSignal): ErrorInfo {
+  if (err instanceof CancelledError && budget.aborted && budget.reason instanceof ProbeTimeoutError) {
+    return { code: 'DNS_TIMEOUT', message: `The time budget for ${q.name} ${q.type} ran out while waiting for ${server}.` };
+  }
+  if (err instanceof ProbeTimeoutError) return { code: 'DNS_TIMEOUT', message: `No answer from ${server} for ${q.name} ${q.type} within ${timeoutMs} ms.` };
+  if (err instanceof TruncatedError) return { code: err.code === 'DNS_TIMEOUT' ? 'DNS_TIMEOUT' : err.code, message: `${server}: ${err.message}` };
+  if (err instanceof DnsExchangeError) return { code: err.code, message: err.message };
+  return errorInfo(err);
+}

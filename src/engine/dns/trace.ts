@@ -1,0 +1,265 @@
+// Iterative resolution from the root hints, like `dig +trace`, kept as hops: for each step the
+// zone, the server asked (name and address), its time, and the referral it gave with where each
+// next server's address came from (glue, or resolved separately — those lookups run in
+// parallel). CNAMEs are followed across zones. Lame servers, missing glue, loops and an NS set
+// that the zone itself contradicts become findings. Never throws; bounded in queries and time.
+import { ms } from '../abort';
+import { finding } from '../findings';
+import type { CnameLink, ErrorInfo, Finding } from '../report';
+import type { DnsServer } from '../options';
+import { inZone, normalName } from './codec';
+import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from './model';
+import { queryServers } from './query';
+import { formatDnsServer } from './servers';
+
+export interface TraceOptions {
+  signal?: AbortSignal;
+  /** Each query. */
+  timeoutMs: number;
+  now: () => number;
+  /** Where to start; IANA_ROOT_HINTS by default (the caller passes them). */
+  roots: readonly TraceServer[];
+  /** The port of every server (root hints and glue carry none): 53, or the test hierarchy's. */
+  port: number;
+  /** The most queries one trace may send, NS address lookups included (default 100). */
+  maxQueries?: number;
+}
+
+export interface TraceResult {
+  hops: TraceHop[];
+  /** The final records of the asked type (after following CNAMEs), empty when none. */
+  answer: DnsRecord[];
+  rcode: string | null;
+  cnameChain: CnameLink[];
+  /** The zone that answered and its servers, for asking each of them directly (compare.ts). */
+  zone: string | null;
+  zoneServers: TraceServer[];
+  /** The NS set the parent gave for `zone`. */
+  parentNs: string[];
+  findings: Finding[];
+  error?: ErrorInfo;
+}
+
+interface Context {
+  opts: TraceOptions;
+  queries: number;
+  findings: Finding[];
+  /** NS address lookups already made (or running), shared so each name is resolved once. */
+  addressCache: Map<string, Promise<string | null>>;
+}
+
+const MAX_CNAMES = 8;
+/** NS address lookups may themselves need NS address lookups; this bounds the recursion. */
+const MAX_DEPTH = 4;
+
+export async function traceName(name: string, type: string, opts: TraceOptions): Promise<TraceResult> {
+  const ctx: Context = { opts, queries: 0, findings: [], addressCache: new Map() };
+  const hops: TraceHop[] = [];
+  const chain: CnameLink[] = [];
+  const seen = new Set<string>([normalName(name)]);
+  let current = normalName(name);
+  for (let i = 0; i <= MAX_CNAMES; i++) {
+    const step = await iterate(current, type, ctx, 0, hops);
+    if (step.kind !== 'cname') {
+      const end = chain.at(-1);
+      if (step.rcode === 'NXDOMAIN' && end !== undefined) {
+        ctx.findings.push(finding('DNS_DANGLING_CNAME', `${name} is an alias (CNAME) of ${end.target}, which does not exist (NXDOMAIN from its authoritative server).`, end.target));
+      }
+      return { hops, answer: step.records, rcode: step.rcode, cnameChain: chain, zone: step.zone, zoneServers: step.servers, parentNs: step.parentNs, findings: ctx.findings, ...(step.error ? { error: step.error } : {}) };
+    }
+    chain.push(...step.links);
+    const target = normalName(step.target);
+    if (seen.has(target)) {
+      ctx.findings.push(finding('DNS_CNAME_LOOP', `The CNAME chain of ${name} comes back to ${step.target}: ${[name, ...chain.map((l) => l.target)].join(' → ')}.`, name));
+      return { hops, answer: [], rcode: step.rcode, cnameChain: chain, zone: step.zone, zoneServers: step.servers, parentNs: step.parentNs, findings: ctx.findings, error: { code: 'DNS_CNAME_LOOP', message: 'CNAME loop' } };
+    }
+    seen.add(target);
+    current = target;
+  }
+  return { hops, answer: [], rcode: null, cnameChain: chain, zone: null, zoneServers: [], parentNs: [], findings: ctx.findings, error: { code: 'DNS_CNAME_LOOP', message: `More than ${MAX_CNAMES} CNAMEs.` } };
+}
+
+type Step =
+  | { kind: 'done'; records: DnsRecord[]; rcode: string | null; zone: string | null; servers: TraceServer[]; parentNs: string[]; error?: ErrorInfo }
+  | { kind: 'cname'; target: string; links: CnameLink[]; rcode: string | null; zone: string; servers: TraceServer[]; parentNs: string[] };
+
+/** Walks from the root to the zone that answers `name`/`type`; hops are recorded when `hops` is given. */
+async function iterate(name: string, type: string, ctx: Context, depth: number, hops: TraceHop[] | null): Promise<Step> {
+  let zone = '.';
+  let servers: TraceServer[] = [...ctx.opts.roots];
+  let parentNs: string[] = [];
+  const visited = new Set<string>(['.']);
+  const fail = (error: ErrorInfo, rcode: string | null = null): Step => ({ kind: 'done', records: [], rcode, zone, servers, parentNs, error });
+
+  for (;;) {
+    if (ctx.opts.signal?.aborted) return fail({ code: 'CANCELLED', message: 'Cancelled' });
+    let usable: { result: DnsQueryResult; server: TraceServer; hop: TraceHop } | null = null;
+    for (const server of await withAddresses(servers, ctx, depth)) {
+      if (ctx.queries >= (ctx.opts.maxQueries ?? 100)) return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
+      if (server.address === null) continue;
+      ctx.queries += 1;
+      const address: DnsServer = { address: server.address, port: ctx.opts.port };
+      const result = await queryServers([address], { name, type, rd: false }, { timeoutMs: ctx.opts.timeoutMs, now: ctx.opts.now, budgetMs: ctx.opts.timeoutMs, ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}) });
+      const hop = hopOf(zone, name, type, server, formatDnsServer(address), result);
+      const lame = lameReason(result, name, zone);
+      if (lame !== null) {
+        hop.outcome = result.error ? 'error' : 'lame';
+        hops?.push(hop);
+        if (result.error?.code === 'CANCELLED') return fail(result.error);
+        ctx.findings.push(finding('DNS_LAME_DELEGATION', `${server.name} (${formatDnsServer(address)}) is listed for ${zone} but ${lame}.`, server.name));
+        continue;
+      }
+      usable = { result, server, hop };
+      break;
+    }
+    if (usable === null) return fail({ code: 'DNS_SERVFAIL', message: `No server of ${zone} gave a usable answer for ${name} ${type}.` }, 'SERVFAIL');
+    const { result, hop } = usable;
+    hops?.push(hop);
+
+    const owned = result.answers.filter((r) => normalName(r.name) === name);
+    const direct = owned.filter((r) => r.type === type);
+    if (direct.length > 0 || (type === 'CNAME' && owned.some((r) => r.type === 'CNAME'))) {
+      hop.outcome = 'answer';
+      checkZoneNs(result, zone, parentNs, ctx);
+      return { kind: 'done', records: direct, rcode: result.rcode, zone, servers, parentNs };
+    }
+    const cname = followCnames(name, type, result.answers);
+    if (cname !== null) {
+      if (cname.records.length > 0) {
+        hop.outcome = 'answer';
+        return { kind: 'done', records: cname.records, rcode: result.rcode, zone, servers, parentNs };
+      }
+      hop.outcome = 'cname';
+      return { kind: 'cname', target: cname.target, links: cname.links, rcode: result.rcode, zone, servers, parentNs };
+    }
+    if (result.rcode === 'NXDOMAIN') {
+      hop.outcome = 'nxdomain';
+      return { kind: 'done', records: [], rcode: 'NXDOMAIN', zone, servers, parentNs };
+    }
+    const referral = referralOf(result, name);
+    if (referral === null) {
+      hop.outcome = 'nodata';
+      checkZoneNs(result, zone, parentNs, ctx);
+      return { kind: 'done', records: [], rcode: result.rcode, zone, servers, parentNs };
+    }
+    hop.outcome = 'referral';
+    hop.referralZone = referral.zone;
+    hop.referral = referral.ns;
+    if (visited.has(referral.zone) || !isBelow(referral.zone, zone)) {
+      ctx.findings.push(finding('DNS_DELEGATION_LOOP', `${usable.server.name} (for ${zone}) refers ${name} to ${referral.zone}, which is ${visited.has(referral.zone) ? 'already visited' : 'not below it'}.`, referral.zone));
+      return fail({ code: 'DNS_DELEGATION_LOOP', message: `Referral loop at ${referral.zone}.` });
+    }
+    const next = referral.ns.map((ns): TraceServer => {
+      const glue = result.additional.find((r) => r.type === 'A' && normalName(r.name) === ns);
+      return { name: ns, address: glue?.data ?? null, source: glue ? 'glue' : 'none' };
+    });
+    const missing = next.filter((s) => s.address === null && inZone(s.name, referral.zone));
+    if (missing.length > 0) {
+      ctx.findings.push(finding('DNS_MISSING_GLUE', `The referral for ${referral.zone} from ${usable.server.name} names ${missing.map((s) => s.name).join(', ')} inside the zone without glue addresses.`, referral.zone));
+    }
+    hop.referralServers = next;
+    visited.add(referral.zone);
+    zone = referral.zone;
+    parentNs = referral.ns;
+    servers = next;
+    if (depth === 0) {
+      // Resolve the glue-less servers now (in parallel) so the hop shows their addresses.
+      servers = await withAddresses(next, ctx, depth, true);
+      hop.referralServers = servers;
+    }
+  }
+}
+
+/**
+ * The servers with an address: glue first, and all glue-less names resolved in parallel (each
+ * from the root) — only when no server has glue, unless `all` asks to resolve every one.
+ */
+async function withAddresses(servers: readonly TraceServer[], ctx: Context, depth: number, all = false): Promise<TraceServer[]> {
+  const withGlue = servers.filter((s) => s.address !== null);
+  if ((!all && withGlue.length > 0) || depth >= MAX_DEPTH) return all ? [...servers] : withGlue;
+  const resolved = await Promise.all(
+    servers.map(async (s): Promise<TraceServer> => {
+      if (s.address !== null) return s;
+      const address = await resolveAddress(s.name, ctx, depth + 1);
+      return address === null ? s : { name: s.name, address, source: 'resolved' };
+    }),
+  );
+  return all ? resolved : resolved.filter((s) => s.address !== null);
+}
+
+function resolveAddress(ns: string, ctx: Context, depth: number): Promise<string | null> {
+  const key = normalName(ns);
+  let pending = ctx.addressCache.get(key);
+  if (pending === undefined) {
+    pending = iterate(key, 'A', ctx, depth, null).then((step) => (step.kind === 'done' ? (step.records.find((r) => r.type === 'A')?.data ?? null) : null));
+    ctx.addressCache.set(key, pending);
+  }
+  return pending;
+}
+
+/** Why an answer from a server of `zone` cannot be used, or null when it can. */
+function lameReason(r: DnsQueryResult, name: string, zone: string): string | null {
+  if (r.error) return `did not answer (${r.error.code}: ${r.error.message})`;
+  if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') return `answers ${r.rcode}`;
+  const aa = r.flags.includes('AA');
+  if (aa) return null;
+  if (referralOf(r, name) !== null) return null;
+  // RFC 1034 §4.3.2: a server that is neither authoritative nor refers further does not serve the zone.
+  return r.answers.length > 0 ? `answers ${zone === '.' ? 'the root' : zone} without the AA bit (a cached, not authoritative, answer)` : 'gives neither an authoritative answer nor a referral';
+}
+
+function referralOf(r: DnsQueryResult, name: string): { zone: string; ns: string[] } | null {
+  const ns = r.authority.filter((a) => a.type === 'NS' && inZone(name, a.name));
+  const first = ns[0];
+  if (first === undefined) return null;
+  const zone = normalName(first.name);
+  return { zone, ns: [...new Set(ns.filter((a) => normalName(a.name) === zone).map((a) => normalName(a.data)))] };
+}
+
+function isBelow(child: string, parent: string): boolean {
+  return normalName(child) !== normalName(parent) && inZone(child, parent);
+}
+
+/** Follows CNAMEs inside one answer; the records of `type` at the end, or the name still to ask. */
+function followCnames(name: string, type: string, answers: readonly DnsRecord[]): { target: string; links: CnameLink[]; records: DnsRecord[] } | null {
+  const links: CnameLink[] = [];
+  let current = name;
+  for (let i = 0; i < MAX_CNAMES; i++) {
+    const c = answers.find((r) => r.type === 'CNAME' && normalName(r.name) === current);
+    if (c === undefined) break;
+    links.push({ name: c.name, target: c.data, ttl: c.ttl });
+    current = normalName(c.data);
+    if (links.some((l) => normalName(l.name) === current)) break;
+  }
+  if (links.length === 0) return null;
+  return { target: current, links, records: answers.filter((r) => r.type === type && normalName(r.name) === current) };
+}
+
+/** RFC 1034 §4.2.2: the NS set in the zone should match the parent's delegation. */
+function checkZoneNs(r: DnsQueryResult, zone: string, parentNs: readonly string[], ctx: Context): void {
+  const own = [...new Set(r.authority.filter((a) => a.type === 'NS' && normalName(a.name) === zone).map((a) => normalName(a.data)))].sort();
+  if (own.length === 0 || parentNs.length === 0) return;
+  const parent = [...parentNs].sort();
+  if (own.join(' ') !== parent.join(' ')) {
+    ctx.findings.push(finding('DNS_INCONSISTENT_NS', `The parent delegates ${zone} to ${parent.join(', ')}, but the zone's own servers list ${own.join(', ')}.`, zone));
+  }
+}
+
+function hopOf(zone: string, name: string, type: string, server: TraceServer, address: string, r: DnsQueryResult): TraceHop {
+  const hop: TraceHop = {
+    zone,
+    name,
+    type,
+    server: address,
+    serverName: server.name,
+    durationMs: ms(r.durationMs),
+    rcode: r.rcode,
+    outcome: 'error',
+    referral: [],
+    referralServers: [],
+    answers: r.answers,
+    aa: r.flags.includes('AA'),
+  };
+  if (r.error) hop.error = r.error;
+  return hop;
+}
