@@ -172,6 +172,14 @@ export interface CertificateInfo {
   caIssuerUrls: string[];
   crlUrls: string[];
   pem: string;
+  /** A CA's name constraints (RFC 5280 §4.2.1.10); absent without the extension. */
+  nameConstraints?: { permitted: string[]; excluded: string[] };
+  /** Certificate policy OIDs, named where the CA/Browser Forum reserves them; absent when none. */
+  policies?: string[];
+  /** Embedded signed certificate timestamps (Certificate Transparency, RFC 6962); absent when none. */
+  scts?: { logId: string; timestamp: string }[];
+  /** True when the certificate demands OCSP stapling (TLS Feature status_request, RFC 7633). */
+  mustStaple?: boolean;
 }
 
 export interface TlsVerification {

@@ -50,6 +50,10 @@ export function describeCertificate(cert: X509Certificate, now: number): Certifi
     pem: cert.toString(),
   };
   if (fields.basicConstraints?.pathLength !== undefined) info.pathLength = fields.basicConstraints.pathLength;
+  if (fields.nameConstraints) info.nameConstraints = fields.nameConstraints;
+  if (fields.policies.length > 0) info.policies = fields.policies;
+  if (fields.scts.length > 0) info.scts = fields.scts;
+  if (fields.mustStaple) info.mustStaple = true;
   return info;
 }
 
@@ -61,7 +65,7 @@ export function fieldsOf(cert: X509Certificate): CertificateFields {
   try {
     return readCertificateFields(cert.raw);
   } catch {
-    return { signatureAlgorithm: 'unknown', subjectAltNames: [], keyUsage: [], extendedKeyUsage: [], ocspUrls: [], caIssuerUrls: [], crlUrls: [] };
+    return { signatureAlgorithm: 'unknown', subjectAltNames: [], keyUsage: [], extendedKeyUsage: [], ocspUrls: [], caIssuerUrls: [], crlUrls: [], policies: [], scts: [], mustStaple: false };
   }
 }
 

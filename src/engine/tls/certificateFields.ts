@@ -17,6 +17,21 @@ export interface CertificateFields {
   ocspUrls: string[];
   caIssuerUrls: string[];
   crlUrls: string[];
+  /** Name constraints of a CA (RFC 5280 §4.2.1.10), names in the subjectAltNames print form. */
+  nameConstraints?: { permitted: string[]; excluded: string[] };
+  /** Certificate policy OIDs, with their CA/Browser Forum names where known (RFC 5280 §4.2.1.4). */
+  policies: string[];
+  /** Embedded signed certificate timestamps (RFC 6962 §3.3). */
+  scts: SignedTimestamp[];
+  /** TLS Feature status_request: the server must staple an OCSP response (RFC 7633). */
+  mustStaple: boolean;
+}
+
+export interface SignedTimestamp {
+  /** The log's id (SHA-256 of its key), base64. */
+  logId: string;
+  /** ISO 8601. */
+  timestamp: string;
 }
 
 type Asn1 = forge.asn1.Asn1;
@@ -72,7 +87,20 @@ const OID = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   ocsp: '1.3.6.1.5.5.7.48.1',
   caIssuers: '1.3.6.1.5.5.7.48.2',
+  nameConstraints: '2.5.29.30',
+  certificatePolicies: '2.5.29.32',
+  sctList: '1.3.6.1.4.1.11129.2.4.2',
+  tlsFeature: '1.3.6.1.5.5.7.1.24',
 } as const;
+
+/** CA/Browser Forum Baseline Requirements §7.1.6.1 reserved policy OIDs, and anyPolicy. */
+const POLICIES: Readonly<Record<string, string>> = {
+  '2.5.29.32.0': 'anyPolicy',
+  '2.23.140.1.1': 'extended validation',
+  '2.23.140.1.2.1': 'domain validated',
+  '2.23.140.1.2.2': 'organization validated',
+  '2.23.140.1.2.3': 'individual validated',
+};
 
 /** Signature algorithm names that rest on a broken hash (SHA-1, MD5, MD2). */
 export function isWeakSignatureAlgorithm(name: string): boolean {
@@ -93,6 +121,9 @@ export function readCertificateFields(der: Buffer): CertificateFields {
     ocspUrls: [],
     caIssuerUrls: [],
     crlUrls: [],
+    policies: [],
+    scts: [],
+    mustStaple: false,
   };
   for (const [oid, value] of extensions(tbs)) {
     switch (oid) {
@@ -122,6 +153,23 @@ export function readCertificateFields(der: Buffer): CertificateFields {
         break;
       case OID.crlDistributionPoints:
         fields.crlUrls = crlUrls(value);
+        break;
+      case OID.nameConstraints:
+        fields.nameConstraints = nameConstraints(value);
+        break;
+      case OID.certificatePolicies:
+        fields.policies = children(value).map((info) => {
+          const dotted = oidOf(children(info)[0]);
+          const name = POLICIES[dotted];
+          return name ? `${dotted} (${name})` : dotted;
+        });
+        break;
+      case OID.sctList:
+        if (typeof value.value === 'string') fields.scts = sctList(Buffer.from(value.value, 'binary'));
+        break;
+      case OID.tlsFeature:
+        // status_request is TLS extension 5 (RFC 6066 §8).
+        fields.mustStaple = children(value).some((c) => c.type === Type.INTEGER && typeof c.value === 'string' && forge.asn1.derToInteger(c.value) === 5);
         break;
     }
   }
@@ -161,8 +209,15 @@ function generalName(node: Asn1): string | null {
       return `DNS:${node.value}`;
     case 6:
       return `URI:${node.value}`;
-    case 7:
-      return `IP Address:${ipText(Buffer.from(node.value, 'binary'))}`;
+    case 7: {
+      const bytes = Buffer.from(node.value, 'binary');
+      // In name constraints an iPAddress is an address and a mask of the same length (§4.2.1.10).
+      if (bytes.length === 8 || bytes.length === 32) {
+        const half = bytes.length / 2;
+        return `IP Address:${ipText(bytes.subarray(0, half))}/${ipText(bytes.subarray(half))}`;
+      }
+      return `IP Address:${ipText(bytes)}`;
+    }
     default:
       return null;
   }
@@ -199,6 +254,44 @@ function basicConstraints(node: Asn1): { cA: boolean; pathLength?: number } {
     else if (c.type === Type.INTEGER && typeof c.value === 'string') pathLength = forge.asn1.derToInteger(c.value);
   }
   return pathLength === undefined ? { cA } : { cA, pathLength };
+}
+
+/** GeneralSubtrees under [0] permitted and [1] excluded; each subtree's base is a GeneralName. */
+function nameConstraints(node: Asn1): { permitted: string[]; excluded: string[] } {
+  const out = { permitted: [] as string[], excluded: [] as string[] };
+  for (const part of children(node)) {
+    const list = part.type === 0 ? out.permitted : part.type === 1 ? out.excluded : null;
+    if (!list) continue;
+    for (const subtree of children(part)) {
+      const base = children(subtree)[0];
+      const name = base ? generalName(base) : null;
+      if (name !== null) list.push(name);
+      else if (base && base.type === 4) list.push('DirName');
+    }
+  }
+  return out;
+}
+
+/**
+ * SignedCertificateTimestampList in TLS encoding (RFC 6962 §3.3): a 2-byte total length, then
+ * each SCT with its own 2-byte length: version(1) log_id(32) timestamp(8, ms since the epoch)…
+ * A truncated list yields the SCTs read so far.
+ */
+function sctList(bytes: Buffer): SignedTimestamp[] {
+  const out: SignedTimestamp[] = [];
+  if (bytes.length < 2) return out;
+  const end = Math.min(bytes.length, 2 + bytes.readUInt16BE(0));
+  let at = 2;
+  while (at + 2 <= end) {
+    const len = bytes.readUInt16BE(at);
+    const sct = bytes.subarray(at + 2, at + 2 + len);
+    at += 2 + len;
+    if (sct.length < 41 || at > end) break;
+    const millis = Number(sct.readBigUInt64BE(33));
+    const timestamp = Number.isFinite(millis) && millis < 8.64e15 ? new Date(millis).toISOString() : 'invalid';
+    out.push({ logId: sct.subarray(1, 33).toString('base64'), timestamp });
+  }
+  return out;
 }
 
 /** URIs of every DistributionPoint's fullName (RFC 5280 §4.2.1.13). */

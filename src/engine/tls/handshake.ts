@@ -32,6 +32,8 @@ export interface TlsHandshakeOptions {
   host: string;
   /** Wall-clock milliseconds for certificate dates; Date.now by default. */
   wallClock?: () => number;
+  /** Sent when the server asks for one (mutual TLS): a PEM pair or PKCS#12 with its passphrase. */
+  clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
 }
 
 export interface TlsHandshakeOutcome {
@@ -83,6 +85,7 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
     };
     if (sni !== null) connectOptions.servername = sni;
     if (opts.alpn.length > 0) connectOptions.ALPNProtocols = opts.alpn;
+    if (opts.clientCertificate) Object.assign(connectOptions, opts.clientCertificate);
     const s = tls.connect(connectOptions);
     tlsSocket = s;
     // Errors are read through the once-listeners below. This one stays for the socket's life: an

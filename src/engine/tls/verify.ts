@@ -12,6 +12,7 @@ import type { TrustStores } from '../options';
 import type { Finding, TlsVerification } from '../report';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
 import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
+import { leafFindings } from './chainChecks';
 
 type StoreName = TlsVerification['store'] & string;
 
@@ -115,6 +116,7 @@ export function verifyChain(
 
   const hostnameMatches = matchesHost(leaf, host);
   if (!hostnameMatches) add('CERT_HOSTNAME_MISMATCH', `The certificate covers ${coveredNames(leaf)}, but not ${host}.`, leaf);
+  findings.push(...leafFindings(leaf));
 
   const last = path[path.length - 1] ?? { cert: leaf, selfSigned: false };
   if (end.kind === 'self-signed' && path.length === 1) {
@@ -135,6 +137,12 @@ export function verifyChain(
   const store = end.kind === 'anchored' ? end.store : null;
   const trusted = store !== null && !findings.some((f) => f.severity === 'error');
   return { verification: { trusted, store, hostnameMatches, errors }, findings };
+}
+
+/** The path verifyChain builds: from the leaf to the anchor, or as far as it reaches. */
+export function trustPath(chain: X509Certificate[], stores: TrustStores): X509Certificate[] {
+  const leaf = chain[0];
+  return leaf ? buildPath(leaf, chain.slice(1), parse(stores)).path.map((e) => e.cert) : [];
 }
 
 function buildPath(leaf: X509Certificate, sent: X509Certificate[], stores: ParsedStores): { path: PathEntry[]; end: PathEnd } {

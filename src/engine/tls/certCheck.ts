@@ -1,0 +1,352 @@
+// One certificate check for the side panel, the certificate viewer and `netdiag cert`: the chain
+// of an endpoint (as the server sent it) or of a file, its verification and every finding, and on
+// request a TLS configuration scan, an OCSP check and the download of a missing intermediate.
+// Network steps other than the handshake run only when the caller asks for them.
+import { X509Certificate } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { errorInfo, withDeadline } from '../abort';
+import { finding } from '../findings';
+import type { TrustStores } from '../options';
+import type { CertificateInfo, ErrorInfo, Finding, TlsVerification } from '../report';
+import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
+import { readCertFile } from './certFile';
+import type { CertFileFormat, PrivateKeyNote } from './certFile';
+import { sentOrderFindings, storeFindings } from './chainChecks';
+import { tlsHandshake } from './handshake';
+import { checkOcsp, ocspFindings } from './ocsp';
+import type { OcspResult } from './ocsp';
+import { readServerFlight } from './rawHello';
+import { scanTls } from './scan';
+import type { ClientCertificate, TlsScan } from './scan';
+import { trustPath, verifyChain } from './verify';
+
+export interface CertCheckOptions {
+  trust: TrustStores;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  expiryWarningDays: number;
+  /** Wall-clock milliseconds; Date.now by default. */
+  wallClock?: () => number;
+  clientCertificate?: ClientCertificate;
+  /** Run the TLS configuration scan (endpoints only). */
+  scan?: boolean;
+  scanConcurrency?: number;
+  /** Ask the leaf's OCSP responder (network: on explicit request only). */
+  checkRevocation?: boolean;
+  /** Download a missing intermediate from the AIA caIssuers URL (network: on explicit request only). */
+  fetchMissingIssuer?: boolean;
+}
+
+export interface CertCheckSource {
+  kind: 'endpoint' | 'file';
+  /** host:port for an endpoint, the file name for a file. */
+  label: string;
+  host?: string;
+  port?: number;
+  servername?: string | null;
+  format?: CertFileFormat;
+}
+
+export interface CertCheck {
+  source: CertCheckSource;
+  /** As the server sent it (or as the file holds it), leaf first. */
+  chain: CertificateInfo[];
+  /** From the leaf to the trust anchor (or as far as it reaches), with the anchoring store. */
+  path: { subject: string; fingerprint256: string; store: 'node' | 'os' | 'extra' | null }[];
+  verification: TlsVerification;
+  findings: Finding[];
+  /** A one-line verdict in plain words. */
+  verdict: string;
+  /** For endpoints: what the handshake negotiated. */
+  tls?: { protocol: string | null; cipher: string | null; alpn: string | null; keyExchange: string | null };
+  /** True when the chain order is the server's own (TLS ≤ 1.2 Certificate message), false when only Node's view was available. */
+  sentOrderKnown?: boolean;
+  clientCertificate?: { requested: boolean | null; sent: boolean };
+  privateKeys?: PrivateKeyNote[];
+  revocation?: OcspResult;
+  /** The intermediate fetched from the AIA caIssuers URL, when asked for and needed. */
+  fetchedIssuer?: { url: string; certificate?: CertificateInfo; error?: ErrorInfo };
+  scan?: TlsScan;
+  error?: ErrorInfo;
+  checkedAt: string;
+}
+
+/** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */
+const LEAF_CODES: ReadonlySet<string> = new Set(['CERT_NO_SUBJECT', 'CERT_NO_COMMON_NAME', 'CERT_NO_SAN', 'CERT_MANY_NAMES', 'CERT_KEY_LARGE', 'CERT_VALIDITY_TOO_LONG', 'CERT_NO_SERVER_AUTH', 'CERT_LEAF_IS_CA']);
+
+/** Checks an endpoint; never throws. `host` is a name or IP literal; `servername` defaults to host. */
+export async function checkEndpoint(host: string, port: number, servername: string | null, opts: CertCheckOptions): Promise<CertCheck> {
+  const now = (opts.wallClock ?? Date.now)();
+  const sni = servername ?? (net.isIP(host) ? null : host);
+  const source: CertCheckSource = { kind: 'endpoint', label: `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`, host, port, servername: sni };
+  const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', checkedAt: new Date(now).toISOString() });
+
+  const [flight, outcome] = await Promise.all([
+    readServerFlight({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) }),
+    connectAndHandshake(host, port, sni, opts),
+  ]);
+  const raw = 'error' in flight ? null : flight;
+  const requested = raw ? raw.certificateRequested : null;
+  const sent = opts.clientCertificate !== undefined;
+  const result = base();
+  result.clientCertificate = { requested, sent };
+
+  if (outcome.error) {
+    result.error = outcome.error;
+    const needsCert = /CERTIFICATE_REQUIRED/.test(outcome.error.code) || (requested === true && !sent && /HANDSHAKE_FAILURE|BAD_CERTIFICATE|ECONNRESET/.test(outcome.error.code));
+    if (needsCert && !sent) {
+      result.clientCertificate.requested = true;
+      result.findings.push(finding('TLS_CLIENT_CERT_REQUIRED', `The server asked for a client certificate and refused the connection without one (${opensslReason(outcome.error.message)}).`));
+    } else {
+      result.findings.push(...outcome.findings);
+    }
+    // Without a finished handshake the TLS 1.2 flight still shows the server's chain.
+    if (!raw || raw.certificates.length === 0) return finish(result);
+  }
+  if (!outcome.error && requested && !sent) result.findings.push(finding('TLS_CLIENT_CERT_REQUESTED', 'The server asks for a client certificate but accepted the connection without one.'));
+  if (outcome.tls) result.tls = outcome.tls;
+
+  let certs: X509Certificate[];
+  if (raw && raw.certificates.length > 0) {
+    certs = raw.certificates.flatMap((der) => {
+      try {
+        return [new X509Certificate(der)];
+      } catch {
+        return [];
+      }
+    });
+    result.sentOrderKnown = true;
+  } else {
+    certs = outcome.chain;
+    result.sentOrderKnown = false;
+  }
+  const verified = { ...verifyChain(certs, sni ?? host, opts.trust, now, { expiryWarningDays: opts.expiryWarningDays }), path: trustPath(certs, opts.trust) };
+  result.chain = certs.map((c) => describeCertificate(c, now));
+  result.verification = verified.verification;
+  result.path = pathOf(verified.path, verified.verification);
+  result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs) : []), ...storeFindings(verified.verification));
+  await extras(result, certs, verified.path, opts, sni ?? host, now);
+  if (opts.scan && !outcome.error) {
+    const issuer = verified.path[1];
+    result.scan = await scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}), ...(issuer ? { issuer } : {}) });
+    result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
+  }
+  return finish(result);
+}
+
+/**
+ * Checks a certificate file. `host`, when given, is matched against the leaf; a file has no host
+ * of its own, so the name check is skipped otherwise. Throws CertParseError / CertPasswordError
+ * (from readCertFile) for a file that cannot be read.
+ */
+export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOptions & { password?: string; host?: string | null }): Promise<CertCheck> {
+  const now = (opts.wallClock ?? Date.now)();
+  const file = readCertFile(bytes, opts.password);
+  const certs = file.certificates;
+  const leaf = certs[0]!;
+  const host = opts.host ?? null;
+  const verified = { ...verifyChain(certs, host ?? 'netdiag.invalid', opts.trust, now, { expiryWarningDays: opts.expiryWarningDays }), path: trustPath(certs, opts.trust) };
+  const leafIsCa = describeCertificate(leaf, now).isCA;
+  let findings = verified.findings.filter((f) => (host !== null || f.code !== 'CERT_HOSTNAME_MISMATCH') && !(leafIsCa && LEAF_CODES.has(f.code)));
+  // The order in a file matters when it is served as is (fullchain.pem); a root in it does not.
+  findings = [...findings, ...sentOrderFindings(certs).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
+  const verification: TlsVerification = {
+    ...verified.verification,
+    hostnameMatches: host === null ? true : verified.verification.hostnameMatches,
+    errors: [...new Set(findings.map((f) => f.code))],
+  };
+  verification.trusted = verification.store !== null && !findings.some((f) => f.severity === 'error');
+  const result: CertCheck = {
+    source: { kind: 'file', label, format: file.format },
+    chain: certs.map((c) => describeCertificate(c, now)),
+    path: pathOf(verified.path, verification),
+    verification,
+    findings,
+    verdict: '',
+    privateKeys: file.privateKeys,
+    checkedAt: new Date(now).toISOString(),
+  };
+  for (const key of file.privateKeys) {
+    if (key.matchesLeaf === false) findings.push(finding('CERT_CHAIN_MISORDERED', `The private key in ${key.where} (${key.description}) does not belong to the first certificate "${shortName(leaf.subject)}".`));
+  }
+  await extras(result, certs, verified.path, opts, host ?? 'netdiag.invalid', now);
+  return finish(result);
+}
+
+/** Parses PEM or DER text of a chain as the Report keeps it (CertificateInfo.pem). */
+export function certificatesFromInfo(chain: readonly CertificateInfo[]): X509Certificate[] {
+  return chain.flatMap((c) => parseCertificates(c.pem));
+}
+
+async function extras(result: CertCheck, certs: X509Certificate[], path: X509Certificate[], opts: CertCheckOptions, host: string, now: number): Promise<void> {
+  const leaf = certs[0];
+  if (!leaf) return;
+  if (opts.fetchMissingIssuer && result.verification.errors.includes('CERT_INCOMPLETE_CHAIN')) {
+    const last = path[path.length - 1] ?? leaf;
+    const url = describeCertificate(last, now).caIssuerUrls[0];
+    if (url) {
+      const fetched = await fetchIssuer(url, opts);
+      result.fetchedIssuer = { url, ...('error' in fetched ? { error: fetched.error } : { certificate: describeCertificate(fetched.cert, now) }) };
+      if (!('error' in fetched)) {
+        const again = verifyChain([...certs, fetched.cert], host, opts.trust, now, { expiryWarningDays: opts.expiryWarningDays });
+        const missing = result.findings.find((f) => f.code === 'CERT_INCOMPLETE_CHAIN');
+        if (missing) {
+          missing.message += again.verification.store
+            ? ` Downloaded "${oneLineName(fetched.cert.subject)}" from ${url}: with it the chain reaches the ${again.verification.store} store, so adding it to the server's chain fixes this.`
+            : ` Downloaded "${oneLineName(fetched.cert.subject)}" from ${url}, but the chain still does not reach a trusted root.`;
+        }
+      }
+    }
+  }
+  if (opts.checkRevocation) {
+    const issuer = path[1] ?? certs[1];
+    if (issuer) {
+      result.revocation = await checkOcsp(leaf, issuer, { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+      result.findings.push(...ocspFindings(leaf, result.revocation));
+    } else {
+      result.findings.push(finding('CERT_OCSP_FAILED', `The revocation status of "${shortName(leaf.subject)}" cannot be checked: its issuer is not known (not sent, in no store).`));
+    }
+  }
+}
+
+function finish(result: CertCheck): CertCheck {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  result.findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
+  result.verification.errors = [...new Set([...result.verification.errors, ...result.findings.filter((f) => f.severity !== 'info').map((f) => f.code)])];
+  result.verdict = verdictOf(result);
+  return result;
+}
+
+/** The plain-words verdict the panel and the CLI show first. */
+export function verdictOf(check: Pick<CertCheck, 'findings' | 'verification' | 'error' | 'chain'>): string {
+  const first = check.findings.find((f) => f.severity === 'error');
+  if (first) return first.message;
+  if (check.error && check.chain.length === 0) return `No certificate: ${opensslReason(check.error.message)}`;
+  const store = { node: "Node's bundled roots", os: 'the OS store', extra: 'an extra CA file' } as const;
+  const warnings = check.findings.filter((f) => f.severity === 'warning').length;
+  const anchored = check.verification.store ? `Trusted by ${store[check.verification.store]}` : 'Not anchored in any trust store';
+  return warnings > 0 ? `${anchored}, with ${warnings} warning(s).` : `${anchored}; no problems found.`;
+}
+
+function pathOf(path: X509Certificate[], verification: TlsVerification): CertCheck['path'] {
+  return path.map((c, i) => ({ subject: oneLineName(c.subject), fingerprint256: c.fingerprint256, store: i === path.length - 1 ? verification.store : null }));
+}
+
+interface HandshakeOutcome {
+  error?: ErrorInfo;
+  findings: Finding[];
+  preFindings?: Finding[];
+  chain: X509Certificate[];
+  tls?: CertCheck['tls'];
+}
+
+async function connectAndHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions): Promise<HandshakeOutcome> {
+  let socket: net.Socket;
+  try {
+    socket = await withDeadline(opts.signal, opts.timeoutMs, 'TCP connect', (signal) => connect(host, port, signal));
+  } catch (err) {
+    const error = errorInfo(err);
+    return { error, findings: [finding(error.code === 'ECONNREFUSED' ? 'TCP_REFUSED' : error.code === 'ETIMEDOUT' ? 'TCP_TIMEOUT' : 'TCP_UNREACHABLE', `${host}:${port}: ${error.message}`)], chain: [] };
+  }
+  const out = await tlsHandshake(socket, {
+    servername: sni,
+    alpn: ['h2', 'http/1.1'],
+    trust: opts.trust,
+    timeoutMs: opts.timeoutMs,
+    now: () => performance.now(),
+    expiryWarningDays: opts.expiryWarningDays,
+    host: sni ?? host,
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
+  });
+  if (!out.socket) return { error: out.result.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: out.findings, chain: [] };
+  const tls = { protocol: out.result.protocol, cipher: out.result.cipher, alpn: out.result.alpn, keyExchange: out.result.keyExchange };
+  const chain = certificatesFromInfo(out.result.chain);
+  const preFindings = out.findings.filter((f) => f.code === 'TLS_PROTOCOL_DEPRECATED');
+  // TLS 1.3 servers check the client certificate after the client's Finished (RFC 8446 §4.4.2):
+  // a refusal arrives as an alert just after the handshake, a welcome as a session ticket.
+  const late = out.result.protocol === 'TLSv1.3' ? await lateRefusal(out.socket, Math.min(500, opts.timeoutMs)) : null;
+  out.socket.destroy();
+  if (late) return { error: late, findings: [], chain, tls };
+  return { findings: [], preFindings, chain, tls };
+}
+
+function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | null> {
+  return new Promise((resolve) => {
+    const done = (value: ErrorInfo | null): void => {
+      clearTimeout(timer);
+      socket.off('session', onSession);
+      socket.off('error', onError);
+      resolve(value);
+    };
+    const onSession = (): void => done(null);
+    const onError = (err: Error): void => done(errorInfo(err));
+    const timer = setTimeout(() => done(null), waitMs);
+    socket.on('session', onSession);
+    socket.on('error', onError);
+    // Reading makes OpenSSL process the records that follow the handshake.
+    socket.resume();
+  });
+}
+
+function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const onAbort = (): void => {
+      socket.destroy();
+      reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+  });
+}
+
+/** GET the caIssuers URL: DER, PEM or a PKCS#7 bundle (RFC 5280 §4.2.2.1). */
+async function fetchIssuer(url: string, opts: CertCheckOptions): Promise<{ cert: X509Certificate } | { error: ErrorInfo }> {
+  try {
+    const body = await withDeadline(opts.signal, opts.timeoutMs, 'AIA download', (signal) => get(url, signal));
+    const cert = readCertFile(body).certificates[0];
+    if (!cert) return { error: { code: 'CERT_PARSE_ERROR', message: `${url} holds no certificate` } };
+    return { cert };
+  } catch (err) {
+    return { error: errorInfo(err) };
+  }
+}
+
+function get(url: string, signal: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parsed = new URL(url);
+    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : null;
+    if (!client) return reject(Object.assign(new Error(`Unsupported URL ${url}`), { code: 'ERR_INVALID_URL' }));
+    const req = client.get(parsed, { signal }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > 1024 * 1024) req.destroy(new Error(`${url} is larger than 1 MiB`));
+        else chunks.push(c);
+      });
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url} answered HTTP ${res.statusCode ?? '?'}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+
+
+/** OpenSSL 3 messages read `<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:`; keep the reason. */
+function opensslReason(message: string): string {
+  return /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message)?.[1] ?? message.trim().split('\n')[0] ?? message;
+}
