@@ -60,7 +60,9 @@ export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings =
  */
 export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  // The row's own label, exactly: a picker left open would show the typed text as a row too.
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row .label-name', { hasText: exact }).first();
   for (let attempt = 1; ; attempt++) {
     // Escape closes a hover or notification that would keep the key; the palette has two keys.
     await page.keyboard.press('Escape');
