@@ -2,5 +2,6 @@
 import type { CliCommand } from './command';
 import { bindScanCommand } from './commands/bindScan';
 import { diagnoseCommand } from './commands/diagnose';
+import { traceCommand } from './commands/trace';
 
-export const COMMANDS: readonly CliCommand[] = [diagnoseCommand, bindScanCommand];
+export const COMMANDS: readonly CliCommand[] = [diagnoseCommand, bindScanCommand, traceCommand];

@@ -1,11 +1,20 @@
 // An equivalent command line for a report, to reproduce a diagnosis outside Netdiag: curl for
 // HTTP(S), curl's telnet:// for a plain TCP connect, openssl s_client for other TLS services.
-// Credentials are never included.
+// Credentials are left out (`<redacted>`) unless the caller passes the request and asks to reveal them.
+import type { RequestSpec } from './options';
+import { redactHeaders } from './redact';
 import type { Report } from './report';
+
+export interface CurlOptions {
+  /** The request as sent, with real header values (the report's are redacted). */
+  request?: RequestSpec;
+  /** Put secret header values in the command instead of `<redacted>`. */
+  revealSecrets?: boolean;
+}
 
 const WRITE_OUT = String.raw`dns %{time_namelookup}s  connect %{time_connect}s  tls %{time_appconnect}s  ttfb %{time_starttransfer}s  total %{time_total}s  http %{http_version} %{http_code}\n`;
 
-export function toCurl(report: Report): string {
+export function toCurl(report: Report, opts: CurlOptions = {}): string {
   const t = report.target;
   const host = t.ipFamily === 6 ? `[${t.host}]` : t.host;
   if (t.application !== 'http') {
@@ -20,6 +29,14 @@ export function toCurl(report: Report): string {
   if (followed) args.push('-L', '--max-redirs', String(Math.max(1, (report.http?.requests.length ?? 1) - 1)));
   for (const a of report.dns?.pinned ?? []) args.push('--resolve', quote(`${t.host}:${t.port}:${a.family === 6 ? `[${a.address}]` : a.address}`));
   if (t.tls && report.tls?.alpn === 'h2') args.push('--http2');
+  if (report.proxy?.url) args.push('--proxy', quote(report.proxy.url));
+  else if (report.proxy) args.push('--noproxy', quote('*'));
+  const method = opts.request?.method.toUpperCase() ?? report.request?.method ?? 'GET';
+  if (method !== 'GET') args.push('-X', quote(method));
+  const headers = opts.request ? redactHeaders(opts.request.headers, opts.revealSecrets === true) : (report.request?.headers ?? {});
+  for (const [name, value] of Object.entries(headers)) args.push('-H', quote(`${name}: ${value}`));
+  if (opts.request?.body !== undefined) args.push('--data-raw', quote(opts.request.body));
+  else if ((report.request?.bodyBytes ?? 0) > 0) args.push('--data-raw', quote(`<${report.request!.bodyBytes} bytes>`));
   const url = t.url.replace(/\/\/[^/@]*@/, '//');
   args.push(quote(url));
   return args.join(' ');

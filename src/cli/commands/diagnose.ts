@@ -1,5 +1,12 @@
 // netdiag diagnose <target>: the whole stack for one endpoint.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { toCurl } from '../../engine/curl';
+import { exportReport } from '../../engine/export';
+import type { RequestSpec } from '../../engine/options';
+import { redactUrl } from '../../engine/redact';
+import { attachRoute, traceRoute } from '../../engine/route';
+import { renderPathText } from '../httpText';
 import { diagnose } from '../../engine/diagnose';
 import { hasErrors } from '../../engine/findings';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
@@ -19,15 +26,35 @@ Options:
   --timeout MS              timeout of each step: DNS query, connect, TLS handshake, HTTP exchange
   --max-redirects N         follow at most N redirects (default 10)
   --no-follow               do not follow redirects
+  --proxy URL               send through this HTTP proxy (CONNECT for https); wins over HTTP(S)_PROXY
+  --no-proxy                connect directly even when HTTP_PROXY/HTTPS_PROXY are set
+  -X, --method METHOD       the request method (default GET)
+  -H, --header 'NAME: VALUE'  a request header (repeatable)
+  -d, --data BODY           a request body (@FILE reads it from a file); the method defaults to POST
+  --format FORMAT           text (default), json, markdown (for a ticket), har (HTTP part), curl
+  --show-secrets            keep Authorization, Cookie and URL passwords in the output
+  --trace                   also trace the route to the server (tracepath/traceroute/tracert)
   --verbose                 log each probe to stderr
   --no-color                plain text even on a terminal`;
+
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'har' | 'curl';
 
 export interface DiagnoseArgs {
   target: string;
   json: boolean;
   verbose: boolean;
   setup: Omit<SetupInput, 'sslCertFile'>;
+  format: OutputFormat;
+  /** --proxy URL, or false for --no-proxy; undefined: the environment decides. */
+  proxy?: string | false;
+  request?: RequestSpec;
+  showSecrets: boolean;
+  trace: boolean;
 }
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'har', 'curl'];
+/** The variables curl and VS Code read for proxies; the engine reads no env, so the CLI passes them. */
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   const { values, positionals } = parseStrict(argv, {
@@ -39,6 +66,14 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
     'max-redirects': { type: 'string' },
     'no-follow': { type: 'boolean' },
     verbose: { type: 'boolean' },
+    proxy: { type: 'string' },
+    'no-proxy': { type: 'boolean' },
+    method: { type: 'string', short: 'X' },
+    header: { type: 'string', short: 'H', multiple: true },
+    data: { type: 'string', short: 'd' },
+    format: { type: 'string' },
+    'show-secrets': { type: 'boolean' },
+    trace: { type: 'boolean' },
   });
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'diagnose needs a target: a URL, host:port or host.' : `diagnose takes one target, got ${positionals.length}.`);
@@ -54,7 +89,24 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
     setup.timeouts = { dnsMs: t, connectMs: t, tlsMs: t, httpMs: t };
   }
   if (values['max-redirects'] !== undefined) setup.maxRedirects = wholeNumber(values['max-redirects'], '--max-redirects', true);
-  return { target: positionals[0]!, json: values.json === true, verbose: values.verbose === true, setup };
+  if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
+  const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
+  const args: DiagnoseArgs = { target: positionals[0]!, json: format === 'json', verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
+  if (values.proxy !== undefined) args.proxy = values.proxy;
+  else if (values['no-proxy']) args.proxy = false;
+  const headers: Record<string, string> = {};
+  for (const h of values.header ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE.`);
+    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+  }
+  if (values.method !== undefined || values.header !== undefined || values.data !== undefined) {
+    const method = values.method ?? (values.data !== undefined ? 'POST' : 'GET');
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new UsageError(`--method "${method}" is not an HTTP method token.`);
+    args.request = { method: method.toUpperCase(), headers, ...(values.data !== undefined ? { body: values.data } : {}) };
+  }
+  return args;
 }
 
 export const diagnoseCommand: CliCommand = {
@@ -63,19 +115,48 @@ export const diagnoseCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseDiagnoseArgs(argv);
+    if (args.request?.body?.startsWith('@')) args.request = { ...args.request, body: await readBody(args.request.body.slice(1)) };
     const parsed = parseTarget(args.target);
+    const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
     for (const w of warnings) io.stderr(`netdiag: warning: ${w}\n`);
-    const report = await diagnose(parsed, {
+    let report = await diagnose(parsed, {
       ...options,
       signal: io.signal,
-      ...(args.verbose ? { log: (m: string) => io.stderr(`netdiag: ${m}\n`) } : {}),
+      proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
+      ...(args.request ? { request: args.request } : {}),
+      ...(args.showSecrets ? { revealSecrets: true } : {}),
+      ...(args.verbose ? { log: (m: string) => io.stderr(`netdiag: ${redactUrl(m)}\n`) } : {}),
     });
-    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, io.color));
+    if (args.trace && !report.cancelled) {
+      const to = report.proxy?.url ? (report.proxy.address ?? parsed.target.host) : (report.connections.find((c) => c.used)?.address ?? parsed.target.host);
+      const { route, findings } = await traceRoute(to, { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
+      report = attachRoute(report, route, findings);
+    }
+    const reveal = { revealSecrets: args.showSecrets };
+    switch (args.format) {
+      case 'text':
+        io.stdout(`${renderText(report, io.color)}${renderPathText(report, io.color)}`);
+        break;
+      case 'curl':
+        io.stdout(`${toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })}\n`);
+        break;
+      default:
+        io.stdout(exportReport(report, args.format, reveal));
+    }
     if (report.cancelled) return 130;
     return hasErrors(report.findings) ? 1 : 0;
   },
 };
+
+/** curl's `--data @FILE`. */
+async function readBody(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--data @${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 

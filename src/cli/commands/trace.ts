@@ -1,0 +1,48 @@
+// netdiag trace <host>: the route to a host with tracepath, traceroute or tracert.
+import { hasErrors } from '../../engine/findings';
+import { traceRoute } from '../../engine/route';
+import { parseTarget } from '../../engine/target';
+import { UsageError, type CliCommand } from '../command';
+import { clean, renderRouteText } from '../httpText';
+import { parseStrict, wholeNumber } from './diagnose';
+
+const USAGE = `Usage: netdiag trace <host> [options]
+
+  <host>                    a host name, an IP address, or a URL (its host is traced)
+
+Runs tracepath (Linux, no root needed), else traceroute (Linux, macOS), or tracert (Windows),
+and prints each router with its round-trip times.
+
+Options:
+  --json                    print { route, findings } as JSON
+  --max-hops N              stop after N hops (default 30)
+  --timeout MS              stop the whole trace after MS milliseconds (default 60000)
+  -n, --numeric             addresses only, no reverse DNS names
+  --no-color                plain text even on a terminal`;
+
+export const traceCommand: CliCommand = {
+  name: 'trace',
+  summary: 'the route to a host (tracepath, traceroute or tracert)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseStrict(argv, {
+      json: { type: 'boolean' },
+      'max-hops': { type: 'string' },
+      timeout: { type: 'string' },
+      numeric: { type: 'boolean', short: 'n' },
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'trace needs a host: a name, an IP address or a URL.' : `trace takes one host, got ${positionals.length}.`);
+    const host = parseTarget(positionals[0]!).target.host;
+    const maxHops = values['max-hops'] === undefined ? 30 : wholeNumber(values['max-hops'], '--max-hops');
+    if (maxHops > 255) throw new UsageError('--max-hops takes at most 255.');
+    const timeoutMs = values.timeout === undefined ? 60_000 : wholeNumber(values.timeout, '--timeout');
+    const { route, findings } = await traceRoute(host, { signal: io.signal, timeoutMs, maxHops, names: values.numeric !== true });
+    if (values.json) io.stdout(`${JSON.stringify({ route, findings }, null, 2)}\n`);
+    else {
+      io.stdout(renderRouteText(route, io.color));
+      for (const f of findings) io.stdout(`\n${f.severity}: ${f.code} ${clean(f.message)}\n  ${f.hint}\n`);
+    }
+    if (route.error?.code === 'CANCELLED') return 130;
+    return hasErrors(findings) || route.error?.code === 'ROUTE_TOOL_MISSING' ? 1 : 0;
+  },
+};

@@ -1,0 +1,104 @@
+// Parsers of tracepath, traceroute and tracert output; the missing-tool message; attachRoute.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Report } from '../../src/engine/report';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, type CommandRunner } from '../../src/engine/route';
+
+describe('parseTracepath', () => {
+  it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
+    const out = [
+      ' 1?: [LOCALHOST]                      pmtu 1500',
+      ' 1:  gw.lan (192.168.1.1)                                0.512ms ',
+      ' 1:  gw.lan (192.168.1.1)                                0.430ms ',
+      ' 2:  no reply',
+      ' 3:  10.0.2.2                                            1.041ms reached',
+      '     Resume: pmtu 1500 hops 3 back 3 ',
+    ].join('\n');
+    assert.deepEqual(parseTracepath(out), [
+      { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43] },
+      { ttl: 2, address: null, name: null, rttMs: [] },
+      { ttl: 3, address: '10.0.2.2', name: null, rttMs: [1.041], note: 'reached' },
+    ]);
+  });
+});
+
+describe('parseTraceroute', () => {
+  it('reads -n and named output, stars and !H flags', () => {
+    const out = [
+      'traceroute to example.test (10.0.2.2), 30 hops max, 60 byte packets',
+      ' 1  router.lan (10.0.1.1)  0.050 ms  0.020 ms  0.019 ms',
+      ' 2  * * *',
+      ' 3  10.0.2.2  0.040 ms !H  0.030 ms !H  0.029 ms !H',
+    ].join('\n');
+    assert.deepEqual(parseTraceroute(out), [
+      { ttl: 1, address: '10.0.1.1', name: 'router.lan', rttMs: [0.05, 0.02, 0.019] },
+      { ttl: 2, address: null, name: null, rttMs: [] },
+      { ttl: 3, address: '10.0.2.2', name: null, rttMs: [0.04, 0.03, 0.029], note: '!H' },
+    ]);
+  });
+});
+
+describe('parseTracert', () => {
+  it('reads Windows output with <1 ms, names in brackets and timeouts', () => {
+    const out = [
+      'Tracing route to example.com [93.184.216.34]',
+      'over a maximum of 30 hops:',
+      '',
+      '  1    <1 ms    <1 ms    <1 ms  192.168.1.1',
+      '  2     5 ms     4 ms     4 ms  router.isp.net [10.0.0.1]',
+      '  3     *        *        *     Request timed out.',
+      '',
+      'Trace complete.',
+    ].join('\r\n');
+    assert.deepEqual(parseTracert(out), [
+      { ttl: 1, address: '192.168.1.1', name: null, rttMs: [1, 1, 1] },
+      { ttl: 2, address: '10.0.0.1', name: 'router.isp.net', rttMs: [5, 4, 4] },
+      { ttl: 3, address: null, name: null, rttMs: [], note: 'Request timed out' },
+    ]);
+  });
+});
+
+describe('traceRoute', () => {
+  const missing: CommandRunner = async () => ({ stdout: '', stderr: '', errorCode: 'ENOENT' });
+
+  it('says which tool to install when none exists', async () => {
+    const { route, findings } = await traceRoute('10.0.0.1', { timeoutMs: 1000, maxHops: 5, names: false, platform: 'linux', run: missing });
+    assert.equal(route.tool, null);
+    assert.deepEqual(findings.map((f) => f.code), ['ROUTE_TOOL_MISSING']);
+    assert.match(findings[0]!.message, /iputils-tracepath/);
+  });
+
+  it('falls back from tracepath to traceroute and flags an incomplete route', async () => {
+    const calls: string[] = [];
+    const run: CommandRunner = async (file, args) => {
+      calls.push(`${file} ${args.join(' ')}`);
+      return file === 'tracepath' ? { stdout: '', stderr: '', errorCode: 'ENOENT' } : { stdout: ' 1  10.0.1.1  0.1 ms\n 2  * * *\n', stderr: '' };
+    };
+    const { route, findings } = await traceRoute('10.0.2.2', { timeoutMs: 1000, maxHops: 2, names: false, platform: 'linux', run });
+    assert.deepEqual(calls, ['tracepath -n -m 2 10.0.2.2', 'traceroute -n -m 2 -w 1 10.0.2.2']);
+    assert.equal(route.tool, 'traceroute');
+    assert.equal(route.reached, false);
+    assert.match(findings[0]?.message ?? '', /last router that answered is 10\.0\.1\.1 \(hop 1\)/);
+  });
+
+  it('uses tracert with -d on Windows', async () => {
+    let seen = '';
+    const run: CommandRunner = async (file, args) => {
+      seen = `${file} ${args.join(' ')}`;
+      return { stdout: '  1    <1 ms    <1 ms    <1 ms  10.0.0.9\r\n', stderr: '' };
+    };
+    const { route } = await traceRoute('10.0.0.9', { timeoutMs: 1000, maxHops: 4, names: false, platform: 'win32', run });
+    assert.equal(seen, 'tracert -d -h 4 -w 1000 10.0.0.9');
+    assert.equal(route.reached, true);
+  });
+});
+
+describe('attachRoute', () => {
+  it('puts route hops right after the client', () => {
+    const report = { hops: [{ kind: 'client', label: 'eth0', status: 'ok' }, { kind: 'address', label: '10.0.2.2:80', status: 'ok' }], findings: [] } as unknown as Report;
+    const out = attachRoute(report, { tool: 'tracepath', host: '10.0.2.2', command: 'tracepath', hops: [{ ttl: 1, address: '10.0.1.1', name: null, rttMs: [0.2, 0.1] }], reached: false, durationMs: 5 }, []);
+    assert.deepEqual(out.hops.map((h) => h.kind), ['client', 'route', 'address']);
+    assert.equal(out.hops[1]?.durationMs, 0.1);
+    assert.equal(out.route?.tool, 'tracepath');
+  });
+});
