@@ -78,12 +78,43 @@ export function extractFile(file: string, content: string | Uint8Array): FileFac
   if (bytes && isBinary(bytes)) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
   const decoded = bytes ? Buffer.from(bytes).toString('utf8') : text;
   if (!bytes && decoded.includes('\0')) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
+  const depth = nestingDepth(decoded);
+  if (depth > MAX_NESTING) return error(`Skipped: nested ${depth > 10_000 ? 'more than 10,000' : depth} levels deep; a config file needs at most ${MAX_NESTING}`);
   try {
     return EXTRACTORS[format]!(file, decoded);
   } catch (err) {
     // Deeply nested input can exhaust the parser's stack (RangeError); the file is still reported.
     return error(`Could not be read as ${format}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
+}
+
+/**
+ * Parsers recurse once per nesting level. Deep input is refused before parsing, not caught after:
+ * a stack overflow while V8 compiles a regular expression aborts the whole process instead of
+ * throwing a RangeError. Brackets are counted without regard to quoting, which can only overcount.
+ */
+const MAX_NESTING = 256;
+
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let indent = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+      if (max > 10_000) return max;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    // YAML block nesting: one level per two columns of indentation, at least.
+    if (c === 0x0a) {
+      atLineStart = true;
+      indent = 0;
+    } else if (atLineStart && c === 0x20) {
+      if (++indent / 2 > max) max = indent / 2;
+    } else atLineStart = false;
+  }
+  return Math.floor(max);
 }
 
 function isBinary(bytes: Uint8Array): boolean {

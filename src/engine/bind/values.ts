@@ -100,7 +100,7 @@ export function parsePortMapping(raw: string): PortMapping | null {
   const text = raw.trim();
   const proto = /\/(tcp|udp|sctp)$/i.exec(text);
   const body = proto ? text.slice(0, proto.index) : text;
-  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[\d.]+|[\w.-]*):)?(?:(\d{1,5})(?:-\d{1,5})?:)?(\d{1,5})(?:-\d{1,5})?$/.exec(body);
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[\d.]+|[\w.-]*):)?(?:(\d{1,5})?(?:-\d{1,5})?:)?(\d{1,5})(?:-\d{1,5})?$/.exec(body);
   if (!m) return null;
   const containerPort = port(m[3]);
   if (containerPort === null) return null;
@@ -153,7 +153,8 @@ interface Token {
 
 function tokens(command: string): Token[] {
   const out: Token[] = [];
-  for (const m of command.matchAll(/"([^"]*)"|'([^']*)'|([^\s"']+)/g)) {
+  // Commas and brackets separate the items of an exec-form JSON array (CMD ["a", "b"]).
+  for (const m of command.matchAll(/"([^"]*)"|'([^']*)'|([^\s"',[\]]+)/g)) {
     const inner = m[1] ?? m[2];
     out.push({ text: inner ?? m[3]!, start: m.index + (inner !== undefined ? 1 : 0) });
   }
@@ -188,6 +189,12 @@ export function commandBinds(command: string): CommandBind[] {
       if (!v) continue;
       // rails -b and http.server --bind take an address; gunicorn takes HOST:PORT or unix:PATH.
       if (v.text.startsWith('unix:') || v.text.startsWith('fd://')) continue;
+      // `0.0.0.0:$PORT`: the address is known, the port comes from the environment at run time.
+      const variable = /^(.*):\$\{?\w+\}?$/.exec(v.text);
+      if (variable) {
+        host = { text: variable[1]!, start: v.start, flag };
+        continue;
+      }
       const hp = parseHostPort(v.text);
       if (hp && hp.host !== null && hp.port !== null) explicit.push({ address: hp.host, port: hp.port, origin: flag, start: v.start, end: v.start + v.text.length, addressStart: v.start + hp.hostOffset });
       else if (hp && hp.host !== null) host = { text: hp.host, start: v.start + hp.hostOffset, flag };

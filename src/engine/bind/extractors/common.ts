@@ -200,6 +200,15 @@ export function yamlEnv(node: unknown, text: string): EnvEntry[] {
     if (v !== null && r) out.push({ key, value: v, start: r.start, end: r.end });
   }
   for (const item of yamlItems(node)) {
+    // Kubernetes: `- name: KEY` + `value: …`.
+    const k8sName = yamlText(yamlGet(item, 'name'));
+    const k8sValue = yamlGet(item, 'value');
+    const k8sText = yamlText(k8sValue);
+    const k8sRange = k8sValue ? yamlValueRange(k8sValue) : null;
+    if (k8sName !== null && k8sText !== null && k8sRange) {
+      out.push({ key: k8sName, value: k8sText, start: k8sRange.start, end: k8sRange.end });
+      continue;
+    }
     const v = yamlText(item);
     const r = yamlValueRange(item);
     if (v === null || !r) continue;
@@ -250,13 +259,14 @@ export function keyValueLines(text: string, separator: RegExp): { key: string; v
     const key = m[1]!;
     let value = m[2] ?? '';
     let valueStart = lineStart + m.index + m[0].length - value.length;
-    // Strip a trailing comment and surrounding quotes, keeping offsets exact.
-    const hash = /\s+[#;].*$/.exec(value);
-    if (hash && !/^["']/.test(value)) value = value.slice(0, hash.index);
-    const q = /^(["'])(.*)\1\s*$/.exec(value);
+    // A quoted value ends at its closing quote; otherwise a ` #` or ` ;` starts a comment.
+    const q = /^(["'])(.*?)\1/.exec(value);
     if (q) {
       value = q[2]!;
       valueStart += 1;
+    } else {
+      const hash = /\s+[#;].*$/.exec(value);
+      if (hash) value = value.slice(0, hash.index);
     }
     value = value.replace(/\s+$/, '');
     out.push({ key, value, start: valueStart, end: valueStart + value.length, keyStart: lineStart + trimmed.indexOf(key) });

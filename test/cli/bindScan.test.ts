@@ -1,0 +1,55 @@
+// netdiag bind-scan, spawned from the built CLI like a user or CI job would run it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { BindScanJson } from '../../src/cli/commands/bindScan';
+
+const CLI = join(__dirname, '../../dist/cli.js');
+const FIXTURES = join(__dirname, '../fixtures/bind');
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'bind-scan', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('netdiag bind-scan', () => {
+  it('--json gives services, binds, clients and placed findings; exit 1 on an error finding', () => {
+    const r = run([join(FIXTURES, 'sample'), '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout) as BindScanJson;
+    assert.deepEqual(Object.keys(j), ['services', 'binds', 'published', 'clients', 'findings', 'live']);
+    assert.equal(j.live, null);
+    assert.ok(j.services.some((s) => s.name === 'api' && s.runtime === 'container'));
+    assert.deepEqual(j.findings[0], {
+      code: 'BIND_LOOPBACK_IN_CONTAINER',
+      severity: 'error',
+      file: 'docker-compose.yml',
+      line: 12,
+      column: 25,
+      message: j.findings[0]!.message,
+      hint: j.findings[0]!.hint,
+    });
+    assert.equal(j.findings.length, 7);
+  });
+
+  it('text output names each service and each finding at file:line:column; exit 0 without errors', () => {
+    const r = run([join(FIXTURES, 'rules', 'BIND_PORT_CONFLICT', 'neg')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^a \[container\]\n {2}published as {2}127\.0\.0\.1:8080→80$/m);
+    assert.match(r.stdout, /1 config file\(s\), 2 service\(s\): 0 error\(s\), 0 warning\(s\), 0 info\./);
+    const w = run([join(FIXTURES, 'rules', 'BIND_HOSTNAME', 'pos')]);
+    assert.equal(w.code, 0, 'warnings alone do not fail');
+    assert.match(w.stdout, /^\.env:1:6: warning BIND_HOSTNAME$/m);
+  });
+
+  it('--live adds the listening sockets', () => {
+    const j = JSON.parse(run([join(FIXTURES, 'rules', 'BIND_PORT_CONFLICT', 'neg'), '--live', '--json']).stdout) as BindScanJson;
+    assert.ok(Array.isArray(j.live));
+  });
+
+  it('bad usage exits 2', () => {
+    assert.equal(run([join(FIXTURES, 'nope')]).code, 2);
+    assert.equal(run(['--frobnicate']).code, 2);
+  });
+});
