@@ -73,7 +73,7 @@ describe('extractors', () => {
 
   it('Node: package.json scripts and vite.config server block', () => {
     assert.deepEqual(facts('package.json').binds, ['0.0.0.0 all-ipv4 5173/tcp --host @4:25 0.0.0.0', '127.0.0.1 loopback 8082/tcp -H @5:30 127.0.0.1']);
-    assert.deepEqual(facts('vite.config.ts').binds, ['127.0.0.1 loopback 5174/tcp server.host @3:20 127.0.0.1']);
+    assert.deepEqual(facts('vite.config.mjs').binds, ['127.0.0.1 loopback 5174/tcp server.host @3:20 127.0.0.1']);
   });
 
   it('Python: Procfile (gunicorn -b with $PORT, uvicorn, runserver) and gunicorn.conf.py', () => {
