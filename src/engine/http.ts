@@ -16,9 +16,13 @@
 //   body, a timeout or a parse error ends the connection, because that is the only way to stop
 //   a response in HTTP/1.1).
 //
-// HTTP/1.1 goes through http.request with `createConnection` and *no* `agent`: with
+// HTTP/1.1 goes through `new http.ClientRequest` with `createConnection` and *no* `agent`: with
 // `agent: false` Node builds a fresh Agent that ignores createConnection and opens a new
-// connection of its own (lib/_http_client.js). HTTP/2 goes through http2.connect with
+// connection of its own (lib/_http_client.js). The constructor, not `http.request`: VS Code's
+// extension host replaces `http.request` (proxy support, `http.proxySupport`) and gives requests
+// without an agent a proxy agent that dials its own connection, so the request would no longer
+// travel on the diagnosed socket (over TLS it even sent plain HTTP to the TLS port).
+// `http.request` is itself only `new ClientRequest(…)`. HTTP/2 goes through http2.connect with
 // createConnection when ALPN chose "h2".
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -184,7 +188,7 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
     const headers: Record<string, string> = { host: target.authority, connection: 'keep-alive' };
     for (const [name, value] of Object.entries(opts.headers)) headers[name.toLowerCase()] = value;
     try {
-      req = http.request({
+      req = new http.ClientRequest({
         method: opts.method,
         host: target.hostname,
         port: target.port,
