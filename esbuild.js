@@ -31,6 +31,18 @@ const targets = {
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot follow.
+    mainFields: ['module', 'main'],
+  },
+  // The bind analysis (YAML, JSONC and TOML parsers included) as its own bundle, required on the
+  // first analysis or hover (src/vscode/bind/loadBind.ts), so activation stays cheap.
+  bind: {
+    entryPoints: ['src/vscode/bind/bindEntry.ts'],
+    outfile: 'dist/bind.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
   },
   reportView: {
     entryPoints: ['webview/report/main.ts'],

@@ -1,6 +1,7 @@
 // Activation only wires features together; each register*() returns what disposes it. The engine
 // is not loaded here (see src/vscode/loadEngine.ts).
 import * as vscode from 'vscode';
+import { registerBindAnalysis } from './vscode/bind/registerBind';
 import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { createLog } from './vscode/log';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const w of c.warnings) log.warn(w);
     });
     context.subscriptions.push(log, config, registerDiagnoseCommand(context, config, log));
+    context.subscriptions.push(registerBindAnalysis(config, log));
   } catch (err) {
     void vscode.window.showErrorMessage(`Netdiag failed to start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

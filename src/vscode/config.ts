@@ -16,6 +16,8 @@ export interface NetdiagConfig {
   readonly maxRedirects: number;
   readonly maxBodyBytes: number;
   readonly recentTargetsMax: number;
+  /** Hovers in config files may resolve names (netdiag.bind.hoverDnsLookups); never in untrusted workspaces. */
+  readonly bindHoverDnsLookups: boolean;
   /** Problems met while reading (an unexpandable path); logged and shown once per change. */
   readonly warnings: readonly string[];
 }
@@ -46,6 +48,7 @@ export function readConfig(): NetdiagConfig {
     maxRedirects: nonNegativeInt(c.get('http.maxRedirects'), 10),
     maxBodyBytes: nonNegativeInt(c.get('http.maxBodyBytes'), 1024 * 1024),
     recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), 10),
+    bindHoverDnsLookups: c.get('bind.hoverDnsLookups') !== false,
     warnings: Object.freeze(warnings),
   });
 }
@@ -96,6 +99,14 @@ export function watchConfig(onChange: (config: NetdiagConfig) => void): ConfigSo
       for (const s of subscriptions) s.dispose();
     },
   };
+}
+
+/** The `files.exclude` globs switched on for a folder: the bind analysis skips what the Explorer hides. */
+export function readFilesExclude(folder: vscode.Uri): string[] {
+  const value = vscode.workspace.getConfiguration('files', folder).get<Record<string, unknown>>('exclude') ?? {};
+  return Object.entries(value)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
 }
 
 /** `~` and `${workspaceFolder}` expanded, relative paths taken from the folder; null when it needs a folder and none is open. */

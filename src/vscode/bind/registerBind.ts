@@ -1,0 +1,28 @@
+// Wires the bind analysis into VS Code: the workspace analysis, Problems, quick fixes, the Bind
+// Map view, hovers and the commands. Nothing here parses: dist/bind.js loads on first use.
+import * as vscode from 'vscode';
+import type { ConfigSource } from '../config';
+import { registerBindMap } from './bindMapView';
+import { registerBindDiagnostics } from './diagnostics';
+import { registerBindHover, SHOW_IN_BIND_MAP } from './hoverProvider';
+import { WorkspaceBindAnalysis } from './workspaceAnalysis';
+
+export const ANALYZE_COMMAND = 'netdiag.analyzeBindAddresses';
+
+export function registerBindAnalysis(config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+  const analysis = new WorkspaceBindAnalysis(log);
+  const map = registerBindMap(analysis, log);
+  const analyze = vscode.commands.registerCommand(ANALYZE_COMMAND, async () => {
+    await analysis.rescan();
+    const models = analysis.current();
+    const findings = models.flatMap((m) => m.model.findings);
+    const count = (s: string): number => findings.filter((f) => f.severity === s).length;
+    await map.reveal(undefined);
+    void vscode.window.showInformationMessage(`Netdiag: ${models.reduce((n, m) => n + m.model.services.length, 0)} service(s); ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info — see Problems and the Bind Map.`);
+    return models.map((m) => ({ folder: m.folder.uri.toString(), model: m.model }));
+  });
+  const show = vscode.commands.registerCommand(SHOW_IN_BIND_MAP, (serviceId?: string | null) => map.reveal(serviceId ?? undefined));
+  // The first scan runs after activation returns, so activation itself parses nothing.
+  const first = setTimeout(() => void analysis.rescan(), 0);
+  return vscode.Disposable.from(analysis, registerBindDiagnostics(analysis), map.disposable, registerBindHover(analysis, config), analyze, show, { dispose: () => clearTimeout(first) });
+}
