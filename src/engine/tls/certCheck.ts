@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { errorInfo, withDeadline } from '../abort';
 import { finding } from '../findings';
 import type { TrustStores } from '../options';
-import type { CertificateInfo, ErrorInfo, Finding, TlsVerification } from '../report';
+import type { CertificateInfo, ErrorInfo, Finding, Report, TlsVerification } from '../report';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
 import type { CertFileFormat, PrivateKeyNote } from './certFile';
@@ -150,6 +150,8 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
   const host = opts.host ?? null;
   const verified = { ...verifyChain(certs, host ?? 'netdiag.invalid', opts.trust, now, { expiryWarningDays: opts.expiryWarningDays }), path: trustPath(certs, opts.trust) };
   const leafIsCa = describeCertificate(leaf, now).isCA;
+  // verify.ts speaks of what a server sent; a file is not a server.
+  for (const f of verified.findings) if (f.code === 'CERT_SELF_SIGNED') f.message = f.message.replace('The server sent a self-signed certificate', 'The file holds a self-signed certificate');
   let findings = verified.findings.filter((f) => (host !== null || f.code !== 'CERT_HOSTNAME_MISMATCH') && !(leafIsCa && LEAF_CODES.has(f.code)));
   // The order in a file matters when it is served as is (fullchain.pem); a root in it does not.
   findings = [...findings, ...sentOrderFindings(certs).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
@@ -173,6 +175,25 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
     if (key.matchesLeaf === false) findings.push(finding('CERT_CHAIN_MISORDERED', `The private key in ${key.where} (${key.description}) does not belong to the first certificate "${shortName(leaf.subject)}".`));
   }
   await extras(result, certs, verified.path, opts, host ?? 'netdiag.invalid', now);
+  return finish(result);
+}
+
+/** The check a Diagnose Endpoint report already holds (its TLS part), without connecting again; null without a chain. */
+export function checkFromReport(report: Report, trust: TrustStores): CertCheck | null {
+  const tls = report.tls;
+  if (!tls || tls.chain.length === 0) return null;
+  const t = report.target;
+  const result: CertCheck = {
+    source: { kind: 'endpoint', label: `${t.ipFamily === 6 ? `[${t.host}]` : t.host}:${t.port}`, host: t.host, port: t.port, servername: tls.servername },
+    chain: tls.chain,
+    path: pathOf(trustPath(certificatesFromInfo(tls.chain), trust), tls.verification),
+    verification: { ...tls.verification, errors: [...tls.verification.errors] },
+    findings: report.findings.filter((f) => f.layer === 'tls'),
+    verdict: '',
+    tls: { protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, keyExchange: tls.keyExchange },
+    sentOrderKnown: false,
+    checkedAt: report.startedAt,
+  };
   return finish(result);
 }
 

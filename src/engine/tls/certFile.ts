@@ -77,6 +77,8 @@ export function isPkcs12(bytes: Buffer): boolean {
 
 function looksLikePkcs12(top: forge.asn1.Asn1): boolean {
   const [version, authSafe] = children(top);
+  // derToInteger throws on integers above 32 bits: a damaged file is simply not PKCS#12.
+  if (version?.type === forge.asn1.Type.INTEGER && typeof version.value === 'string' && version.value.length > 4) return false;
   return version?.type === forge.asn1.Type.INTEGER && typeof version.value === 'string' && forge.asn1.derToInteger(version.value) === 3 && oidOf(children(authSafe)[0]) === OID_DATA;
 }
 
@@ -184,5 +186,9 @@ function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
 }
 
 function oidOf(node: forge.asn1.Asn1 | undefined): string {
-  return node && node.type === forge.asn1.Type.OID && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : '';
+  try {
+    return node && node.type === forge.asn1.Type.OID && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : '';
+  } catch {
+    return '';
+  }
 }

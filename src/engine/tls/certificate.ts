@@ -32,9 +32,10 @@ export function describeCertificate(cert: X509Certificate, now: number): Certifi
     subject: oneLineName(cert.subject),
     issuer: oneLineName(cert.issuer),
     subjectAltNames: fields.subjectAltNames,
-    notBefore: new Date(Date.parse(cert.validFrom)).toISOString(),
-    notAfter: new Date(notAfter).toISOString(),
-    daysLeft: Math.floor((notAfter - now) / DAY_MS),
+    notBefore: isoTime(cert.validFrom),
+    notAfter: isoTime(cert.validTo),
+    // OpenSSL accepts times JavaScript cannot read (month 22 in a damaged file): 0 days then.
+    daysLeft: Number.isNaN(notAfter) ? 0 : Math.floor((notAfter - now) / DAY_MS),
     serialNumber: cert.serialNumber,
     fingerprint256: cert.fingerprint256,
     fingerprint1: cert.fingerprint,
@@ -55,6 +56,12 @@ export function describeCertificate(cert: X509Certificate, now: number): Certifi
   if (fields.scts.length > 0) info.scts = fields.scts;
   if (fields.mustStaple) info.mustStaple = true;
   return info;
+}
+
+/** Node's time text as ISO 8601, or the text itself when it is no valid date. */
+function isoTime(text: string): string {
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? text : new Date(t).toISOString();
 }
 
 /**
@@ -113,12 +120,15 @@ export function publicKeyInfo(cert: X509Certificate): PublicKeyInfo {
  * Node prints names one attribute per line, most general first, with RFC 2253 escaping (so a
  * line break never sits inside a value); reports read the other way round on one line.
  */
-export function oneLineName(name: string): string {
+export function oneLineName(name: string | undefined): string {
+  // Node 20 leaves X509Certificate.subject undefined for an empty name (badssl.com "no-subject").
+  if (name === undefined) return '';
   return name.split('\n').filter(Boolean).reverse().join(', ');
 }
 
 /** The CN of a name as Node prints it, else the whole name on one line: for messages. */
-export function shortName(name: string): string {
+export function shortName(name: string | undefined): string {
+  if (name === undefined) return '';
   const cn = name.split('\n').find((line) => line.startsWith('CN='));
   return cn ? cn.slice(3) : oneLineName(name);
 }

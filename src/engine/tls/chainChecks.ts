@@ -22,8 +22,10 @@ export function leafFindings(leaf: X509Certificate): Finding[] {
   const add = (code: Parameters<typeof finding>[0], message: string): void => void out.push(finding(code, message, subject || undefined));
   const fields = fieldsOf(leaf);
   const names = fields.subjectAltNames.filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'));
-  if (leaf.subject.trim() === '') add('CERT_NO_SUBJECT', 'The server certificate has an empty subject; only its subjectAltName names it.');
-  else if (!leaf.subject.split('\n').some((l) => l.startsWith('CN='))) add('CERT_NO_COMMON_NAME', `The server certificate's subject "${subject}" has no common name (CN).`);
+  // Node 20 gives undefined for an empty subject, despite its types.
+  const subjectText = (leaf.subject as string | undefined) ?? '';
+  if (subjectText.trim() === '') add('CERT_NO_SUBJECT', 'The server certificate has an empty subject; only its subjectAltName names it.');
+  else if (!subjectText.split('\n').some((l) => l.startsWith('CN='))) add('CERT_NO_COMMON_NAME', `The server certificate's subject "${subject}" has no common name (CN).`);
   if (names.length === 0) {
     add('CERT_NO_SAN', `The server certificate "${shortName(leaf.subject) || '(no subject)'}" has no DNS or IP subjectAltName; browsers and most clients other than Node and curl refuse it.`);
   } else if (names.length > MANY_NAMES) {

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { deadline, errorInfo, reasonOf } from '../abort';
 import { finding } from '../findings';
 import type { ErrorInfo, Finding } from '../report';
-import { fieldsOf } from './certificate';
+import { fieldsOf, oneLineName } from './certificate';
 import { readOcspResponse } from './ocsp';
 import type { OcspStatus } from './ocsp';
 
@@ -237,7 +237,7 @@ async function noSni(protocol: ProtocolName, withSni: ProbeResult | undefined, p
   if (!r.ok) return { handshake: false, sameCertificate: null };
   const theirs = withSni?.ok ? withSni.leaf : null;
   const out: NonNullable<TlsScan['withoutSni']> = { handshake: true, sameCertificate: theirs && r.leaf ? theirs.fingerprint256 === r.leaf.fingerprint256 : null };
-  if (r.leaf) out.subject = r.leaf.subject.split('\n').reverse().join(', ');
+  if (r.leaf) out.subject = oneLineName(r.leaf.subject);
   return out;
 }
 

@@ -196,7 +196,8 @@ function matchesHost(cert: X509Certificate, host: string): boolean {
 function coveredNames(cert: X509Certificate): string {
   const sans = fieldsOf(cert).subjectAltNames.filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'));
   if (sans.length > 0) return sans.map(displayName).join(', ');
-  const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='));
+  // Node 20 gives undefined for an empty subject, despite its types.
+  const cn = ((cert.subject as string | undefined) ?? '').split('\n').find((l) => l.startsWith('CN='));
   return cn ? `only the common name ${cn.slice(3)} (it has no subjectAltName)` : 'no names at all (no subjectAltName, no CN)';
 }
 
