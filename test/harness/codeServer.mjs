@@ -116,12 +116,13 @@ async function withLock(name, fn) {
   }
 }
 
-/** Installs `spec` with npm into `dir` unless a previous install completed (marker file). */
+/** Installs `spec` with npm into `dir` unless a previous install completed (marker file); true when this call installed. */
 async function ensureNpmInstall(name, dir, spec, env) {
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return false;
-  await withLock(name, async () => {
-    if (fs.existsSync(marker)) return;
+  return withLock(name, async () => {
+    // Another process may have installed it while this one waited for the lock.
+    if (fs.existsSync(marker)) return false;
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
@@ -130,8 +131,8 @@ async function ensureNpmInstall(name, dir, spec, env) {
     run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], { cwd: dir, env });
     fs.writeFileSync(marker, `${spec} ${new Date().toISOString()} ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     log(`installed ${spec} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return true;
   });
-  return true;
 }
 
 /**
