@@ -302,12 +302,15 @@ function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | nul
       clearTimeout(timer);
       socket.off('session', onSession);
       socket.off('error', onError);
+      socket.off('end', onSession);
       resolve(value);
     };
+    // A ticket, or a clean close, means the server accepted the client as it is.
     const onSession = (): void => done(null);
     const onError = (err: Error): void => done(errorInfo(err));
     const timer = setTimeout(() => done(null), waitMs);
     socket.on('session', onSession);
+    socket.on('end', onSession);
     socket.on('error', onError);
     // Reading makes OpenSSL process the records that follow the handshake.
     socket.resume();
