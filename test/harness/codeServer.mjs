@@ -85,6 +85,15 @@ function pidAlive(pid) {
   }
 }
 
+/** The pid in a lock directory, or 0 while its owner has not written it yet (or it just went away). */
+function readOwner(dir) {
+  try {
+    return Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * A lock directory (mkdir is atomic) holding the owner's pid. A lock whose owner died is broken,
  * so a killed install does not block every later run.
@@ -99,7 +108,7 @@ async function withLock(name, fn) {
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const owner = Number(fs.readFileSync(path.join(dir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      const owner = readOwner(dir);
       if (owner && !pidAlive(owner)) {
         log(`breaking stale lock ${dir} of dead process ${owner}`);
         fs.rmSync(dir, { recursive: true, force: true });
