@@ -145,7 +145,8 @@ export const HIERARCHY = {
  * dangling CNAME, a CNAME loop, a TXT set too large for UDP, SRV, CAA, MX, HTTPS, DS/DNSKEY),
  * other.test, split.test (two servers that disagree on serial, NS set and address),
  * lame.test (first server refuses), noglue.test (in-zone NS without glue, plus an out-of-zone
- * NS that must be resolved separately), loop.test (refers to itself).
+ * NS, ns2.other.test, that must be resolved separately), loop.test (refers to itself), and a
+ * PTR for 1.2.3.4 in in-addr.arpa on ns1.example.test.
  */
 export function defaultHierarchy(): HierarchyServer[] {
   const H = HIERARCHY;
@@ -175,7 +176,6 @@ export function defaultHierarchy(): HierarchyServer[] {
       'big.example.test': bigTxt,
       'mail.example.test': [a('192.0.2.25')],
       '_sip._tcp.example.test': [{ type: 'SRV', data: { priority: 10, weight: 5, port: 5060, target: 'sip.example.test' } }],
-      '4.3.2.1.in-addr.arpa': [{ type: 'PTR', data: 'host.example.test' }],
     },
   });
   const split = (serial: number, address: string, extraNs: boolean): ZoneData => ({
@@ -223,22 +223,26 @@ export function defaultHierarchy(): HierarchyServer[] {
             'lame.test': [ns('ns1.lame.test'), ns('ns2.lame.test')],
             'ns1.lame.test': [a(H.lame)],
             'ns2.lame.test': [a(H.other)],
-            'noglue.test': [ns('ns.noglue.test'), ns('ns.other.test')],
+            'noglue.test': [ns('ns.noglue.test'), ns('ns2.other.test')],
             'loop.test': [ns('ns.loop.test')],
             'ns.loop.test': [a(H.loop)],
           },
         },
       ],
     },
-    { name: 'ns1.example.test', address: H.example1, zones: [example(2026112101), split(1, '192.0.2.50', false)] },
+    {
+      name: 'ns1.example.test',
+      address: H.example1,
+      zones: [example(2026112101), split(1, '192.0.2.50', false), { zone: 'in-addr.arpa', records: { 'in-addr.arpa': [soa('ns1.example.test', 1), ns('ns1.example.test')], '4.3.2.1.in-addr.arpa': [{ type: 'PTR', data: 'host.example.test' }] } }],
+    },
     { name: 'ns2.example.test', address: H.example2, zones: [example(2026112101), split(2, '192.0.2.51', true)] },
     {
       name: 'ns.other.test',
       address: H.other,
       zones: [
-        { zone: 'other.test', records: { 'other.test': [soa('ns.other.test', 7), ns('ns.other.test')], 'ns.other.test': [a(H.other)], 'web.other.test': [a('192.0.2.10')] } },
+        { zone: 'other.test', records: { 'other.test': [soa('ns.other.test', 7), ns('ns.other.test')], 'ns.other.test': [a(H.other)], 'ns2.other.test': [a(H.other)], 'web.other.test': [a('192.0.2.10')] } },
         { zone: 'lame.test', records: { 'lame.test': [soa('ns2.lame.test', 1), ns('ns1.lame.test'), ns('ns2.lame.test')], 'ns1.lame.test': [a(H.lame)], 'ns2.lame.test': [a(H.other)], 'www.lame.test': [a('192.0.2.60')] } },
-        { zone: 'noglue.test', records: { 'noglue.test': [soa('ns.other.test', 1), ns('ns.noglue.test'), ns('ns.other.test')], 'www.noglue.test': [a('192.0.2.70')] } },
+        { zone: 'noglue.test', records: { 'noglue.test': [soa('ns.other.test', 1), ns('ns.noglue.test'), ns('ns2.other.test')], 'www.noglue.test': [a('192.0.2.70')] } },
       ],
     },
     // Named in lame.test's delegation but serves nothing: it refuses (a lame server).

@@ -3,7 +3,7 @@
 // next server's address came from (glue, or resolved separately — those lookups run in
 // parallel). CNAMEs are followed across zones. Lame servers, missing glue, loops and an NS set
 // that the zone itself contradicts become findings. Never throws; bounded in queries and time.
-import { ms } from '../abort';
+import { deadline, ms } from '../abort';
 import { finding } from '../findings';
 import type { CnameLink, ErrorInfo, Finding } from '../report';
 import type { DnsServer } from '../options';
@@ -23,6 +23,8 @@ export interface TraceOptions {
   port: number;
   /** The most queries one trace may send, NS address lookups included (default 100). */
   maxQueries?: number;
+  /** The whole trace, NS address lookups included (default 20 × timeoutMs). */
+  budgetMs?: number;
 }
 
 export interface TraceResult {
@@ -53,13 +55,22 @@ const MAX_CNAMES = 8;
 const MAX_DEPTH = 4;
 
 export async function traceName(name: string, type: string, opts: TraceOptions): Promise<TraceResult> {
+  const budget = deadline(opts.signal, opts.budgetMs ?? opts.timeoutMs * 20, `Trace of ${name} ${type}`);
+  try {
+    return await traceWithin(name, type, { ...opts, signal: budget.signal });
+  } finally {
+    budget.dispose();
+  }
+}
+
+async function traceWithin(name: string, type: string, opts: TraceOptions): Promise<TraceResult> {
   const ctx: Context = { opts, queries: 0, findings: [], addressCache: new Map() };
   const hops: TraceHop[] = [];
   const chain: CnameLink[] = [];
   const seen = new Set<string>([normalName(name)]);
   let current = normalName(name);
   for (let i = 0; i <= MAX_CNAMES; i++) {
-    const step = await iterate(current, type, ctx, 0, hops);
+    const step = await iterate(current, type, ctx, [], hops);
     if (step.kind !== 'cname') {
       const end = chain.at(-1);
       if (step.rcode === 'NXDOMAIN' && end !== undefined) {
@@ -83,8 +94,13 @@ type Step =
   | { kind: 'done'; records: DnsRecord[]; rcode: string | null; zone: string | null; servers: TraceServer[]; parentNs: string[]; error?: ErrorInfo }
   | { kind: 'cname'; target: string; links: CnameLink[]; rcode: string | null; zone: string; servers: TraceServer[]; parentNs: string[] };
 
-/** Walks from the root to the zone that answers `name`/`type`; hops are recorded when `hops` is given. */
-async function iterate(name: string, type: string, ctx: Context, depth: number, hops: TraceHop[] | null): Promise<Step> {
+/**
+ * Walks from the root to the zone that answers `name`/`type`; hops are recorded when `hops` is
+ * given. `path` holds the NS names whose address lookups led here, so a server whose address
+ * needs itself (in-zone without glue) fails instead of waiting on its own lookup.
+ */
+async function iterate(name: string, type: string, ctx: Context, path: readonly string[], hops: TraceHop[] | null): Promise<Step> {
+  const depth = path.length;
   let zone = '.';
   let servers: TraceServer[] = [...ctx.opts.roots];
   let parentNs: string[] = [];
@@ -94,7 +110,7 @@ async function iterate(name: string, type: string, ctx: Context, depth: number, 
   for (;;) {
     if (ctx.opts.signal?.aborted) return fail({ code: 'CANCELLED', message: 'Cancelled' });
     let usable: { result: DnsQueryResult; server: TraceServer; hop: TraceHop } | null = null;
-    for (const server of await withAddresses(servers, ctx, depth)) {
+    for (const server of await withAddresses(servers, ctx, path)) {
       if (ctx.queries >= (ctx.opts.maxQueries ?? 100)) return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
       if (server.address === null) continue;
       ctx.queries += 1;
@@ -164,7 +180,7 @@ async function iterate(name: string, type: string, ctx: Context, depth: number, 
     servers = next;
     if (depth === 0) {
       // Resolve the glue-less servers now (in parallel) so the hop shows their addresses.
-      servers = await withAddresses(next, ctx, depth, true);
+      servers = await withAddresses(next, ctx, path, true);
       hop.referralServers = servers;
     }
   }
@@ -174,25 +190,29 @@ async function iterate(name: string, type: string, ctx: Context, depth: number, 
  * The servers with an address: glue first, and all glue-less names resolved in parallel (each
  * from the root) — only when no server has glue, unless `all` asks to resolve every one.
  */
-async function withAddresses(servers: readonly TraceServer[], ctx: Context, depth: number, all = false): Promise<TraceServer[]> {
+async function withAddresses(servers: readonly TraceServer[], ctx: Context, path: readonly string[], all = false): Promise<TraceServer[]> {
   const withGlue = servers.filter((s) => s.address !== null);
-  if ((!all && withGlue.length > 0) || depth >= MAX_DEPTH) return all ? [...servers] : withGlue;
+  if ((!all && withGlue.length > 0) || path.length >= MAX_DEPTH) return all ? [...servers] : withGlue;
   const resolved = await Promise.all(
     servers.map(async (s): Promise<TraceServer> => {
       if (s.address !== null) return s;
-      const address = await resolveAddress(s.name, ctx, depth + 1);
+      const address = await resolveAddress(s.name, ctx, path);
       return address === null ? s : { name: s.name, address, source: 'resolved' };
     }),
   );
   return all ? resolved : resolved.filter((s) => s.address !== null);
 }
 
-function resolveAddress(ns: string, ctx: Context, depth: number): Promise<string | null> {
+function resolveAddress(ns: string, ctx: Context, path: readonly string[]): Promise<string | null> {
   const key = normalName(ns);
-  let pending = ctx.addressCache.get(key);
+  if (path.includes(key)) return Promise.resolve(null);
+  // Shared only between lookups with the same ancestry: two lookups that each need the other's
+  // answer would otherwise wait on each other forever.
+  const cacheKey = [...path, key].join(' > ');
+  let pending = ctx.addressCache.get(cacheKey);
   if (pending === undefined) {
-    pending = iterate(key, 'A', ctx, depth, null).then((step) => (step.kind === 'done' ? (step.records.find((r) => r.type === 'A')?.data ?? null) : null));
-    ctx.addressCache.set(key, pending);
+    pending = iterate(key, 'A', ctx, [...path, key], null).then((step) => (step.kind === 'done' ? (step.records.find((r) => r.type === 'A')?.data ?? null) : null));
+    ctx.addressCache.set(cacheKey, pending);
   }
   return pending;
 }

@@ -1,0 +1,115 @@
+// Against a real authoritative server: Knot DNS (Debian `knot`), started by the test on
+// 127.53.1.1 and the loopback hierarchy's port with its own config and zone in a temp dir.
+// Proves the codec reads a real server's encoding (HTTPS, CAA, SRV, SOA, EDNS) and that the
+// trace reaches it through a delegation. Skipped (with the reason) when knotd is not installed.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { lookupDns } from '../../src/engine/dns/lookup';
+import { startDnsHierarchy } from '../helpers/dnsHierarchy';
+import type { DnsHierarchy, HierarchyServer } from '../helpers/dnsHierarchy';
+
+const KNOT_ADDRESS = '127.53.1.1';
+const haveKnot = spawnSync('knotd', ['--version']).status === 0;
+
+let dir: string;
+let knot: ChildProcess | undefined;
+let h: DnsHierarchy;
+
+const ZONE = `$ORIGIN knot.test.
+$TTL 300
+@ IN SOA ns1 hostmaster 2026112105 3600 600 86400 60
+@ IN NS ns1
+ns1 IN A ${KNOT_ADDRESS}
+www IN A 192.0.2.80
+alias IN CNAME www
+@ IN HTTPS 1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.80 ipv6hint=2001:db8::80
+@ IN CAA 0 issue "ca.test"
+@ IN MX 10 mail
+_xmpp._tcp IN SRV 5 0 5269 xmpp.knot.test.
+`;
+
+function hierarchy(): HierarchyServer[] {
+  const ns = (data: string) => ({ type: 'NS' as const, data });
+  const a = (data: string) => ({ type: 'A' as const, data });
+  return [
+    { name: 'a.root-servers.test', address: '127.53.1.2', zones: [{ zone: '.', records: { '.': [ns('a.root-servers.test')], 'a.root-servers.test': [a('127.53.1.2')], test: [ns('ns1.nic.test')], 'ns1.nic.test': [a('127.53.1.3')] } }] },
+    { name: 'ns1.nic.test', address: '127.53.1.3', zones: [{ zone: 'test', records: { test: [ns('ns1.nic.test')], 'knot.test': [ns('ns1.knot.test')], 'ns1.knot.test': [a(KNOT_ADDRESS)] } }] },
+  ];
+}
+
+async function startKnot(port: number): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'netdiag-knot-'));
+  writeFileSync(join(dir, 'knot.test.zone'), ZONE);
+  writeFileSync(
+    join(dir, 'knot.conf'),
+    `server:\n    listen: ${KNOT_ADDRESS}@${port}\n    rundir: ${dir}\ncontrol:\n    listen: ${dir}/knot.sock\ndatabase:\n    storage: ${dir}\nlog:\n  - target: stderr\n    any: info\ntemplate:\n  - id: default\n    storage: ${dir}\n    file: "%s.zone"\nzone:\n  - domain: knot.test\n`,
+  );
+  const child = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  knot = child;
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`knotd did not start:\n${log}`)), 5000);
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (/\[knot\.test\.\] loaded/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`knotd exited with ${code}:\n${log}`)));
+  });
+}
+
+describe('Knot DNS (real authoritative server)', { skip: haveKnot ? false : 'knotd is not installed (Debian package knot)' }, () => {
+  before(async () => {
+    h = await startDnsHierarchy({ servers: hierarchy() });
+    await startKnot(h.port);
+  });
+  after(async () => {
+    knot?.kill('SIGTERM');
+    await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const server = () => ({ address: KNOT_ADDRESS, port: h.port });
+
+  it('reads its HTTPS, CAA, MX and SRV records, flags and EDNS', async () => {
+    const r = await lookupDns('knot.test', { timeoutMs: 1000, servers: [server()], types: ['HTTPS', 'CAA', 'MX'] });
+    const by = (t: string) => r.queries.find((q) => q.question.type === t);
+    assert.equal(by('HTTPS')?.answers[0]?.data, '1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.80 ipv6hint=2001:db8::80');
+    assert.equal(by('CAA')?.answers[0]?.data, '0 issue "ca.test"');
+    assert.equal(by('MX')?.answers[0]?.data, '10 mail.knot.test');
+    assert.ok(by('MX')?.flags.includes('AA'));
+    assert.ok(by('MX')?.edns !== null && (by('MX')?.edns?.udpPayloadSize ?? 0) > 512, 'Knot answers with an OPT record');
+    const srv = await lookupDns('_xmpp._tcp.knot.test', { timeoutMs: 1000, servers: [server()], types: ['SRV'] });
+    assert.equal(srv.queries[0]?.answers[0]?.data, '5 0 5269 xmpp.knot.test');
+  });
+
+  it('gives NXDOMAIN with the SOA in the authority section', async () => {
+    const r = await lookupDns('nothing.knot.test', { timeoutMs: 1000, servers: [server()], types: ['A'] });
+    assert.equal(r.queries[0]?.rcode, 'NXDOMAIN');
+    assert.match(r.queries[0]?.authority[0]?.data ?? '', / 2026112105 /);
+    assert.deepEqual(r.findings.map((f) => f.code), ['DNS_NXDOMAIN']);
+  });
+
+  it('is reached by the trace through a delegation, and its SOA serial is compared', async () => {
+    const r = await lookupDns('alias.knot.test', { timeoutMs: 1000, servers: [], types: ['A'], trace: { roots: h.roots, port: h.port } });
+    assert.deepEqual(r.trace?.map((x) => x.zone), ['.', 'test', 'knot.test']);
+    assert.deepEqual(r.traceAnswer?.map((a) => a.data), ['192.0.2.80']);
+    const auth = r.comparison?.rows.find((x) => x.kind === 'authoritative');
+    assert.equal(auth?.serial, 2026112105);
+    assert.deepEqual(auth?.nsSet, ['ns1.knot.test']);
+    assert.deepEqual(r.findings, []);
+  });
+
+  it('answers over TCP too', async () => {
+    const r = await lookupDns('www.knot.test', { timeoutMs: 1000, servers: [server()], types: ['A'], tcp: true });
+    assert.equal(r.queries[0]?.transport, 'tcp');
+    assert.deepEqual(r.queries[0]?.answers.map((a) => a.data), ['192.0.2.80']);
+  });
+});
