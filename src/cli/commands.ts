@@ -3,6 +3,7 @@ import type { CliCommand } from './command';
 import { bindScanCommand } from './commands/bindScan';
 import { certCommand } from './commands/cert';
 import { diagnoseCommand } from './commands/diagnose';
+import { dnsCommand } from './commands/dns';
 import { traceCommand } from './commands/trace';
 
-export const COMMANDS: readonly CliCommand[] = [diagnoseCommand, bindScanCommand, certCommand, traceCommand];
+export const COMMANDS: readonly CliCommand[] = [diagnoseCommand, bindScanCommand, dnsCommand, certCommand, traceCommand];
