@@ -24,7 +24,20 @@ export interface CancelMessage {
   readonly type: 'cancel';
 }
 
-export type WebviewToHost = ReadyMessage | RerunMessage | CopyJsonMessage | CopyCurlMessage | CancelMessage;
+/** Asks for the method, headers and body to diagnose this target with, then runs again. */
+export interface EditRequestMessage {
+  readonly type: 'editRequest';
+}
+/** Traces the route to the server and adds its hops to the report. */
+export interface TraceRouteMessage {
+  readonly type: 'traceRoute';
+}
+/** Offers the exports: JSON, Markdown, HAR files, Markdown or curl (with secrets) to the clipboard. */
+export interface ExportMessage {
+  readonly type: 'export';
+}
+
+export type WebviewToHost = ReadyMessage | RerunMessage | CopyJsonMessage | CopyCurlMessage | CancelMessage | EditRequestMessage | TraceRouteMessage | ExportMessage;
 
 // ---- host → webview
 
@@ -48,7 +61,7 @@ export interface ReportViewState {
   readonly error?: string;
 }
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set<WebviewToHost['type']>(['ready', 'rerun', 'copyJson', 'copyCurl', 'cancel']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set<WebviewToHost['type']>(['ready', 'rerun', 'copyJson', 'copyCurl', 'cancel', 'editRequest', 'traceRoute', 'export']);
 
 /** Narrows what a webview posted; anything else is ignored by the host. */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {

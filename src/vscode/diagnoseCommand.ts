@@ -6,11 +6,13 @@ import { findEndpointAt } from '../engine/endpointText';
 import type { Report } from '../engine/report';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
-import { toSetupInput } from './config';
+import { proxyConfig, toSetupInput } from './config';
+import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
 import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
+import { RequestStore } from './requestStore';
 import { ReportPanels } from './reportPanel';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
@@ -22,8 +24,24 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   let untrustedConfirmed = false;
 
   const panels = new ReportPanels(context.extensionUri, {
+  const requests = new RequestStore(context.workspaceState, context.secrets);
     rerun: (input) => void run(input),
-    toCurl: async (report) => loadEngine().toCurl(report),
+    toCurl: async (report) => {
+      const request = await requests.get(report.target.url);
+      return loadEngine().toCurl(report, request ? { request } : {});
+    },
+    editRequest: async (input, report) => {
+      const key = report?.target.url ?? parseTarget(input).target.url;
+      const spec = await askRequest(key, await requests.get(key));
+      if (!spec) return;
+      await requests.set(key, spec);
+      void run(input);
+    },
+    traceRoute: async (report) => {
+      const result = await runTrace(traceHost(report), log);
+      return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
+    },
+    exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
   }, log);
 
   async function confirmUntrusted(parsed: ParsedTarget): Promise<boolean> {
@@ -70,8 +88,11 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
           const report = await engine.diagnose(parsed, {
+          const request = await requests.get(parsed.target.url);
             ...options,
             signal,
+            proxy: proxyConfig(),
+            ...(request ? { request } : {}),
             onUpdate: (partial) => {
               panel.update(signal, partial);
               const done = partial.layers.filter((l) => l.status !== 'pending').length;

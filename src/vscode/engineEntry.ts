@@ -3,3 +3,5 @@
 export { diagnose } from '../engine/diagnose';
 export { prepareOptions } from '../engine/setup';
 export { toCurl } from '../engine/curl';
+export { exportReport } from '../engine/export';
+export { attachRoute, traceRoute } from '../engine/route';

@@ -16,6 +16,12 @@ export interface ReportPanelHandlers {
   rerun(input: string): void;
   /** The curl command for a report (loads the engine). */
   toCurl(report: Report): Promise<string>;
+  /** Asks for the request to send to this target, remembers it, and runs again. */
+  editRequest(input: string, report: Report | null): Promise<void>;
+  /** Traces the route to the report's server; the report with its route, or undefined. */
+  traceRoute(report: Report): Promise<Report | undefined>;
+  /** Saves or copies the report in the format the user picks. */
+  exportReport(report: Report): Promise<void>;
 }
 
 export class ReportPanel implements vscode.Disposable {
@@ -161,6 +167,23 @@ export class ReportPanel implements vscode.Disposable {
         if (!this.report) return;
         await vscode.env.clipboard.writeText(await this.handlers.toCurl(this.report));
         vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied', 3000);
+        return;
+      case 'editRequest':
+        await this.handlers.editRequest(this.input, this.report);
+        return;
+      case 'traceRoute': {
+        if (!this.report || this.run) return;
+        const traced = await this.handlers.traceRoute(this.report);
+        // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
+        if (traced && !this.run) {
+          this.report = traced;
+          this.post({ type: 'report', report: traced });
+        }
+        return;
+      }
+      case 'export':
+        if (!this.report) return;
+        await this.handlers.exportReport(this.report);
         return;
       default: {
         const unreachable: never = message;

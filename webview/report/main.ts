@@ -6,7 +6,9 @@ import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit'
 import { h, toneIcon } from './dom';
 import { renderHttp } from './httpView';
 import { renderHops } from './hops';
-import { renderConnections, renderDns } from './network';
+import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
+import { renderDnsView } from './dnsView';
+import { renderConnections } from './network';
 import { renderFindings, renderHeader, renderLayers } from './overview';
 import { renderTls } from './tlsView';
 import { host } from './vscodeApi';
@@ -74,7 +76,12 @@ function renderActions(status: RunStatus, report: Report | null): HTMLElement {
     bar.append(
       withTestId(toolkitButton('Copy as JSON', 'json', 'secondary', () => host.postMessage({ type: 'copyJson' })), 'action-copy-json'),
       withTestId(toolkitButton('Copy curl command', 'terminal', 'secondary', () => host.postMessage({ type: 'copyCurl' })), 'action-copy-curl'),
+      withTestId(toolkitButton('Export…', 'export', 'secondary', () => host.postMessage({ type: 'export' })), 'action-export'),
     );
+    if (!running) {
+      if (report.target.application === 'http') bar.append(withTestId(toolkitButton('Edit request…', 'edit', 'secondary', () => host.postMessage({ type: 'editRequest' })), 'action-edit-request'));
+      bar.append(withTestId(toolkitButton('Trace route', 'type-hierarchy-sub', 'secondary', () => host.postMessage({ type: 'traceRoute' })), 'action-trace-route'));
+    }
   }
   return bar;
 }
@@ -100,7 +107,10 @@ function render(): void {
       renderFindings(report.findings, report.complete),
       renderWaterfall(report.waterfall, report.complete),
     );
-    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDns(report.dns, report.target), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
+    for (const part of [renderRequestWaterfall(report.http), renderProxy(report), renderRequest(report), renderIntermediaries(report), renderRoute(report)]) {
+      if (part) root.append(part);
+    }
+    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDnsView(report), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
       if (part) root.append(part);
     }
   }

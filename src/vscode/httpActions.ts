@@ -1,0 +1,144 @@
+// The HTTP actions of the report panel and the Trace Route command: edit the request (method,
+// headers, body), trace the route to the server, and export the report (JSON, Markdown, HAR, curl).
+import * as vscode from 'vscode';
+import type { RequestSpec } from '../engine/options';
+import type { Report, RouteResult } from '../engine/report';
+import { parseTarget, TargetError } from '../engine/target';
+import { loadEngine } from './loadEngine';
+import { formatHeaderLine, parseHeaderLine } from './requestStore';
+
+export const TRACE_ROUTE_COMMAND = 'netdiag.traceRoute';
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+/** Asks for method, headers and body, starting from `current`; undefined when dismissed. */
+export async function askRequest(url: string, current: RequestSpec | undefined): Promise<RequestSpec | undefined> {
+  const method = await vscode.window.showQuickPick(
+    METHODS.map((m) => ({ label: m, picked: m === (current?.method ?? 'GET'), description: m === (current?.method ?? 'GET') ? 'current' : undefined })),
+    { title: `Netdiag: request to ${url} (1/3): method`, placeHolder: 'The HTTP method', ignoreFocusOut: true },
+  );
+  if (!method) return undefined;
+  const headerText = await vscode.window.showInputBox({
+    title: `Netdiag: request to ${url} (2/3): headers`,
+    prompt: 'Headers as "Name: value; Other: value". Authorization and Cookie values are kept in the secret storage and redacted in reports and exports.',
+    value: current ? formatHeaderLine(current.headers) : '',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const parsed = parseHeaderLine(v);
+      return typeof parsed === 'string' ? parsed : null;
+    },
+  });
+  if (headerText === undefined) return undefined;
+  const headers = parseHeaderLine(headerText);
+  if (typeof headers === 'string') return undefined;
+  let body: string | undefined;
+  if (method.label !== 'GET' && method.label !== 'HEAD') {
+    body = await vscode.window.showInputBox({ title: `Netdiag: request to ${url} (3/3): body`, prompt: 'The request body (empty for none)', value: current?.body ?? '', ignoreFocusOut: true });
+    if (body === undefined) return undefined;
+    if (body === '') body = undefined;
+  }
+  return { method: method.label, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/** Runs the trace under a cancellable progress notification. */
+export async function runTrace(host: string, log: vscode.LogOutputChannel): Promise<{ route: RouteResult; findings: Report['findings'] } | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Netdiag: tracing the route to ${host}`, cancellable: true }, async (_progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const result = await loadEngine().traceRoute(host, { signal: controller.signal, timeoutMs: 120_000, maxHops: 30, names: true });
+      log.info(`Trace to ${host}: ${result.route.command ?? result.route.error?.message ?? ''} → ${result.route.hops.length} hop(s), ${result.route.reached ? 'reached' : 'not reached'}`);
+      if (result.route.error?.code === 'ROUTE_TOOL_MISSING') void vscode.window.showWarningMessage(`Netdiag: ${result.route.error.message}`);
+      return result;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+/** Where to trace for a report: the server's address (or the proxy's), else the host. */
+export function traceHost(report: Report): string {
+  if (report.proxy?.url) return report.proxy.address ?? report.target.host;
+  return report.connections.find((c) => c.used)?.address ?? report.target.host;
+}
+
+/** `Netdiag: Trace Route`: traces a host and shows the hops in a Markdown document. */
+export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand(TRACE_ROUTE_COMMAND, async (arg?: unknown) => {
+    const input =
+      typeof arg === 'string'
+        ? arg
+        : await vscode.window.showInputBox({
+            title: 'Netdiag: Trace Route',
+            prompt: 'Host name, IP address or URL',
+            ignoreFocusOut: true,
+            validateInput: (v) => {
+              try {
+                parseTarget(v);
+                return null;
+              } catch (err) {
+                return err instanceof TargetError ? err.message : String(err);
+              }
+            },
+          });
+    if (input === undefined || input.trim() === '') return undefined;
+    const host = parseTarget(input.trim()).target.host;
+    if (!vscode.workspace.isTrusted) {
+      const ok = await vscode.window.showWarningMessage(`Trace the route to ${host}?`, { modal: true, detail: 'This workspace is not trusted. Netdiag will send probes from this machine.' }, 'Trace');
+      if (ok !== 'Trace') return undefined;
+    }
+    const result = await runTrace(host, log);
+    if (!result) return undefined;
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: routeMarkdown(result.route, result.findings) });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return result.route;
+  });
+}
+
+function routeMarkdown(route: RouteResult, findings: Report['findings']): string {
+  const lines = [`# Route to ${route.host}`, '', route.command ? `\`${route.command}\` — ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}, ${Math.round(route.durationMs)} ms` : (route.error?.message ?? ''), ''];
+  if (route.hops.length > 0) {
+    lines.push('| Hop | Router | Round trips | Note |', '| --- | --- | --- | --- |');
+    // Router names come from reverse DNS: network text, kept from breaking the table.
+    const cell = (t: string): string => t.replace(/[|\r\n]/g, ' ');
+    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null ? '*' : cell(h.name ? `${h.name} (${h.address})` : h.address)} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${cell(h.note ?? '')} |`);
+  }
+  for (const f of findings) lines.push('', `**${f.code}**: ${f.message}`, '', `_${f.hint}_`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface ExportItem extends vscode.QuickPickItem {
+  readonly action: 'json' | 'markdown' | 'har' | 'copy-markdown' | 'copy-curl-secrets';
+}
+
+/** The panel's Export action: a file (JSON, Markdown, HAR) or the clipboard. */
+export async function exportFromPanel(report: Report, request: RequestSpec | undefined): Promise<void> {
+  const items: ExportItem[] = [
+    { label: '$(json) Save the report as JSON…', action: 'json' },
+    { label: '$(markdown) Save the report as Markdown…', description: 'for a ticket', action: 'markdown' },
+    { label: '$(globe) Save the HTTP requests as HAR…', description: 'opens in browser devtools', action: 'har' },
+    { label: '$(copy) Copy the report as Markdown', action: 'copy-markdown' },
+    { label: '$(key) Copy the curl command with secrets', description: 'includes Authorization and Cookie values', action: 'copy-curl-secrets' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Netdiag: export', placeHolder: 'Secrets (Authorization, Cookie, URL passwords) are redacted unless an item says otherwise' });
+  if (!pick) return;
+  const engine = loadEngine();
+  switch (pick.action) {
+    case 'copy-markdown':
+      await vscode.env.clipboard.writeText(engine.exportReport(report, 'markdown'));
+      vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as Markdown', 3000);
+      return;
+    case 'copy-curl-secrets':
+      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), revealSecrets: true }));
+      vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied (with secrets)', 3000);
+      return;
+    default: {
+      const ext = pick.action === 'markdown' ? 'md' : pick.action;
+      const name = `netdiag-${report.target.host.replace(/[^a-z0-9.-]/gi, '_')}.${pick.action === 'har' ? 'har' : ext}`;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { [pick.action.toUpperCase()]: [pick.action === 'har' ? 'har' : ext] }, title: 'Netdiag: export' });
+      if (!uri) return;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(engine.exportReport(report, pick.action), 'utf8'));
+      vscode.window.setStatusBarMessage(`$(check) Netdiag: saved ${vscode.workspace.asRelativePath(uri)}`, 3000);
+    }
+  }
+}
