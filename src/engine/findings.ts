@@ -432,6 +432,66 @@ export const FINDINGS = {
     title: 'Body larger than the read limit',
     hint: 'Reading stopped at the limit (netdiag.http.maxBodyBytes); timings for the download cover only what was read.',
   },
+  PROXY_INVALID: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The proxy setting is not a usable URL',
+    hint: 'Write the proxy as http://host:port (or http://user:password@host:port) in http.proxy, HTTPS_PROXY or --proxy.',
+  },
+  PROXY_UNREACHABLE: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The proxy cannot be reached',
+    hint: 'The proxy name does not resolve or nothing accepts on its port. Check the proxy address and port, the VPN, and whether the proxy service runs.',
+  },
+  PROXY_AUTH_REQUIRED: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The proxy asks for credentials (407)',
+    hint: 'Put the credentials in the proxy URL (http://user:password@proxy:port) or use the scheme the proxy names in Proxy-Authenticate (NTLM/Negotiate need a local helper such as cntlm or px).',
+  },
+  PROXY_CONNECT_FAILED: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The proxy refused or broke the CONNECT tunnel',
+    hint: 'The proxy answered CONNECT with an error or with something that is not HTTP: the port may be blocked by policy (often only 443 is allowed), the upstream unreachable, or this is not an HTTP proxy.',
+  },
+  PROXY_TIMEOUT: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'The proxy did not answer in time',
+    hint: 'The proxy accepted the connection but did not answer the CONNECT (or the request): it may be waiting on its upstream, or it is not an HTTP proxy.',
+  },
+  TLS_INTERCEPTED: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'TLS is intercepted on the way',
+    hint: 'A proxy or security product re-signs the server certificate with its own CA. Tools that do not trust that CA fail (add it: netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS); certificate pinning breaks.',
+  },
+  TLS_INTERCEPTION_SUSPECTED: {
+    severity: 'info',
+    layer: 'tls',
+    title: 'The certificate through the proxy is anchored in a CA only this machine trusts',
+    hint: 'Through a proxy, a chain that only the OS store or an extra CA file anchors usually means the proxy re-signs TLS. Compare with a direct connection when one is possible.',
+  },
+  HTTP3_ADVERTISED: {
+    severity: 'info',
+    layer: 'application',
+    title: 'The server advertises HTTP/3',
+    hint: 'Alt-Svc names h3: browsers may switch to QUIC (UDP 443) on the next request. If UDP is blocked they fall back to TCP; Netdiag tests TCP only.',
+  },
+  ROUTE_TOOL_MISSING: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'No route tracing tool is installed',
+    hint: 'Install one: Debian/Ubuntu `apt install iputils-tracepath` (no root needed) or `traceroute`; Fedora `dnf install traceroute`; macOS has traceroute; Windows has tracert.',
+  },
+  ROUTE_INCOMPLETE: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The route trace did not reach the host',
+    hint: 'Routers after the last answering hop drop or do not answer the probes. A firewall that drops UDP/ICMP is common and not always the fault; compare with the TCP connect result.',
+  },
   CANCELLED: {
     severity: 'info',
     layer: 'application',
@@ -525,63 +585,3 @@ export function finding(code: FindingCode, message?: string, subject?: string): 
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
-  PROXY_INVALID: {
-    severity: 'error',
-    layer: 'transport',
-    title: 'The proxy setting is not a usable URL',
-    hint: 'Write the proxy as http://host:port (or http://user:password@host:port) in http.proxy, HTTPS_PROXY or --proxy.',
-  },
-  PROXY_UNREACHABLE: {
-    severity: 'error',
-    layer: 'transport',
-    title: 'The proxy cannot be reached',
-    hint: 'The proxy name does not resolve or nothing accepts on its port. Check the proxy address and port, the VPN, and whether the proxy service runs.',
-  },
-  PROXY_AUTH_REQUIRED: {
-    severity: 'error',
-    layer: 'transport',
-    title: 'The proxy asks for credentials (407)',
-    hint: 'Put the credentials in the proxy URL (http://user:password@proxy:port) or use the scheme the proxy names in Proxy-Authenticate (NTLM/Negotiate need a local helper such as cntlm or px).',
-  },
-  PROXY_CONNECT_FAILED: {
-    severity: 'error',
-    layer: 'transport',
-    title: 'The proxy refused or broke the CONNECT tunnel',
-    hint: 'The proxy answered CONNECT with an error or with something that is not HTTP: the port may be blocked by policy (often only 443 is allowed), the upstream unreachable, or this is not an HTTP proxy.',
-  },
-  PROXY_TIMEOUT: {
-    severity: 'error',
-    layer: 'transport',
-    title: 'The proxy did not answer in time',
-    hint: 'The proxy accepted the connection but did not answer the CONNECT (or the request): it may be waiting on its upstream, or it is not an HTTP proxy.',
-  },
-  TLS_INTERCEPTED: {
-    severity: 'warning',
-    layer: 'tls',
-    title: 'TLS is intercepted on the way',
-    hint: 'A proxy or security product re-signs the server certificate with its own CA. Tools that do not trust that CA fail (add it: netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS); certificate pinning breaks.',
-  },
-  TLS_INTERCEPTION_SUSPECTED: {
-    severity: 'info',
-    layer: 'tls',
-    title: 'The certificate through the proxy is anchored in a CA only this machine trusts',
-    hint: 'Through a proxy, a chain that only the OS store or an extra CA file anchors usually means the proxy re-signs TLS. Compare with a direct connection when one is possible.',
-  },
-  HTTP3_ADVERTISED: {
-    severity: 'info',
-    layer: 'application',
-    title: 'The server advertises HTTP/3',
-    hint: 'Alt-Svc names h3: browsers may switch to QUIC (UDP 443) on the next request. If UDP is blocked they fall back to TCP; Netdiag tests TCP only.',
-  },
-  ROUTE_TOOL_MISSING: {
-    severity: 'warning',
-    layer: 'internet',
-    title: 'No route tracing tool is installed',
-    hint: 'Install one: Debian/Ubuntu `apt install iputils-tracepath` (no root needed) or `traceroute`; Fedora `dnf install traceroute`; macOS has traceroute; Windows has tracert.',
-  },
-  ROUTE_INCOMPLETE: {
-    severity: 'warning',
-    layer: 'internet',
-    title: 'The route trace did not reach the host',
-    hint: 'Routers after the last answering hop drop or do not answer the probes. A firewall that drops UDP/ICMP is common and not always the fault; compare with the TCP connect result.',
-  },
