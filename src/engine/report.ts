@@ -235,14 +235,6 @@ export interface HttpExchange {
   reusedConnection: boolean;
   timings: HttpTimings;
   error?: ErrorInfo;
-}
-
-export interface HttpResult {
-  /** One per redirect hop; the last is the final answer. */
-  requests: HttpExchange[];
-}
-
-export interface LayerResult {
   /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
   requestHeaders?: Record<string, string>;
   /** Bytes of request body sent. */
@@ -251,20 +243,20 @@ export interface LayerResult {
   viaProxy?: boolean;
   /** Protocols the response advertised in Alt-Svc (RFC 7838), e.g. `h3`, `h3-29`. */
   altSvc?: string[];
+}
+
+export interface HttpResult {
+  /** One per redirect hop; the last is the final answer. */
+  requests: HttpExchange[];
+}
+
+export interface LayerResult {
   name: LayerName;
   status: LayerStatus;
   summary: string;
   details: string[];
 }
 
-export type HopKind = 'client' | 'proxy' | 'dns' | 'address' | 'tls' | 'redirect' | 'server' | 'route';
-
-export interface Hop {
-  kind: HopKind;
-  label: string;
-  detail?: string;
-  address?: string;
-  durationMs?: number;
 /** How the proxy for a target was chosen (docs/http.md). */
 export interface ProxyInfo {
   /** The proxy URL with any password replaced by `***`; null when the connection is direct. */
@@ -335,7 +327,17 @@ export interface RequestInfo {
   bodyBytes: number;
 }
 
+export type HopKind = 'client' | 'proxy' | 'dns' | 'address' | 'tls' | 'redirect' | 'server' | 'route';
+
+export interface Hop {
+  kind: HopKind;
+  label: string;
+  detail?: string;
+  address?: string;
+  durationMs?: number;
   status: LayerStatus;
+  /** For intermediaries read from response headers (kind `proxy`): what the box does. */
+  role?: IntermediaryRole;
 }
 
 export type WaterfallPhase = 'dns' | 'connect' | 'tls' | 'request' | 'ttfb' | 'download' | 'wire-dns';
@@ -344,8 +346,6 @@ export interface WaterfallEntry {
   phase: WaterfallPhase;
   label: string;
   /** Milliseconds since the start of the diagnosis. */
-  /** For intermediaries read from response headers (kind `proxy`): what the box does. */
-  role?: IntermediaryRole;
   startMs: number;
   durationMs: number;
   /** True for steps on the critical path (DNS → connect → TLS → HTTP). */
@@ -382,7 +382,6 @@ export interface Report {
   waterfall: WaterfallEntry[];
   findings: Finding[];
   durationMs: number;
-}
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
   /** Intermediaries (CDN, cache, load balancer, reverse proxy) read from the last response. */
@@ -391,3 +390,4 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+}
