@@ -110,6 +110,21 @@ export function readFilesExclude(folder: vscode.Uri): string[] {
     .map(([glob]) => glob);
 }
 
+/**
+ * The proxy sources for a diagnosis: VS Code's own `http.proxy`, `http.proxyStrictSSL` and
+ * `http.noProxy` (what the editor's requests use), and the extension host's proxy variables.
+ * Read at each run, so a changed proxy setting applies to the next diagnosis.
+ */
+export function proxyConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  const h = vscode.workspace.getConfiguration('http');
+  const url = h.get('proxy');
+  const names = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+  return {
+    setting: { url: typeof url === 'string' ? url : '', strictSSL: h.get('proxyStrictSSL') !== false, noProxy: stringArray(h.get('noProxy')) },
+    env: Object.fromEntries(names.map((n) => [n, env[n]])),
+  };
+}
+
 /** `~` and `${workspaceFolder}` expanded, relative paths taken from the folder; null when it needs a folder and none is open. */
 function expandPath(raw: string, folder: string | null): string | null {
   let p = raw.trim();
@@ -128,21 +143,6 @@ function expandPath(raw: string, folder: string | null): string | null {
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
-/**
- * The proxy sources for a diagnosis: VS Code's own `http.proxy`, `http.proxyStrictSSL` and
- * `http.noProxy` (what the editor's requests use), and the extension host's proxy variables.
- * Read at each run, so a changed proxy setting applies to the next diagnosis.
- */
-export function proxyConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
-  const h = vscode.workspace.getConfiguration('http');
-  const url = h.get('proxy');
-  const names = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
-  return {
-    setting: { url: typeof url === 'string' ? url : '', strictSSL: h.get('proxyStrictSSL') !== false, noProxy: stringArray(h.get('noProxy')) },
-    env: Object.fromEntries(names.map((n) => [n, env[n]])),
-  };
-}
-
 
 function positiveInt(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;

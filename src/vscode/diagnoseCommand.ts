@@ -23,8 +23,8 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   // Asked once per window: a command link in an untrusted README must not connect silently.
   let untrustedConfirmed = false;
 
-  const panels = new ReportPanels(context.extensionUri, {
   const requests = new RequestStore(context.workspaceState, context.secrets);
+  const panels = new ReportPanels(context.extensionUri, {
     rerun: (input) => void run(input),
     toCurl: async (report) => {
       const request = await requests.get(report.target.url);
@@ -87,12 +87,12 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           const allWarnings = [...settings.warnings, ...warnings];
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
-          const report = await engine.diagnose(parsed, {
           const request = await requests.get(parsed.target.url);
+          const report = await engine.diagnose(parsed, {
             ...options,
-            signal,
             proxy: proxyConfig(),
             ...(request ? { request } : {}),
+            signal,
             onUpdate: (partial) => {
               panel.update(signal, partial);
               const done = partial.layers.filter((l) => l.status !== 'pending').length;
