@@ -97,7 +97,7 @@ function splitAuthority(authority: string): [string, number] {
 /** Answers CONNECT with 200, then plays the server itself with a certificate from its own CA. */
 export async function startInterceptingProxy(leaf: { key: string; cert: string }): Promise<TestProxy> {
   const seen: string[] = [];
-  const inner = https.createServer(leaf, (req, res) => {
+  const inner = https.createServer(leaf, (_req, res) => {
     const body = 'intercepted';
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
     res.end(body);
