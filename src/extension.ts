@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerBindAnalysis } from './vscode/bind/registerBind';
 import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
+import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
 import { createLog } from './vscode/log';
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(log, config, registerDiagnoseCommand(context, config, log));
     context.subscriptions.push(registerBindAnalysis(config, log));
     context.subscriptions.push(registerTraceRouteCommand(log));
+    context.subscriptions.push(registerDnsCommand(context, config, log));
   } catch (err) {
     void vscode.window.showErrorMessage(`Netdiag failed to start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

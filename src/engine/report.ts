@@ -1,6 +1,7 @@
 // The Report: the one contract between the engine and every view (webview, hover, CLI).
 // Plain JSON only: no Buffer, Date, class instances or functions. Public API, documented in
 // docs/report.md; add fields, never rename them.
+import type { DnsLookupResult } from './dns/model';
 
 export type LayerName = 'link' | 'internet' | 'transport' | 'tls' | 'application';
 /** `pending` appears only in partial reports streamed while probes still run. */
@@ -390,4 +391,6 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /** A DNS lookup (Look Up DNS Records): every query, trace, system resolver, comparison (dns/model.ts). */
+  dnsLookup?: DnsLookupResult;
 }

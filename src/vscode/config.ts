@@ -10,6 +10,8 @@ import type { SetupInput } from '../engine/setup';
 export interface NetdiagConfig {
   /** Wire-level resolvers (`ADDR` or `ADDR:PORT`); empty means the system's resolvers. */
   readonly dnsServers: readonly string[];
+  /** Extra resolvers (public ones the user enabled) that Look Up DNS Records compares with. */
+  readonly dnsCompareWith: readonly string[];
   /** Absolute paths of extra CA files, `${workspaceFolder}` and `~` expanded. */
   readonly extraCaFiles: readonly string[];
   readonly timeouts: { readonly dnsMs: number; readonly connectMs: number; readonly tlsMs: number; readonly httpMs: number };
@@ -38,6 +40,7 @@ export function readConfig(): NetdiagConfig {
   }
   return Object.freeze({
     dnsServers: Object.freeze(stringArray(c.get('dns.servers')).map((s) => s.trim()).filter((s) => s !== '')),
+    dnsCompareWith: Object.freeze(stringArray(c.get('dns.compareWith')).map((s) => s.trim()).filter((s) => s !== '')),
     extraCaFiles: Object.freeze(extraCaFiles),
     timeouts: Object.freeze({
       dnsMs: positiveInt(c.get('timeouts.dnsMs'), 5000),

@@ -3,5 +3,9 @@
 export { diagnose } from '../engine/diagnose';
 export { prepareOptions } from '../engine/setup';
 export { toCurl } from '../engine/curl';
+export { lookupDns } from '../engine/dns/lookup';
+export { IANA_ROOT_HINTS } from '../engine/dns/rootHints';
+export { defaultDnsServers, parseDnsServer } from '../engine/dns/servers';
+export { osLookup } from '../engine/dns/system';
 export { exportReport } from '../engine/export';
 export { attachRoute, traceRoute } from '../engine/route';

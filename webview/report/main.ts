@@ -7,7 +7,8 @@ import { h, toneIcon } from './dom';
 import { renderHttp } from './httpView';
 import { renderHops } from './hops';
 import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
-import { renderConnections, renderDns } from './network';
+import { renderDnsView } from './dnsView';
+import { renderConnections } from './network';
 import { renderFindings, renderHeader, renderLayers } from './overview';
 import { renderTls } from './tlsView';
 import { host } from './vscodeApi';
@@ -109,7 +110,7 @@ function render(): void {
     for (const part of [renderRequestWaterfall(report.http), renderProxy(report), renderRequest(report), renderIntermediaries(report), renderRoute(report)]) {
       if (part) root.append(part);
     }
-    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDns(report.dns, report.target), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
+    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDnsView(report), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
       if (part) root.append(part);
     }
   }

@@ -1,0 +1,254 @@
+// "Netdiag: Look Up DNS Records" (netdiag.lookUpDns): asks for a name (or an IP for PTR), the
+// record types and the servers, runs the engine's lookupDns under a cancellable progress
+// notification, and shows the result in a report panel's DNS view (Report.dnsLookup). The panel
+// reruns the same lookup; "Copy" gives the JSON or the equivalent dig command. An argument
+// ({ name, types?, servers?, trace? } or a name) skips the prompts (command links, tests).
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { DnsLookupResult } from '../engine/dns/model';
+import { RECORD_TYPES } from '../engine/dns/model';
+import type { LayerStatus, Report } from '../engine/report';
+import { isWebviewToHost } from '../protocol/reportView';
+import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/reportView';
+import type { ConfigSource } from './config';
+import { loadEngine } from './loadEngine';
+import { renderWebviewHtml, webviewRoots } from './webviewHtml';
+
+export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
+const VIEW_TYPE = 'netdiag.dnsLookup';
+
+export interface DnsRequest {
+  name: string;
+  types: string[];
+  /** `ADDR[:PORT]`; empty: the configured (or system) resolvers. */
+  servers: string[];
+  trace: boolean;
+}
+
+/** A command argument as a request, or null when it is not one. */
+export function requestOf(arg: unknown): DnsRequest | null {
+  if (typeof arg === 'string' && arg.trim() !== '') return { name: arg.trim(), types: [], servers: [], trace: false };
+  if (typeof arg !== 'object' || arg === null) return null;
+  const a = arg as Record<string, unknown>;
+  if (typeof a['name'] !== 'string' || a['name'].trim() === '') return null;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { name: a['name'].trim(), types: strings(a['types']), servers: strings(a['servers']), trace: a['trace'] === true };
+}
+
+/** The dig command that asks what this lookup asked (for "Copy"). */
+export function digCommand(r: DnsLookupResult, request: DnsRequest): string {
+  const server = r.servers[0];
+  const at = server === undefined ? '' : ` @${server.replace(/^\[?([^\]]*?)\]?:(\d+)$/, '$1 -p $2')}`;
+  return `dig${at} ${r.name} ${r.types.join(' ')}${request.trace ? ' +trace' : ''}`;
+}
+
+function reportOf(result: DnsLookupResult, version: string): Report {
+  const errors = result.findings.some((f) => f.severity === 'error');
+  const warnings = result.findings.some((f) => f.severity === 'warning');
+  const status: LayerStatus = errors ? 'fail' : warnings ? 'warn' : 'ok';
+  const answered = result.queries.filter((q) => q.rcode === 'NOERROR' && q.answers.length > 0).length;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'netdiag', version },
+    startedAt: result.startedAt,
+    complete: true,
+    cancelled: result.cancelled,
+    target: { input: result.input, url: `dns:${result.name}`, scheme: 'dns', host: result.name, port: 53, defaultPort: true, path: '', ipFamily: null, tls: false, application: 'none' },
+    dns: null,
+    connections: [],
+    link: null,
+    internet: { local: null, remote: [] },
+    tls: null,
+    http: null,
+    layers: [{ name: 'internet', status, summary: `DNS ${result.types.join(', ')}: ${answered} of ${result.queries.length} queries answered`, details: [] }],
+    hops: result.hops,
+    waterfall: [],
+    findings: result.findings,
+    durationMs: result.durationMs,
+    dnsLookup: result,
+  };
+}
+
+/** One panel per name: the report view's webview with its own host (lookups rerun as lookups). */
+class DnsPanel {
+  private ready = false;
+  private report: Report | null = null;
+  private status: RunStatus = 'running';
+  private error: string | undefined;
+  private run: AbortController | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private request: DnsRequest,
+    private readonly extensionUri: vscode.Uri,
+    private readonly rerun: (request: DnsRequest) => void,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
+    panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) this.ready = false;
+    });
+    panel.onDidDispose(() => this.run?.abort());
+    this.render();
+  }
+
+  begin(request: DnsRequest, run: AbortController): void {
+    this.run?.abort();
+    this.run = run;
+    this.request = request;
+    this.status = 'running';
+    this.error = undefined;
+    this.post({ type: 'status', status: 'running' });
+  }
+
+  finish(run: AbortController, report: Report | null, status: Exclude<RunStatus, 'running'>, error?: string): void {
+    if (this.run !== run) return;
+    this.run = undefined;
+    if (report) this.report = report;
+    this.status = status;
+    this.error = error;
+    if (report) this.post({ type: 'report', report });
+    this.post(error === undefined ? { type: 'status', status } : { type: 'status', status, error });
+  }
+
+  private render(): void {
+    this.ready = false;
+    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.extensionUri, { title: this.panel.title, script: 'report.js', styles: ['report.css'], initialState: { report: this.report, status: this.status } });
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isWebviewToHost(message)) return;
+    const m: WebviewToHost = message;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.report) this.post({ type: 'report', report: this.report });
+        this.post(this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error });
+        return;
+      case 'rerun':
+        this.rerun(this.request);
+        return;
+      case 'cancel':
+        this.run?.abort();
+        return;
+      case 'copyJson':
+        if (this.report?.dnsLookup) await vscode.env.clipboard.writeText(JSON.stringify(this.report.dnsLookup, null, 2));
+        return;
+      case 'copyCurl':
+        // For a DNS lookup the equivalent command line is dig's.
+        if (this.report?.dnsLookup) await vscode.env.clipboard.writeText(digCommand(this.report.dnsLookup, this.request));
+        vscode.window.setStatusBarMessage('$(check) Netdiag: dig command copied', 3000);
+        return;
+      default:
+        // Messages other views may add are not for this panel.
+        return;
+    }
+  }
+}
+
+export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const panels = new Map<string, DnsPanel>();
+  let untrustedConfirmed = false;
+
+  async function confirmUntrusted(name: string): Promise<boolean> {
+    if (vscode.workspace.isTrusted || untrustedConfirmed) return true;
+    const answer = await vscode.window.showWarningMessage(
+      `Look up ${name} in DNS?`,
+      { modal: true, detail: 'This workspace is not trusted. Netdiag will send DNS queries for this name from this machine. Workspace settings for DNS servers are ignored until you trust the workspace.' },
+      'Look Up',
+    );
+    untrustedConfirmed = answer === 'Look Up';
+    return untrustedConfirmed;
+  }
+
+  async function run(request: DnsRequest): Promise<DnsLookupResult | undefined> {
+    if (!(await confirmUntrusted(request.name))) return undefined;
+    const settings = config.current;
+    const engine = loadEngine();
+    let servers;
+    try {
+      const specs = request.servers.length > 0 ? request.servers : settings.dnsServers;
+      servers = specs.length > 0 ? specs.map((s) => engine.parseDnsServer(s)) : engine.defaultDnsServers();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Netdiag: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    const key = `${request.name}\n${request.types.join(',')}`;
+    let panel = panels.get(key);
+    if (panel) panel.panel.reveal(undefined, false);
+    else {
+      const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, `DNS: ${request.name}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(context.extensionUri) });
+      panel = new DnsPanel(webviewPanel, request, context.extensionUri, (r) => void run(r));
+      panels.set(key, panel);
+      webviewPanel.onDidDispose(() => panels.delete(key));
+    }
+    const controller = new AbortController();
+    panel.begin(request, controller);
+    log.info(`Look up ${request.name} ${request.types.join(' ')}${request.trace ? ' +trace' : ''}`);
+    const target = panel;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Netdiag: looking up ${request.name}`, cancellable: true }, async (_progress, token) => {
+      const onCancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        const compareWith = settings.dnsCompareWith.flatMap((s) => {
+          try {
+            return [engine.parseDnsServer(s)];
+          } catch {
+            log.warn(`netdiag.dns.compareWith: "${s}" is not ADDR[:PORT]; skipped.`);
+            return [];
+          }
+        });
+        const result = await engine.lookupDns(request.name, {
+          signal: controller.signal,
+          timeoutMs: settings.timeouts.dnsMs,
+          types: request.types,
+          servers,
+          trace: request.trace ? { roots: engine.IANA_ROOT_HINTS, port: 53 } : null,
+          system: { lookup: engine.osLookup, readFile: (p) => readFileSync(p, 'utf8'), platform: process.platform },
+          publicResolvers: compareWith,
+        });
+        target.finish(controller, reportOf(result, version), result.cancelled ? 'cancelled' : 'done');
+        log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
+        return result;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`Look up ${request.name} failed: ${message}`);
+        target.finish(controller, null, 'failed', message);
+        void vscode.window.showErrorMessage(`Netdiag: ${message}`);
+        return undefined;
+      } finally {
+        onCancel.dispose();
+      }
+    });
+  }
+
+  async function ask(): Promise<DnsRequest | undefined> {
+    const name = await vscode.window.showInputBox({ title: 'Netdiag: Look Up DNS Records (1/3)', prompt: 'A DNS name, or an IP address for its PTR record', placeHolder: 'example.com', ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? 'Enter a name or an IP address.' : undefined) });
+    if (name === undefined) return undefined;
+    const items: (vscode.QuickPickItem & { type?: string })[] = [
+      ...RECORD_TYPES.map((t) => ({ label: t, type: t, picked: t === 'A' || t === 'AAAA' })),
+      { label: 'Trace from the root servers', description: 'like dig +trace', picked: false },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Netdiag: Look Up DNS Records (2/3)', placeHolder: 'Record types to ask (and whether to trace)', canPickMany: true, ignoreFocusOut: true });
+    if (picked === undefined) return undefined;
+    const configured = config.current.dnsServers.join(', ');
+    const servers = await vscode.window.showInputBox({ title: 'Netdiag: Look Up DNS Records (3/3)', prompt: 'DNS servers to ask, comma-separated ADDR[:PORT]; empty for the configured or system resolvers', value: configured, ignoreFocusOut: true });
+    if (servers === undefined) return undefined;
+    return {
+      name: name.trim(),
+      types: picked.flatMap((p) => (p.type ? [p.type] : [])),
+      servers: servers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      trace: picked.some((p) => p.type === undefined),
+    };
+  }
+
+  const command = vscode.commands.registerCommand(LOOK_UP_DNS_COMMAND, async (arg?: unknown) => {
+    const request = requestOf(arg) ?? (arg === undefined ? await ask() : null);
+    return request ? run(request) : undefined;
+  });
+  return vscode.Disposable.from(command, { dispose: () => [...panels.values()].forEach((p) => p.panel.dispose()) });
+}
