@@ -51,6 +51,13 @@ const targets = {
     format: 'iife',
     target: 'es2022',
   },
+  certificateView: {
+    entryPoints: ['webview/certificate/main.ts'],
+    outfile: 'dist/webview/certificate.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 };
 
 /** Codicons' stylesheet and font, next to the webview bundles that link them (webviewHtml.ts). */

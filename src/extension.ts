@@ -1,6 +1,7 @@
 // Activation only wires features together; each register*() returns what disposes it. The engine
 // is not loaded here (see src/vscode/loadEngine.ts).
 import * as vscode from 'vscode';
+import { registerCertificates } from './vscode/certificates/register';
 import { registerBindAnalysis } from './vscode/bind/registerBind';
 import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
@@ -15,7 +16,8 @@ export function activate(context: vscode.ExtensionContext): void {
       log.info('Settings changed');
       for (const w of c.warnings) log.warn(w);
     });
-    context.subscriptions.push(log, config, registerDiagnoseCommand(context, config, log));
+    const certificates = registerCertificates(context, config, log);
+    context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, (report) => certificates.addReport(report)));
     context.subscriptions.push(registerBindAnalysis(config, log));
     context.subscriptions.push(registerTraceRouteCommand(log));
     context.subscriptions.push(registerDnsCommand(context, config, log));

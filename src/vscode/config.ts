@@ -21,6 +21,8 @@ export interface NetdiagConfig {
   readonly recentTargetsMax: number;
   /** Hovers in config files may resolve names (netdiag.bind.hoverDnsLookups); never in untrusted workspaces. */
   readonly bindHoverDnsLookups: boolean;
+  /** Client certificate for mutual TLS (netdiag.tls.clientCertificate), paths expanded; null when unset. */
+  readonly clientCertificate: ClientCertificateSetting | null;
   /** Problems met while reading (an unexpandable path); logged and shown once per change. */
   readonly warnings: readonly string[];
 }
@@ -52,6 +54,7 @@ export function readConfig(): NetdiagConfig {
     maxRedirects: nonNegativeInt(c.get('http.maxRedirects'), 10),
     maxBodyBytes: nonNegativeInt(c.get('http.maxBodyBytes'), 1024 * 1024),
     recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), 10),
+    clientCertificate: clientCertificate(c.get('tls.clientCertificate'), folder, warnings),
     bindHoverDnsLookups: c.get('bind.hoverDnsLookups') !== false,
     warnings: Object.freeze(warnings),
   });
@@ -69,6 +72,29 @@ export function toSetupInput(config: NetdiagConfig): SetupInput {
     // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
     sslCertFile: process.env.SSL_CERT_FILE,
   };
+}
+
+/** A PEM pair, or a PKCS#12 file; the password is asked when used, never stored. */
+export interface ClientCertificateSetting {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly pfxFile?: string;
+}
+
+function clientCertificate(value: unknown, folder: string | null, warnings: string[]): ClientCertificateSetting | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const out: { certFile?: string; keyFile?: string; pfxFile?: string } = {};
+  for (const key of ['certFile', 'keyFile', 'pfxFile'] as const) {
+    const raw = (value as Record<string, unknown>)[key];
+    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    const expanded = expandPath(raw, folder);
+    if (expanded === null) warnings.push(`netdiag.tls.clientCertificate.${key}: "${raw}" needs an open workspace folder; skipped.`);
+    else out[key] = expanded;
+  }
+  if (out.pfxFile) return Object.freeze({ pfxFile: out.pfxFile });
+  if (out.certFile && out.keyFile) return Object.freeze({ certFile: out.certFile, keyFile: out.keyFile });
+  if (out.certFile || out.keyFile) warnings.push('netdiag.tls.clientCertificate: give both certFile and keyFile (or pfxFile); ignored.');
+  return null;
 }
 
 export interface ConfigSource extends vscode.Disposable {

@@ -17,7 +17,8 @@ import { ReportPanels } from './reportPanel';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
 
-export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+/** `onReport` receives each final report (the Certificates view lists its chain). */
+export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, onReport?: (report: Report) => void): vscode.Disposable {
   const recent = new RecentTargets(context.globalState);
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   // Asked once per window: a command link in an untrusted README must not connect silently.
@@ -102,6 +103,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          onReport?.(report);
           log.info(`${report.target.url}: ${verdictText(report)} in ${Math.round(report.durationMs)} ms`);
           return report;
         } catch (err) {

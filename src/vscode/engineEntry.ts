@@ -9,3 +9,5 @@ export { defaultDnsServers, parseDnsServer } from '../engine/dns/servers';
 export { osLookup } from '../engine/dns/system';
 export { exportReport } from '../engine/export';
 export { attachRoute, traceRoute } from '../engine/route';
+export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
+export { isPkcs12 } from '../engine/tls/certFile';

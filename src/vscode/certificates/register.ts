@@ -1,0 +1,116 @@
+// Wires the certificate features: the "Certificates" view in the Netdiag activity-bar container,
+// its actions, "Netdiag: Scan TLS Configuration", "Inspect Certificate" in the explorer, and the
+// read-only certificate viewer. `addReport` lets Diagnose Endpoint list the chains it sees.
+import * as vscode from 'vscode';
+import type { Report } from '../../engine/report';
+import type { ConfigSource } from '../config';
+import { CertificateEntries } from './entries';
+import type { CertificateEntry } from './entries';
+import { CertificateServices } from './services';
+import type { EndpointActions } from './services';
+import { CERTIFICATES_VIEW, CertificatesTree } from './treeView';
+import type { CertNode } from './treeView';
+import { CERTIFICATE_VIEWER, registerCertificateViewer } from './viewer';
+
+export const CERT_COMMANDS = {
+  inspectEndpoint: 'netdiag.certificates.inspectEndpoint',
+  scanTls: 'netdiag.scanTls',
+  inspectFile: 'netdiag.certificates.inspectFile',
+  openFile: 'netdiag.certificates.openFile',
+  copyPem: 'netdiag.certificates.copyPem',
+  saveChain: 'netdiag.certificates.saveChain',
+  recheck: 'netdiag.certificates.recheck',
+  diagnose: 'netdiag.certificates.diagnose',
+  remove: 'netdiag.certificates.remove',
+  scanEntry: 'netdiag.certificates.scan',
+  checkRevocation: 'netdiag.certificates.checkRevocation',
+  fetchIssuer: 'netdiag.certificates.fetchIssuer',
+  list: 'netdiag.certificates.list',
+} as const;
+
+export interface CertificatesFeature extends vscode.Disposable {
+  addReport(report: Report): void;
+}
+
+export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): CertificatesFeature {
+  const entries = new CertificateEntries();
+  const services = new CertificateServices(entries, config, log);
+  const tree = new CertificatesTree(entries);
+  const view = vscode.window.createTreeView(CERTIFICATES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+
+  const entryOf = (node: unknown): CertificateEntry | undefined => {
+    if (typeof node === 'string') return entries.get(node);
+    const n = node as CertNode | undefined;
+    if (n && (n.kind === 'entry' || n.kind === 'cert' || n.kind === 'group')) return n.entry;
+    return view.selection.map((s) => ('entry' in s ? s.entry : undefined)).find((e) => e !== undefined);
+  };
+  const askEndpoint = (title: string): Thenable<string | undefined> =>
+    vscode.window.showInputBox({ title, prompt: 'host:port, host name or https:// URL', placeHolder: 'example.com:443', ignoreFocusOut: true });
+  const endpointAction = (actions: EndpointActions) => async (node?: unknown): Promise<unknown> => {
+    const entry = entryOf(node);
+    if (entry?.check.source.kind === 'endpoint') return services.inspectEndpoint(entry.check.source.label, actions);
+    if (entry?.uri) return services.inspectFile(entry.uri);
+    return undefined;
+  };
+
+  const commands = [
+    vscode.commands.registerCommand(CERT_COMMANDS.inspectEndpoint, async (arg?: unknown) => {
+      const input = typeof arg === 'string' ? arg : await askEndpoint('Netdiag: Inspect Certificate of an Endpoint');
+      return input ? services.inspectEndpoint(input) : undefined;
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.scanTls, async (arg?: unknown) => {
+      const entry = typeof arg === 'string' ? undefined : entryOf(arg);
+      const input = typeof arg === 'string' ? arg : entry?.check.source.kind === 'endpoint' ? entry.check.source.label : await askEndpoint('Netdiag: Scan TLS Configuration');
+      return input ? services.inspectEndpoint(input, { scan: true }) : undefined;
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.scanEntry, endpointAction({ scan: true })),
+    vscode.commands.registerCommand(CERT_COMMANDS.checkRevocation, endpointAction({ checkRevocation: true })),
+    vscode.commands.registerCommand(CERT_COMMANDS.fetchIssuer, endpointAction({ fetchMissingIssuer: true })),
+    vscode.commands.registerCommand(CERT_COMMANDS.recheck, endpointAction({})),
+    vscode.commands.registerCommand(CERT_COMMANDS.inspectFile, async (uri?: unknown) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!target) return vscode.commands.executeCommand(CERT_COMMANDS.openFile);
+      return vscode.commands.executeCommand('vscode.openWith', target, CERTIFICATE_VIEWER);
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.openFile, async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Open a certificate file', filters: { Certificates: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c', 'p12', 'pfx'], 'All files': ['*'] } });
+      const uri = picked?.[0];
+      return uri ? vscode.commands.executeCommand('vscode.openWith', uri, CERTIFICATE_VIEWER) : undefined;
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.copyPem, async (node?: unknown) => {
+      const n = node as CertNode | undefined;
+      const entry = entryOf(node);
+      if (!entry) return;
+      const pem = n?.kind === 'cert' ? (entry.check.chain[n.index]?.pem ?? '') : entry.check.chain.map((c) => c.pem).join('');
+      await vscode.env.clipboard.writeText(pem);
+      void vscode.window.setStatusBarMessage(n?.kind === 'cert' ? 'Netdiag: certificate PEM copied' : 'Netdiag: chain PEM copied', 3000);
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.saveChain, async (node?: unknown) => {
+      const entry = entryOf(node);
+      if (!entry) return;
+      const name = entry.check.source.label.replace(/[^A-Za-z0-9.-]+/g, '_');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const uri = await vscode.window.showSaveDialog({ title: 'Save the certificate chain (PEM)', filters: { PEM: ['pem'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${name}-chain.pem`) } : {}) });
+      if (!uri) return;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(entry.check.chain.map((c) => c.pem).join(''), 'utf8'));
+      void vscode.window.setStatusBarMessage(`Netdiag: chain saved to ${uri.fsPath}`, 3000);
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.diagnose, (node?: unknown) => {
+      const entry = entryOf(node);
+      if (entry?.check.source.kind !== 'endpoint') return undefined;
+      return vscode.commands.executeCommand('netdiag.diagnoseEndpoint', `https://${entry.check.source.label}/`);
+    }),
+    vscode.commands.registerCommand(CERT_COMMANDS.remove, (node?: unknown) => {
+      const entry = entryOf(node);
+      if (entry) entries.remove(entry.key);
+    }),
+    // For tests and command links: the listed checks as plain JSON.
+    vscode.commands.registerCommand(CERT_COMMANDS.list, () => entries.all.map((e) => ({ key: e.key, check: e.check }))),
+  ];
+
+  const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services), ...commands);
+  return {
+    addReport: (report) => void services.addReport(report),
+    dispose: () => disposable.dispose(),
+  };
+}

@@ -1,0 +1,154 @@
+// What the Certificates view, its commands and the certificate viewer do with the engine: check a
+// file (no network), check an endpoint, scan it, ask its OCSP responder or fetch a missing
+// intermediate (network, only on a user's action, after a confirmation in an untrusted
+// workspace), and take the chain of a Diagnose Endpoint report. Passwords are asked for each use
+// and never stored or logged.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Report } from '../../engine/report';
+import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
+import type { ClientCertificate } from '../../engine/tls/scan';
+import { parseTarget, TargetError } from '../../engine/target';
+import type { CertificateViewState } from '../../protocol/certificateView';
+import { toSetupInput } from '../config';
+import type { ConfigSource } from '../config';
+import { loadEngine } from '../loadEngine';
+import type { CertificateEntries } from './entries';
+
+export interface EndpointActions {
+  scan?: boolean;
+  checkRevocation?: boolean;
+  fetchMissingIssuer?: boolean;
+}
+
+export class CertificateServices {
+  // Asked once per window, as Diagnose Endpoint does: a command link must not connect silently.
+  private untrustedConfirmed = false;
+
+  constructor(
+    readonly entries: CertificateEntries,
+    private readonly config: ConfigSource,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Checks a certificate file and lists it; never touches the network. */
+  async inspectFile(uri: vscode.Uri): Promise<Omit<CertificateViewState, 'title'>> {
+    const name = path.basename(uri.path);
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+    } catch (err) {
+      return { check: null, error: `${name} could not be read: ${messageOf(err)}` };
+    }
+    const engine = loadEngine();
+    let password: string | undefined;
+    if (engine.isPkcs12(bytes)) {
+      password = await vscode.window.showInputBox({ title: `Password of ${name}`, prompt: 'PKCS#12 files are encrypted. The password is used once and never stored.', password: true, ignoreFocusOut: true });
+      if (password === undefined) return { check: null, error: `${name} is a PKCS#12 file; its password is needed to read it.` };
+    }
+    try {
+      const base = await this.baseOptions();
+      const check = await engine.checkFile(bytes, name, { ...base, ...(password !== undefined ? { password } : {}) });
+      this.entries.add(check, uri);
+      this.log.info(`Certificate file ${name}: ${check.verdict}`);
+      return { check };
+    } catch (err) {
+      // CertParseError and CertPasswordError carry plain messages without the password.
+      this.log.warn(`Certificate file ${name}: ${messageOf(err)}`);
+      return { check: null, error: `${name}: ${messageOf(err)}` };
+    }
+  }
+
+  /** Checks an endpoint (`host:port`, URL or host) under a progress notification and lists it. */
+  async inspectEndpoint(input: string, actions: EndpointActions = {}): Promise<CertCheck | undefined> {
+    let host: string;
+    let port: number;
+    let ipLiteral: boolean;
+    try {
+      const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(input) || /:\d+$/.test(input) ? input : `https://${input}`);
+      host = target.host;
+      port = target.port;
+      ipLiteral = target.ipFamily !== null;
+    } catch (err) {
+      if (!(err instanceof TargetError)) throw err;
+      void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
+      return undefined;
+    }
+    const label = `${host}:${port}`;
+    if (!(await this.confirmUntrusted(label, actions))) return undefined;
+    const what = actions.scan ? 'scanning the TLS configuration of' : actions.checkRevocation ? 'checking revocation for' : 'checking the certificate of';
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Netdiag: ${what} ${label}`, cancellable: true }, async (_progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        const base = await this.baseOptions();
+        const clientCertificate = await this.clientCertificate();
+        const options: CertCheckOptions = { ...base, ...actions, signal: controller.signal, ...(clientCertificate ? { clientCertificate } : {}) };
+        const check = await loadEngine().checkEndpoint(host, port, ipLiteral ? null : host, options);
+        this.entries.add(check);
+        this.log.info(`Certificate of ${label}: ${check.verdict}${check.scan ? ` (scan: grade ${check.scan.grade.grade}, ${check.scan.handshakes} handshakes in ${check.scan.durationMs} ms)` : ''}`);
+        await vscode.commands.executeCommand('netdiag.certificates.focus');
+        return check;
+      } catch (err) {
+        this.log.error(`Certificate of ${label} failed: ${messageOf(err)}`);
+        void vscode.window.showErrorMessage(`Netdiag: ${messageOf(err)}`);
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  /** Lists the chain a finished Diagnose Endpoint report holds (no new connection). */
+  async addReport(report: Report): Promise<void> {
+    if (!report.complete || !report.tls || report.tls.chain.length === 0) return;
+    try {
+      const { options } = await loadEngine().prepareOptions(toSetupInput(this.config.current));
+      const check = loadEngine().checkFromReport(report, options.trust);
+      if (check) this.entries.add(check);
+    } catch (err) {
+      this.log.warn(`Certificates view: the chain of ${report.target.url} could not be listed: ${messageOf(err)}`);
+    }
+  }
+
+  private async baseOptions(): Promise<Omit<CertCheckOptions, 'signal'>> {
+    const settings = this.config.current;
+    const { options, warnings } = await loadEngine().prepareOptions(toSetupInput(settings));
+    for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
+    return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays };
+  }
+
+  private async clientCertificate(): Promise<ClientCertificate | undefined> {
+    const setting = this.config.current.clientCertificate;
+    if (!setting) return undefined;
+    try {
+      if (setting.pfxFile) {
+        const pfx = await readFile(setting.pfxFile);
+        const passphrase = await vscode.window.showInputBox({ title: `Password of the client certificate ${path.basename(setting.pfxFile)}`, prompt: 'Used for this connection only, never stored. Leave empty for none.', password: true, ignoreFocusOut: true });
+        return passphrase ? { pfx, passphrase } : { pfx };
+      }
+      if (setting.certFile && setting.keyFile) {
+        const [cert, key] = await Promise.all([readFile(setting.certFile, 'utf8'), readFile(setting.keyFile, 'utf8')]);
+        if (!key.includes('ENCRYPTED')) return { cert, key };
+        const passphrase = await vscode.window.showInputBox({ title: `Passphrase of ${path.basename(setting.keyFile)}`, prompt: 'Used for this connection only, never stored.', password: true, ignoreFocusOut: true });
+        return passphrase ? { cert, key, passphrase } : { cert, key };
+      }
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Netdiag: the client certificate (netdiag.tls.clientCertificate) could not be read: ${messageOf(err)}. Connecting without one.`);
+    }
+    return undefined;
+  }
+
+  private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
+    if (vscode.workspace.isTrusted || this.untrustedConfirmed) return true;
+    const extra = actions.checkRevocation ? ' and ask the certificate authority\'s OCSP responder' : actions.fetchMissingIssuer ? ' and download the missing certificate from the address the certificate names' : '';
+    const answer = await vscode.window.showWarningMessage(`Connect to ${label}?`, { modal: true, detail: `This workspace is not trusted. Netdiag will connect to ${label} from this machine${extra}.` }, 'Connect');
+    this.untrustedConfirmed = answer === 'Connect';
+    return this.untrustedConfirmed;
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
