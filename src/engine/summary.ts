@@ -32,8 +32,8 @@ export function buildLayers(s: ProbeState): LayerResult[] {
   return LAYERS.map((name) => {
     const base = baseLayer(name, s);
     const status = worst(base.status, findingStatus(name, s.findings));
-    const details = [...base.details, ...s.findings.filter((f) => f.layer === name).map((f) => `${f.code}: ${f.message}`)];
-    return { name, status, summary: base.summary, details };
+    // Findings are listed once, in `findings`; details are the layer's own facts.
+    return { name, status, summary: base.summary, details: base.details };
   });
 }
 
