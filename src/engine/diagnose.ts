@@ -332,7 +332,9 @@ class Run {
     }
     if (this.target.application !== 'http') return;
     const dnsMs = this.state.dns?.system.durationMs ?? 0;
+    this.hopViaProxy = proxy !== null && mode === 'tunnel';
     const first = await this.exchange(socket, this.target.url, this.state.tls?.alpn ?? null, { dnsMs, connectMs: used.durationMs + (this.state.proxy?.tunnelMs ?? 0), tlsMs }, this.parsed.auth, this.request(), proxy && mode === 'forward' ? proxy : null);
+    this.hopViaProxy = false;
     this.state.http = { requests: [first.exchange] };
     if (first.reusable) this.idle.set(originKey(this.target.url), { socket, alpn: this.state.tls?.alpn ?? null, forward: proxy && mode === 'forward' ? proxy : null });
     this.emit();
@@ -399,6 +401,7 @@ class Run {
       now: this.now,
       expiryWarningDays: this.options.certExpiryWarningDays,
       host: target.host,
+      ...(this.options.clientCertificate ? { clientCertificate: this.options.clientCertificate } : {}),
     };
   }
 
@@ -460,7 +463,7 @@ class Run {
     const totalMs = ms(before.dnsMs + before.connectMs + before.tlsMs + exchangeMs);
     const result: HttpExchange = { ...rest, url, timings: { ...before, ttfbMs, downloadMs, totalMs }, requestHeaders: redactHeaders(headers, this.options.revealSecrets === true) };
     if (request.body !== undefined) result.requestBodyBytes = Buffer.byteLength(request.body);
-    if (this.state.proxy?.url && (forward || this.hopViaProxy)) result.viaProxy = true;
+    if (forward || this.hopViaProxy) result.viaProxy = true;
     if (altSvc.length > 0) result.altSvc = altSvc;
     return { exchange: result, reusable };
   }

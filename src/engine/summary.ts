@@ -65,7 +65,10 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       if (!s.addressesKnown) return notRun(s, 'Name not resolved');
       if (s.proxy?.url) {
         const proxyAddrs = s.connections.map((c) => c.address);
-        if (proxyAddrs.length === 0) return { status: 'fail', summary: `The proxy ${s.proxy.url} did not resolve to any address`, details: [] };
+        if (proxyAddrs.length === 0) {
+          if (s.proxy.error) return { status: 'fail', summary: `The proxy ${s.proxy.url} cannot be reached: ${s.proxy.error.message}`, details: [s.proxy.reason] };
+          return s.finished ? { status: 'skipped', summary: `The proxy ${s.proxy.url} was not connected`, details: [] } : { status: 'pending', summary: `Connecting to the proxy ${s.proxy.url}…`, details: [] };
+        }
         return { status: 'ok', summary: `Through the proxy ${s.proxy.url} (${proxyAddrs.join(', ')}); the proxy resolves ${s.target.host}`, details: [s.proxy.reason] };
       }
       const addrs = addressList(s);

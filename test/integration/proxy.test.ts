@@ -146,6 +146,7 @@ describe('through a proxy', () => {
     assert.equal(typeof r.proxy?.tunnelMs, 'number');
     assert.equal(r.tls?.verification.trusted, true);
     assert.equal(r.http?.requests[0]?.httpVersion, '2.0');
+    assert.equal(r.http?.requests[0]?.viaProxy, true);
     assert.ok(open.seen.includes(`localhost:${new URL(h2Origin).port}`));
     assert.ok(!codes(r).includes('TLS_INTERCEPTED'), 'the same chain directly and through the tunnel');
     assert.ok(r.waterfall.some((w) => w.label.startsWith('CONNECT localhost')));
