@@ -1,0 +1,93 @@
+// `netdiag dns` as a user runs it (dist/cli.js, built by `npm test` first) against the loopback
+// hierarchy: the JSON names docs/report.md promises, text output, exit codes and usage errors.
+// Every run gives --server (loopback) and --no-system, so no query reaches the machine's resolvers.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DnsLookupResult } from '../../src/engine/dns/model';
+import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
+import type { DnsHierarchy } from '../helpers/dnsHierarchy';
+import { startDnsServer } from '../helpers/dnsServer';
+import type { TestDnsServer } from '../helpers/dnsServer';
+
+const CLI = join(__dirname, '../../dist/cli.js');
+
+function cli(args: string[], interruptAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    if (interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let h: DnsHierarchy;
+let silent: TestDnsServer;
+before(async () => {
+  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
+  h = await startDnsHierarchy();
+  silent = await startDnsServer({ behaviours: { 'example.test': { silent: true } } });
+});
+after(async () => {
+  await h.close();
+  await silent.close();
+});
+
+const server = (): string => `${HIERARCHY.example1}:${h.port}`;
+
+describe('netdiag dns', () => {
+  it('prints the documented JSON names for a trace', async () => {
+    const r = await cli(['dns', 'host.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as DnsLookupResult;
+    const q = j.queries[0]!;
+    assert.deepEqual(Object.keys(q.question).sort(), ['name', 'type']);
+    assert.equal(q.server, server());
+    assert.equal(q.transport, 'udp');
+    assert.equal(q.rcode, 'NOERROR');
+    assert.ok(q.flags.includes('AA'));
+    assert.deepEqual(q.answers[0], { name: 'host.example.test', type: 'A', ttl: 300, data: '192.0.2.1' });
+    assert.ok(Array.isArray(q.authority) && Array.isArray(q.additional) && typeof q.durationMs === 'number');
+    assert.deepEqual(j.cnameChain, []);
+    assert.deepEqual(j.trace?.map((t) => [t.zone, t.serverName, t.referral.length > 0]), [['.', HIERARCHY.root, true], ['test', 'ns1.nic.test', true], ['example.test', 'ns1.example.test', false]]);
+    assert.ok(j.trace?.every((t) => typeof t.server === 'string' && typeof t.durationMs === 'number'));
+    assert.deepEqual(j.findings, []);
+  });
+
+  it('exits 1 on an error finding and says it in text', async () => {
+    const r = await cli(['dns', 'dangling.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /Trace from the root/);
+    assert.match(r.stdout, /DNS_DANGLING_CNAME/);
+  });
+
+  it('shows HTTPS and CAA records decoded in text', async () => {
+    const r = await cli(['dns', 'example.test', '--type', 'HTTPS,CAA', '--server', server(), '--no-system']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /HTTPS\s+1 \. alpn=h2,h3 port=8443/);
+    assert.match(r.stdout, /CAA\s+0 issue "letsencrypt\.org"/);
+  });
+
+  it('rejects bad input with exit 2', async () => {
+    assert.equal((await cli(['dns', 'a..b', '--server', server(), '--no-system'])).code, 2);
+    assert.equal((await cli(['dns', 'example.test', '--type', 'AXFR', '--server', server(), '--no-system'])).code, 2);
+    assert.equal((await cli(['dns', 'example.test', '--server', 'not-an-ip', '--no-system'])).code, 2);
+  });
+
+  it('exits 130 when interrupted', async () => {
+    // A silent server: the query waits for its 10 s timeout unless interrupted.
+    const r = await cli(['dns', 'example.test', '--type', 'A', '--server', `127.0.0.1:${silent.port}`, '--timeout', '10000', '--no-system'], 1000);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stdout, /cancelled/);
+  });
+});
