@@ -61,7 +61,8 @@ export async function startForwardProxy(opts: { auth?: string } = {}): Promise<T
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     const upstream = http.request({ host: target.hostname, port: target.port || 80, path: `${target.pathname}${target.search}`, method: req.method, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, { ...up.headers, via: '1.1 test-proxy' });
+      // RFC 9110 §7.6.3: each proxy appends itself to Via.
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, via: [up.headers.via, '1.1 test-proxy'].filter(Boolean).join(', ') });
       up.pipe(res);
     });
     upstream.on('error', () => res.writeHead(502, { 'content-length': '0' }).end());
