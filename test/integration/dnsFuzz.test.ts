@@ -94,7 +94,8 @@ describe('decoder fuzz', () => {
       }
     }
     assert.ok(decoded > 1000 && rejected > 1000, `decoded ${decoded}, rejected ${rejected}: the mutations must exercise both paths`);
-    assert.ok(slowest < 50, `slowest decode took ${slowest} ms`);
+    // A loop in the decoder would take the whole run; a GC pause or a busy machine only one decode.
+    assert.ok(slowest < 1000, `slowest decode took ${slowest} ms`);
   });
 });
 
