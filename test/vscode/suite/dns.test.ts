@@ -25,8 +25,11 @@ suite('Look Up DNS Records', () => {
     assert.deepEqual(result.queries.map((q) => [q.question.type, q.rcode, q.answers[0]?.data]), [['A', 'NOERROR', '127.0.0.1'], ['TXT', 'NOERROR', '"from the loopback test server"']]);
     assert.equal(result.system?.answeredFrom, 'hosts');
     assert.ok(dns.count('localhost') >= 2);
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
-    assert.ok(tabs.some((t) => t.label === 'DNS: localhost'), `tabs: ${tabs.map((t) => t.label).join(', ')}`);
+    // The tab model catches up with the new panel asynchronously.
+    const tabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    const deadline = Date.now() + 5000;
+    while (!tabs().some((t) => t.label === 'DNS: localhost') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(tabs().some((t) => t.label === 'DNS: localhost'), `tabs: ${tabs().map((t) => t.label).join(', ')}`);
   });
 
   test('rejects an argument that is not a request without asking anything', async () => {
