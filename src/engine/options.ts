@@ -78,6 +78,8 @@ export interface DiagnoseOptions {
   request?: RequestSpec;
   /** Keep Authorization, Cookie and URL passwords in the report (off: they read `<redacted>`). */
   revealSecrets?: boolean;
+  /** Sent when a server asks for one (mutual TLS): a PEM pair or PKCS#12, with its passphrase. */
+  clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = { dnsMs: 5000, connectMs: 5000, tlsMs: 10000, httpMs: 15000 };

@@ -9,6 +9,7 @@ import type { ParsedTarget } from '../engine/target';
 import { proxyConfig, toSetupInput } from './config';
 import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
 import type { ConfigSource } from './config';
+import { loadClientCertificate } from './certificates/clientCertificate';
 import { loadEngine } from './loadEngine';
 import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
@@ -89,8 +90,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
           const request = await requests.get(parsed.target.url);
+          const clientCertificate = await loadClientCertificate(settings.clientCertificate);
           const report = await engine.diagnose(parsed, {
             ...options,
+            ...(clientCertificate ? { clientCertificate } : {}),
             proxy: proxyConfig(),
             ...(request ? { request } : {}),
             signal,

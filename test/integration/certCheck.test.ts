@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { checkEndpoint } from '../../src/engine/tls/certCheck';
 import type { CertCheck, CertCheckOptions } from '../../src/engine/tls/certCheck';
+import { tlsHandshake } from '../../src/engine/tls/handshake';
 import { forgeCert, forgeIntermediate, rsa8192Key } from '../helpers/badCerts';
+import { startSServer } from '../helpers/opensslPeers';
 import { testPki } from '../helpers/pki';
 import type { ServerCase, TestPki } from '../helpers/pki';
 
@@ -136,6 +139,35 @@ describe('mutual TLS', () => {
     await promisify(execFile)('openssl', ['pkcs12', '-export', '-in', join(dir, 'c.pem'), '-inkey', join(dir, 'k.pem'), '-out', join(dir, 'c.p12'), '-passout', 'pass:pw'], { env: { ...process.env, OPENSSL_CONF: '/dev/null' } });
     const c = await check(mtls(), { clientCertificate: { pfx: await readFile(join(dir, 'c.p12')), passphrase: 'pw' } });
     assert.deepEqual(problems(c), []);
+  });
+
+  it('TLS 1.2: a client certificate the server does not trust is refused, and said so', async () => {
+    const c = await check(mtls({ maxVersion: 'TLSv1.2', ca: [pki.otherRoot.cert] }), { clientCertificate: { cert: pki.rsa.chain, key: pki.rsa.key } });
+    assert.match(c.findings.find((f) => f.code === 'TLS_HANDSHAKE_FAILED')?.message ?? '', /refused the client certificate/, codes(c).join());
+  });
+
+  // Node's own TLS 1.3 server hangs up without an alert after refusing a client; OpenSSL's sends
+  // one after the client's Finished (RFC 8446 §4.4.2), which the check reads after the handshake.
+  it('TLS 1.3 (openssl s_server -Verify): a refused client certificate is said so', async () => {
+    const peer = await startSServer({ key: pki.rsa.key, cert: pki.rsa.chain, extra: { 'ca.pem': pki.otherRoot.cert } }, ['-tls1_3', '-Verify', '1', '-verify_return_error', '-CAfile', '$DIR/ca.pem']);
+    try {
+      const c = await checkEndpoint('127.0.0.1', peer.port, 'localhost', opts({ clientCertificate: { cert: pki.rsa.chain, key: pki.rsa.key } }));
+      assert.match(c.findings.find((f) => f.code === 'TLS_HANDSHAKE_FAILED')?.message ?? '', /refused the client certificate/, codes(c).join());
+      const none = await checkEndpoint('127.0.0.1', peer.port, 'localhost', opts());
+      assert.ok(codes(none).includes('TLS_CLIENT_CERT_REQUIRED'), codes(none).join());
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('the Diagnose Endpoint handshake sends the client certificate too', async () => {
+    const port = await serve(mtls({ maxVersion: 'TLSv1.2' }));
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const out = await tlsHandshake(socket, { servername: 'localhost', alpn: [], trust: pki.trust, timeoutMs: 3000, now: () => performance.now(), expiryWarningDays: 21, host: 'localhost', clientCertificate: { cert: pki.rsa.chain, key: pki.rsa.key } });
+    out.socket?.destroy();
+    assert.equal(out.result.error, undefined, JSON.stringify(out.result.error));
+    assert.equal(out.result.protocol, 'TLSv1.2');
   });
 
   it('a server that asks but does not insist: TLS_CLIENT_CERT_REQUESTED (info)', async () => {

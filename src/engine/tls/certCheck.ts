@@ -100,8 +100,12 @@ export async function checkEndpoint(host: string, port: number, servername: stri
     if (needsCert && !sent) {
       result.clientCertificate.requested = true;
       result.findings.push(finding('TLS_CLIENT_CERT_REQUIRED', `The server asked for a client certificate and refused the connection without one (${opensslReason(outcome.error.message)}).`));
-    } else {
+    } else if (sent && (requested === true || outcome.late)) {
+      result.findings.push(finding('TLS_HANDSHAKE_FAILED', `The server refused the client certificate that was sent (${opensslReason(outcome.error.message)}): it does not trust its issuer, or the certificate is expired or not for clientAuth.`));
+    } else if (outcome.findings.length > 0) {
       result.findings.push(...outcome.findings);
+    } else {
+      result.findings.push(finding('TLS_HANDSHAKE_FAILED', `The server ended the connection right after the handshake (${opensslReason(outcome.error.message)}).`));
     }
     // Without a finished handshake the TLS 1.2 flight still shows the server's chain.
     if (!raw || raw.certificates.length === 0) return finish(result);
@@ -258,6 +262,8 @@ function pathOf(path: X509Certificate[], verification: TlsVerification): CertChe
 
 interface HandshakeOutcome {
   error?: ErrorInfo;
+  /** The error came after the handshake (a TLS 1.3 refusal of the client). */
+  late?: boolean;
   findings: Finding[];
   preFindings?: Finding[];
   chain: X509Certificate[];
@@ -292,11 +298,13 @@ async function connectAndHandshake(host: string, port: number, sni: string | nul
   // a refusal arrives as an alert just after the handshake, a welcome as a session ticket.
   const late = out.result.protocol === 'TLSv1.3' ? await lateRefusal(out.socket, Math.min(500, opts.timeoutMs)) : null;
   out.socket.destroy();
-  if (late) return { error: late, findings: [], chain, tls };
+  if (late) return { error: late, late: true, findings: [], chain, tls };
   return { findings: [], preFindings, chain, tls };
 }
 
 function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | null> {
+  // The alert may already have been read (and swallowed by the handshake's own error listener).
+  if (socket.errored) return Promise.resolve(errorInfo(socket.errored));
   return new Promise((resolve) => {
     const done = (value: ErrorInfo | null): void => {
       clearTimeout(timer);

@@ -51,15 +51,19 @@ const GROUPS: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r
 // Building a context parses every root (a few hundred); do it once per TrustStores object.
 const contexts = new WeakMap<TrustStores, SecureContext>();
 
-function contextFor(trust: TrustStores): SecureContext {
+function contextFor(trust: TrustStores, clientCertificate?: TlsHandshakeOptions['clientCertificate']): SecureContext {
+  const options = (): tls.SecureContextOptions => ({
+    ca: [...trust.node, ...trust.os, ...trust.extra],
+    minVersion: 'TLSv1',
+    // Security level 0 admits SHA-1, RSA < 2048 and TLS 1.0/1.1 ciphers (OpenSSL 3 SSL_CTX_set_security_level).
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+  });
+  // tls.connect ignores cert/key/pfx when a secureContext is given: a client certificate needs a
+  // context of its own (not cached: it holds a key, and is rarely used).
+  if (clientCertificate) return tls.createSecureContext({ ...options(), ...clientCertificate });
   let context = contexts.get(trust);
   if (!context) {
-    context = tls.createSecureContext({
-      ca: [...trust.node, ...trust.os, ...trust.extra],
-      minVersion: 'TLSv1',
-      // Security level 0 admits SHA-1, RSA < 2048 and TLS 1.0/1.1 ciphers (OpenSSL 3 SSL_CTX_set_security_level).
-      ciphers: 'DEFAULT:@SECLEVEL=0',
-    });
+    context = tls.createSecureContext(options());
     contexts.set(trust, context);
   }
   return context;
@@ -77,7 +81,7 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
     if (limit.signal.aborted) throw reasonOf(limit.signal);
     const connectOptions: tls.ConnectionOptions = {
       socket,
-      secureContext: contextFor(opts.trust),
+      secureContext: contextFor(opts.trust, opts.clientCertificate),
       rejectUnauthorized: false,
       // Node checks the name against `servername || host`; check the target host explicitly so
       // an IP literal (no SNI) is matched as an IP rather than as "localhost".
@@ -85,7 +89,6 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
     };
     if (sni !== null) connectOptions.servername = sni;
     if (opts.alpn.length > 0) connectOptions.ALPNProtocols = opts.alpn;
-    if (opts.clientCertificate) Object.assign(connectOptions, opts.clientCertificate);
     const s = tls.connect(connectOptions);
     tlsSocket = s;
     // Errors are read through the once-listeners below. This one stays for the socket's life: an

@@ -81,6 +81,8 @@ const GROUPS = ['X25519', 'P-256', 'P-384', 'P-521', 'X448', 'ffdhe2048', 'ffdhe
 const ALPN = ['h2', 'http/1.1', 'http/1.0'];
 /** How long to wait for a TLS 1.3 session ticket after the handshake. */
 const TICKET_WAIT_MS = 500;
+/** More suites than any OpenSSL build has for one protocol version. */
+const MAX_SUITES = 400;
 const CLIENT_LIMIT = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL']);
 
 interface Probe {
@@ -173,16 +175,22 @@ export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
  */
 async function cipherOrder(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<{ protocol: ProtocolName; ciphers: ScanCipher[]; serverOrder: boolean | null }> {
   const tls13 = protocol === 'TLSv1.3';
-  const offered = tls13 ? [...TLS13_SUITES] : tls.getCiphers().filter((c) => !c.startsWith('tls_')).map((c) => c.toUpperCase());
+  const offered = [...TLS13_SUITES];
   const found: { openssl: string; name: string }[] = [];
-  while (offered.length > 0) {
-    const r = await probe({ protocol, ciphers: suiteString(offered, tls13) });
+  // Bounded by what OpenSSL has (a few hundred at most), so a server that keeps choosing a suite
+  // it was not offered cannot loop us.
+  for (let round = 0; round < MAX_SUITES; round++) {
+    const r = await probe({ protocol, ciphers: tls13 ? offered.join(':') : remainingSuites(found.map((f) => f.openssl)) });
     if (!r.ok) break;
     const openssl = r.cipher.name.toUpperCase();
-    const index = offered.findIndex((c) => c.toUpperCase() === openssl);
-    if (index < 0) break; // the server chose something not offered: stop rather than loop
-    offered.splice(index, 1);
+    if (found.some((f) => f.openssl.toUpperCase() === openssl)) break;
+    if (tls13) {
+      const index = offered.indexOf(openssl);
+      if (index < 0) break;
+      offered.splice(index, 1);
+    }
     found.push({ openssl: r.cipher.name, name: r.cipher.standardName || r.cipher.name });
+    if (tls13 && offered.length === 0) break;
   }
   let serverOrder: boolean | null = null;
   if (found.length >= 2) {
@@ -198,6 +206,15 @@ function suiteString(suites: readonly string[], tls13: boolean): string {
   return tls13 ? suites.join(':') : `${suites.join(':')}:@SECLEVEL=0`;
 }
 
+/**
+ * Every suite this OpenSSL has up to TLS 1.2 (ALL includes the anonymous ones; COMPLEMENTOFALL
+ * the NULL ones), minus those already found. tls.getCiphers() would list only the DEFAULT set,
+ * without CAMELLIA, ARIA, CCM or anonymous suites that servers still accept.
+ */
+function remainingSuites(found: readonly string[]): string {
+  return ['ALL', 'COMPLEMENTOFALL', ...found.map((f) => `!${f}`), '@SECLEVEL=0'].join(':');
+}
+
 /** Static RSA key exchange (no forward secrecy), CBC, or under 128 bits. TLS 1.3 suites are all fine. */
 export function isWeakSuite(openssl: string): boolean {
   const name = openssl.toUpperCase();
@@ -205,7 +222,12 @@ export function isWeakSuite(openssl: string): boolean {
   const forwardSecret = /^(ECDHE|DHE|EDH)-/.test(name);
   const aead = /GCM|CHACHA20|CCM/.test(name);
   const small = /DES|RC4|NULL|EXP|IDEA|SEED/.test(name);
-  return !forwardSecret || !aead || small;
+  return !forwardSecret || !aead || small || isAnonymousSuite(name);
+}
+
+/** Suites without server authentication (ADH, AECDH): anyone in the path can impersonate the server. */
+export function isAnonymousSuite(openssl: string): boolean {
+  return /^(ADH|AECDH)-|-anon-/i.test(openssl);
 }
 
 async function alpnProtocols(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<string[]> {
@@ -260,8 +282,9 @@ function scanFindings(protocols: ScanProtocol[], ciphers: ScanCipher[], order: T
 
 /**
  * A summary grade in the spirit of SSL Labs' guide, from this scan only: F without a usable
- * protocol, C for suites under 128 bits, B for TLS 1.0/1.1 or weak suites, A+ for TLS 1.3 with
- * nothing to fix, A otherwise. Certificate problems are the certificate findings' business.
+ * protocol, C for suites under 128 bits or anonymous suites, B for TLS 1.0/1.1 or weak suites,
+ * A+ for TLS 1.3 with nothing to fix, A otherwise. Certificate problems are the certificate
+ * findings' business.
  */
 function grade(protocols: ScanProtocol[], ciphers: ScanCipher[], findings: Finding[]): TlsScan['grade'] {
   const reasons: string[] = [];
@@ -277,6 +300,7 @@ function grade(protocols: ScanProtocol[], ciphers: ScanCipher[], findings: Findi
     if (order.indexOf(g) > order.indexOf(result)) result = g;
   };
   if (ciphers.some((c) => /DES|RC4|NULL|EXP/.test(c.openssl.toUpperCase()))) cap('C', 'suites under 128 bits are accepted');
+  if (ciphers.some((c) => isAnonymousSuite(c.openssl))) cap('C', 'anonymous suites (no server authentication) are accepted');
   if (has('TLSv1') || has('TLSv1.1')) cap('B', 'TLS 1.0/1.1 are accepted (RFC 8996)');
   if (ciphers.some((c) => c.weak)) cap('B', 'suites without forward secrecy or without AEAD are accepted');
   if (!has('TLSv1.3')) cap('A', 'no TLS 1.3');

@@ -3,17 +3,16 @@
 // intermediate (network, only on a user's action, after a confirmation in an untrusted
 // workspace), and take the chain of a Diagnose Endpoint report. Passwords are asked for each use
 // and never stored or logged.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
-import type { ClientCertificate } from '../../engine/tls/scan';
 import { parseTarget, TargetError } from '../../engine/target';
 import type { CertificateViewState } from '../../protocol/certificateView';
 import { toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
+import { loadClientCertificate } from './clientCertificate';
 import type { CertificateEntries } from './entries';
 
 export interface EndpointActions {
@@ -83,7 +82,7 @@ export class CertificateServices {
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
         const base = await this.baseOptions();
-        const clientCertificate = await this.clientCertificate();
+        const clientCertificate = await loadClientCertificate(this.config.current.clientCertificate);
         const options: CertCheckOptions = { ...base, ...actions, signal: controller.signal, ...(clientCertificate ? { clientCertificate } : {}) };
         const check = await loadEngine().checkEndpoint(host, port, ipLiteral ? null : host, options);
         this.entries.add(check);
@@ -117,27 +116,6 @@ export class CertificateServices {
     const { options, warnings } = await loadEngine().prepareOptions(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
     return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays };
-  }
-
-  private async clientCertificate(): Promise<ClientCertificate | undefined> {
-    const setting = this.config.current.clientCertificate;
-    if (!setting) return undefined;
-    try {
-      if (setting.pfxFile) {
-        const pfx = await readFile(setting.pfxFile);
-        const passphrase = await vscode.window.showInputBox({ title: `Password of the client certificate ${path.basename(setting.pfxFile)}`, prompt: 'Used for this connection only, never stored. Leave empty for none.', password: true, ignoreFocusOut: true });
-        return passphrase ? { pfx, passphrase } : { pfx };
-      }
-      if (setting.certFile && setting.keyFile) {
-        const [cert, key] = await Promise.all([readFile(setting.certFile, 'utf8'), readFile(setting.keyFile, 'utf8')]);
-        if (!key.includes('ENCRYPTED')) return { cert, key };
-        const passphrase = await vscode.window.showInputBox({ title: `Passphrase of ${path.basename(setting.keyFile)}`, prompt: 'Used for this connection only, never stored.', password: true, ignoreFocusOut: true });
-        return passphrase ? { cert, key, passphrase } : { cert, key };
-      }
-    } catch (err) {
-      void vscode.window.showWarningMessage(`Netdiag: the client certificate (netdiag.tls.clientCertificate) could not be read: ${messageOf(err)}. Connecting without one.`);
-    }
-    return undefined;
   }
 
   private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
