@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildExtension, ensureCodeServer } from '../harness/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FILES = ['diagnose.test.mjs', 'restricted.test.mjs', 'bind.test.mjs', 'certificates.test.mjs'].map((f) => path.join(here, f));
+const FILES = ['diagnose.test.mjs', 'restricted.test.mjs', 'bind.test.mjs', 'certificates.test.mjs', 'http.test.mjs'].map((f) => path.join(here, f));
 
 const t0 = Date.now();
 if (!process.argv.includes('--no-build')) buildExtension();
