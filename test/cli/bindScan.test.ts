@@ -21,14 +21,14 @@ describe('netdiag bind-scan', () => {
     assert.deepEqual(Object.keys(j), ['services', 'binds', 'published', 'clients', 'findings', 'live']);
     assert.equal(j.live, null);
     assert.ok(j.services.some((s) => s.name === 'api' && s.runtime === 'container'));
-    assert.deepEqual(j.findings[0], {
+    assert.deepEqual(j.findings[1], {
       code: 'BIND_LOOPBACK_IN_CONTAINER',
       severity: 'error',
       file: 'docker-compose.yml',
       line: 12,
       column: 25,
-      message: j.findings[0]!.message,
-      hint: j.findings[0]!.hint,
+      message: j.findings[1]!.message,
+      hint: j.findings[1]!.hint,
     });
     assert.equal(j.findings.length, 7);
   });

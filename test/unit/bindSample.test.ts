@@ -19,15 +19,15 @@ describe('sample project', () => {
   it('finds exactly these problems', async () => {
     const model = (await scanDirectory(SAMPLE)).model(CTX);
     assert.deepEqual(model.findings.map(place), [
-      'BIND_LOOPBACK_IN_CONTAINER docker-compose.yml:12:25',
-      'BIND_ALL_INTERFACES_EXPOSED docker-compose.yml:28:10',
       'BIND_LOCALHOST_FAMILY_MISMATCH .env:2:16',
+      'BIND_LOOPBACK_IN_CONTAINER docker-compose.yml:12:25',
       'CLIENT_LOCALHOST_IN_CONTAINER docker-compose.yml:14:26',
       'CLIENT_UNKNOWN_TARGET docker-compose.yml:23:26',
       'CLIENT_UNKNOWN_TARGET docker-compose.yml:24:17',
+      'BIND_ALL_INTERFACES_EXPOSED docker-compose.yml:28:10',
       'CLIENT_LOCALHOST_IN_CONTAINER web/.env:3:16',
     ]);
-    const [loop, exposed, family, cache, rabbit, apiPort, webApi] = model.findings;
+    const [family, loop, cache, rabbit, apiPort, exposed, webApi] = model.findings;
     assert.match(loop!.message, /"api" binds 127\.0\.0\.1:5000 \(ASPNETCORE_URLS\) inside its container, but it is published as 127\.0\.0\.1:5000 → 5000/);
     assert.match(exposed!.message, /"db" \(PostgreSQL\)/);
     assert.match(family!.message, /127\.0\.0\.1:5000 — IPv4 only/);
@@ -49,7 +49,7 @@ describe('sample project', () => {
     const analysis = await scanDirectory(SAMPLE);
     const before = analysis.model(CTX).findings;
     const fixable = before.filter((f) => f.fix);
-    assert.deepEqual(fixable.map((f) => f.code), ['BIND_LOOPBACK_IN_CONTAINER', 'BIND_ALL_INTERFACES_EXPOSED', 'BIND_LOCALHOST_FAMILY_MISMATCH', 'CLIENT_LOCALHOST_IN_CONTAINER', 'CLIENT_LOCALHOST_IN_CONTAINER']);
+    assert.deepEqual(fixable.map((f) => f.code), ['BIND_LOCALHOST_FAMILY_MISMATCH', 'BIND_LOOPBACK_IN_CONTAINER', 'CLIENT_LOCALHOST_IN_CONTAINER', 'BIND_ALL_INTERFACES_EXPOSED', 'CLIENT_LOCALHOST_IN_CONTAINER']);
     for (const f of fixable) {
       const copy = await scanDirectory(SAMPLE);
       const file = f.range.file;

@@ -45,8 +45,12 @@ export class BindAnalysis {
   /** The linked model and its findings; computed once per change (or per new context). */
   model(ctx: RuleContext): BindModel {
     if (this.cached && ctx.live === null) return this.cached;
-    const linked = link([...this.facts.values()]);
-    const findings: BindFinding[] = [...parseFindings(this.facts.values()), ...runRules(linked, ctx)];
+    // Files in name order and findings in file order: the same folder always gives the same output.
+    const all = [...this.facts.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const linked = link(all);
+    const findings: BindFinding[] = [...parseFindings(all), ...runRules(linked, ctx)].sort(
+      (a, b) => (a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : a.range.start - b.range.start || a.code.localeCompare(b.code)),
+    );
     const model = { ...linked, findings };
     if (ctx.live === null) this.cached = model;
     return model;
