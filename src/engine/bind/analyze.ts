@@ -15,6 +15,8 @@ export const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dis
 export class BindAnalysis {
   private readonly facts = new Map<string, FileFacts>();
   private cached: BindModel | null = null;
+  /** The live listeners the cached model was checked against (the same array means the same answer). */
+  private cachedLive: RuleContext['live'] = null;
 
   /** Files currently contributing facts. */
   get files(): string[] {
@@ -44,7 +46,7 @@ export class BindAnalysis {
 
   /** The linked model and its findings; computed once per change (or per new context). */
   model(ctx: RuleContext): BindModel {
-    if (this.cached && ctx.live === null) return this.cached;
+    if (this.cached && ctx.live === this.cachedLive) return this.cached;
     // Files in name order and findings in file order: the same folder always gives the same output.
     const all = [...this.facts.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const linked = link(all);
@@ -52,7 +54,8 @@ export class BindAnalysis {
       (a, b) => (a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : a.range.start - b.range.start || a.code.localeCompare(b.code)),
     );
     const model = { ...linked, findings };
-    if (ctx.live === null) this.cached = model;
+    this.cached = model;
+    this.cachedLive = ctx.live;
     return model;
   }
 
