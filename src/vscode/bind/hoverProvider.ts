@@ -6,6 +6,7 @@ import { promises as dns } from 'node:dns';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HoverSpot } from '../../engine/bind/hover';
+import { createHoverResolver } from '../../engine/bind/hoverDns';
 import type { ConfigSource } from '../config';
 import { loadBind } from './loadBind';
 import type { WorkspaceBindAnalysis } from './workspaceAnalysis';
@@ -21,30 +22,11 @@ export const CONFIG_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/{.env,.env.*,Procfile,Procfile.*,Dockerfile,Dockerfile.*}' },
 ];
 
-interface DnsEntry {
-  at: number;
-  answer: string | null;
-}
-
 export function registerBindHover(analysis: WorkspaceBindAnalysis, config: ConfigSource): vscode.Disposable {
-  const cache = new Map<string, DnsEntry>();
-
-  /** The cached answer, or one that arrives within the budget; null while still resolving. */
-  const resolve = async (name: string): Promise<string | null> => {
-    const hit = cache.get(name);
-    if (hit && Date.now() - hit.at < DNS_TTL_MS) return hit.answer;
-    const entry: DnsEntry = { at: Date.now(), answer: null };
-    cache.set(name, entry);
-    const lookup = dns.lookup(name, { all: true, verbatim: true }).then(
-      (addrs) => addrs.map((a) => a.address).join(', ') || 'no address',
-      (err: NodeJS.ErrnoException) => `does not resolve (${err.code ?? err.message})`,
-    );
-    void lookup.then((answer) => {
-      entry.answer = answer;
-    });
-    const timeout = new Promise<null>((r) => setTimeout(() => r(null), DNS_BUDGET_MS));
-    return Promise.race([lookup, timeout]);
-  };
+  const resolve = createHoverResolver(
+    async (name) => (await dns.lookup(name, { all: true, verbatim: true })).map((a) => a.address),
+    { budgetMs: DNS_BUDGET_MS, ttlMs: DNS_TTL_MS },
+  );
 
   return vscode.languages.registerHoverProvider(CONFIG_SELECTOR, {
     async provideHover(document, position, token) {
