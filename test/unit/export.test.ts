@@ -1,0 +1,73 @@
+// Exports of a Report: secrets redacted in JSON, Markdown, HAR and curl unless revealed; HAR
+// timings for reused connections; Markdown tables survive network text with pipes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { toCurl } from '../../src/engine/curl';
+import { exportReport, toHar } from '../../src/engine/export';
+import type { HttpExchange, Report } from '../../src/engine/report';
+
+const base = JSON.parse(readFileSync(join(__dirname, '../fixtures/reports/ok.json'), 'utf8')) as Report;
+
+function exchange(patch: Partial<HttpExchange>): HttpExchange {
+  return {
+    url: 'https://user:pw@example.test/a?x=1',
+    method: 'POST',
+    status: 200,
+    statusText: 'OK',
+    httpVersion: '2.0',
+    headers: { 'content-type': 'text/plain', 'set-cookie': 'sid=secret', server: 'edge | proxy' },
+    bodyBytes: 2,
+    bodyTruncated: false,
+    remoteAddress: '127.0.0.1',
+    reusedConnection: false,
+    timings: { dnsMs: 1, connectMs: 2, tlsMs: 3, ttfbMs: 4, downloadMs: 5, totalMs: 15 },
+    requestHeaders: { authorization: 'Bearer t0ken', accept: '*/*' },
+    requestBodyBytes: 3,
+    ...patch,
+  };
+}
+
+const report: Report = {
+  ...base,
+  http: { requests: [exchange({}), exchange({ url: 'https://example.test/b', reusedConnection: true, timings: { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 4, downloadMs: 1, totalMs: 5 } })] },
+  request: { method: 'POST', headers: { authorization: 'Bearer t0ken', 'x-trace': '1' }, bodyBytes: 3 },
+};
+
+describe('exportReport', () => {
+  it('redacts credential headers and URL passwords in every format', () => {
+    for (const format of ['json', 'markdown', 'har'] as const) {
+      const out = exportReport(report, format);
+      assert.doesNotMatch(out, /t0ken|sid=secret|:pw@/, format);
+    }
+    assert.match(exportReport(report, 'json', { revealSecrets: true }), /t0ken/);
+  });
+
+  it('writes HAR 1.2 with per-request timings and -1 for a reused connection', () => {
+    const har = toHar(report) as { log: { version: string; entries: { request: { httpVersion: string; queryString: unknown[]; bodySize: number }; timings: Record<string, number> }[] } };
+    assert.equal(har.log.version, '1.2');
+    assert.deepEqual(har.log.entries[0]?.timings, { blocked: -1, dns: 1, connect: 5, ssl: 3, send: 0, wait: 4, receive: 5 });
+    assert.equal(har.log.entries[1]?.timings['dns'], -1);
+    assert.equal(har.log.entries[0]?.request.httpVersion, 'HTTP/2');
+    assert.deepEqual(har.log.entries[0]?.request.queryString, [{ name: 'x', value: '1' }]);
+    assert.equal(har.log.entries[0]?.request.bodySize, 3);
+  });
+
+  it('keeps Markdown tables intact when network text has pipes', () => {
+    const md = exportReport({ ...report, intermediaries: [{ role: 'proxy', name: 'a | b', evidence: ['via: 1.1 a | b'] }] }, 'markdown');
+    assert.match(md, /a \\\| b/);
+    assert.match(md, /\| 1 \| POST https:\/\/user:\*\*\*@example\.test\/a\?x=1/);
+  });
+});
+
+describe('toCurl', () => {
+  it('adds method, headers, body and proxy; redacts unless asked', () => {
+    const proxied: Report = { ...report, proxy: { url: 'http://proxy:3128', source: 'env', name: 'HTTPS_PROXY', reason: '', strictSSL: true, mode: 'tunnel', address: null, connectMs: null, tunnelStatus: 200, tunnelMs: 1 } };
+    const request = { method: 'POST', headers: { Authorization: 'Bearer t0ken' }, body: '{"a":1}' };
+    const redacted = toCurl(proxied, { request });
+    assert.match(redacted, /--proxy http:\/\/proxy:3128 -X POST -H 'authorization: <redacted>' --data-raw '\{"a":1\}'/);
+    assert.match(toCurl(proxied, { request, revealSecrets: true }), /-H 'authorization: Bearer t0ken'/);
+    assert.match(toCurl({ ...report, proxy: { ...proxied.proxy!, url: null } }), /--noproxy '\*'/);
+  });
+});
