@@ -31,7 +31,7 @@ export function renderPathText(report: Report, color: boolean): string {
     for (const i of report.intermediaries) out.push(`  ${i.role.padEnd(14)}${clean(i.name)}`, paint('2', `     ${clean(i.evidence.join('; '))}`));
   }
   if (report.route) out.push(...routeLines(report.route, paint));
-  return out.length === 0 ? '' : `${out.join('\n').replace(/^\n/, '')}\n`;
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
 export function renderRouteText(route: RouteResult, color: boolean): string {
@@ -42,7 +42,7 @@ function routeLines(route: RouteResult, paint: Paint): string[] {
   const out = ['', paint('1', `Route to ${clean(route.host)}${route.tool ? ` (${route.tool})` : ''}`)];
   if (route.hops.length === 0) out.push(`  ${clean(route.error?.message ?? 'no hops')}`);
   for (const h of route.hops) {
-    const who = h.address === null ? paint('2', '*') : clean(h.name ? `${h.name} (${h.address})` : h.address);
+    const who = h.address === null ? (h.name === null ? paint('2', '*') : clean(h.name)) : clean(h.name ? `${h.name} (${h.address})` : h.address);
     const rtt = h.rttMs.length > 0 ? `  ${h.rttMs.map((r) => `${r} ms`).join('  ')}` : '';
     out.push(`  ${String(h.ttl).padStart(2)}  ${who}${rtt}${h.note ? paint('2', `  ${clean(h.note)}`) : ''}`);
   }

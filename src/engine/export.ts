@@ -94,7 +94,7 @@ export function toMarkdown(report: Report): string {
   }
   if (report.route) {
     out.push('### Route', '', report.route.command ? `${code(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}` : cell(report.route.error?.message ?? 'no route'), '');
-    for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null ? '*' : cell(h.name ? `${h.name} (${h.address})` : h.address)}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${cell(h.note)}` : ''}`);
+    for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null && h.name === null ? '*' : cell(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${cell(h.note)}` : ''}`);
     out.push('');
   }
   if (report.connections.length > 0) {

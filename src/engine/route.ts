@@ -62,7 +62,8 @@ export function routeTools(platform: NodeJS.Platform): RouteTool[] {
 function argsFor(tool: RouteTool, host: string, opts: TraceOptions): string[] {
   switch (tool) {
     case 'tracepath':
-      return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), host];
+      // -b prints the name and the address; with names alone a hop would have no address.
+      return [...(opts.names ? ['-b'] : ['-n']), '-m', String(opts.maxHops), host];
     case 'traceroute':
       // -w 1: one second per probe instead of five, so silent hops do not stall the trace.
       return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), '-w', '1', host];
@@ -134,7 +135,7 @@ function merge(hops: Map<number, RouteHop>, ttl: number, address: string | null,
     hop = { ttl, address: null, name: null, rttMs: [] };
     hops.set(ttl, hop);
   }
-  if (hop.address === null && address !== null) {
+  if (hop.address === null && (address !== null || (hop.name === null && name !== null))) {
     hop.address = address;
     hop.name = name;
   }
@@ -163,7 +164,7 @@ export function parseTracepath(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    const name = named ? named[1]! : null;
+    const name = named ? named[1]! : address === null && first !== '' ? first : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?)ms/g)].map((r) => Number(r[1]));
     const notes = [/\breached\b/.exec(rest)?.[0], /\bpmtu \d+/.exec(rest)?.[0], /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
     merge(hops, ttl, address, name, rtts, notes.length > 0 ? notes.join(', ') : undefined);
@@ -218,8 +219,8 @@ export function attachRoute(report: Report, route: RouteResult, findings: readon
   const routeHops: Hop[] = route.hops.map((r) => {
     const hop: Hop = {
       kind: 'route',
-      label: r.address === null ? `hop ${r.ttl}: no reply` : `hop ${r.ttl}: ${r.name ?? r.address}`,
-      status: r.address === null ? 'warn' : 'ok',
+      label: r.address === null && r.name === null ? `hop ${r.ttl}: no reply` : `hop ${r.ttl}: ${r.name ?? r.address}`,
+      status: r.address === null && r.name === null ? 'warn' : 'ok',
     };
     if (r.address !== null) hop.address = r.address;
     if (r.rttMs.length > 0) hop.durationMs = Math.min(...r.rttMs);

@@ -100,7 +100,7 @@ function routeMarkdown(route: RouteResult, findings: Report['findings']): string
     lines.push('| Hop | Router | Round trips | Note |', '| --- | --- | --- | --- |');
     // Router names come from reverse DNS: network text, kept from breaking the table.
     const cell = (t: string): string => t.replace(/[|\r\n]/g, ' ');
-    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null ? '*' : cell(h.name ? `${h.name} (${h.address})` : h.address)} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${cell(h.note ?? '')} |`);
+    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null && h.name === null ? '*' : cell(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${cell(h.note ?? '')} |`);
   }
   for (const f of findings) lines.push('', `**${f.code}**: ${f.message}`, '', `_${f.hint}_`);
   return `${lines.join('\n')}\n`;

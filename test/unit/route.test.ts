@@ -12,12 +12,14 @@ describe('parseTracepath', () => {
       ' 1:  gw.lan (192.168.1.1)                                0.430ms ',
       ' 2:  no reply',
       ' 3:  10.0.2.2                                            1.041ms reached',
+      ' 4:  gw-only-name                                        2.000ms ',
       '     Resume: pmtu 1500 hops 3 back 3 ',
     ].join('\n');
     assert.deepEqual(parseTracepath(out), [
       { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43] },
       { ttl: 2, address: null, name: null, rttMs: [] },
       { ttl: 3, address: '10.0.2.2', name: null, rttMs: [1.041], note: 'reached' },
+      { ttl: 4, address: null, name: 'gw-only-name', rttMs: [2] },
     ]);
   });
 });

@@ -51,7 +51,7 @@ export function renderIntermediaries(report: Report): HTMLElement | null {
 export function renderRoute(report: Report): HTMLElement | null {
   const route = report.route;
   if (!route) return null;
-  const rows = route.hops.map((hop) => [String(hop.ttl), hop.address === null ? '*' : h('span', { class: 'mono' }, hop.name ? `${hop.name} (${hop.address})` : hop.address), hop.rttMs.map((r) => formatMs(r)).join(' · '), hop.note ?? '']);
+  const rows = route.hops.map((hop) => [String(hop.ttl), hop.address === null && hop.name === null ? '*' : h('span', { class: 'mono' }, hop.name && hop.address ? `${hop.name} (${hop.address})` : (hop.name ?? hop.address ?? '')), hop.rttMs.map((r) => formatMs(r)).join(' · '), hop.note ?? '']);
   return section(
     'route',
     'Route',
