@@ -36,7 +36,7 @@ test('a redirect chain: one timing row per request and the cache as a hop', asyn
   const url = `${web.origin}/a`;
   await diagnoseThroughPalette(workbench.page, url);
   const frame = await completedReport(workbench.page, url);
-  assert.equal(await frame.locator('[data-testid="redirect-timing"] [data-testid^="hop-timing-"]').count(), 3);
+  assert.equal(await frame.locator('[data-testid="redirect-timing"] [data-testid^="timing-request-"]').count(), 3);
   assert.match(await frame.locator('[data-testid="intermediaries"]').innerText(), /Varnish/);
   assert.ok((await frame.locator('[data-testid="hops"] [data-kind="proxy"]').count()) >= 1, 'no intermediary hop');
   assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');

@@ -92,7 +92,7 @@ export function renderRequestWaterfall(http: HttpResult | null): HTMLElement | n
     list.append(
       h(
         'li',
-        { class: 'wf-row critical', attrs: { 'data-testid': `hop-timing-${i}` } },
+        { class: 'wf-row critical', attrs: { 'data-testid': `timing-request-${i}` } },
         h('span', { class: 'wf-label', attrs: { title: x.url } }, `${i + 1}. ${x.status ?? '—'} ${x.url}${x.reusedConnection ? ' (reused)' : ''}`),
         track,
         h('span', { class: 'wf-ms' }, formatMs(x.timings.totalMs)),
