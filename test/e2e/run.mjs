@@ -7,7 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { buildExtension, ensureCodeServer } from '../harness/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FILES = ['diagnose.test.mjs', 'restricted.test.mjs', 'bind.test.mjs', 'certificates.test.mjs', 'http.test.mjs'].map((f) => path.join(here, f));
+// The webview harness tests load the bundles in plain Chromium (no workbench): the views alone,
+// under the same CSP, against fixture reports. Then the workbench flows.
+const FILES = [
+  'webviewHarness/reportView.test.ts',
+  'webviewHarness/dnsView.test.ts',
+  'diagnose.test.mjs',
+  'restricted.test.mjs',
+  'bind.test.mjs',
+  'certificates.test.mjs',
+  'http.test.mjs',
+].map((f) => path.join(here, f));
 
 const t0 = Date.now();
 if (!process.argv.includes('--no-build')) buildExtension();
@@ -15,7 +25,7 @@ await ensureCodeServer();
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const r = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=180000', ...(only.length > 0 ? only : FILES)],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=180000', ...(only.length > 0 ? only : FILES)],
   { stdio: 'inherit' },
 );
 console.log(`e2e total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
