@@ -15,8 +15,6 @@ export interface CliIo {
 
 export interface CliCommand {
   name: string;
-  /** One line for the command list in --help. */
-  summary: string;
   /** The command's own usage text, shown by `netdiag <command> --help`. */
   usage: string;
   /** Runs the command; returns the exit code (0 ok, 1 an error finding, 130 interrupted). */

@@ -35,8 +35,9 @@ async function main(argv: string[]): Promise<number> {
     out(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === first);
-  if (!command) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (!entry) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
+  const command = await entry.load();
   if (rest.includes('-h') || rest.includes('--help')) {
     out(`${command.usage}\n`);
     return 0;

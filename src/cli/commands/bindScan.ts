@@ -31,7 +31,6 @@ export interface BindScanJson {
 
 export const bindScanCommand: CliCommand = {
   name: 'bind-scan',
-  summary: 'what the configs in a folder bind and connect to, and bind mistakes',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parseStrict(argv, { json: { type: 'boolean' }, live: { type: 'boolean' } });

@@ -87,7 +87,6 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
 
 export const certCommand: CliCommand = {
   name: 'cert',
-  summary: 'a certificate chain from a file or server, verified and explained; --scan for the TLS setup',
   usage: USAGE,
   async run(argv, io) {
     const args = parseCertArgs(argv);

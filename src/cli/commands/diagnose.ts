@@ -111,7 +111,6 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
 
 export const diagnoseCommand: CliCommand = {
   name: 'diagnose',
-  summary: 'DNS, TCP to every address, TLS and HTTP for a URL, host:port or host',
   usage: USAGE,
   async run(argv, io) {
     const args = parseDiagnoseArgs(argv);

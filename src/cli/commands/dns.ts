@@ -92,7 +92,6 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
 
 export const dnsCommand: CliCommand = {
   name: 'dns',
-  summary: 'DNS records of any type, +trace from the root, the system resolver explained, resolvers compared',
   usage: USAGE,
   async run(argv, io) {
     const args = parseDnsArgs(argv);

@@ -22,7 +22,6 @@ Options:
 
 export const traceCommand: CliCommand = {
   name: 'trace',
-  summary: 'the route to a host (tracepath, traceroute or tracert)',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parseStrict(argv, {
