@@ -232,12 +232,8 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   }
   hops.push(server);
 
-  // Only the first failing hop is the failure; what follows it was never reached.
-  let failed = false;
-  for (const hop of hops) {
-    if (failed && hop.status !== 'skipped') hop.status = 'skipped';
-    else if (hop.status === 'fail') failed = true;
-  }
+  // Each hop keeps its own status: a certificate that fails verification still leads to a server
+  // that answered, so the server hop stays ok; hops never reached are already `skipped`.
   return hops;
 }
 

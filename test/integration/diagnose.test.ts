@@ -260,6 +260,7 @@ describe('TLS', () => {
         assert.ok((report.tls?.chain.length ?? 0) >= 1, 'the chain is shown even when it fails');
         assert.equal(report.http?.requests[0]?.status, 200);
         assert.equal(report.hops.find((h) => h.status === 'fail')?.kind, 'tls');
+        assert.equal(report.hops.find((h) => h.kind === 'server')?.status, 'ok', 'the server answered: its hop is not skipped');
       } finally {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
