@@ -60,6 +60,7 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
   } finally {
     budget.dispose();
   }
+  if (result.attempts.length === 0) result.error = { code: 'CANCELLED', message: 'Cancelled before the query was sent.' };
   result.durationMs = ms(opts.now() - start);
   return result;
 }
