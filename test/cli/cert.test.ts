@@ -1,7 +1,7 @@
 // `netdiag cert` as a user runs it (the built dist/cli.js): a file, a PKCS#12 file with
 // --password-env, an endpoint, --scan, and the JSON names docs/report.md promises.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,24 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { testPki } from '../helpers/pki';
 import type { TestPki } from '../helpers/pki';
+import { runCli } from '../helpers/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let pki: TestPki;
 let dir: string;
@@ -52,7 +37,7 @@ after(async () => {
 
 describe('netdiag cert', () => {
   it('a PEM file with --ca: JSON with chain[], verification{trusted, store, errors[]}, findings[]; exit 0', async () => {
-    const r = await cli(['cert', join(dir, 'chain.pem'), '--ca', join(dir, 'root.pem'), '--json']);
+    const r = await runCli(['cert', join(dir, 'chain.pem'), '--ca', join(dir, 'root.pem'), '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { chain: { subject: string; pem: string }[]; verification: { trusted: boolean; store: string; errors: string[] }; findings: { code: string }[] };
     assert.equal(out.chain.length, 2);
@@ -64,20 +49,20 @@ describe('netdiag cert', () => {
   });
 
   it('an expired chain: exit 1 and the verdict in words', async () => {
-    const r = await cli(['cert', join(dir, 'expired.pem'), '--ca', join(dir, 'root.pem')]);
+    const r = await runCli(['cert', join(dir, 'expired.pem'), '--ca', join(dir, 'root.pem')]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /✖ The server certificate "localhost" expired on/);
     assert.match(r.stdout, /CERT_EXPIRED/);
   });
 
   it('PKCS#12: the password only from --password-env, never echoed; a missing one is exit 2', async () => {
-    const missing = await cli(['cert', join(dir, 'id.p12')]);
+    const missing = await runCli(['cert', join(dir, 'id.p12')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /needs a password; give it with --password-env VAR/);
-    const wrong = await cli(['cert', join(dir, 'id.p12'), '--password-env', 'P12PW'], { P12PW: 'nope' });
+    const wrong = await runCli(['cert', join(dir, 'id.p12'), '--password-env', 'P12PW'], { env: { P12PW: 'nope' } });
     assert.equal(wrong.code, 2);
     assert.ok(!wrong.stderr.includes('nope'));
-    const ok = await cli(['cert', join(dir, 'id.p12'), '--password-env', 'P12PW', '--ca', join(dir, 'root.pem'), '--json'], { P12PW: 's3cret' });
+    const ok = await runCli(['cert', join(dir, 'id.p12'), '--password-env', 'P12PW', '--ca', join(dir, 'root.pem'), '--json'], { env: { P12PW: 's3cret' } });
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!ok.stdout.includes('s3cret'));
     const out = JSON.parse(ok.stdout) as { source: { format: string }; privateKeys: { description: string; matchesLeaf: boolean }[] };
@@ -87,7 +72,7 @@ describe('netdiag cert', () => {
   });
 
   it('an endpoint with --scan --json: scan{protocols[{name, supported, tested}], ciphers[{protocol, name}], alpn[]}', async () => {
-    const r = await cli(['cert', endpoint, '--servername', 'localhost', '--ca', join(dir, 'root.pem'), '--scan', '--json', '--timeout', '3000']);
+    const r = await runCli(['cert', endpoint, '--servername', 'localhost', '--ca', join(dir, 'root.pem'), '--scan', '--json', '--timeout', '3000']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { chain: unknown[]; scan: { protocols: { name: string; supported: boolean; tested: boolean }[]; ciphers: { protocol: string; name: string }[]; alpn: string[] } };
     assert.equal(out.chain.length, 2);
@@ -99,7 +84,7 @@ describe('netdiag cert', () => {
   });
 
   it('an endpoint as text: the verdict, the chain and the scan table', async () => {
-    const r = await cli(['cert', `https://${endpoint}/`, '--servername', 'localhost', '--ca', join(dir, 'root.pem'), '--scan']);
+    const r = await runCli(['cert', `https://${endpoint}/`, '--servername', 'localhost', '--ca', join(dir, 'root.pem'), '--scan']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /✔ Trusted by an extra CA file/);
     assert.match(r.stdout, /Path to the trust anchor/);
@@ -108,8 +93,8 @@ describe('netdiag cert', () => {
   });
 
   it('usage errors are exit 2', async () => {
-    assert.equal((await cli(['cert'])).code, 2);
-    assert.equal((await cli(['cert', join(dir, 'chain.pem'), '--scan'])).code, 2);
-    assert.equal((await cli(['cert', endpoint, '--cert', join(dir, 'chain.pem')])).code, 2);
+    assert.equal((await runCli(['cert'])).code, 2);
+    assert.equal((await runCli(['cert', join(dir, 'chain.pem'), '--scan'])).code, 2);
+    assert.equal((await runCli(['cert', endpoint, '--cert', join(dir, 'chain.pem')])).code, 2);
   });
 });

@@ -1,7 +1,6 @@
 // The built CLI (dist/cli.js), spawned as a user would run it, against loopback servers.
 // `npm test` builds before it runs this suite.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
@@ -12,33 +11,10 @@ import type { Report } from '../../src/engine/report';
 import { startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { closedPort, startHttpServer, startSilentServer, type HttpTestServer } from '../helpers/servers';
+import { CLI, runCli } from '../helpers/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
-function cli(args: string[], opts: { interruptAfterMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    if (opts.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr, ms: Date.now() - start });
-    });
-  });
-}
 
 let web: HttpTestServer;
 let dns: TestDnsServer;
@@ -68,17 +44,17 @@ after(async () => {
 
 describe('usage', () => {
   it('--help prints the usage and exits 0', async () => {
-    const r = await cli(['--help']);
+    const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage: netdiag <command>/);
     assert.match(r.stdout, /diagnose +DNS, TCP/);
-    const sub = await cli(['diagnose', '--help']);
+    const sub = await runCli(['diagnose', '--help']);
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--resolve HOST:ADDR/);
   });
 
   it('--version prints the package version', async () => {
-    const r = await cli(['--version']);
+    const r = await runCli(['--version']);
     assert.equal(r.code, 0);
     assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
   });
@@ -94,7 +70,7 @@ describe('usage', () => {
     [['diagnose', 'x', '--resolver', 'not-an-ip'], /DNS server "not-an-ip"/],
   ] as const) {
     it(`exit 2 with one line, no stack: ${args.join(' ') || '(no arguments)'}`, async () => {
-      const r = await cli([...args]);
+      const r = await runCli([...args]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, pattern);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -106,7 +82,7 @@ describe('usage', () => {
 
 describe('diagnose', () => {
   it('a healthy endpoint: layered text, exit 0', async () => {
-    const r = await cli(['diagnose', `http://127.0.0.1:${web.port}/`]);
+    const r = await runCli(['diagnose', `http://127.0.0.1:${web.port}/`]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const layer of ['link', 'internet', 'transport', 'tls', 'application']) assert.match(r.stdout, new RegExp(`^. ${layer}`, 'm'));
     assert.match(r.stdout, /200 OK/);
@@ -114,7 +90,7 @@ describe('diagnose', () => {
   });
 
   it('--json prints the Report', async () => {
-    const r = await cli(['diagnose', `http://127.0.0.1:${web.port}/status/404`, '--json']);
+    const r = await runCli(['diagnose', `http://127.0.0.1:${web.port}/status/404`, '--json']);
     assert.equal(r.code, 0, 'a 4xx is a warning, not an error');
     const report = JSON.parse(r.stdout) as Report;
     assert.equal(report.schemaVersion, 1);
@@ -126,14 +102,14 @@ describe('diagnose', () => {
 
   it('an error finding exits 1', async () => {
     const port = await closedPort();
-    const r = await cli(['diagnose', `127.0.0.1:${port}`, '--json']);
+    const r = await runCli(['diagnose', `127.0.0.1:${port}`, '--json']);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout) as Report;
     assert.deepEqual(report.findings.map((f) => f.code), ['TCP_REFUSED']);
   });
 
   it('--resolve pins the name and the wire resolver still answers beside it', async () => {
-    const r = await cli(['diagnose', `http://app.test:${web.port}/`, '--json', '--resolve', 'app.test:127.0.0.1', '--resolver', `127.0.0.1:${dns.port}`]);
+    const r = await runCli(['diagnose', `http://app.test:${web.port}/`, '--json', '--resolve', 'app.test:127.0.0.1', '--resolver', `127.0.0.1:${dns.port}`]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
     assert.equal(report.dns?.system.skipped, 'pinned');
@@ -149,10 +125,10 @@ describe('diagnose', () => {
 
   it('--ca makes a private CA trusted; without it the chain is untrusted and the exit code is 1', async () => {
     const url = `https://localhost:${tlsPort}/`;
-    const trusted = await cli(['diagnose', url, '--json', '--ca', caFile]);
+    const trusted = await runCli(['diagnose', url, '--json', '--ca', caFile]);
     assert.equal(trusted.code, 0, trusted.stdout);
     assert.equal((JSON.parse(trusted.stdout) as Report).tls?.verification.store, 'extra');
-    const untrusted = await cli(['diagnose', url, '--json']);
+    const untrusted = await runCli(['diagnose', url, '--json']);
     assert.equal(untrusted.code, 1);
     const report = JSON.parse(untrusted.stdout) as Report;
     assert.equal(report.tls?.verification.trusted, false);
@@ -160,9 +136,9 @@ describe('diagnose', () => {
   });
 
   it('--no-follow stops at the first redirect; --max-redirects limits the chain', async () => {
-    const once = JSON.parse((await cli(['diagnose', `http://127.0.0.1:${web.port}/redirect/3`, '--json', '--no-follow'])).stdout) as Report;
+    const once = JSON.parse((await runCli(['diagnose', `http://127.0.0.1:${web.port}/redirect/3`, '--json', '--no-follow'])).stdout) as Report;
     assert.equal(once.http?.requests.length, 1);
-    const limited = await cli(['diagnose', `http://127.0.0.1:${web.port}/redirect/3`, '--json', '--max-redirects', '1']);
+    const limited = await runCli(['diagnose', `http://127.0.0.1:${web.port}/redirect/3`, '--json', '--max-redirects', '1']);
     assert.equal(limited.code, 1);
     assert.deepEqual((JSON.parse(limited.stdout) as Report).findings.map((f) => f.code), ['HTTP_TOO_MANY_REDIRECTS']);
   });
@@ -170,7 +146,7 @@ describe('diagnose', () => {
   it('--timeout bounds a silent server', async () => {
     const silent = await startSilentServer();
     try {
-      const r = await cli(['diagnose', `https://127.0.0.1:${silent.port}/`, '--timeout', '300']);
+      const r = await runCli(['diagnose', `https://127.0.0.1:${silent.port}/`, '--timeout', '300']);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /TLS_HANDSHAKE_TIMEOUT/);
       assert.ok(r.ms < 5000, `took ${r.ms} ms`);
@@ -182,7 +158,7 @@ describe('diagnose', () => {
   it('Ctrl-C stops every probe, prints what finished, and exits 130', async () => {
     const silent = await startSilentServer();
     try {
-      const r = await cli(['diagnose', `https://127.0.0.1:${silent.port}/`, '--json', '--timeout', '15000'], { interruptAfterMs: 700 });
+      const r = await runCli(['diagnose', `https://127.0.0.1:${silent.port}/`, '--json', '--timeout', '15000'], { interruptAfterMs: 700 });
       assert.equal(r.code, 130, r.stderr);
       const report = JSON.parse(r.stdout) as Report;
       assert.equal(report.cancelled, true);

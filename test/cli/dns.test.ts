@@ -2,34 +2,16 @@
 // hierarchy: the JSON names docs/report.md promises, text output, exit codes and usage errors.
 // Every run gives --server (loopback) and --no-system, so no query reaches the machine's resolvers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DnsLookupResult } from '../../src/engine/dns/model';
 import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
 import type { DnsHierarchy } from '../helpers/dnsHierarchy';
 import { startDnsServer } from '../helpers/dnsServer';
 import type { TestDnsServer } from '../helpers/dnsServer';
+import { CLI, runCli } from '../helpers/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 
-function cli(args: string[], interruptAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    if (interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let h: DnsHierarchy;
 let silent: TestDnsServer;
@@ -47,7 +29,7 @@ const server = (): string => `${HIERARCHY.example1}:${h.port}`;
 
 describe('netdiag dns', () => {
   it('prints the documented JSON names for a trace', async () => {
-    const r = await cli(['dns', 'host.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system', '--json']);
+    const r = await runCli(['dns', 'host.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as DnsLookupResult;
     const q = j.queries[0]!;
@@ -65,28 +47,28 @@ describe('netdiag dns', () => {
   });
 
   it('exits 1 on an error finding and says it in text', async () => {
-    const r = await cli(['dns', 'dangling.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system']);
+    const r = await runCli(['dns', 'dangling.example.test', '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${h.port}`, '--server', server(), '--no-system']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /Trace from the root/);
     assert.match(r.stdout, /DNS_DANGLING_CNAME/);
   });
 
   it('shows HTTPS and CAA records decoded in text', async () => {
-    const r = await cli(['dns', 'example.test', '--type', 'HTTPS,CAA', '--server', server(), '--no-system']);
+    const r = await runCli(['dns', 'example.test', '--type', 'HTTPS,CAA', '--server', server(), '--no-system']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /HTTPS\s+1 \. alpn=h2,h3 port=8443/);
     assert.match(r.stdout, /CAA\s+0 issue "letsencrypt\.org"/);
   });
 
   it('rejects bad input with exit 2', async () => {
-    assert.equal((await cli(['dns', 'a..b', '--server', server(), '--no-system'])).code, 2);
-    assert.equal((await cli(['dns', 'example.test', '--type', 'AXFR', '--server', server(), '--no-system'])).code, 2);
-    assert.equal((await cli(['dns', 'example.test', '--server', 'not-an-ip', '--no-system'])).code, 2);
+    assert.equal((await runCli(['dns', 'a..b', '--server', server(), '--no-system'])).code, 2);
+    assert.equal((await runCli(['dns', 'example.test', '--type', 'AXFR', '--server', server(), '--no-system'])).code, 2);
+    assert.equal((await runCli(['dns', 'example.test', '--server', 'not-an-ip', '--no-system'])).code, 2);
   });
 
   it('exits 130 when interrupted', async () => {
     // A silent server: the query waits for its 10 s timeout unless interrupted.
-    const r = await cli(['dns', 'example.test', '--type', 'A', '--server', `127.0.0.1:${silent.port}`, '--timeout', '10000', '--no-system'], 1000);
+    const r = await runCli(['dns', 'example.test', '--type', 'A', '--server', `127.0.0.1:${silent.port}`, '--timeout', '10000', '--no-system'], { interruptAfterMs: 1000 });
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stdout, /cancelled/);
   });

@@ -2,32 +2,14 @@
 // variables, --format markdown|har|curl with secrets redacted unless --show-secrets, and
 // `netdiag trace`. Targets are IP literals on loopback, so no DNS query leaves the machine.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Report, RouteResult } from '../../src/engine/report';
 import { startForwardProxy, type TestProxy } from '../helpers/proxies';
 import { startHttpServer, type HttpTestServer } from '../helpers/servers';
+import { CLI, runCli } from '../helpers/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let web: HttpTestServer;
 let proxy: TestProxy;
@@ -45,7 +27,7 @@ after(async () => {
 
 describe('requests', () => {
   it('sends --method, --header and --data; curl and JSON redact the secret', async () => {
-    const r = await cli(['diagnose', `${web.origin}/echo`, '-X', 'PUT', '-H', 'Authorization: Bearer s3cret', '-H', 'X-Trace: 1', '-d', 'a=1', '--format', 'curl']);
+    const r = await runCli(['diagnose', `${web.origin}/echo`, '-X', 'PUT', '-H', 'Authorization: Bearer s3cret', '-H', 'X-Trace: 1', '-d', 'a=1', '--format', 'curl']);
     assert.equal(r.code, 0, r.stderr);
     const seen = web.requests[web.requests.length - 1]!;
     assert.equal(seen.method, 'PUT');
@@ -53,16 +35,16 @@ describe('requests', () => {
     assert.equal(seen.headers['x-trace'], '1');
     assert.match(r.stdout, /-X PUT -H 'authorization: <redacted>' -H 'x-trace: 1' --data-raw a=1/);
     assert.doesNotMatch(r.stdout, /s3cret/);
-    const json = await cli(['diagnose', `${web.origin}/echo`, '-H', 'Authorization: Bearer s3cret', '--json']);
+    const json = await runCli(['diagnose', `${web.origin}/echo`, '-H', 'Authorization: Bearer s3cret', '--json']);
     assert.doesNotMatch(json.stdout, /s3cret/);
-    const shown = await cli(['diagnose', `${web.origin}/echo`, '-H', 'Authorization: Bearer s3cret', '--format', 'curl', '--show-secrets']);
+    const shown = await runCli(['diagnose', `${web.origin}/echo`, '-H', 'Authorization: Bearer s3cret', '--format', 'curl', '--show-secrets']);
     assert.match(shown.stdout, /authorization: Bearer s3cret/);
   });
 
   it('-d alone means POST; a bad header is a usage error', async () => {
-    await cli(['diagnose', `${web.origin}/echo`, '-d', '{}']);
+    await runCli(['diagnose', `${web.origin}/echo`, '-d', '{}']);
     assert.equal(web.requests[web.requests.length - 1]?.method, 'POST');
-    const bad = await cli(['diagnose', `${web.origin}/`, '-H', 'no-colon']);
+    const bad = await runCli(['diagnose', `${web.origin}/`, '-H', 'no-colon']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /NAME: VALUE/);
   });
@@ -70,7 +52,7 @@ describe('requests', () => {
 
 describe('exports', () => {
   it('--format har has one entry per request of the redirect chain, with timings', async () => {
-    const r = await cli(['diagnose', `${web.origin}/redirect/2`, '--format', 'har']);
+    const r = await runCli(['diagnose', `${web.origin}/redirect/2`, '--format', 'har']);
     const har = JSON.parse(r.stdout) as { log: { version: string; entries: { request: { url: string }; response: { status: number; redirectURL: string }; timings: Record<string, number> }[] } };
     assert.equal(har.log.version, '1.2');
     assert.deepEqual(har.log.entries.map((e) => e.response.status), [302, 302, 200]);
@@ -79,7 +61,7 @@ describe('exports', () => {
   });
 
   it('--format markdown is a ticket-ready summary', async () => {
-    const r = await cli(['diagnose', `${web.origin}/status/503`, '--format', 'markdown']);
+    const r = await runCli(['diagnose', `${web.origin}/status/503`, '--format', 'markdown']);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^## Netdiag: `http:\/\/127\.0\.0\.1:\d+\/status\/503`/);
     assert.match(r.stdout, /\| application \| ❌ fail \|/);
@@ -88,14 +70,14 @@ describe('exports', () => {
   });
 
   it('rejects an unknown format', async () => {
-    const r = await cli(['diagnose', `${web.origin}/`, '--format', 'xml']);
+    const r = await runCli(['diagnose', `${web.origin}/`, '--format', 'xml']);
     assert.equal(r.code, 2);
   });
 });
 
 describe('proxies', () => {
   it('--proxy sends through the proxy and prints why', async () => {
-    const r = await cli(['diagnose', `${web.origin}/`, '--proxy', proxy.url]);
+    const r = await runCli(['diagnose', `${web.origin}/`, '--proxy', proxy.url]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Proxy\n {2}--proxy names http:\/\/127\.0\.0\.1:\d+; HTTP is sent to the proxy in absolute form/);
     assert.ok(proxy.seen.includes(`${web.origin}/`));
@@ -103,10 +85,10 @@ describe('proxies', () => {
 
   it('honours HTTP_PROXY from the environment, and --no-proxy turns it off', async () => {
     const before = proxy.seen.length;
-    const viaEnv = JSON.parse((await cli(['diagnose', `${web.origin}/env`, '--json'], { HTTP_PROXY: proxy.url })).stdout) as Report;
+    const viaEnv = JSON.parse((await runCli(['diagnose', `${web.origin}/env`, '--json'], { env: { HTTP_PROXY: proxy.url } })).stdout) as Report;
     assert.equal(viaEnv.proxy?.name, 'HTTP_PROXY');
     assert.equal(proxy.seen.length, before + 1);
-    const direct = JSON.parse((await cli(['diagnose', `${web.origin}/env`, '--json', '--no-proxy'], { HTTP_PROXY: proxy.url })).stdout) as Report;
+    const direct = JSON.parse((await runCli(['diagnose', `${web.origin}/env`, '--json', '--no-proxy'], { env: { HTTP_PROXY: proxy.url } })).stdout) as Report;
     assert.equal(direct.proxy?.url, null);
     assert.equal(proxy.seen.length, before + 1);
   });
@@ -115,7 +97,7 @@ describe('proxies', () => {
 describe('trace', () => {
   it('traces a loopback address as JSON', async (t) => {
     if (process.platform !== 'linux') return t.skip('loopback trace checked on Linux');
-    const r = await cli(['trace', '127.0.0.1', '-n', '--json', '--max-hops', '3']);
+    const r = await runCli(['trace', '127.0.0.1', '-n', '--json', '--max-hops', '3']);
     const { route } = JSON.parse(r.stdout) as { route: RouteResult };
     if (route.tool === null) return t.skip(route.error?.message ?? 'no trace tool');
     assert.equal(r.code, 0, r.stderr);
@@ -124,14 +106,14 @@ describe('trace', () => {
   });
 
   it('says which tool to install when none is on the PATH', async () => {
-    const r = await cli(['trace', '127.0.0.1'], { PATH: '/nonexistent' });
+    const r = await runCli(['trace', '127.0.0.1'], { env: { PATH: '/nonexistent' } });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /ROUTE_TOOL_MISSING/);
     assert.match(r.stdout, /install/);
   });
 
   it('needs a host', async () => {
-    const r = await cli(['trace']);
+    const r = await runCli(['trace']);
     assert.equal(r.code, 2);
   });
 });
