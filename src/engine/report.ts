@@ -201,7 +201,12 @@ export interface TlsResult {
   keyExchange: string | null;
   alpn: string | null;
   durationMs: number;
-  /** Node's own verdict (its bundled/OS roots plus extra CAs), before our explanation. */
+  /**
+   * Node's own verdict (its bundled/OS roots plus extra CAs), before our explanation. When the
+   * node store is Node's bundled list, Node's default store stands in for it: on Node 20 started
+   * with --use-openssl-ca through NODE_OPTIONS (or built to use OpenSSL's store), that is OpenSSL's
+   * default store instead of the bundled roots.
+   */
   authorized: boolean;
   authorizationError?: string;
   /** In the order the server sent it, leaf first. */

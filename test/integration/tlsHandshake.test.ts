@@ -247,3 +247,49 @@ describe('tlsHandshake', () => {
     assert.deepEqual(codes(weakSig), ['CERT_WEAK_SIGNATURE']);
   });
 });
+
+// With Node's bundled roots as the node store, the context starts from Node's default store and
+// adds only the OS and extra certificates; `authorized` must be what a context built from all
+// three lists gives.
+describe("tlsHandshake with Node's bundled roots as the node store", () => {
+  const withBundled = (os: string[], extra: string[]): TlsHandshakeOptions['trust'] => ({ node: [...tls.rootCertificates], os, extra });
+
+  it('authorizes a chain anchored in the extra store or in the OS store', async () => {
+    const { port } = await caseServer(pki.rsa);
+    for (const [trust, store] of [
+      [withBundled([], [pki.root.cert]), 'extra'],
+      [withBundled([...tls.rootCertificates.slice(0, 3), pki.root.cert], []), 'os'],
+      [withBundled([pki.root.cert], [pki.root.cert]), 'os'],
+    ] as const) {
+      const out = await handshake(port, { trust });
+      assert.equal(out.result.authorized, true, store);
+      assert.equal(out.result.authorizationError, undefined);
+      assert.deepEqual(out.result.verification, { trusted: true, store, hostnameMatches: true, errors: [] });
+    }
+  });
+
+  it('does not authorize a root that no store holds, and leaves Node’s default store as it was', async () => {
+    const { port } = await caseServer(pki.rsa);
+    await handshake(port, { trust: withBundled([], [pki.root.cert]) });
+    const out = await handshake(port, { trust: withBundled(tls.rootCertificates.slice(0, 5), []) });
+    assert.equal(out.result.authorized, false);
+    assert.equal(out.result.authorizationError, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    assert.equal(out.result.verification.store, null);
+    // A context of Node's own defaults, after the contexts above added the test root to theirs.
+    const plain = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false });
+    closers.push(async () => void plain.destroy());
+    await new Promise<void>((resolve, reject) => {
+      plain.once('secureConnect', resolve);
+      plain.once('error', reject);
+    });
+    assert.equal(plain.authorized, false);
+  });
+
+  it('sends a client certificate from the same kind of context', async () => {
+    const { port } = await caseServer(pki.rsa, { requestCert: true, rejectUnauthorized: true, ca: [pki.root.cert] });
+    const out = await handshake(port, { trust: withBundled([], [pki.root.cert]), clientCertificate: { cert: pki.p256.chain, key: pki.p256.key } });
+    assert.equal(out.result.error, undefined);
+    assert.equal(out.result.authorized, true);
+    assert.equal(await echo(out), 'ping');
+  });
+});
