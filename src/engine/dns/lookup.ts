@@ -9,6 +9,7 @@ import { finding } from '../findings';
 import type { CnameLink, Finding, Hop } from '../report';
 import type { DnsServer, LookupFn } from '../options';
 import { normalName, reverseName } from './codec';
+import { cnameChain } from './probe';
 import { answerSet, compareAuthoritative, compareResolvers, comparisonFindings, findZoneServers } from './compare';
 import type { DnsComparison, DnsLookupResult, DnsQueryResult, SystemResolverInfo, TraceServer } from './model';
 import { RECORD_TYPES } from './model';
@@ -89,8 +90,8 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
   const [queries, system, trace] = await Promise.all([opts.servers.length > 0 ? queriesP : Promise.resolve([]), systemP, traceP]);
 
   const findings: Finding[] = [];
-  const cnameChain = chainOf(name, queries);
-  findings.push(...queryFindings(name, queries, cnameChain));
+  const chain = cnameChain(name, queries);
+  findings.push(...queryFindings(name, queries, chain));
   if (system) findings.push(...system.findings);
   if (trace) findings.push(...trace.findings, ...traceVsRecursive(name, first, trace, queries));
 
@@ -105,7 +106,7 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
     startedAt,
     servers: opts.servers.map(formatDnsServer),
     queries,
-    cnameChain,
+    cnameChain: chain,
     hops: hopsOf(system?.info ?? null, queries, trace),
     findings: dedupe(findings),
     cancelled: opts.signal?.aborted === true,
@@ -137,25 +138,6 @@ async function compare(name: string, type: string, opts: DnsLookupOptions, now: 
     zone ? compareAuthoritative(zone.zone, name, type, zone.servers.filter((s) => s.address !== null), copts) : Promise.resolve([]),
   ]);
   return { type, zone: zone?.zone ?? null, rows: [...resolverRows, ...authRows] };
-}
-
-/** The CNAMEs from `name` on, across every query's answers; stops at a name already visited. */
-export function chainOf(name: string, queries: readonly DnsQueryResult[]): CnameLink[] {
-  const links = new Map<string, CnameLink>();
-  for (const q of queries) {
-    for (const a of q.answers) {
-      if (a.type === 'CNAME' && !links.has(normalName(a.name))) links.set(normalName(a.name), { name: a.name, target: a.data, ttl: a.ttl });
-    }
-  }
-  const chain: CnameLink[] = [];
-  const seen = new Set<string>();
-  let current = normalName(name);
-  for (let link = links.get(current); link !== undefined && !seen.has(current); link = links.get(current)) {
-    seen.add(current);
-    chain.push(link);
-    current = normalName(link.target);
-  }
-  return chain;
 }
 
 function queryFindings(name: string, queries: readonly DnsQueryResult[], chain: readonly CnameLink[]): Finding[] {

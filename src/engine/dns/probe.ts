@@ -1,19 +1,16 @@
 // What the DNS results mean: the CNAME chain behind the name, and findings that say, with the
 // facts of this run, which server answered what and why the OS may see something else. Pure.
 import { finding } from '../findings';
+import { normalName } from './codec';
 import { canonicalIp } from './servers';
 import type { FindingCode } from '../findings';
-import type { CnameLink, DnsAddress, DnsResult, Family, Finding, WireQuery } from '../report';
-
-function normalName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
-}
+import type { CnameLink, DnsAddress, DnsAnswer, DnsResult, Family, Finding, WireQuery } from '../report';
 
 /**
  * The CNAMEs from `name` onwards, as found in the answers of `queries` (first answer wins when
  * servers disagree). Stops at the first name already visited, so a CNAME loop ends.
  */
-export function cnameChain(name: string, queries: WireQuery[]): CnameLink[] {
+export function cnameChain(name: string, queries: readonly { readonly answers: readonly DnsAnswer[] }[]): CnameLink[] {
   const links = new Map<string, CnameLink>();
   for (const q of queries) {
     for (const a of q.answers) {
