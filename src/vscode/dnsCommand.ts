@@ -12,6 +12,7 @@ import { isWebviewToHost } from '../protocol/reportView';
 import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/reportView';
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
+import { emptyReport } from './pendingReport';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
@@ -47,22 +48,13 @@ function reportOf(result: DnsLookupResult, version: string): Report {
   const warnings = result.findings.some((f) => f.severity === 'warning');
   const status: LayerStatus = errors ? 'fail' : warnings ? 'warn' : 'ok';
   const answered = result.queries.filter((q) => q.rcode === 'NOERROR' && q.answers.length > 0).length;
+  const target: Report['target'] = { input: result.input, url: `dns:${result.name}`, scheme: 'dns', host: result.name, port: 53, defaultPort: true, path: '', ipFamily: null, tls: false, application: 'none' };
   return {
-    schemaVersion: 1,
-    tool: { name: 'netdiag', version },
-    startedAt: result.startedAt,
+    ...emptyReport(target, version, result.startedAt),
     complete: true,
     cancelled: result.cancelled,
-    target: { input: result.input, url: `dns:${result.name}`, scheme: 'dns', host: result.name, port: 53, defaultPort: true, path: '', ipFamily: null, tls: false, application: 'none' },
-    dns: null,
-    connections: [],
-    link: null,
-    internet: { local: null, remote: [] },
-    tls: null,
-    http: null,
     layers: [{ name: 'internet', status, summary: `DNS ${result.types.join(', ')}: ${answered} of ${result.queries.length} queries answered`, details: [] }],
     hops: result.hops,
-    waterfall: [],
     findings: result.findings,
     durationMs: result.durationMs,
     dnsLookup: result,

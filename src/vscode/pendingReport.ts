@@ -5,10 +5,15 @@ import type { LayerName, Report, TargetInfo } from '../engine/report';
 const LAYERS: readonly LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
 
 export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
+  return { ...emptyReport(target, version, startedAt.toISOString()), layers: LAYERS.map((name) => ({ name, status: 'pending', summary: 'Waiting…', details: [] })) };
+}
+
+/** A Report with nothing probed yet; other results (a DNS lookup) fill in what they have. */
+export function emptyReport(target: TargetInfo, version: string, startedAt: string): Report {
   return {
     schemaVersion: 1,
     tool: { name: 'netdiag', version },
-    startedAt: startedAt.toISOString(),
+    startedAt,
     complete: false,
     cancelled: false,
     target,
@@ -18,7 +23,7 @@ export function pendingReport(target: TargetInfo, version: string, startedAt: Da
     internet: { local: null, remote: [] },
     tls: null,
     http: null,
-    layers: LAYERS.map((name) => ({ name, status: 'pending', summary: 'Waiting…', details: [] })),
+    layers: [],
     hops: [],
     waterfall: [],
     findings: [],
