@@ -9,18 +9,7 @@ import { decodeMessage } from '../../src/engine/dns/codec';
 import { queryServers } from '../../src/engine/dns/query';
 import { encodeSvcb } from '../../src/engine/dns/svcb';
 import { authoritativeAnswer, defaultHierarchy } from '../helpers/dnsHierarchy';
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng';
 
 /** Real responses of the test hierarchy's servers: referrals, answers, CNAMEs, HTTPS, big TXT. */
 function corpus(): Buffer[] {

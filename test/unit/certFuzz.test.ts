@@ -11,21 +11,10 @@ import { CertPasswordError, readCertFile } from '../../src/engine/tls/certFile';
 import { forgeCert, mustStapleExt, nameConstraintsExt, policiesExt, sctListExt } from '../helpers/badCerts';
 import { testPki } from '../helpers/pki';
 import type { TestPki } from '../helpers/pki';
+import { prng } from '../helpers/prng';
 
 const SEED = 0x5eed5;
 const CASES = 4000;
-
-/** mulberry32: a small deterministic PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(input: Buffer, rand: () => number): Buffer {
   const out = Buffer.from(input);
