@@ -71,6 +71,21 @@ describe('extractors', () => {
     assert.equal(facts('conf.d/site.conf').format, 'nginx');
   });
 
+  it('nginx: server_name values per server block with its listens; `_` and `""` skipped, wildcards and regexes kept', () => {
+    const text = readFileSync(join(DIR, 'nginx/nginx.conf'), 'utf8');
+    const f = extractFile('nginx/nginx.conf', text)!;
+    assert.deepEqual(
+      (f.vhosts ?? []).map((v) => `${v.name} @${v.source.line + 1}:${v.source.column + 1}-${v.source.endLine + 1}:${v.source.endColumn + 1} ${text.slice(v.source.start, v.source.end)} [${v.listens.join(' ')}]`),
+      [
+        'example.test @7:17-7:29 example.test [80 [::]:443 127.0.0.1:8081]',
+        'www.example.test @7:30-7:46 www.example.test [80 [::]:443 127.0.0.1:8081]',
+        '*.example.test @12:22-12:36 *.example.test []',
+        '~^api\\d{1,3}\\.example\\.test$ @12:38-12:66 ~^api\\d{1,3}\\.example\\.test$ []',
+      ],
+    );
+    assert.equal(extractFile('conf.d/site.conf', readFileSync(join(DIR, 'conf.d/site.conf'), 'utf8'))!.vhosts, undefined, 'no server_name, no vhosts');
+  });
+
   it('Node: package.json scripts and vite.config server block', () => {
     assert.deepEqual(facts('package.json').binds, ['0.0.0.0 all-ipv4 5173/tcp --host @4:25 0.0.0.0', '127.0.0.1 loopback 8082/tcp -H @5:30 127.0.0.1']);
     assert.deepEqual(facts('vite.config.mjs').binds, ['127.0.0.1 loopback 5174/tcp server.host @3:20 127.0.0.1']);

@@ -57,6 +57,27 @@ describe('hoverAt', () => {
     assert.equal(spot.target, 'postgres://db:5432/app');
   });
 
+  it('an nginx server_name: a virtual-host name, not a bind, with its block\'s listens; never looked up', () => {
+    const conf = 'server {\n  listen 127.0.0.1:8080;\n  server_name api.example.test *.example.test;\n}\nserver {\n  server_name _ other.example.test;\n}\n';
+    const n = new BindAnalysis();
+    n.update('nginx.conf', conf);
+    const m = n.model({ interfaces: null, live: null });
+    assert.deepEqual(m.vhosts?.map((v) => [v.service, v.name]), [['host:.', 'api.example.test'], ['host:.', '*.example.test'], ['host:.', 'other.example.test']]);
+    const spot = hoverAt(m, 'nginx.conf', conf, at(conf, 'api.example.test'))!;
+    assert.equal(spot.kind, 'vhost');
+    assert.equal(spot.title, 'Virtual host api.example.test (server_name) of "project" (host)');
+    assert.equal(
+      spot.meaning,
+      "A virtual-host name: nginx picks this server block when the client's Host header (or TLS SNI) is this name; it is not an address nginx binds — clients must resolve it to an address this server listens on (listen 127.0.0.1:8080).",
+    );
+    assert.equal(conf.slice(spot.start, spot.end), 'api.example.test');
+    assert.equal(spot.name, null, 'a virtual-host name is not resolved');
+    assert.equal(spot.target, null);
+    assert.match(hoverAt(m, 'nginx.conf', conf, at(conf, '*.example'))!.meaning, /Host header \(or TLS SNI\) matches this wildcard/);
+    assert.match(hoverAt(m, 'nginx.conf', conf, at(conf, 'other.example'))!.meaning, /\(no listen in this server block: nginx listens on \*:80/);
+    assert.equal(hoverAt(m, 'nginx.conf', conf, at(conf, '_ other', 0))?.kind ?? null, null, '`_` is not a name');
+  });
+
   it('any endpoint in a file the analysis does not know: address class from classifyAddress', () => {
     const text = 'upstream = "10.1.2.3:8443"\nother = 1\n';
     const spot = hoverAt(null, 'notes.txt', text, at(text, '10.1.2.3'))!;

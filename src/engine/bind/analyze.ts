@@ -121,9 +121,10 @@ export function link(all: readonly FileFacts[]): Omit<BindModel, 'findings'> {
     if (!services.has(id)) services.set(id, { id, name: dir === '' ? 'project' : dir.slice(dir.lastIndexOf('/') + 1), runtime: 'host', hostNetwork: false, source: null, dirs: [dir] });
     return [id];
   };
-  const model: Omit<BindModel, 'findings'> = { services: [], binds: [], published: [], clients: [] };
+  const vhosts: NonNullable<BindModel['vhosts']> = [];
+  const model: Omit<BindModel, 'findings'> = { services: [], binds: [], published: [], clients: [], vhosts };
   for (const f of all) {
-    const own = f.binds.some((x) => x.service === FILE_SERVICE) || f.published.some((x) => x.service === FILE_SERVICE) || f.clients.some((x) => x.service === FILE_SERVICE) ? owners(f.file) : [];
+    const own = [f.binds, f.published, f.clients, f.vhosts ?? []].some((items) => items.some((x) => x.service === FILE_SERVICE)) ? owners(f.file) : [];
     const expand = <T extends { service: string }>(items: T[], into: T[]): void => {
       for (const it of items) {
         if (it.service !== FILE_SERVICE) into.push(it);
@@ -133,8 +134,9 @@ export function link(all: readonly FileFacts[]): Omit<BindModel, 'findings'> {
     expand(f.binds, model.binds);
     expand(f.published, model.published);
     expand(f.clients, model.clients);
+    expand(f.vhosts ?? [], vhosts);
   }
-  const used = new Set([...model.binds, ...model.published, ...model.clients].map((x) => x.service));
+  const used = new Set([...model.binds, ...model.published, ...model.clients, ...vhosts].map((x) => x.service));
   model.services = [...services.values()].filter((s) => !s.id.startsWith('host:') || used.has(s.id)).sort((a, b) => a.id.localeCompare(b.id));
   return model;
 }

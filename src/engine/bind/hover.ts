@@ -1,5 +1,5 @@
-// What a hover over a config value says: whether it is a bind, a published port or a client
-// reference, what the address means, and the findings at that spot. Pure and synchronous (no DNS:
+// What a hover over a config value says: whether it is a bind, a published port, a client
+// reference or a virtual-host name, what the address means, and the findings at that spot. Pure and synchronous (no DNS:
 // the extension adds a name's answer within its own time budget).
 import { isIP } from 'node:net';
 import { classifyAddress } from '../address';
@@ -7,7 +7,7 @@ import { findEndpointAt } from '../endpointText';
 import type { BindAddressKind, BindFinding, BindModel, Service, SourceRange } from './model';
 import { bindKind } from './values';
 
-export type HoverKind = 'bind' | 'published' | 'client' | 'endpoint';
+export type HoverKind = 'bind' | 'published' | 'client' | 'vhost' | 'endpoint';
 
 export interface HoverSpot {
   kind: HoverKind;
@@ -82,6 +82,19 @@ export function hoverAt(model: BindModel | null, file: string, text: string, off
           else if (inside && bindKind(c.host) === 'loopback') meaning = `${meaning} Inside a container, that is the container itself.`;
           const name = isIP(c.host.replace(/^\[|\]$/g, '')) === 0 && bindKind(c.host) !== 'loopback' ? c.host : null;
           return spot('client', c.source, `Client: ${svc ? `"${svc.name}"` : 'this config'} connects to ${c.host}${c.port !== null ? `:${c.port}` : ''} (${c.origin})`, meaning, name, target, svc, findingsAt(c.source));
+        },
+      });
+    }
+    for (const v of model.vhosts ?? []) {
+      if (v.source.file !== file || !contains(v.source, offset)) continue;
+      candidates.push({
+        r: v.source,
+        make: () => {
+          const svc = services.get(v.service) ?? null;
+          const listens = v.listens.length > 0 ? `listen ${v.listens.join(', ')}` : 'no listen in this server block: nginx listens on *:80 (*:8000 when not started as root)';
+          // A virtual host is chosen after the connection is accepted (nginx docs, "How nginx processes a request").
+          const meaning = `A virtual-host name: nginx picks this server block when the client's Host header (or TLS SNI) ${v.name.startsWith('~') ? 'matches this regular expression' : v.name.includes('*') ? 'matches this wildcard' : 'is this name'}; it is not an address nginx binds — clients must resolve it to an address this server listens on (${listens}).`;
+          return spot('vhost', v.source, `Virtual host ${v.name} (server_name)${svc ? ` of "${svc.name}" (${svc.runtime})` : ''}`, meaning, null, null, svc, findingsAt(v.source));
         },
       });
     }

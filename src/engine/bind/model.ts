@@ -80,6 +80,19 @@ export interface ClientRef {
   hostRange: SourceRange;
 }
 
+/**
+ * An nginx `server_name`: a name the server answers as (the client's Host header or TLS SNI picks
+ * the `server` block), not an address it binds.
+ */
+export interface VirtualHost {
+  service: string;
+  /** The name as written: `example.com`, `*.example.com`, `~^api\d+\.` (a regex), without quotes. */
+  name: string;
+  source: SourceRange;
+  /** The `listen` values of the same `server` block as written; empty when it has none (nginx then listens on *:80). */
+  listens: string[];
+}
+
 export interface QuickFix {
   title: string;
   edits: { range: SourceRange; newText: string }[];
@@ -100,6 +113,8 @@ export interface FileFacts {
   binds: BindSite[];
   published: PublishedPort[];
   clients: ClientRef[];
+  /** Virtual-host names (nginx `server_name`); absent for formats that have none. */
+  vhosts?: VirtualHost[];
   /** Compose `env_file` and build contexts: files (relative paths) whose settings belong to a service. */
   attachments: { service: string; path: string; kind: 'env_file' | 'build' }[];
   /** Problems reading the file, as finding messages with their place. */
@@ -126,5 +141,7 @@ export interface BindModel {
   binds: BindSite[];
   published: PublishedPort[];
   clients: ClientRef[];
+  /** Virtual-host names (nginx `server_name`), linked to services like binds. */
+  vhosts?: VirtualHost[];
   findings: BindFinding[];
 }

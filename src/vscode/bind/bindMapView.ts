@@ -1,6 +1,6 @@
-// The "Bind Map" view: each service with what it binds to, how it is published and who reaches
-// it, every line linked to its source; plus what listens on this machine right now, refreshed
-// while the view is visible.
+// The "Bind Map" view: each service with what it binds to, the names it answers as, how it is
+// published and who reaches it, every line linked to its source; plus what listens on this machine
+// right now, refreshed while the view is visible.
 import * as vscode from 'vscode';
 import type { BindModel, LiveListener, Service, SourceRange } from '../../engine/bind/model';
 import { toRange } from './diagnostics';
@@ -56,6 +56,7 @@ export class BindMapProvider implements vscode.TreeDataProvider<Node> {
       if (g.children.length > 0) groups.push(g);
     };
     group('binds to', (g) => model.binds.filter((b) => b.service === s.id).map((b, i) => item(`b${i}`, g, `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`, `${b.kind} · ${b.origin} · ${b.source.file}:${b.source.line + 1}`, 'server', b.source, `Bind (${b.origin}) in ${b.source.file}`)));
+    group('answers as', (g) => (model.vhosts ?? []).filter((v) => v.service === s.id).map((v, i) => item(`v${i}`, g, v.name, `server_name · ${v.source.file}:${v.source.line + 1}`, 'globe', v.source, 'Virtual-host name (Host header / TLS SNI), not a bind address')));
     group('published as', (g) => model.published.filter((p) => p.service === s.id).map((p, i) => item(`p${i}`, g, p.hostPort !== null ? `${p.hostIp ?? '*'}:${p.hostPort} → ${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`, `${p.origin} · ${p.source.file}:${p.source.line + 1}`, 'arrow-right', p.source, `${p.origin} in ${p.source.file}`)));
     group('reached by', (g) =>
       model.clients.filter((c) => c.service !== s.id && c.host === s.name).map((c, i) => item(`c${i}`, g, `${model.services.find((x) => x.id === c.service)?.name ?? c.service}`, `${c.host}${c.port !== null ? `:${c.port}` : ''} · ${c.origin} · ${c.source.file}:${c.source.line + 1}`, 'arrow-left', c.source, `Client (${c.origin}) in ${c.source.file}`)),
