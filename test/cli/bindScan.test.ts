@@ -18,7 +18,7 @@ describe('netdiag bind-scan', () => {
     const r = run([join(FIXTURES, 'sample'), '--json']);
     assert.equal(r.code, 1, r.stderr);
     const j = JSON.parse(r.stdout) as BindScanJson;
-    assert.deepEqual(Object.keys(j), ['services', 'binds', 'published', 'clients', 'findings', 'live']);
+    assert.deepEqual(Object.keys(j), ['services', 'binds', 'published', 'clients', 'vhosts', 'findings', 'live']);
     assert.equal(j.live, null);
     assert.ok(j.services.some((s) => s.name === 'api' && s.runtime === 'container'));
     assert.deepEqual(j.findings[1], {

@@ -15,7 +15,7 @@ const USAGE = `Usage: netdiag bind-scan [DIR] [options]
 
 Options:
   --live       also read the sockets listening on this machine and compare
-  --json       print {services, binds, published, clients, findings, live} as JSON
+  --json       print {services, binds, published, clients, vhosts, findings, live} as JSON
   --no-color   plain text even on a terminal
 
 Exit codes: 0 no error finding, 1 an error finding, 2 bad usage.`;
@@ -25,6 +25,8 @@ export interface BindScanJson {
   binds: BindModel['binds'];
   published: BindModel['published'];
   clients: BindModel['clients'];
+  /** nginx server_name values: the Host names a server block answers to. */
+  vhosts: NonNullable<BindModel['vhosts']>;
   findings: { code: string; severity: string; file: string; line: number; column: number; message: string; hint: string }[];
   live: LiveListener[] | null;
 }
@@ -46,6 +48,7 @@ export const bindScanCommand: CliCommand = {
       binds: model.binds,
       published: model.published,
       clients: model.clients,
+      vhosts: model.vhosts ?? [],
       findings: model.findings.map(flat),
       live,
     };
