@@ -51,13 +51,26 @@ async function openFile(page, name) {
   await page.locator('.tab.active', { hasText: name }).waitFor();
 }
 
+/**
+ * Hovers `text` until Netdiag's hover shows: right after a file opens, the first bind scan may
+ * still be running, and a mouse-driven hover can be missed, so move away and hover again.
+ */
 async function hoverText(page, text) {
   const target = page.locator('.monaco-editor .view-lines span', { hasText: text }).last();
-  await target.hover();
-  // Move a little so the editor's hover (mouse-move driven) is sure to fire.
-  const box = await target.boundingBox();
-  if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
-  await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'visible', timeout: 10000 });
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Netdiag' }).first();
+  for (let attempt = 0; attempt < 6; attempt++) {
+    await target.hover();
+    // Move a little so the editor's hover (mouse-move driven) is sure to fire.
+    const box = await target.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 4000 });
+      return;
+    } catch {
+      await page.mouse.move(0, 0);
+    }
+  }
+  throw new Error(`no Netdiag hover over ${text}`);
 }
 
 test('hovering endpoints in an untrusted folder contacts nothing', async () => {
