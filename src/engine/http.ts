@@ -67,13 +67,7 @@ const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 't
 const PEEK_BYTES = 64;
 
 /** Mutable state of one exchange, turned into the outcome once. */
-interface State {
-  status: number | null;
-  statusText: string;
-  httpVersion: string | null;
-  headers: Record<string, string | string[]>;
-  bodyBytes: number;
-  bodyTruncated: boolean;
+interface State extends Pick<HttpExchange, 'status' | 'statusText' | 'httpVersion' | 'headers' | 'bodyBytes' | 'bodyTruncated'> {
   contentLength: number | null;
   start: number;
   headersAt: number | null;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, startWorkbench } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, openFile, startWorkbench } from './workbench.mjs';
 
 let workbench;
 let web;
@@ -40,16 +40,6 @@ after(async () => {
   await Promise.all([web?.close(), dns?.close()]);
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
-
-async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
 
 /**
  * Hovers `text` until Netdiag's hover shows: right after a file opens, the first bind scan may

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildExtension, ensureCodeServer, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, FIXTURE_WORKSPACE, findFrame, layerStatuses, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
 // [file suffix, theme, whether the side bar, hover and viewer shots are taken too]
@@ -55,17 +55,6 @@ async function capture(page, name, selectors) {
 }
 
 /** Opens a workspace file through Quick Open and waits for its tab. */
-async function openFile(page, name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
-
 /** Drags the sash on the side bar's right edge so long tree rows fit. */
 async function widenSideBar(page) {
   const box = await page.locator('.part.sidebar').boundingBox();

@@ -141,3 +141,15 @@ export function writeCaFile(dir, caPem) {
   fs.writeFileSync(file, caPem);
   return file;
 }
+
+/** Quick Open (Ctrl+P) a file of the workspace by name and wait until its tab is active. */
+export async function openFile(page, name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
