@@ -18,7 +18,7 @@ import { isSecretHeader, redactHeaders, redactUrl } from './redact';
 import { findInterface } from './link';
 import type { DiagnoseOptions } from './options';
 import type { ConnectionResult, DnsAddress, DnsResult, ErrorInfo, Finding, HttpExchange, ProxyInfo, Report, TargetInfo, TlsResult, WaterfallEntry } from './report';
-import { buildHops, buildLayers, type ProbeState } from './summary';
+import { buildHops, buildLayers, initialState, type ProbeState } from './summary';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
 import { startConnects, transportFindings } from './transport';
@@ -50,21 +50,7 @@ class Run {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
-    this.state = {
-      target: this.target,
-      dns: null,
-      addressesKnown: false,
-      connections: [],
-      connectsDone: false,
-      link: null,
-      tls: null,
-      tlsDone: false,
-      http: null,
-      httpDone: false,
-      findings: [],
-      finished: false,
-      cancelled: false,
-    };
+    this.state = initialState(this.target);
   }
 
   async run(): Promise<Report> {

@@ -26,6 +26,11 @@ export interface ProbeState {
   proxy?: ProxyInfo;
 }
 
+/** The state before any probe has run. */
+export function initialState(target: TargetInfo): ProbeState {
+  return { target, dns: null, addressesKnown: false, connections: [], connectsDone: false, link: null, tls: null, tlsDone: false, http: null, httpDone: false, findings: [], finished: false, cancelled: false };
+}
+
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
 
 export function buildLayers(s: ProbeState): LayerResult[] {

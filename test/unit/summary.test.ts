@@ -2,26 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { finding } from '../../src/engine/findings';
 import type { ConnectionResult, TlsResult } from '../../src/engine/report';
-import { buildHops, buildLayers, type ProbeState } from '../../src/engine/summary';
+import { buildHops, buildLayers, initialState, type ProbeState } from '../../src/engine/summary';
 import { parseTarget } from '../../src/engine/target';
 
 function state(input: string, patch: Partial<ProbeState> = {}): ProbeState {
-  return {
-    target: parseTarget(input).target,
-    dns: null,
-    addressesKnown: false,
-    connections: [],
-    connectsDone: false,
-    link: null,
-    tls: null,
-    tlsDone: false,
-    http: null,
-    httpDone: false,
-    findings: [],
-    finished: false,
-    cancelled: false,
-    ...patch,
-  };
+  return { ...initialState(parseTarget(input).target), ...patch };
 }
 
 const status = (s: ProbeState): Record<string, string> => Object.fromEntries(buildLayers(s).map((l) => [l.name, l.status]));
