@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { diagnose } from '../../src/engine/diagnose';
-import { DEFAULT_TIMEOUTS, DEFAULTS } from '../../src/engine/options';
+import { testOptions } from '../helpers/options';
 import type { Report } from '../../src/engine/report';
 import { parseTarget } from '../../src/engine/target';
 import { startDnsServer } from '../helpers/dnsServer';
@@ -52,18 +52,7 @@ async function main(): Promise<void> {
   const trust = { node: [], os: [], extra: [cert] };
 
   const engineRun = async (): Promise<Report> =>
-    diagnose(parseTarget(url), {
-      timeouts: DEFAULT_TIMEOUTS,
-      dnsServers: [dns.server],
-      pinned: { [NAME]: [{ address: '127.0.0.1', family: 4 }] },
-      trust,
-      followRedirects: true,
-      maxRedirects: DEFAULTS.maxRedirects,
-      maxBodyBytes: DEFAULTS.maxBodyBytes,
-      connectConcurrency: DEFAULTS.connectConcurrency,
-      certExpiryWarningDays: DEFAULTS.certExpiryWarningDays,
-      userAgent: 'netdiag-bench',
-    });
+    diagnose(parseTarget(url), testOptions({ dnsServers: [dns.server], pinned: { [NAME]: [{ address: '127.0.0.1', family: 4 }] }, trust, userAgent: 'netdiag-bench' }));
   const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{time_total}', '--cacert', caFile, '--resolve', `${NAME}:${proxy.port}:127.0.0.1`, url];
   const cliArgs = [join(ROOT, 'dist/cli.js'), 'diagnose', url, '--json', '--ca', caFile, '--resolve', `${NAME}:127.0.0.1`, '--resolver', `127.0.0.1:${dns.port}`];
 

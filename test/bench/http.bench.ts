@@ -9,7 +9,8 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { diagnose } from '../../src/engine/diagnose';
-import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions } from '../../src/engine/options';
+import type { DiagnoseOptions } from '../../src/engine/options';
+import { testOptions } from '../helpers/options';
 import { parseTarget } from '../../src/engine/target';
 import { startLatencyProxy } from '../helpers/latencyProxy';
 import { startForwardProxy } from '../helpers/proxies';
@@ -38,19 +39,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${slow.port}/hop/${HOPS}`;
   const proxy = await startForwardProxy();
 
-  const options = (patch: Partial<DiagnoseOptions>): DiagnoseOptions => ({
-    timeouts: DEFAULT_TIMEOUTS,
-    dnsServers: [],
-    pinned: {},
-    trust: { node: [], os: [], extra: [] },
-    followRedirects: true,
-    maxRedirects: DEFAULTS.maxRedirects,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    connectConcurrency: DEFAULTS.connectConcurrency,
-    certExpiryWarningDays: DEFAULTS.certExpiryWarningDays,
-    userAgent: 'netdiag-bench',
-    ...patch,
-  });
+  const options = (patch: Partial<DiagnoseOptions>): DiagnoseOptions => testOptions({ userAgent: 'netdiag-bench', ...patch });
 
   const rows: [string, number, number][] = [];
   for (const [label, patch, curlArgs] of [

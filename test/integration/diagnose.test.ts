@@ -7,7 +7,8 @@ import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
-import { DEFAULTS, type DiagnoseOptions, type LookupFn } from '../../src/engine/options';
+import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
+import { testOptions } from '../helpers/options';
 import { osLookup } from '../../src/engine/dns/system';
 import type { DnsAddress, Report } from '../../src/engine/report';
 import { parseTarget } from '../../src/engine/target';
@@ -37,20 +38,14 @@ function lookupFrom(table: Record<string, DnsAddress[]>): LookupFn {
 }
 
 function options(patch: Partial<DiagnoseOptions> = {}): DiagnoseOptions {
-  return {
+  return testOptions({
     timeouts: { dnsMs: 1000, connectMs: 1000, tlsMs: 1000, httpMs: 2000 },
     dnsServers: [dns.server],
-    pinned: {},
     trust: pki.trust,
-    followRedirects: true,
-    maxRedirects: DEFAULTS.maxRedirects,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
     connectConcurrency: 4,
-    certExpiryWarningDays: 21,
-    userAgent: 'netdiag-test',
     lookup: lookupFrom({ 'app.test': [{ address: '127.0.0.1', family: 4 }], 'alias.test': [{ address: '127.0.0.1', family: 4 }] }),
     ...patch,
-  };
+  });
 }
 
 const run = (input: string, patch?: Partial<DiagnoseOptions>): Promise<Report> => diagnose(parseTarget(input), options(patch));

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { after, before, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
-import { DEFAULTS } from '../../src/engine/options';
+import { testOptions } from '../helpers/options';
 import { parseTarget } from '../../src/engine/target';
 import { startHttpServer, type HttpTestServer } from '../helpers/servers';
 
@@ -33,18 +33,10 @@ after(async () => {
 
 it('the HTTP exchange does not call a patched http.request and stays on one connection', async () => {
   const before = web.connections();
-  const report = await diagnose(parseTarget(`http://127.0.0.1:${web.port}/status/200`), {
-    timeouts: { dnsMs: 1000, connectMs: 1000, tlsMs: 1000, httpMs: 2000 },
-    dnsServers: [],
-    pinned: {},
-    trust: { node: [], os: [], extra: [] },
-    followRedirects: false,
-    maxRedirects: DEFAULTS.maxRedirects,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    connectConcurrency: 4,
-    certExpiryWarningDays: 21,
-    userAgent: 'netdiag-test',
-  });
+  const report = await diagnose(
+    parseTarget(`http://127.0.0.1:${web.port}/status/200`),
+    testOptions({ timeouts: { dnsMs: 1000, connectMs: 1000, tlsMs: 1000, httpMs: 2000 }, followRedirects: false, connectConcurrency: 4 }),
+  );
   assert.equal(patchedCalls, 0);
   assert.equal(report.http?.requests[0]?.status, 200);
   assert.equal(web.connections() - before, 1, 'one TCP connection: the diagnosed one carried the request');

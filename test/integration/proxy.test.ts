@@ -9,7 +9,8 @@ import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
-import { DEFAULTS, type DiagnoseOptions } from '../../src/engine/options';
+import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
+import { testOptions } from '../helpers/options';
 import type { Report } from '../../src/engine/report';
 import { parseTarget } from '../../src/engine/target';
 import { startForwardProxy, startInterceptingProxy, startTinyproxy, type TestProxy } from '../helpers/proxies';
@@ -31,24 +32,17 @@ let garbage: RawTcpServer;
 const closers: (() => Promise<void> | void)[] = [];
 
 function options(patch: Partial<DiagnoseOptions> = {}): DiagnoseOptions {
-  return {
+  return testOptions({
     timeouts: { dnsMs: 1000, connectMs: 1000, tlsMs: 1500, httpMs: 2000 },
-    dnsServers: [],
-    pinned: {},
     trust: pki.trust,
-    followRedirects: true,
-    maxRedirects: DEFAULTS.maxRedirects,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
     connectConcurrency: 4,
-    certExpiryWarningDays: 21,
-    userAgent: 'netdiag-test',
     // Only names in this table resolve: nothing reaches the OS resolver.
-    lookup: async (hostname) => {
+    lookup: (async (hostname) => {
       if (hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    },
+    }) satisfies LookupFn,
     ...patch,
-  };
+  });
 }
 
 const run = (input: string, patch?: Partial<DiagnoseOptions>): Promise<Report> => diagnose(parseTarget(input), options(patch));
