@@ -8,6 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcess } from './process';
 
 export const run = promisify(execFile);
 
@@ -115,10 +116,6 @@ function waitFor(child: ChildProcess, ready: RegExp, what: string): Promise<void
 }
 
 async function stop(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopProcess(child);
   await rm(dir, { recursive: true, force: true });
 }

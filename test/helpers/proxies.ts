@@ -13,6 +13,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from './process';
 
 export interface TestProxy {
   host: string;
@@ -148,7 +149,7 @@ export async function startTinyproxy(): Promise<TestProxy | null> {
     });
     if (ok) break;
     if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill();
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`tinyproxy did not start: ${stderr}`);
     }
@@ -160,10 +161,7 @@ export async function startTinyproxy(): Promise<TestProxy | null> {
     url: `http://127.0.0.1:${port}`,
     seen: [],
     close: async () => {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill();
-      });
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -34,6 +34,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from './process';
 
 export type LoopbackHost = '127.0.0.1' | '::1' | `127.${number}.${number}.${number}`;
 
@@ -290,11 +291,7 @@ export async function startBlackholeServer(host: LoopbackHost = '127.0.0.1', por
   }
   const close = async (): Promise<void> => {
     for (const f of fillers) f.destroy();
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await stopProcess(child, 'SIGKILL');
   };
   return { host, port: bound, authority: authorityOf(host, bound), close };
 }

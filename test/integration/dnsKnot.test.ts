@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { lookupDns } from '../../src/engine/dns/lookup';
 import { startDnsHierarchy } from '../helpers/dnsHierarchy';
+import { stopProcess } from '../helpers/process';
 import type { DnsHierarchy, HierarchyServer } from '../helpers/dnsHierarchy';
 
 const KNOT_ADDRESS = '127.53.1.1';
@@ -71,7 +72,7 @@ describe('Knot DNS (real authoritative server)', { skip: haveKnot ? false : 'kno
     await startKnot(h.port);
   });
   after(async () => {
-    knot?.kill('SIGTERM');
+    if (knot) await stopProcess(knot);
     await h?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
