@@ -23,15 +23,24 @@ export interface LoadTrustStoresOptions {
 
 /**
  * Never throws: a file that cannot be read or holds a broken certificate becomes an `errors`
- * entry and the rest is still used.
+ * entry and the rest is still used. The files are read concurrently, but the errors come in a
+ * fixed order (the OS store, then the extra files as configured), whichever read ends first.
  */
 export async function loadTrustStores(extraCaFiles: readonly string[], opts: LoadTrustStoresOptions = {}): Promise<{ stores: TrustStores; errors: string[] }> {
-  const errors: string[] = [];
-  const [os, extraLists] = await Promise.all([
-    loadOsStore(opts.osBundlePaths ?? DEFAULT_OS_BUNDLE_PATHS, errors),
-    Promise.all(extraCaFiles.map((file) => loadPemFile(file, errors))),
+  const osErrors: string[] = [];
+  const [os, extra] = await Promise.all([
+    loadOsStore(opts.osBundlePaths ?? DEFAULT_OS_BUNDLE_PATHS, osErrors),
+    Promise.all(
+      extraCaFiles.map(async (file) => {
+        const errors: string[] = [];
+        return { certificates: await loadPemFile(file, errors), errors };
+      }),
+    ),
   ]);
-  return { stores: { node: [...tls.rootCertificates], os, extra: extraLists.flat() }, errors };
+  return {
+    stores: { node: [...tls.rootCertificates], os, extra: extra.flatMap((f) => f.certificates) },
+    errors: [...osErrors, ...extra.flatMap((f) => f.errors)],
+  };
 }
 
 async function loadOsStore(paths: readonly string[], errors: string[]): Promise<string[]> {
