@@ -65,7 +65,8 @@ describe('malformed config files', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
     const start = performance.now();
     assert.deepEqual(codes('compose.yaml', bomb), []);
-    assert.ok(performance.now() - start < 500);
+    // Expanded, the bomb would be 9^10 nodes: no machine gets through that in two seconds.
+    assert.ok(performance.now() - start < 2000);
   });
 
   it('random bytes in every format never throw', () => {
