@@ -46,6 +46,15 @@ describe('bind rules', () => {
     });
   }
 
+  it("files kept below a project's folder by convention belong to that project", async () => {
+    // ASP.NET's Properties/launchSettings.json and Spring Boot's src/main/resources and config/.
+    const model = (await scanDirectory(join(RULES, 'BIND_PORT_CONFLICT', 'neg'))).model({ interfaces: INTERFACES, live: null });
+    const services = model.services.filter((s) => s.runtime === 'host');
+    assert.deepEqual(services.map((s) => [s.name, s.dirs]), [['billing', ['billing']], ['shop', ['shop']]]);
+    assert.equal(model.binds.filter((b) => b.service === 'host:shop').length, 2);
+    assert.equal(model.binds.filter((b) => b.service === 'host:billing').length, 2);
+  });
+
   it('explains bind versus reach in the messages', async () => {
     const [loop] = await findings(join(RULES, 'BIND_LOOPBACK_IN_CONTAINER', 'pos'));
     assert.match(loop!.message, /127\.0\.0\.1:8080/);

@@ -80,6 +80,20 @@ function dirOf(file: string): string {
   return i === -1 ? '' : file.slice(0, i);
 }
 
+/**
+ * The folder of the project a file configures. Some frameworks keep configs below the project's
+ * own folder: ASP.NET's Properties/launchSettings.json, Spring Boot's src/main/resources[/config]
+ * and config/. Those belong to the project above, with its appsettings.json or Dockerfile, so the
+ * same app is one service, not two whose identical binds would look like a port conflict.
+ */
+function projectDirOf(file: string): string {
+  const dir = dirOf(file);
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  if (/^launchSettings\.json$/i.test(name)) return dir.replace(/(^|\/)Properties$/, '');
+  if (/^application[\w.-]*\.(properties|ya?ml)$/i.test(name)) return dir.replace(/(^|\/)(src\/main\/resources(\/config)?|config)$/, '');
+  return dir;
+}
+
 function within(dir: string, parent: string): boolean {
   return parent === '' || dir === parent || dir.startsWith(`${parent}/`);
 }
@@ -111,7 +125,7 @@ export function link(all: readonly FileFacts[]): Omit<BindModel, 'findings'> {
   const owners = (file: string): string[] => {
     const env = envOwners.get(file);
     if (env) return env;
-    const dir = dirOf(file);
+    const dir = projectDirOf(file);
     const matches = fileDirs.filter((d) => within(dir, d.dir));
     if (matches.length > 0) {
       const longest = Math.max(...matches.map((m) => m.dir.length));
