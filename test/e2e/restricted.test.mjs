@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, openFile, startWorkbench } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, hoverUntil, openFile, startWorkbench } from './workbench.mjs';
 
 let workbench;
 let web;
@@ -41,36 +41,14 @@ after(async () => {
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-/**
- * Hovers `text` until Netdiag's hover shows: right after a file opens, the first bind scan may
- * still be running, and a mouse-driven hover can be missed, so move away and hover again.
- */
-async function hoverText(page, text) {
-  const target = page.locator('.monaco-editor .view-lines span', { hasText: text }).last();
-  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Netdiag' }).first();
-  for (let attempt = 0; attempt < 6; attempt++) {
-    await target.hover();
-    // Move a little so the editor's hover (mouse-move driven) is sure to fire.
-    const box = await target.boundingBox();
-    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
-    try {
-      await hover.waitFor({ state: 'visible', timeout: 4000 });
-      return;
-    } catch {
-      await page.mouse.move(0, 0);
-    }
-  }
-  throw new Error(`no Netdiag hover over ${text}`);
-}
-
 test('hovering endpoints in an untrusted folder contacts nothing', async () => {
   const mark = workbench.problems.length;
   const { page } = workbench;
   await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30000 });
   for (const file of ['services.env', 'docker-compose.yml']) {
     await openFile(page, file);
-    await hoverText(page, `localhost:${web.port}`);
-    if (file === 'services.env') await hoverText(page, `127.0.0.1:${web.port}`);
+    await hoverUntil(page, `localhost:${web.port}`);
+    if (file === 'services.env') await hoverUntil(page, `127.0.0.1:${web.port}`);
   }
   // Give any (wrong) probe started by a hover time to reach the servers.
   await page.waitForTimeout(3000);

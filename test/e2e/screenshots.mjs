@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildExtension, ensureCodeServer, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
 // [file suffix, theme, whether the side bar, hover and viewer shots are taken too]
@@ -73,27 +73,6 @@ async function setPane(page, title, expanded) {
   if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
 }
 
-/** Hovers `text` on the editor line with `line` until Netdiag's hover shows `expect`. */
-async function hoverUntil(page, line, text, expect) {
-  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Netdiag' }).first();
-  // The first scan runs right after activation; hover again until the analysis is in.
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const target = page.locator('.monaco-editor .view-line', { hasText: line }).locator('span', { hasText: text }).last();
-    await target.hover();
-    const box = await target.boundingBox();
-    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
-    try {
-      await hover.waitFor({ state: 'visible', timeout: 3000 });
-      if (expect.test(await hover.innerText())) return;
-    } catch {
-      // not shown yet
-    }
-    await page.mouse.move(0, 0);
-  }
-  await page.screenshot({ path: path.join(os.tmpdir(), 'netdiag-hover-failed.png') });
-  throw new Error(`no Netdiag hover matching ${expect} over ${text}`);
-}
-
 /** A workbench that did not trust the test CA: shots of it would show a false failure. */
 class UntrustedRun extends Error {}
 
@@ -149,7 +128,7 @@ async function shootTheme(themeKey, theme, more) {
 
     // The hover over the loopback bind of a published container port.
     await openFile(page, 'docker-compose.yml');
-    await hoverUntil(page, 'HOST:', '127.0.0.1', /BIND_LOOPBACK_IN_CONTAINER/);
+    await hoverUntil(page, '127.0.0.1', { line: 'HOST:', expected: /BIND_LOOPBACK_IN_CONTAINER/ });
     // The problem's own hover comes first and the hover is short: scroll Netdiag's part (below
     // it) into view.
     const hoverBox = await page.locator('.monaco-hover:not(.hidden)', { hasText: 'Netdiag' }).first().boundingBox();

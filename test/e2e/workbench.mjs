@@ -153,3 +153,31 @@ export async function openFile(page, name) {
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
 }
+
+/**
+ * Hovers `text` in the active editor (on the line holding `line`, when given) until Netdiag's
+ * hover shows and matches `expected`, and returns its text (non-breaking spaces made plain). Right
+ * after activation or a file's opening the first bind scan may still run, and a mouse-driven hover
+ * can be missed: move away and hover again.
+ */
+export async function hoverUntil(page, text, { expected = /Netdiag/, line, attempts = 10 } = {}) {
+  const lines = line === undefined ? page.locator('.monaco-editor .view-lines') : page.locator('.monaco-editor .view-line', { hasText: line });
+  const target = lines.locator('span', { hasText: text }).last();
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Netdiag' }).first();
+  let last = '';
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await target.hover();
+    // Move a little so the editor's hover (mouse-move driven) is sure to fire.
+    const box = await target.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 3000 });
+      last = (await hover.innerText()).replace(/\u00a0/g, ' ');
+      if (expected.test(last)) return last;
+    } catch {
+      // not shown yet
+    }
+    await page.mouse.move(0, 0);
+  }
+  throw new Error(`no Netdiag hover matching ${expected} over ${text}${last ? `; the last one said:\n${last}` : ''}`);
+}

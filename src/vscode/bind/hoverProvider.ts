@@ -3,7 +3,6 @@
 // then "resolving…"; never in an untrusted workspace or with netdiag.bind.hoverDnsLookups off),
 // and links to Diagnose Endpoint and the Bind Map.
 import { promises as dns } from 'node:dns';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HoverSpot } from '../../engine/bind/hover';
 import { createHoverResolver } from '../../engine/bind/hoverDns';
@@ -33,7 +32,7 @@ export function registerBindHover(analysis: WorkspaceBindAnalysis, config: Confi
       analysis.flush(document);
       const found = analysis.modelFor(document.uri);
       let model = found?.model ?? null;
-      const file = found?.file ?? path.basename(document.uri.path);
+      const file = found?.file ?? analysis.fileOf(document.uri);
       if (!found) {
         // Outside a folder (or before the first scan): analyse this one file on its own.
         const { BindAnalysis } = loadBind();

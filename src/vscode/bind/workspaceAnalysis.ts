@@ -83,6 +83,12 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
     return found ? { model: found.model, file: relative(folder, uri), folder } : null;
   }
 
+  /** The file's path as the analysis names it: relative to its workspace folder, else its base name. */
+  fileOf(uri: vscode.Uri): string {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? relative(folder, uri) : uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  }
+
   get liveListeners(): LiveListener[] | null {
     return this.live;
   }
