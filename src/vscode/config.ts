@@ -98,32 +98,28 @@ function clientCertificate(value: unknown, folder: string | null, warnings: stri
 }
 
 export interface ConfigSource extends vscode.Disposable {
-  /** The current snapshot; a new object after each change. */
+  /** The settings now: a fresh snapshot on each read. */
   readonly current: NetdiagConfig;
 }
 
-/** Keeps a snapshot current; `onChange` runs after each re-read. */
+/**
+ * The settings, read afresh on each access (a few `get`s), and `onChange` after each change.
+ * Not cached: VS Code can update the configuration without an event naming `netdiag`, as when
+ * restricted settings (package.json capabilities) appear once workspace trust settles; a cached
+ * snapshot then kept the settings from before, such as no extra CA files.
+ */
 export function watchConfig(onChange: (config: NetdiagConfig) => void): ConfigSource {
-  let current = readConfig();
+  const changed = (): void => onChange(readConfig());
   const subscriptions = [
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(SECTION)) return;
-      current = readConfig();
-      onChange(current);
+      if (e.affectsConfiguration(SECTION)) changed();
     }),
-    // Restricted settings (package.json capabilities) take effect once the workspace is trusted.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      current = readConfig();
-      onChange(current);
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      current = readConfig();
-      onChange(current);
-    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(changed),
+    vscode.workspace.onDidChangeWorkspaceFolders(changed),
   ];
   return {
     get current() {
-      return current;
+      return readConfig();
     },
     dispose() {
       for (const s of subscriptions) s.dispose();
