@@ -31,12 +31,15 @@ export const CHROMIUM_ARGS = [
  * User settings for every test or demo workbench: no start-up editor or tips, no update or gallery
  * checks (there is no internet, and none may be tried). Callers' settings override these.
  */
+// Each value in its current form: VS Code migrates old forms (extensions.autoUpdate: false) by
+// rewriting settings.json at start, and code-server's extension host can then lose the restricted
+// netdiag.* settings (extraCaFiles, dns.servers) for the rest of the session.
 export const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  'extensions.autoUpdate': 'off',
   'extensions.ignoreRecommendations': true,
   'update.mode': 'none',
   'telemetry.telemetryLevel': 'off',
