@@ -1,6 +1,5 @@
-// The one module that reads Netdiag's settings. It makes an immutable snapshot, re-read when a
-// `netdiag.*` setting changes, and maps it onto the engine's setup input (the CLI maps its flags
-// onto the same input).
+// The one module that reads Netdiag's settings. Each use reads an immutable snapshot afresh, and
+// maps it onto the engine's setup input (the CLI maps its flags onto the same input).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
