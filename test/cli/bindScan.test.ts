@@ -38,7 +38,7 @@ describe('netdiag bind-scan', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^a \[container\]\n {2}published as {2}127\.0\.0\.1:8080→80$/m);
     assert.match(r.stdout, /^shop \[host\]\n {2}binds to {6}0\.0\.0\.0:5080$/m);
-    assert.match(r.stdout, /5 config file\(s\), 4 service\(s\): 0 error\(s\), 0 warning\(s\), 0 info\./);
+    assert.match(r.stdout, /6 config file\(s\), 6 service\(s\): 0 error\(s\), 0 warning\(s\), 0 info\./);
     const w = run([join(FIXTURES, 'rules', 'BIND_HOSTNAME', 'pos')]);
     assert.equal(w.code, 0, 'warnings alone do not fail');
     assert.match(w.stdout, /^\.env:1:6: warning BIND_HOSTNAME$/m);

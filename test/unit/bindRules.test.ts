@@ -22,7 +22,7 @@ const EXPECTED: Record<string, string[]> = {
   BIND_ALL_INTERFACES_EXPOSED: ['compose.yaml:5:10'],
   BIND_LOCALHOST_FAMILY_MISMATCH: ['client/.env:1:16'],
   BIND_PORT_MISMATCH: ['docker-compose.yml:5:10', 'k8s.yaml:25:7'],
-  BIND_PORT_CONFLICT: ['docker-compose.yml:9:10'],
+  BIND_PORT_CONFLICT: ['docker-compose.yml:9:10', 'compose.profiles.yaml:11:10', 'compose.profiles.yaml:20:10'],
   BIND_PRIVILEGED_PORT: ['.env:1:6'],
   CLIENT_LOCALHOST_IN_CONTAINER: ['docker-compose.yml:5:43'],
   CLIENT_UNKNOWN_TARGET: ['docker-compose.yml:5:23', 'docker-compose.yml:6:16'],
@@ -53,6 +53,12 @@ describe('bind rules', () => {
     assert.deepEqual(services.map((s) => [s.name, s.dirs]), [['billing', ['billing']], ['shop', ['shop']]]);
     assert.equal(model.binds.filter((b) => b.service === 'host:shop').length, 2);
     assert.equal(model.binds.filter((b) => b.service === 'host:billing').length, 2);
+  });
+
+  it('Compose profiles: says which profiles start both services; disjoint ones are alternatives', async () => {
+    const got = (await findings(join(RULES, 'BIND_PORT_CONFLICT', 'pos'))).filter((f) => f.at.startsWith('compose.profiles.yaml'));
+    assert.match(got[0]!.message, /Both start with the profile "test"\.$/);
+    assert.match(got[1]!.message, /"w" starts with the profile "debug", and the other always\.$/);
   });
 
   it('explains bind versus reach in the messages', async () => {

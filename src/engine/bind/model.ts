@@ -37,6 +37,8 @@ export interface Service {
   source: SourceRange | null;
   /** Folders (relative, `/`-separated, '' for the root) whose files configure this service. */
   dirs: string[];
+  /** Compose `profiles`: the service starts only when one of them is enabled. Absent: always. */
+  profiles?: string[];
 }
 
 export interface BindSite {

@@ -149,11 +149,11 @@ export function runRules(model: Omit<BindModel, 'findings'>, ctx: RuleContext): 
   for (const group of byPort.values()) {
     for (let i = 1; i < group.length; i++) {
       const h = group[i]!;
-      const other = group.slice(0, i).find((o) => o.service !== h.service && overlaps(o.address, h.address));
+      const other = group.slice(0, i).find((o) => o.service !== h.service && overlaps(o.address, h.address) && !alternatives(services.get(o.service), services.get(h.service)));
       if (!other) continue;
       add(
         'BIND_PORT_CONFLICT',
-        `Port ${h.port}/${h.protocol} is ${h.what} and also ${other.what} (${other.file}:${other.source.line + 1}), on overlapping addresses (${other.address ?? 'all'} and ${h.address ?? 'all'}). Only one socket can listen there: whichever starts second fails with "address already in use" (EADDRINUSE).`,
+        `Port ${h.port}/${h.protocol} is ${h.what} and also ${other.what} (${other.file}:${other.source.line + 1}), on overlapping addresses (${other.address ?? 'all'} and ${h.address ?? 'all'}). Only one socket can listen there: whichever starts second fails with "address already in use" (EADDRINUSE).${whenTogether(services.get(other.service), services.get(h.service))}`,
         h.source,
         [other.source],
         undefined,
@@ -269,6 +269,23 @@ export function overlaps(a: string | null, b: string | null): boolean {
   const nb = norm(b);
   if (na === 'localhost' || nb === 'localhost') return ka === 'loopback' && kb === 'loopback';
   return na === nb;
+}
+
+/**
+ * Compose services whose profiles do not meet are alternatives (`--profile dev` or `--profile
+ * prod`), not neighbours: a service without profiles always starts, and can meet any other.
+ */
+function alternatives(a: Service | undefined, b: Service | undefined): boolean {
+  if (!a?.profiles || !b?.profiles) return false;
+  return !a.profiles.some((p) => b.profiles?.includes(p));
+}
+
+/** When Compose profiles gate one or both services: which profiles start them together. */
+function whenTogether(a: Service | undefined, b: Service | undefined): string {
+  const profiles = (names: readonly string[]): string => `the profile${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
+  if (a?.profiles && b?.profiles) return ` Both start with ${profiles(a.profiles.filter((p) => b.profiles?.includes(p)))}.`;
+  const gated = a?.profiles ? a : b?.profiles ? b : null;
+  return gated?.profiles ? ` "${gated.name}" starts with ${profiles(gated.profiles)}, and the other always.` : '';
 }
 
 function matchesExactly(live: string, configured: string | null): boolean {

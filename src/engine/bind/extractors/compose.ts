@@ -1,8 +1,8 @@
 // docker-compose / compose.yaml (Compose Specification, "services" top-level element): each
 // service is a container; `ports` publish container ports on host addresses (short and long
 // syntax), `expose` only opens them to other services, `network_mode: host` shares the host's
-// interfaces, `environment`/`env_file`/`command` configure the app, and service names are the
-// host names other containers use.
+// interfaces, `environment`/`env_file`/`command` configure the app, `profiles` say when it starts,
+// and service names are the host names other containers use.
 import { isMap, isScalar } from 'yaml';
 import type { FileFacts } from '../model';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
@@ -17,7 +17,8 @@ export function extractCompose(file: string, text: string): FileFacts {
       if (!isMap(svc)) continue;
       const networkMode = yamlText(yamlGet(svc, 'network_mode'));
       const keyRange = keyNode?.range ? b.src.range(keyNode.range[0], keyNode.range[1]) : null;
-      b.service({ id: name, name, runtime: 'container', hostNetwork: networkMode === 'host', source: keyRange });
+      const profiles = yamlItems(yamlGet(svc, 'profiles')).flatMap((item) => yamlText(item) ?? []);
+      b.service({ id: name, name, runtime: 'container', hostNetwork: networkMode === 'host', source: keyRange, ...(profiles.length > 0 ? { profiles } : {}) });
       const build = yamlGet(svc, 'build');
       const context = yamlText(build) ?? yamlText(yamlGet(build, 'context'));
       if (context !== null && !/^[a-z]+:\/\//.test(context)) b.facts.attachments.push({ service: name, path: joinPath(dir, context), kind: 'build' });
