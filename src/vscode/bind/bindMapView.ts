@@ -75,7 +75,8 @@ export class BindMapProvider implements vscode.TreeDataProvider<Node> {
     switch (node.kind) {
       case 'service': {
         const t = new vscode.TreeItem(node.service.name, vscode.TreeItemCollapsibleState.Expanded);
-        t.description = `${node.service.runtime}${node.service.hostNetwork ? ', host network' : ''}`;
+        const profiles = node.service.profiles ? `, profile${node.service.profiles.length > 1 ? 's' : ''} ${node.service.profiles.join(', ')}` : '';
+        t.description = `${node.service.runtime}${node.service.hostNetwork ? ', host network' : ''}${profiles}`;
         t.iconPath = new vscode.ThemeIcon(node.service.runtime === 'host' ? 'vm' : node.service.runtime === 'kubernetes' ? 'cloud' : 'package');
         t.id = node.id;
         if (node.service.source) t.command = openCommand(node.folder, node.service.source);
