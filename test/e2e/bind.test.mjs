@@ -1,26 +1,36 @@
-// The bind analysis in a real workbench. The folder starts with one JSON config only, which
-// nothing but the language of the open file can activate Netdiag for: its hover proves the
-// activation on JSON. Then a compose file is added; its hover over a bind value shows the verdict,
-// and Analyze Bind Addresses opens the Bind Map with each service, its binds and published ports.
-// Names in the folder are never looked up (netdiag.bind.hoverDnsLookups off; IP literals hovered).
+// The bind analysis in a real workbench: the hover over a bind value shows the verdict, Analyze
+// Bind Addresses opens the Bind Map with each service, its binds, published ports and profiles,
+// and in a folder holding one JSON config only (which no folder pattern names) opening that file
+// is enough to activate Netdiag for its hover.
+// Names in the folders are never looked up (netdiag.bind.hoverDnsLookups off; IP literals hovered).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { hoverUntil, openFile, openPath, runCommand, startWorkbench } from './workbench.mjs';
+import { hoverUntil, openFile, runCommand, startWorkbench } from './workbench.mjs';
 
+const SETTINGS = { 'netdiag.bind.hoverDnsLookups': false };
 let workbench;
 let folder;
 
-before(async () => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-bind-e2e-'));
-  fs.mkdirSync(path.join(folder, 'shop', 'Properties'), { recursive: true });
+/** An ASP.NET project's launch profile, binding every IPv4 interface. */
+function writeLaunchSettings(root) {
+  fs.mkdirSync(path.join(root, 'shop', 'Properties'), { recursive: true });
   fs.writeFileSync(
-    path.join(folder, 'shop', 'Properties', 'launchSettings.json'),
+    path.join(root, 'shop', 'Properties', 'launchSettings.json'),
     '{\n  "profiles": {\n    "shop": {\n      "commandName": "Project",\n      "applicationUrl": "http://0.0.0.0:5080"\n    }\n  }\n}\n',
   );
-  workbench = await startWorkbench({ workspace: folder, trust: true, settings: { 'netdiag.bind.hoverDnsLookups': false } });
+}
+
+before(async () => {
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-bind-e2e-'));
+  fs.writeFileSync(
+    path.join(folder, 'docker-compose.yml'),
+    'services:\n  api:\n    image: api:1\n    environment:\n      HOST: 127.0.0.1\n      PORT: "3000"\n    ports:\n      - "8080:3000"\n  db:\n    image: postgres:16\n    profiles: [debug]\n    expose:\n      - "5432"\n',
+  );
+  writeLaunchSettings(folder);
+  workbench = await startWorkbench({ workspace: folder, trust: true, settings: SETTINGS });
 });
 
 after(async () => {
@@ -28,21 +38,9 @@ after(async () => {
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-test('opening a JSON config activates Netdiag, and its hover explains the bind', async () => {
-  const { page } = workbench;
-  await openFile(page, 'launchSettings.json');
-  const text = await hoverUntil(page, '0.0.0.0', { expected: /Bind 0\.0\.0\.0:5080/ });
-  assert.match(text, /Bind 0\.0\.0\.0:5080 \(applicationUrl\) of "shop" \(host\)/);
-  assert.match(text, /Every IPv4 interface of this machine/);
-});
-
 test('the hover over a loopback bind in a container shows the verdict', async () => {
   const { page } = workbench;
-  fs.writeFileSync(
-    path.join(folder, 'docker-compose.yml'),
-    'services:\n  api:\n    image: api:1\n    environment:\n      HOST: 127.0.0.1\n      PORT: "3000"\n    ports:\n      - "8080:3000"\n  db:\n    image: postgres:16\n    profiles: [debug]\n    expose:\n      - "5432"\n',
-  );
-  await openPath(page, path.join(folder, 'docker-compose.yml'));
+  await openFile(page, 'docker-compose.yml');
   const text = await hoverUntil(page, '127.0.0.1', { expected: /BIND_LOOPBACK_IN_CONTAINER/ });
   assert.match(text, /Problem: BIND_LOOPBACK_IN_CONTAINER/);
   assert.match(text, /Loopback: this container only/);
@@ -65,4 +63,19 @@ test('Analyze Bind Addresses renders the Bind Map', async () => {
   assert.match(all, /0\.0\.0\.0:5080/);
   // Only this feature's console errors count here; other views report their own.
   assert.deepEqual(workbench.problems.filter((p) => /bind/i.test(p)), []);
+});
+
+test('in a folder with one JSON config, opening it activates Netdiag, and its hover explains the bind', async () => {
+  const jsonOnly = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-json-e2e-'));
+  writeLaunchSettings(jsonOnly);
+  const session = await startWorkbench({ workspace: jsonOnly, trust: true, settings: SETTINGS });
+  try {
+    await openFile(session.page, 'launchSettings.json');
+    const text = await hoverUntil(session.page, '0.0.0.0', { expected: /Bind 0\.0\.0\.0:5080/ });
+    assert.match(text, /Bind 0\.0\.0\.0:5080 \(applicationUrl\) of "shop" \(host\)/);
+    assert.match(text, /Every IPv4 interface of this machine/);
+  } finally {
+    await session.close();
+    fs.rmSync(jsonOnly, { recursive: true, force: true });
+  }
 });

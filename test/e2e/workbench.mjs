@@ -155,20 +155,6 @@ export async function openFile(page, name) {
 }
 
 /**
- * Opens a file by its absolute path through File: Open File… (code-server's own file dialog, a
- * quick input): unlike Quick Open, it needs no search index, so it finds a file the test has
- * just written.
- */
-export async function openPath(page, file) {
-  await runCommand(page, 'File: Open File...');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(file);
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: path.basename(file) }).waitFor();
-}
-
-/**
  * Hovers `text` in the active editor (on the line holding `line`, when given) until Netdiag's
  * hover shows and matches `expected`, and returns its text (non-breaking spaces made plain). Right
  * after activation or a file's opening the first bind scan may still run, and a mouse-driven hover
