@@ -150,9 +150,36 @@ export function link(all: readonly FileFacts[]): Omit<BindModel, 'findings'> {
     expand(f.clients, model.clients);
     expand(f.vhosts ?? [], vhosts);
   }
+  inheritExtends(model, services);
   const used = new Set([...model.binds, ...model.published, ...model.clients, ...vhosts].map((x) => x.service));
   model.services = [...services.values()].filter((s) => !s.id.startsWith('host:') || used.has(s.id)).sort((a, b) => a.id.localeCompare(b.id));
   return model;
+}
+
+/**
+ * Compose `extends` from another file (the compose extractor resolves bases in the same file, where
+ * it can merge `environment` key by key): a service gets its base's published ports (Compose joins
+ * the `ports` lists), and the base's binds and client references except those it sets itself (same
+ * origin: the same variable or key). Bases are resolved first, so chains inherit through; a loop or
+ * a base the analysis does not hold (a file not read as Compose) adds nothing.
+ */
+function inheritExtends(model: Omit<BindModel, 'findings'>, services: ReadonlyMap<string, Service>): void {
+  const done = new Set<string>();
+  const resolve = (s: Service, path: ReadonlySet<string>): void => {
+    if (done.has(s.id) || !s.extends || s.extends.file === s.source?.file) return;
+    done.add(s.id);
+    const base = services.get(s.extends.service);
+    if (!base || base.source?.file !== s.extends.file || path.has(base.id)) return;
+    resolve(base, new Set([...path, s.id]));
+    model.published.push(...model.published.filter((p) => p.service === base.id).map((p) => ({ ...p, service: s.id })));
+    const inherit = <T extends { service: string; origin: string }>(items: T[]): void => {
+      const own = new Set(items.filter((x) => x.service === s.id).map((x) => x.origin));
+      items.push(...items.filter((x) => x.service === base.id && !own.has(x.origin)).map((x) => ({ ...x, service: s.id })));
+    };
+    inherit(model.binds);
+    inherit(model.clients);
+  };
+  for (const s of services.values()) resolve(s, new Set([s.id]));
 }
 
 export interface ScanOptions {

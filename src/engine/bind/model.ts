@@ -39,6 +39,8 @@ export interface Service {
   dirs: string[];
   /** Compose `profiles`: the service starts only when one of them is enabled. Absent: always. */
   profiles?: string[];
+  /** Compose `extends`: the base service and the file that defines it (relative path). */
+  extends?: { service: string; file: string };
 }
 
 export interface BindSite {

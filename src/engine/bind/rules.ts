@@ -149,7 +149,7 @@ export function runRules(model: Omit<BindModel, 'findings'>, ctx: RuleContext): 
   for (const group of byPort.values()) {
     for (let i = 1; i < group.length; i++) {
       const h = group[i]!;
-      const other = group.slice(0, i).find((o) => o.service !== h.service && overlaps(o.address, h.address) && !alternatives(services.get(o.service), services.get(h.service)));
+      const other = group.slice(0, i).find((o) => o.service !== h.service && overlaps(o.address, h.address) && canRunTogether(services.get(o.service), services.get(h.service)));
       if (!other) continue;
       add(
         'BIND_PORT_CONFLICT',
@@ -272,12 +272,16 @@ export function overlaps(a: string | null, b: string | null): boolean {
 }
 
 /**
- * Compose services whose profiles do not meet are alternatives (`--profile dev` or `--profile
- * prod`), not neighbours: a service without profiles always starts, and can meet any other.
+ * Whether two services can run at the same time. Compose services whose profiles do not meet are
+ * alternatives (`--profile dev` or `--profile prod`); a service without profiles always starts.
+ * A base that a service `extends` from another file is a template: that file is read for the
+ * base's settings, not run beside it.
  */
-function alternatives(a: Service | undefined, b: Service | undefined): boolean {
-  if (!a?.profiles || !b?.profiles) return false;
-  return !a.profiles.some((p) => b.profiles?.includes(p));
+function canRunTogether(a: Service | undefined, b: Service | undefined): boolean {
+  const template = (x: Service | undefined, base: Service | undefined): boolean => x?.extends !== undefined && x.extends.service === base?.id && x.extends.file !== x.source?.file;
+  if (template(a, b) || template(b, a)) return false;
+  if (!a?.profiles || !b?.profiles) return true;
+  return a.profiles.some((p) => b.profiles?.includes(p));
 }
 
 /** When Compose profiles gate one or both services: which profiles start them together. */

@@ -2,10 +2,13 @@
 // service is a container; `ports` publish container ports on host addresses (short and long
 // syntax), `expose` only opens them to other services, `network_mode: host` shares the host's
 // interfaces, `environment`/`env_file`/`command` configure the app, `profiles` say when it starts,
-// and service names are the host names other containers use.
-import { isMap, isScalar } from 'yaml';
+// `extends` names a base service it inherits from (analyze.ts), and service names are the host
+// names other containers use.
+import { isMap, isNode, isScalar } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import type { FileFacts } from '../model';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
+import type { EnvEntry } from './common';
 import { parseYaml } from './yamlDocs';
 import { parsePortMapping } from '../values';
 
@@ -13,36 +16,70 @@ export function extractCompose(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'compose');
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   for (const doc of parseYaml(b)) {
+    const all = new Map<string, YAMLMap>();
+    for (const [name, svc] of yamlPairs(yamlGet(doc.contents, 'services'))) if (isMap(svc)) all.set(name, svc);
     for (const [name, svc, keyNode] of yamlPairs(yamlGet(doc.contents, 'services'))) {
       if (!isMap(svc)) continue;
-      const networkMode = yamlText(yamlGet(svc, 'network_mode'));
+      const ext = extendsOf(svc, file, dir);
+      // The service and the bases it extends in this file, nearest first: what it sets wins.
+      const lineage = [svc];
+      for (let at = ext; at !== null && at.file === file; ) {
+        const base = all.get(at.service);
+        if (!base || lineage.includes(base)) break;
+        lineage.push(base);
+        at = extendsOf(base, file, dir);
+      }
+      const nearest = (key: string): unknown => lineage.map((node) => yamlGet(node, key)).find((v) => v !== undefined && v !== null);
+      const networkMode = yamlText(nearest('network_mode'));
       const keyRange = keyNode?.range ? b.src.range(keyNode.range[0], keyNode.range[1]) : null;
       const profiles = yamlItems(yamlGet(svc, 'profiles')).flatMap((item) => yamlText(item) ?? []);
-      b.service({ id: name, name, runtime: 'container', hostNetwork: networkMode === 'host', source: keyRange, ...(profiles.length > 0 ? { profiles } : {}) });
-      const build = yamlGet(svc, 'build');
+      b.service({
+        id: name,
+        name,
+        runtime: 'container',
+        hostNetwork: networkMode === 'host',
+        source: keyRange,
+        ...(profiles.length > 0 ? { profiles } : {}),
+        ...(ext !== null ? { extends: ext } : {}),
+      });
+      const build = nearest('build');
       const context = yamlText(build) ?? yamlText(yamlGet(build, 'context'));
       if (context !== null && !/^[a-z]+:\/\//.test(context)) b.facts.attachments.push({ service: name, path: joinPath(dir, context), kind: 'build' });
-      const envFile = yamlGet(svc, 'env_file');
+      const envFile = nearest('env_file');
       for (const item of [...yamlItems(envFile), ...(isScalar(envFile) ? [envFile] : [])]) {
         const p = yamlText(item) ?? yamlText(yamlGet(item, 'path'));
         if (p !== null) b.facts.attachments.push({ service: name, path: joinPath(dir, p), kind: 'env_file' });
       }
-      ports(b, name, yamlGet(svc, 'ports'));
-      for (const item of yamlItems(yamlGet(svc, 'expose'))) {
-        const v = yamlText(item);
-        const r = yamlValueRange(item);
-        const m = v === null ? null : /^(\d{1,5})(?:-\d+)?(?:\/(tcp|udp))?$/.exec(v);
-        if (m && r) b.facts.published.push({ service: name, hostIp: null, hostPort: null, containerPort: Number(m[1]), protocol: m[2] === 'udp' ? 'udp' : 'tcp', origin: 'expose', source: b.src.range(r.start, r.end) });
+      // Compose joins `ports` and `expose` of a base and the service, and merges `environment`.
+      for (const node of lineage) {
+        ports(b, name, yamlGet(node, 'ports'));
+        for (const item of yamlItems(yamlGet(node, 'expose'))) {
+          const v = yamlText(item);
+          const r = yamlValueRange(item);
+          const m = v === null ? null : /^(\d{1,5})(?:-\d+)?(?:\/(tcp|udp))?$/.exec(v);
+          if (m && r) b.facts.published.push({ service: name, hostIp: null, hostPort: null, containerPort: Number(m[1]), protocol: m[2] === 'udp' ? 'udp' : 'tcp', origin: 'expose', source: b.src.range(r.start, r.end) });
+        }
       }
-      b.env(name, yamlEnv(yamlGet(svc, 'environment'), text));
-      const command = yamlGet(svc, 'command') ?? yamlGet(svc, 'entrypoint');
+      const env = new Map<string, EnvEntry>();
+      for (const node of lineage) for (const e of yamlEnv(yamlGet(node, 'environment'), text)) if (!env.has(e.key)) env.set(e.key, e);
+      b.env(name, [...env.values()]);
+      const command = lineage.map((node) => yamlGet(node, 'command') ?? yamlGet(node, 'entrypoint')).find((v) => v !== undefined && v !== null);
       const commandText = yamlText(command);
       const r = command ? yamlValueRange(command) : null;
       if (commandText !== null && r) b.command(name, text.slice(r.start, r.end), r.start);
-      else if (command?.range) b.command(name, text.slice(command.range[0], command.range[1]), command.range[0]);
+      else if (isNode(command) && command.range) b.command(name, text.slice(command.range[0], command.range[1]), command.range[0]);
     }
   }
   return b.facts;
+}
+
+/** `extends: base` or `extends: { service, file }`, the file as a path relative to the root. */
+function extendsOf(svc: YAMLMap, file: string, dir: string): { service: string; file: string } | null {
+  const ext = yamlGet(svc, 'extends');
+  const service = yamlText(ext) ?? yamlText(yamlGet(ext, 'service'));
+  if (service === null) return null;
+  const other = yamlText(yamlGet(ext, 'file'));
+  return { service, file: other === null ? file : joinPath(dir, other) };
 }
 
 function ports(b: FactsBuilder, service: string, node: unknown): void {
