@@ -4,8 +4,8 @@
 // interfaces, `environment`/`env_file`/`command` configure the app, `profiles` say when it starts,
 // `extends` names a base service it inherits from (analyze.ts), and service names are the host
 // names other containers use.
-import { isMap, isNode, isScalar } from 'yaml';
-import type { YAMLMap } from 'yaml';
+import { isMap, isScalar } from 'yaml';
+import type { Node as YamlNode, YAMLMap } from 'yaml';
 import type { FileFacts } from '../model';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
 import type { EnvEntry } from './common';
@@ -29,7 +29,16 @@ export function extractCompose(file: string, text: string): FileFacts {
         lineage.push(base);
         at = extendsOf(base, file, dir);
       }
-      const nearest = (key: string): unknown => lineage.map((node) => yamlGet(node, key)).find((v) => v !== undefined && v !== null);
+      // The first of `keys` set on the service, else on its nearest base.
+      const nearest = (...keys: string[]): YamlNode | null => {
+        for (const node of lineage) {
+          for (const key of keys) {
+            const value = yamlGet(node, key);
+            if (value !== null) return value;
+          }
+        }
+        return null;
+      };
       const networkMode = yamlText(nearest('network_mode'));
       const keyRange = keyNode?.range ? b.src.range(keyNode.range[0], keyNode.range[1]) : null;
       const profiles = yamlItems(yamlGet(svc, 'profiles')).flatMap((item) => yamlText(item) ?? []);
@@ -63,11 +72,11 @@ export function extractCompose(file: string, text: string): FileFacts {
       const env = new Map<string, EnvEntry>();
       for (const node of lineage) for (const e of yamlEnv(yamlGet(node, 'environment'), text)) if (!env.has(e.key)) env.set(e.key, e);
       b.env(name, [...env.values()]);
-      const command = lineage.map((node) => yamlGet(node, 'command') ?? yamlGet(node, 'entrypoint')).find((v) => v !== undefined && v !== null);
+      const command = nearest('command', 'entrypoint');
       const commandText = yamlText(command);
       const r = command ? yamlValueRange(command) : null;
       if (commandText !== null && r) b.command(name, text.slice(r.start, r.end), r.start);
-      else if (isNode(command) && command.range) b.command(name, text.slice(command.range[0], command.range[1]), command.range[0]);
+      else if (command?.range) b.command(name, text.slice(command.range[0], command.range[1]), command.range[0]);
     }
   }
   return b.facts;
