@@ -4,7 +4,7 @@
 // Usage: node test/e2e/activationCost.mjs [--runs=N] [--no-build]
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildExtension, ensureCodeServer, REPO_ROOT } from '../harness/codeServer.mjs';
+import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { runCommand, startWorkbench } from './workbench.mjs';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 3);
@@ -45,7 +45,7 @@ async function measureOnce() {
 }
 
 if (!process.argv.includes('--no-build')) buildExtension();
-await ensureCodeServer();
+await ensureCodeServerOrExit({ browser: true });
 console.log(`dist/extension.js ${size('dist/extension.js')} (loaded on activation)`);
 console.log(`dist/engine.js    ${size('dist/engine.js')} (loaded on the first diagnosis)`);
 console.log(`dist/webview/report.js ${size('dist/webview/report.js')} (loaded by the report panel)`);

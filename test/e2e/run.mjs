@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildExtension, ensureCodeServer } from '../harness/codeServer.mjs';
+import { buildExtension, ensureCodeServerOrExit } from '../harness/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The webview harness tests load the bundles in plain Chromium (no workbench): the views alone,
@@ -17,11 +17,13 @@ const FILES = [
   'bind.test.mjs',
   'certificates.test.mjs',
   'http.test.mjs',
+  // Last: it packages the extension, which rebuilds dist/ in production mode.
+  'quickstart.test.mjs',
 ].map((f) => path.join(here, f));
 
 const t0 = Date.now();
 if (!process.argv.includes('--no-build')) buildExtension();
-await ensureCodeServer();
+await ensureCodeServerOrExit({ browser: true });
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const r = spawnSync(
   process.execPath,

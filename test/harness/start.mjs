@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildExtension, installExtension, REPO_ROOT, startCodeServer } from './codeServer.mjs';
+import { buildExtension, ensureCodeServerOrExit, installExtension, REPO_ROOT, startCodeServer } from './codeServer.mjs';
 
 const WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 
@@ -19,13 +19,15 @@ if (onPath('code') && !process.argv.includes('--code-server')) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   // A stable folder, so settings, recent targets and open editors survive restarts.
+  await ensureCodeServerOrExit();
   const home = path.join(os.tmpdir(), 'netdiag-start');
   const extensionsDir = path.join(home, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
   installExtension(extensionsDir);
   const userDataDir = path.join(home, 'user-data');
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const settings = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
+  // The sample's README says what to try; it opens first unless the user chose otherwise.
+  const settings = { 'workbench.startupEditor': 'readme', ...(fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {}) };
   const server = await startCodeServer({ workspace: WORKSPACE, userDataDir, extensionsDir, settings, quiet: !process.argv.includes('--verbose') });
   console.log(`\nNetdiag is running in VS Code (code-server). Open:\n\n  ${server.workbenchUrl}\n`);
   console.log('Rebuild with `npm run watch` in another terminal, then run "Developer: Reload Window".');

@@ -4,7 +4,7 @@
 // writes results to a file that this process waits for. Exit code 0 only when every test passed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildExtension, installExtension, launchChromium, openWorkbench, REPO_ROOT, startCodeServer, tempDirs } from '../harness/codeServer.mjs';
+import { buildExtension, ensureCodeServerOrExit, installExtension, launchChromium, openWorkbench, REPO_ROOT, startCodeServer, tempDirs } from '../harness/codeServer.mjs';
 import { buildSuite } from './buildSuite.mjs';
 
 const TIMEOUT_MS = Number(process.env.NETDIAG_TEST_TIMEOUT_MS ?? 5 * 60_000);
@@ -31,6 +31,7 @@ async function main() {
   const t0 = Date.now();
   // --no-build runs against the dist/ that is there (a build made by hand, or a watch build).
   if (!process.argv.includes('--no-build')) buildExtension();
+  await ensureCodeServerOrExit({ browser: true });
   const suite = await buildSuite();
   const dirs = tempDirs('netdiag-vscode');
   const resultsFile = path.join(dirs.root, 'results.json');
