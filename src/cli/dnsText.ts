@@ -1,8 +1,8 @@
 // A DnsLookupResult for a terminal: dig's sections, but with the answer's provenance, the trace as
 // hops, the system resolver explained and the comparison. Network text (TXT, names) is data:
 // control characters are escaped so a hostile record cannot drive the terminal.
-import type { ComparisonRow, DnsLookupResult, DnsQueryResult, DnsRecord } from '../engine/dns/model';
-import type { Finding } from '../engine/report';
+import type { Finding } from '../engine/model/common';
+import type { ComparisonRow, DnsLookupResult, DnsQueryResult, DnsRecord } from '../engine/model/dns';
 
 type Paint = (code: string, text: string) => string;
 

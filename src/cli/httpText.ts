@@ -1,6 +1,6 @@
 // The HTTP-path parts of a Report for a terminal: the proxy decision, intermediaries and the
 // route. Printed after the layered summary; network text escaped like the rest of the output.
-import type { Report, RouteResult } from '../engine/report';
+import type { Report, RouteResult } from '../engine/model/report';
 
 type Paint = (code: string, text: string) => string;
 

@@ -1,6 +1,7 @@
 // A Report as a compact layered summary for a terminal. Network text is printed as data: control
 // characters are escaped so a hostile header or certificate field cannot drive the terminal.
-import type { Finding, LayerStatus, Report } from '../engine/report';
+import type { Finding, LayerStatus } from '../engine/model/common';
+import type { Report } from '../engine/model/report';
 import { endpoint } from '../engine/summary';
 
 interface Paint {

@@ -2,7 +2,8 @@
 // one the public internet should be able to resolve. Ranges follow the IANA special-purpose
 // registries (RFC 6890 and its updates); the order of the checks below is most specific first.
 import { BlockList, isIP } from 'node:net';
-import type { AddressClass, ClassifiedAddress, Family } from './report';
+import type { Family } from './model/common';
+import type { AddressClass, ClassifiedAddress } from './model/report';
 
 interface Range {
   prefix: string;

@@ -29,7 +29,8 @@ import http2 from 'node:http2';
 import type net from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
 import { finding } from './findings';
-import type { ErrorInfo, Finding, HttpExchange, HttpTimings } from './report';
+import type { ErrorInfo, Finding } from './model/common';
+import type { HttpExchange, HttpTimings } from './model/report';
 
 export interface HttpExchangeOptions {
   /** The URL of this hop; a zone id (`[fe80::1%25eth0]`) is allowed and never sent. */

@@ -13,8 +13,9 @@ import { isIP } from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
 import { finding } from './findings';
 import { describeBytes } from './http';
+import type { ErrorInfo, Finding } from './model/common';
+import type { ProxyInfo, TargetInfo } from './model/report';
 import type { ProxyConfig } from './options';
-import type { ErrorInfo, Finding, ProxyInfo, TargetInfo } from './report';
 
 export interface ParsedProxy {
   /** `http://host:port`, credentials removed. */

@@ -13,7 +13,8 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { finding } from './findings';
-import type { Finding, Hop, Report, RouteHop, RouteResult } from './report';
+import type { Finding, Hop } from './model/common';
+import type { Report, RouteHop, RouteResult } from './model/report';
 
 export type RouteTool = 'tracepath' | 'traceroute' | 'tracert';
 

@@ -2,8 +2,8 @@
 // call this, so both front ends share defaults, validation and trust-store loading.
 import { isIP } from 'node:net';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
+import type { DnsAddress } from './model/dns';
 import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
-import type { DnsAddress } from './report';
 import { DEFAULT_OS_BUNDLE_PATHS, loadTrustStores } from './tls/trustStore';
 import { VERSION } from './version';
 

@@ -3,7 +3,9 @@
 // layers and hops, so partial reports (streamed while probes run) and the final one agree.
 import { ms } from './abort';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
-import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './report';
+import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
+import type { DnsResult } from './model/dns';
+import type { ConnectionResult, HttpResult, LayerResult, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './model/report';
 
 export interface ProbeState {
   target: TargetInfo;

@@ -6,7 +6,8 @@
 // split here and only the host name goes through domainToASCII (UTS #46).
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { Family, TargetInfo } from './report';
+import type { Family } from './model/common';
+import type { TargetInfo } from './model/report';
 
 export type TargetErrorCode =
   | 'TARGET_EMPTY'

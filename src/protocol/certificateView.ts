@@ -1,8 +1,8 @@
 // What the certificate views show, as plain data: the rows of one certificate's details and the
 // words for stores and roles. Shared by the Certificates tree view (extension host) and the
 // certificate viewer webview, so both say the same thing; pure, so it is tested with node --test.
-import type { CertCheck } from '../engine/tls/certCheck';
-import type { CertificateInfo, TlsVerification } from '../engine/report';
+import type { CertCheck } from '../engine/model/certCheck';
+import type { CertificateInfo, TlsVerification } from '../engine/model/certificate';
 
 /** The viewer webview's state, handed over in `data-state` (plain JSON). */
 export interface CertificateViewState {

@@ -1,6 +1,6 @@
 // Messages between the extension host and the report webview, split by direction. Only plain
 // JSON crosses (webview.postMessage structurally clones it): the Report and string literals.
-import type { Report } from '../engine/report';
+import type { Report } from '../engine/model/report';
 
 /** Whether a diagnosis is running for the panel's target, and how the last one ended. */
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';

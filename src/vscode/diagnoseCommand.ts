@@ -3,18 +3,18 @@
 // partial report to the panel. Returns the final Report (for command links and tests).
 import * as vscode from 'vscode';
 import { findEndpointAt } from '../engine/endpointText';
-import type { Report } from '../engine/report';
+import type { Report } from '../engine/model/report';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
-import { proxyConfig, toSetupInput } from './config';
-import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
-import type { ConfigSource } from './config';
 import { loadClientCertificate } from './certificates/clientCertificate';
+import { proxyConfig, toSetupInput } from './config';
+import type { ConfigSource } from './config';
+import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
 import { loadEngine } from './loadEngine';
 import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
-import { RequestStore } from './requestStore';
 import { ReportPanels } from './reportPanel';
+import { RequestStore } from './requestStore';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
 

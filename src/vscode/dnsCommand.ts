@@ -5,9 +5,10 @@
 // ({ name, types?, servers?, trace? } or a name) skips the prompts (command links, tests).
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { DnsLookupResult } from '../engine/dns/model';
-import { RECORD_TYPES } from '../engine/dns/model';
-import type { LayerStatus, Report } from '../engine/report';
+import type { LayerStatus } from '../engine/model/common';
+import { RECORD_TYPES } from '../engine/model/dns';
+import type { DnsLookupResult } from '../engine/model/dns';
+import type { Report } from '../engine/model/report';
 import { isWebviewToHost } from '../protocol/reportView';
 import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/reportView';
 import type { ConfigSource } from './config';

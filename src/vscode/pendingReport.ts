@@ -1,6 +1,7 @@
 // The Report a panel shows before the engine has said anything: the target and every layer
 // pending. Built here, not in the engine, so the panel can open before the engine is loaded.
-import type { LayerName, Report, TargetInfo } from '../engine/report';
+import type { LayerName } from '../engine/model/common';
+import type { Report, TargetInfo } from '../engine/model/report';
 
 const LAYERS: readonly LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
 

@@ -3,7 +3,7 @@
 // run status), the queue is coalesced into that state and replayed on each `ready`, which also
 // covers the webview reloading when a hidden panel is shown again (retainContextWhenHidden off).
 import * as vscode from 'vscode';
-import type { Report, TargetInfo } from '../engine/report';
+import type { Report, TargetInfo } from '../engine/model/report';
 import { isWebviewToHost } from '../protocol/reportView';
 import type { HostToWebview, ReportViewState, RunStatus, WebviewToHost } from '../protocol/reportView';
 import { storableInput } from './recentTargets';

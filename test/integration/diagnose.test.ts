@@ -7,12 +7,13 @@ import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
-import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
-import { testOptions } from '../helpers/options';
 import { osLookup } from '../../src/engine/dns/system';
-import type { DnsAddress, Report } from '../../src/engine/report';
+import type { DnsAddress } from '../../src/engine/model/dns';
+import type { Report } from '../../src/engine/model/report';
+import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
 import { parseTarget } from '../../src/engine/target';
 import { startDnsServer, type Behaviour, type TestDnsServer } from '../helpers/dnsServer';
+import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { closedPort, startGarbageServer, startHttpServer, startSilentServer, startTcpServer, type HttpTestServer, type RawTcpServer } from '../helpers/servers';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cnameChain, dnsFindings } from '../../src/engine/dns/probe';
-import type { DnsAnswer, DnsResult, SystemLookup, WireQuery } from '../../src/engine/report';
+import type { DnsAnswer, DnsResult, SystemLookup, WireQuery } from '../../src/engine/model/dns';
 
 function wire(server: string, type: 'A' | 'AAAA', rcode: string | null, answers: DnsAnswer[] = [], error?: WireQuery['error']): WireQuery {
   const q: WireQuery = { server, type, rcode, transport: 'udp', truncated: false, authoritative: false, answers, durationMs: 1 };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { toCurl } from '../../src/engine/curl';
 import { exportReport, toHar } from '../../src/engine/export';
-import type { HttpExchange, Report } from '../../src/engine/report';
+import type { HttpExchange, Report } from '../../src/engine/model/report';
 
 const base = JSON.parse(readFileSync(join(__dirname, '../fixtures/reports/ok.json'), 'utf8')) as Report;
 

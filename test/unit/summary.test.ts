@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { finding } from '../../src/engine/findings';
-import type { ConnectionResult, TlsResult } from '../../src/engine/report';
+import type { ConnectionResult, TlsResult } from '../../src/engine/model/report';
 import { buildHops, buildLayers, initialState, type ProbeState } from '../../src/engine/summary';
 import { parseTarget } from '../../src/engine/target';
 

@@ -2,10 +2,11 @@
 // (its report.dns, adapted): the DNS hop diagram, every query with flags, EDNS, transport and
 // time, the records of each section, the CNAME chain, the trace as hops, the system resolver
 // explained and the side-by-side comparison. Network text only ever becomes text nodes.
-import type { DnsLookupResult, DnsQueryResult, DnsRecord } from '../../src/engine/dns/model';
-import type { Hop, Report } from '../../src/engine/report';
-import type { Child } from './dom';
+import type { Hop } from '../../src/engine/model/common';
+import type { DnsLookupResult, DnsQueryResult, DnsRecord } from '../../src/engine/model/dns';
+import type { Report } from '../../src/engine/model/report';
 import { facts, h, icon, section, srOnly, table, toneIcon } from './dom';
+import type { Child } from './dom';
 import { formatMs, statusLook } from './format';
 
 /** The report's DNS in the lookup's shape: the lookup itself, or Diagnose Endpoint's DNS results. */

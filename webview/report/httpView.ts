@@ -1,5 +1,5 @@
 // HTTP: each request of the redirect chain with its status, timings and headers (collapsed).
-import type { HttpExchange, HttpResult } from '../../src/engine/report';
+import type { HttpExchange, HttpResult } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, table, toneIcon } from './dom';
 import { formatBytes, formatMs } from './format';
 

@@ -1,15 +1,15 @@
 // The report webview: renders exactly the Report it is sent, keeps it with setState so it redraws
 // at once when the panel is shown again, and turns the action buttons into messages.
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/model/report';
 import type { HostToWebview, ReportViewState, RunStatus } from '../../src/protocol/reportView';
 import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit';
-import { h, toneIcon } from './dom';
-import { renderHttp } from './httpView';
-import { renderHops } from './hops';
-import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
 import { renderDnsView } from './dnsView';
+import { h, toneIcon } from './dom';
+import { renderHops } from './hops';
+import { renderHttp } from './httpView';
 import { renderConnections } from './network';
 import { renderFindings, renderHeader, renderLayers } from './overview';
+import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
 import { renderTls } from './tlsView';
 import { host } from './vscodeApi';
 import { renderWaterfall } from './waterfall';

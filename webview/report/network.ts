@@ -1,8 +1,9 @@
 // Connections (every address tried) and DNS (the system answer, each resolver's wire answer,
 // the CNAME chain).
-import type { ClassifiedAddress, ConnectionResult, DnsResult, InternetInfo, LinkInfo, TargetInfo } from '../../src/engine/report';
-import type { Child } from './dom';
+import type { DnsResult } from '../../src/engine/model/dns';
+import type { ClassifiedAddress, ConnectionResult, InternetInfo, LinkInfo, TargetInfo } from '../../src/engine/model/report';
 import { facts, h, icon, section, srOnly, table, toneIcon } from './dom';
+import type { Child } from './dom';
 import { endpoint, formatMs } from './format';
 
 function result(ok: boolean, text: string): HTMLElement {

@@ -1,5 +1,6 @@
 // The top of the report: what was diagnosed and the verdict, the five layers, and the findings.
-import type { Finding, LayerResult, Report } from '../../src/engine/report';
+import type { Finding } from '../../src/engine/model/common';
+import type { LayerResult, Report } from '../../src/engine/model/report';
 import type { RunStatus } from '../../src/protocol/reportView';
 import { facts, h, icon, section, srOnly, toneIcon } from './dom';
 import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, plural, SEVERITY_TONE, severityLook, statusLook } from './format';

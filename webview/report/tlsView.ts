@@ -1,6 +1,7 @@
 // TLS: the handshake in one block, then the certificate chain in brief, the failing
 // certificates marked. (The full certificate view is a separate panel.)
-import type { CertificateInfo, TlsResult } from '../../src/engine/report';
+import type { CertificateInfo } from '../../src/engine/model/certificate';
+import type { TlsResult } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, toneIcon } from './dom';
 import { formatDate, formatMs, plural } from './format';
 

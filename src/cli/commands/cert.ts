@@ -2,11 +2,12 @@
 // explained; with --scan the server's TLS configuration (docs/certificates.md).
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
-import type { Finding } from '../../engine/report';
+import type { CertCheck } from '../../engine/model/certCheck';
+import type { Finding } from '../../engine/model/common';
 import { prepareOptions } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
-import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
+import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
 import { UsageError, type CliCommand, type CliIo } from '../command';

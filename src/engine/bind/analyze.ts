@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FINDINGS } from '../findings';
+import type { BindFinding, BindModel, FileFacts, Service } from '../model/bind';
 import { FILE_SERVICE } from './extractors/common';
 import { extractFile, isCandidate, MAX_CONFIG_BYTES } from './formats';
-import type { BindFinding, BindModel, FileFacts, Service } from './model';
 import { runRules, type RuleContext } from './rules';
 
 /** Folders never read: dependencies, VCS data, build output and caches. */

@@ -1,6 +1,6 @@
 // Which extractor reads which file, decided from the path (and, for YAML, whether it is a
 // Kubernetes manifest). Size and binary checks come first: a config file is text and small.
-import type { FileFacts } from './model';
+import type { FileFacts } from '../model/bind';
 import { extractAspnet } from './extractors/aspnet';
 import { FactsBuilder } from './extractors/common';
 import { extractCompose } from './extractors/compose';

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import type { LiveListener, LocalInterface, Protocol } from './model';
+import type { LiveListener, LocalInterface, Protocol } from '../model/bind';
 
 export interface LiveOptions {
   signal?: AbortSignal;

@@ -1,10 +1,11 @@
 // What the DNS results mean: the CNAME chain behind the name, and findings that say, with the
 // facts of this run, which server answered what and why the OS may see something else. Pure.
 import { finding } from '../findings';
+import type { FindingCode } from '../findings';
+import type { CnameLink, Family, Finding } from '../model/common';
+import type { DnsAddress, DnsAnswer, DnsResult, WireQuery } from '../model/dns';
 import { normalName } from './codec';
 import { canonicalIp } from './servers';
-import type { FindingCode } from '../findings';
-import type { CnameLink, DnsAddress, DnsAnswer, DnsResult, Family, Finding, WireQuery } from '../report';
 
 /**
  * The CNAMEs from `name` onwards, as found in the answers of `queries` (first answer wins when

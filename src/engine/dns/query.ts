@@ -2,11 +2,11 @@
 // `attempts`/`timeout`): the first server, then the next when one fails, times out or answers
 // SERVFAIL/REFUSED, within a bounded number of attempts and a total time budget. Never throws.
 import { CancelledError, ProbeTimeoutError, deadline, errorInfo, ms } from '../abort';
-import type { ErrorInfo } from '../report';
+import type { ErrorInfo } from '../model/common';
+import type { DnsAttempt, DnsQueryResult } from '../model/dns';
 import type { DnsServer } from '../options';
 import { DnsExchangeError, TruncatedError, exchange } from './exchange';
 import type { Question } from './exchange';
-import type { DnsAttempt, DnsQueryResult } from './model';
 import { formatDnsServer } from './servers';
 
 export interface QueryOptions {

@@ -5,10 +5,10 @@
 // that the zone itself contradicts become findings. Never throws; bounded in queries and time.
 import { deadline, ms } from '../abort';
 import { finding } from '../findings';
-import type { CnameLink, ErrorInfo, Finding } from '../report';
+import type { CnameLink, ErrorInfo, Finding } from '../model/common';
+import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from '../model/dns';
 import type { DnsServer } from '../options';
 import { inZone, normalName } from './codec';
-import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from './model';
 import { queryServers } from './query';
 import { formatDnsServer } from './servers';
 

@@ -2,10 +2,10 @@
 // the way dig asks it, so the answer can be compared with the system resolver's. The transport
 // (UDP with resends, TCP on truncation, source/ID/question checks) is the DNS module's own
 // (exchange.ts through query.ts); this only shapes its result into the Report's WireQuery.
+import type { WireQuery } from '../model/dns';
 import type { DnsServer } from '../options';
-import type { WireQuery } from '../report';
-import { formatDnsServer } from './servers';
 import { queryServers } from './query';
+import { formatDnsServer } from './servers';
 
 export interface WireQueryOptions {
   signal?: AbortSignal;

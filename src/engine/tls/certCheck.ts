@@ -9,18 +9,19 @@ import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { errorInfo, withDeadline } from '../abort';
 import { finding } from '../findings';
+import type { CertCheck, CertCheckSource } from '../model/certCheck';
+import type { CertificateInfo, TlsVerification } from '../model/certificate';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { Report } from '../model/report';
 import type { TrustStores } from '../options';
-import type { CertificateInfo, ErrorInfo, Finding, Report, TlsVerification } from '../report';
-import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
-import type { CertFileFormat, PrivateKeyNote } from './certFile';
+import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { sentOrderFindings, storeFindings } from './chainChecks';
 import { tlsHandshake } from './handshake';
 import { checkOcsp, ocspFindings } from './ocsp';
-import type { OcspResult } from './ocsp';
 import { readServerFlight } from './rawHello';
 import { scanTls } from './scan';
-import type { ClientCertificate, TlsScan } from './scan';
+import type { ClientCertificate } from './scan';
 import { trustPath, verifyChain } from './verify';
 
 export interface CertCheckOptions {
@@ -38,40 +39,6 @@ export interface CertCheckOptions {
   checkRevocation?: boolean;
   /** Download a missing intermediate from the AIA caIssuers URL (network: on explicit request only). */
   fetchMissingIssuer?: boolean;
-}
-
-export interface CertCheckSource {
-  kind: 'endpoint' | 'file';
-  /** host:port for an endpoint, the file name for a file. */
-  label: string;
-  host?: string;
-  port?: number;
-  servername?: string | null;
-  format?: CertFileFormat;
-}
-
-export interface CertCheck {
-  source: CertCheckSource;
-  /** As the server sent it (or as the file holds it), leaf first. */
-  chain: CertificateInfo[];
-  /** From the leaf to the trust anchor (or as far as it reaches), with the anchoring store. */
-  path: { subject: string; fingerprint256: string; store: 'node' | 'os' | 'extra' | null }[];
-  verification: TlsVerification;
-  findings: Finding[];
-  /** A one-line verdict in plain words. */
-  verdict: string;
-  /** For endpoints: what the handshake negotiated. */
-  tls?: { protocol: string | null; cipher: string | null; alpn: string | null; keyExchange: string | null };
-  /** True when the chain order is the server's own (TLS ≤ 1.2 Certificate message), false when only Node's view was available. */
-  sentOrderKnown?: boolean;
-  clientCertificate?: { requested: boolean | null; sent: boolean };
-  privateKeys?: PrivateKeyNote[];
-  revocation?: OcspResult;
-  /** The intermediate fetched from the AIA caIssuers URL, when asked for and needed. */
-  fetchedIssuer?: { url: string; certificate?: CertificateInfo; error?: ErrorInfo };
-  scan?: TlsScan;
-  error?: ErrorInfo;
-  checkedAt: string;
 }
 
 /** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */

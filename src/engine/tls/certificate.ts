@@ -3,7 +3,7 @@
 // Ed25519 keys; certificateFields.ts reads the extensions it does not expose.
 import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { CertificateInfo, PublicKeyInfo } from '../report';
+import type { CertificateInfo, PublicKeyInfo } from '../model/certificate';
 import { readCertificateFields } from './certificateFields';
 import type { CertificateFields } from './certificateFields';
 

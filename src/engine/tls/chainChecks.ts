@@ -3,7 +3,8 @@
 // chain in, and which trust store anchors it. Each problem is a finding that states the facts.
 import type { X509Certificate } from 'node:crypto';
 import { finding } from '../findings';
-import type { Finding, TlsVerification } from '../report';
+import type { TlsVerification } from '../model/certificate';
+import type { Finding } from '../model/common';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
 
 const DAY_MS = 86_400_000;

@@ -12,8 +12,9 @@ import type { SecureContext, TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { deadline, errorInfo, ms, reasonOf } from '../abort';
 import { finding } from '../findings';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { TlsResult } from '../model/report';
 import type { TrustStores } from '../options';
-import type { ErrorInfo, Finding, TlsResult } from '../report';
 import { describeCertificate } from './certificate';
 import { storeHolding, verifyChain } from './verify';
 

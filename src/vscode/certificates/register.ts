@@ -2,7 +2,7 @@
 // its actions, "Netdiag: Scan TLS Configuration", "Inspect Certificate" in the explorer, and the
 // read-only certificate viewer. `addReport` lets Diagnose Endpoint list the chains it sees.
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report';
+import type { Report } from '../../engine/model/report';
 import type { ConfigSource } from '../config';
 import { CertificateEntries } from './entries';
 import type { CertificateEntry } from './entries';

@@ -5,9 +5,10 @@
 // and never stored or logged.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report';
-import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
+import type { CertCheck } from '../../engine/model/certCheck';
+import type { Report } from '../../engine/model/report';
 import { parseTarget, TargetError } from '../../engine/target';
+import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import type { CertificateViewState } from '../../protocol/certificateView';
 import { toSetupInput } from '../config';
 import type { ConfigSource } from '../config';

@@ -3,7 +3,7 @@
 // findings, and, when run, the TLS scan and the revocation check. Network text is only ever a
 // TreeItem label, description or plain-string tooltip: never Markdown, never HTML.
 import * as vscode from 'vscode';
-import type { Finding } from '../../engine/report';
+import type { Finding } from '../../engine/model/common';
 import { certificateRows, roleOf, shortVerdict, storeText } from '../../protocol/certificateView';
 import type { CertificateEntries, CertificateEntry } from './entries';
 

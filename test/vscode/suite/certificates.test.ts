@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CertCheck } from '../../../src/engine/tls/certCheck';
+import type { CertCheck } from '../../../src/engine/model/certCheck';
 import { makeCertificates } from '../../harness/certs.mjs';
 
 interface Listed {

@@ -3,7 +3,7 @@
 // resolver part is answered by the hosts file and nothing reaches the machine's resolvers.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DnsLookupResult } from '../../../src/engine/dns/model';
+import type { DnsLookupResult } from '../../../src/engine/model/dns';
 import { startDnsServer } from '../../helpers/dnsServer';
 import type { TestDnsServer } from '../../helpers/dnsServer';
 

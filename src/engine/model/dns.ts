@@ -1,7 +1,8 @@
-// The result of `netdiag dns` / "Look Up DNS Records": every query with its full sections, the
-// CNAME chain, the iterative trace, the system resolver explained and the side-by-side
-// comparison. Plain JSON, public API (docs/report.md, `## netdiag dns --json`): add, never rename.
-import type { CnameLink, ErrorInfo, Finding, Hop } from '../report';
+// DNS as the public JSON carries it: the queries with their full sections, the iterative trace,
+// the system resolver explained and the side-by-side comparison of a DNS lookup (`netdiag dns`,
+// Look Up DNS Records), and the DNS part of a diagnosis (`Report.dns`). Public contract
+// (docs/report.md): fields are added, never renamed.
+import type { CnameLink, ErrorInfo, Family, Finding, Hop } from './common';
 
 /** The record types netdiag asks for and decodes (HTTPS/SVCB per RFC 9460). */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'CAA', 'PTR', 'HTTPS', 'SVCB', 'DS', 'DNSKEY'] as const;
@@ -155,6 +156,7 @@ export interface DnsComparison {
   rows: ComparisonRow[];
 }
 
+/** The result of a DNS lookup (`netdiag dns --json`, the Look Up DNS Records panel). */
 export interface DnsLookupResult {
   schemaVersion: 1;
   /** The name as given; for an IP this is the address and `queries` ask its PTR name. */
@@ -178,4 +180,52 @@ export interface DnsLookupResult {
   findings: Finding[];
   cancelled: boolean;
   durationMs: number;
+}
+
+// ---- The DNS part of a diagnosis (Report.dns)
+
+export interface DnsAddress {
+  address: string;
+  family: Family;
+}
+
+export interface DnsAnswer {
+  name: string;
+  type: string;
+  ttl: number;
+  /** Text form: an address, a name, or the record's presentation form. */
+  data: string;
+}
+
+export interface SystemLookup {
+  addresses: DnsAddress[];
+  durationMs: number;
+  /** Set when the lookup was not made: `pinned` (--resolve), `ip-literal`. */
+  skipped?: 'pinned' | 'ip-literal';
+  error?: ErrorInfo;
+}
+
+export interface WireQuery {
+  /** `ADDR` or `ADDR:PORT` / `[ADDR]:PORT` when not 53. */
+  server: string;
+  type: 'A' | 'AAAA';
+  /** NOERROR, NXDOMAIN, SERVFAIL, REFUSED… or null when no valid answer arrived. */
+  rcode: string | null;
+  transport: 'udp' | 'tcp';
+  /** True when the UDP answer had TC set (the TCP retry then gives `transport: 'tcp'`). */
+  truncated: boolean;
+  /** Authoritative answer flag. */
+  authoritative: boolean;
+  answers: DnsAnswer[];
+  durationMs: number;
+  error?: ErrorInfo;
+}
+
+export interface DnsResult {
+  system: SystemLookup;
+  /** Addresses given with --resolve / pinned by the caller, when any. */
+  pinned?: DnsAddress[];
+  wire: WireQuery[];
+  cnameChain: CnameLink[];
+
 }

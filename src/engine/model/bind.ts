@@ -1,7 +1,9 @@
 // The bind model: what each service listens on (BindSite), how it is published (PublishedPort) and
 // who connects to it (ClientRef), each with the exact place in the file it came from. Extractors
-// make it, rules read it; it is plain JSON so the CLI can print it and the extension can cache it.
-import type { Finding } from '../report';
+// make it, rules read it; it is plain JSON so the CLI can print it (`netdiag bind-scan --json`,
+// BindScanJson) and the extension can cache it. Public contract (docs/report.md, docs/bind-analysis.md):
+// fields are added, never renamed. FileFacts and LocalInterface are the analysis' own steps.
+import type { Finding, Severity } from './common';
 
 /** Where a value sits in a file: 0-based offsets into the text, and 0-based line/column. */
 export interface SourceRange {
@@ -148,4 +150,18 @@ export interface BindModel {
   /** Virtual-host names (nginx `server_name`), linked to services like binds. */
   vhosts?: VirtualHost[];
   findings: BindFinding[];
+}
+
+/** `netdiag bind-scan --json`: the model with each finding flattened to its place, and the live listeners. */
+export interface BindScanJson {
+  services: Service[];
+  binds: BindSite[];
+  published: PublishedPort[];
+  clients: ClientRef[];
+  /** nginx server_name values: the Host names a server block answers to. */
+  vhosts: VirtualHost[];
+  /** `line` and `column` are 1-based here. */
+  findings: { code: string; severity: Severity; file: string; line: number; column: number; message: string; hint: string }[];
+  /** With --live: every listening socket; null without. */
+  live: LiveListener[] | null;
 }
