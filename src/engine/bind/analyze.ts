@@ -4,8 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FINDINGS } from '../findings';
-import type { BindFinding, BindModel, FileFacts, Service } from '../model/bind';
+import type { BindFinding, BindModel, Service } from '../model/bind';
 import { FILE_SERVICE } from './extractors/common';
+import type { FileFacts } from './facts';
 import { extractFile, isCandidate, MAX_CONFIG_BYTES } from './formats';
 import { runRules, type RuleContext } from './rules';
 

@@ -3,7 +3,8 @@
 // (or between the configs and this machine); a right config gives no finding.
 import { isIP } from 'node:net';
 import { FINDINGS, type FindingCode } from '../findings';
-import type { BindFinding, BindModel, BindSite, ClientRef, LiveListener, LocalInterface, PublishedPort, QuickFix, Service, SourceRange } from '../model/bind';
+import type { BindFinding, BindModel, BindSite, ClientRef, LiveListener, PublishedPort, QuickFix, Service, SourceRange } from '../model/bind';
+import type { LocalInterface } from './facts';
 import { bindKind } from './values';
 
 export interface RuleContext {

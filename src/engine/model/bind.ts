@@ -1,8 +1,8 @@
 // The bind model: what each service listens on (BindSite), how it is published (PublishedPort) and
 // who connects to it (ClientRef), each with the exact place in the file it came from. Extractors
 // make it, rules read it; it is plain JSON so the CLI can print it (`netdiag bind-scan --json`,
-// BindScanJson) and the extension can cache it. Public contract (docs/report.md, docs/bind-analysis.md):
-// fields are added, never renamed. FileFacts and LocalInterface are the analysis' own steps.
+// BindScanJson) and the extension can cache it. Public contract (docs/report.md): fields are
+// added, never renamed.
 import type { Finding, Severity } from './common';
 
 /** Where a value sits in a file: 0-based offsets into the text, and 0-based line/column. */
@@ -111,22 +111,6 @@ export interface BindFinding extends Finding {
   fix?: QuickFix;
 }
 
-/** What one extractor found in one file, before services are linked across files. */
-export interface FileFacts {
-  file: string;
-  format: string;
-  services: Service[];
-  binds: BindSite[];
-  published: PublishedPort[];
-  clients: ClientRef[];
-  /** Virtual-host names (nginx `server_name`); absent for formats that have none. */
-  vhosts?: VirtualHost[];
-  /** Compose `env_file` and build contexts: files (relative paths) whose settings belong to a service. */
-  attachments: { service: string; path: string; kind: 'env_file' | 'build' }[];
-  /** Problems reading the file, as finding messages with their place. */
-  parseErrors: { message: string; range: SourceRange }[];
-}
-
 /** One listening socket on this machine. */
 export interface LiveListener {
   protocol: Protocol;
@@ -134,12 +118,6 @@ export interface LiveListener {
   port: number;
   pid: number | null;
   process: string | null;
-}
-
-export interface LocalInterface {
-  name: string;
-  address: string;
-  family: 4 | 6;
 }
 
 export interface BindModel {

@@ -2,7 +2,7 @@
 // `profiles.<name>.applicationUrl` and its `environmentVariables`. Kestrel reads `http://+:80` and
 // `http://*:80` as every interface and `localhost` as both loopbacks (Kestrel docs, "Configure
 // endpoints"). Connection strings are client references.
-import type { FileFacts } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { parseUrl } from '../values';
 import { FactsBuilder, FILE_SERVICE, jsonGet, jsonProps, jsonValue, splitList, type EnvEntry } from './common';
 import { parseJson } from './jsonDoc';

@@ -6,7 +6,7 @@
 // names other containers use.
 import { isMap, isScalar } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import type { FileFacts } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { parsePortMapping } from '../values';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
 import type { EnvEntry } from './common';

@@ -2,7 +2,7 @@
 // values under keys that name an endpoint are client references. YAML, JSON(C) and TOML are
 // parsed first with real parsers so a syntax error becomes CONFIG_PARSE_ERROR.
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { FileFacts } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { findClientValues, parseHostPort } from '../values';
 import { FactsBuilder, FILE_SERVICE } from './common';
 import { parseJson } from './jsonDoc';

@@ -1,6 +1,6 @@
 // Python servers: Procfile process lines (gunicorn -b, uvicorn --host/--port, flask run --host,
 // manage.py runserver ADDR:PORT…) and gunicorn.conf.py `bind = "…"` (gunicorn settings, "bind").
-import type { FileFacts } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { parseHostPort } from '../values';
 import { FactsBuilder, FILE_SERVICE } from './common';
 
