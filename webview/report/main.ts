@@ -110,7 +110,7 @@ function render(): void {
     for (const part of [renderRequestWaterfall(report.http), renderProxy(report), renderRequest(report), renderIntermediaries(report), renderRoute(report)]) {
       if (part) root.append(part);
     }
-    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDnsView(report), renderTls(report.tls, report.startedAt), renderHttp(report.http, isOpen)]) {
+    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDnsView(report), renderTls(report.tls), renderHttp(report.http, isOpen)]) {
       if (part) root.append(part);
     }
   }

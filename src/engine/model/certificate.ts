@@ -1,10 +1,22 @@
-// One certificate as every view shows it, and the verification of a chain. Shared by the Report (`tls`) and the certificate check (`CertCheck`).
+// One certificate as every view shows it, with the problems the engine found in it, and the
+// verification of a chain. Shared by the Report (`tls`) and the certificate check (`CertCheck`).
 // Public contract (docs/report.md): fields are added, never renamed.
+import type { Severity } from './common';
+
 export interface PublicKeyInfo {
   /** rsa, ec, ed25519, ed448, dsa, rsa-pss… (Node's asymmetricKeyType). */
   type: string;
   bits?: number;
   curve?: string;
+}
+
+/** A problem of one certificate: one of the error or warning findings about it, in brief. */
+export interface CertificateProblem {
+  /** The finding's code: CERT_EXPIRED, CERT_WEAK_KEY… */
+  code: string;
+  severity: Severity;
+  /** A few plain words: "expired 3 days ago", "weak key (RSA 1024)". */
+  text: string;
 }
 
 export interface CertificateInfo {
@@ -39,6 +51,8 @@ export interface CertificateInfo {
   scts?: { logId: string; timestamp: string }[];
   /** True when the certificate demands OCSP stapling (TLS Feature status_request, RFC 7633). */
   mustStaple?: boolean;
+  /** What the chain's checks found wrong with this certificate, errors first; empty when nothing. */
+  problems: CertificateProblem[];
 }
 
 /** A trust store: Node's bundled roots, the OS store, or the user's extra CA files. */

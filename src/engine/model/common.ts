@@ -21,6 +21,8 @@ export interface Finding {
   hint: string;
   /** What the finding is about when there are several: an address, a URL, a server. */
   subject?: string;
+  /** The SHA-256 fingerprint of the certificate the finding is about (as in CertificateInfo). */
+  certificate?: string;
 }
 
 export type IntermediaryRole = 'cdn' | 'cache' | 'load-balancer' | 'reverse-proxy' | 'proxy';

@@ -16,6 +16,7 @@ import type { Report } from '../model/report';
 import type { TrustStores } from '../options';
 import { readCertFile } from './certFile';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
+import { withProblems } from './certProblems';
 import { sentOrderFindings, storeFindings } from './chainChecks';
 import { tlsHandshake } from './handshake';
 import { checkOcsp, ocspFindings } from './ocsp';
@@ -208,6 +209,7 @@ function finish(result: CertCheck): CertCheck {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   result.findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   result.verification.errors = [...new Set([...result.verification.errors, ...result.findings.filter((f) => f.severity !== 'info').map((f) => f.code)])];
+  result.chain = withProblems(result.chain, result.findings);
   result.verdict = verdictOf(result);
   return result;
 }

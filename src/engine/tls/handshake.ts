@@ -16,6 +16,7 @@ import type { ErrorInfo, Finding } from '../model/common';
 import type { TlsResult } from '../model/report';
 import type { TrustStores } from '../options';
 import { describeCertificate } from './certificate';
+import { withProblems } from './certProblems';
 import { storeHolding, verifyChain } from './verify';
 
 export interface TlsHandshakeOptions {
@@ -229,6 +230,7 @@ function describeSession(s: TLSSocket, sni: string | null, durationMs: number, o
     all.push(finding('TLS_PROTOCOL_DEPRECATED', `The server negotiated ${protocol} (cipher ${result.cipher}); TLS 1.0 and 1.1 are deprecated by RFC 8996.`));
   }
   all.push(...findings);
+  result.chain = withProblems(result.chain, all);
   return { result, findings: all };
 }
 

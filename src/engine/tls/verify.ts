@@ -13,6 +13,7 @@ import type { Finding } from '../model/common';
 import type { TrustStores } from '../options';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
 import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
+import { aboutCertificate } from './certProblems';
 import { leafFindings } from './chainChecks';
 import { nameKeys, pemToDer } from './trustStore';
 
@@ -160,7 +161,7 @@ export function verifyChain(
   const { path, end } = buildPath(leaf, chain.slice(1), storeIndex(stores));
   const findings: Finding[] = [];
   const add = (code: FindingCode, message: string, cert?: X509Certificate): void => {
-    findings.push(finding(code, message, cert ? oneLineName(cert.subject) : undefined));
+    findings.push(cert ? aboutCertificate(finding(code, message, oneLineName(cert.subject)), cert) : finding(code, message));
   };
 
   path.forEach((entry, i) => {
