@@ -112,11 +112,16 @@ describe('per-certificate problems', () => {
     );
   });
 
-  it('a certificate file: the check gives each certificate its problems, and no name problem without a host', async () => {
-    const bytes = Buffer.from(pki.wrongHost.chain);
-    const check = await checkFile(bytes, 'wrong-host.pem', { trust: pki.trust, timeoutMs: 1000, expiryWarningDays: 21 });
+  it('a certificate file: the check gives each certificate its problems (no name problem without a host) and a status', async () => {
+    // The root as one of Node's own: no CERT_NOT_IN_NODE_ROOTS warning in the way of `ok`.
+    const options = { trust: { node: [pki.root.cert], os: [], extra: [] }, timeoutMs: 1000, expiryWarningDays: 21 };
+    const check = await checkFile(Buffer.from(pki.wrongHost.chain), 'wrong-host.pem', options);
     assert.deepEqual(check.chain.map((c) => c.problems), [[], []]);
-    const expired = await checkFile(Buffer.from(pki.expired.chain), 'expired.pem', { trust: pki.trust, timeoutMs: 1000, expiryWarningDays: 21 });
+    assert.equal(check.status, 'ok');
+    const expired = await checkFile(Buffer.from(pki.expired.chain), 'expired.pem', options);
     assert.deepEqual(expired.chain.map((c) => c.problems.map((p) => p.code)), [['CERT_EXPIRED'], []]);
+    assert.equal(expired.status, 'fail');
+    const weak = await checkFile(Buffer.from(pki.rsa1024.chain), 'weak.pem', options);
+    assert.equal(weak.status, 'warn');
   });
 });

@@ -5,7 +5,7 @@ import type { CertificateInfo } from '../../src/engine/model/certificate';
 import type { Severity } from '../../src/engine/model/common';
 import type { TlsResult } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, toneIcon } from './dom';
-import { formatDate, formatMs, plural } from './format';
+import { formatDate, formatMs, plural, SEVERITY_TONE, severityLook } from './format';
 
 function keyText(cert: CertificateInfo): string {
   const k = cert.publicKey;
@@ -13,10 +13,10 @@ function keyText(cert: CertificateInfo): string {
 }
 
 /** How a certificate is marked: by its first (worst) problem's severity, or as fine. */
-function problemLook(severity: Severity | undefined): { tone: 'ok' | 'warn' | 'fail'; icon: string; label: string } {
-  if (severity === 'error') return { tone: 'fail', icon: 'error', label: 'Problem: ' };
-  if (severity === 'warning') return { tone: 'warn', icon: 'warning', label: 'Warning: ' };
-  return { tone: 'ok', icon: 'verified-filled', label: 'OK: ' };
+function problemLook(severity: Severity | undefined): { tone: 'ok' | 'warn' | 'fail' | 'info'; icon: string; label: string } {
+  if (severity === undefined) return { tone: 'ok', icon: 'verified-filled', label: 'OK: ' };
+  const look = severityLook(severity);
+  return { tone: SEVERITY_TONE[severity], icon: look.icon, label: `${look.label}: ` };
 }
 
 function role(index: number, cert: CertificateInfo): string {

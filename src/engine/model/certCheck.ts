@@ -52,6 +52,8 @@ export interface CertCheck {
   findings: Finding[];
   /** A one-line verdict in plain words. */
   verdict: string;
+  /** How the check went: `fail` with an error finding, `warn` with a warning, else `ok`. */
+  status: 'ok' | 'warn' | 'fail';
   /** For endpoints: what the handshake negotiated. */
   tls?: { protocol: string | null; cipher: string | null; alpn: string | null; keyExchange: string | null };
   /** True when the chain order is the server's own (TLS ≤ 1.2 Certificate message), false when only Node's view was available. */

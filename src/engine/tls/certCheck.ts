@@ -50,7 +50,7 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   const now = (opts.wallClock ?? Date.now)();
   const sni = servername ?? (net.isIP(host) ? null : host);
   const source: CertCheckSource = { kind: 'endpoint', label: `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`, host, port, servername: sni };
-  const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', checkedAt: new Date(now).toISOString() });
+  const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', status: 'ok', checkedAt: new Date(now).toISOString() });
 
   const [flight, outcome] = await Promise.all([
     readServerFlight({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) }),
@@ -140,6 +140,7 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
     verification,
     findings,
     verdict: '',
+    status: 'ok',
     privateKeys: file.privateKeys,
     checkedAt: new Date(now).toISOString(),
   };
@@ -162,6 +163,7 @@ export function checkFromReport(report: Report, trust: TrustStores): CertCheck |
     verification: { ...tls.verification, errors: [...tls.verification.errors] },
     findings: report.findings.filter((f) => f.layer === 'tls'),
     verdict: '',
+    status: 'ok',
     tls: { protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, keyExchange: tls.keyExchange },
     sentOrderKnown: false,
     checkedAt: report.startedAt,
@@ -211,6 +213,7 @@ function finish(result: CertCheck): CertCheck {
   result.verification.errors = [...new Set([...result.verification.errors, ...result.findings.filter((f) => f.severity !== 'info').map((f) => f.code)])];
   result.chain = withProblems(result.chain, result.findings);
   result.verdict = verdictOf(result);
+  result.status = result.findings.some((f) => f.severity === 'error') ? 'fail' : result.findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
   return result;
 }
 
