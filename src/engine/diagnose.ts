@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { classifyAddress, isPublicLookingName } from './address';
+import { withDnsHops } from './dns/hops';
+import type { DnsProbe } from './dns/hops';
 import { cnameChain, dnsFindings } from './dns/probe';
 import { formatDnsServer } from './dns/servers';
 import { osLookup, systemLookup } from './dns/system';
@@ -15,7 +17,7 @@ import { httpExchange, redirectTarget } from './http';
 import { altSvcProtocols, readIntermediaries } from './intermediaries';
 import { findInterface } from './link';
 import type { ErrorInfo, Finding } from './model/common';
-import type { DnsAddress, DnsResult } from './model/dns';
+import type { DnsAddress } from './model/dns';
 import type { ConnectionResult, HttpExchange, ProxyInfo, Report, TargetInfo, TlsResult, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, openTunnel, type ParsedProxy, type ProxyChoice } from './proxy';
@@ -104,7 +106,7 @@ class Run {
       this.classify([{ address: host, family: ipFamily }]);
       return [{ address: host, family: ipFamily }];
     }
-    const dns: DnsResult = { system: { addresses: [], durationMs: 0 }, wire: [], cnameChain: [] };
+    const dns: DnsProbe = { system: { addresses: [], durationMs: 0 }, wire: [], cnameChain: [] };
     this.state.dns = dns;
     if (!isLocalhostName(host)) this.startWireQueries(host, dns);
 
@@ -126,7 +128,7 @@ class Run {
     return addresses;
   }
 
-  private startWireQueries(host: string, dns: DnsResult): void {
+  private startWireQueries(host: string, dns: DnsProbe): void {
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
@@ -627,7 +629,7 @@ class Run {
       complete,
       cancelled: this.state.cancelled,
       target: this.target,
-      dns: this.state.dns,
+      dns: this.state.dns && withDnsHops(this.state.dns),
       connections: this.state.connections,
       link: this.state.link,
       internet: this.internet,

@@ -2,14 +2,14 @@
 // one-line summary, and the hops of the connection. Pure: the same results always give the same
 // layers and hops, so partial reports (streamed while probes run) and the final one agree.
 import { ms } from './abort';
+import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
-import type { DnsResult } from './model/dns';
 import type { ConnectionResult, HttpResult, LayerResult, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './model/report';
 
 export interface ProbeState {
   target: TargetInfo;
-  dns: DnsResult | null;
+  dns: DnsProbe | null;
   /** True once the address list is known (system lookup ended, pinned, or an IP literal). */
   addressesKnown: boolean;
   connections: ConnectionResult[];

@@ -3,7 +3,7 @@
 import type { Report } from '../../src/engine/model/report';
 import type { HostToWebview, ReportViewState, RunStatus } from '../../src/protocol/reportView';
 import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit';
-import { renderDnsView } from './dnsView';
+import { renderDiagnosisDns, renderLookupDns } from './dnsView';
 import { h, toneIcon } from './dom';
 import { renderHops } from './hops';
 import { renderHttp } from './httpView';
@@ -110,7 +110,7 @@ function render(): void {
     for (const part of [renderRequestWaterfall(report.http), renderProxy(report), renderRequest(report), renderIntermediaries(report), renderRoute(report)]) {
       if (part) root.append(part);
     }
-    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), renderDnsView(report), renderTls(report.tls), renderHttp(report.http, isOpen)]) {
+    for (const part of [renderConnections(report.connections, report.internet, report.link, report.target), report.dnsLookup ? renderLookupDns(report.dnsLookup) : renderDiagnosisDns(report.dns, report.target.host), renderTls(report.tls), renderHttp(report.http, isOpen)]) {
       if (part) root.append(part);
     }
   }

@@ -1,7 +1,7 @@
 // DNS as the public JSON carries it: the queries with their full sections, the iterative trace,
 // the system resolver explained and the side-by-side comparison of a DNS lookup (`netdiag dns`,
-// Look Up DNS Records), and the DNS part of a diagnosis (`Report.dns`). Public contract
-// (docs/report.md): fields are added, never renamed.
+// Look Up DNS Records), and the DNS part of a diagnosis (`Report.dns`). Statuses and hops are
+// decided by the engine. Public contract (docs/report.md): fields are added, never renamed.
 import type { CnameLink, ErrorInfo, Family, Finding, Hop } from './common';
 
 /** The record types netdiag asks for and decodes (HTTPS/SVCB per RFC 9460). */
@@ -62,6 +62,8 @@ export interface DnsQueryResult {
   truncated: boolean;
   /** NOERROR, NXDOMAIN… or null when no valid answer arrived. */
   rcode: string | null;
+  /** `ok` for a NOERROR answer (with or without records), `fail` for any other rcode or no answer. */
+  status: 'ok' | 'fail';
   /** Header flags that were set: AA, TC, RD, RA, AD, CD (RFC 1035 §4.1.1, RFC 4035 §3.2). */
   flags: string[];
   /** The responder's OPT record, or null when it sent none. */
@@ -96,6 +98,8 @@ export interface TraceHop {
   rcode: string | null;
   /** What the step gave: a referral to `referralZone`, the answer, a CNAME to follow, or nothing usable. */
   outcome: 'referral' | 'answer' | 'cname' | 'nxdomain' | 'nodata' | 'lame' | 'error';
+  /** `ok` when the step led on (a referral, the answer, a CNAME), `fail` when it gave nothing usable. */
+  status: 'ok' | 'fail';
   /** The NS names of the referral (empty unless outcome is referral). */
   referral: string[];
   referralZone?: string;
@@ -189,14 +193,6 @@ export interface DnsAddress {
   family: Family;
 }
 
-export interface DnsAnswer {
-  name: string;
-  type: string;
-  ttl: number;
-  /** Text form: an address, a name, or the record's presentation form. */
-  data: string;
-}
-
 export interface SystemLookup {
   addresses: DnsAddress[];
   durationMs: number;
@@ -205,20 +201,12 @@ export interface SystemLookup {
   error?: ErrorInfo;
 }
 
-export interface WireQuery {
-  /** `ADDR` or `ADDR:PORT` / `[ADDR]:PORT` when not 53. */
-  server: string;
+/** An A or AAAA query of a diagnosis: the whole query result, plus its first fields kept by name. */
+export interface WireQuery extends DnsQueryResult {
+  /** The question's type (as `question.type`). */
   type: 'A' | 'AAAA';
-  /** NOERROR, NXDOMAIN, SERVFAIL, REFUSED… or null when no valid answer arrived. */
-  rcode: string | null;
-  transport: 'udp' | 'tcp';
-  /** True when the UDP answer had TC set (the TCP retry then gives `transport: 'tcp'`). */
-  truncated: boolean;
-  /** Authoritative answer flag. */
+  /** The AA flag (as `flags` holding `AA`). */
   authoritative: boolean;
-  answers: DnsAnswer[];
-  durationMs: number;
-  error?: ErrorInfo;
 }
 
 export interface DnsResult {
@@ -227,5 +215,6 @@ export interface DnsResult {
   pinned?: DnsAddress[];
   wire: WireQuery[];
   cnameChain: CnameLink[];
-
+  /** This machine → the stub resolver → each DNS server asked directly (type by type). */
+  hops: Hop[];
 }
