@@ -26,6 +26,7 @@ import { buildHops, buildLayers, initialState, type ProbeState } from './summary
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
 import { startConnects, transportFindings } from './transport';
+import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
@@ -623,6 +624,7 @@ class Run {
     const findings: Finding[] = [...this.state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     // A plain-JSON deep copy: a streamed partial report must not change after it was sent.
     return structuredClone({
+      kind: 'diagnosis',
       schemaVersion: 1,
       tool: { name: 'netdiag', version: VERSION },
       startedAt: this.startedAt,
@@ -639,6 +641,7 @@ class Run {
       hops: buildHops(this.state, layers),
       waterfall: [...this.waterfall].sort((a, b) => a.startMs - b.startMs),
       findings,
+      verdict: diagnosisVerdict(layers, findings, complete, this.state.cancelled),
       durationMs: ms(this.now() - this.t0),
       ...this.extras(),
     } satisfies Report);

@@ -1,11 +1,12 @@
 // Derives the views' summaries from the probe results: the five layers with a status and a
-// one-line summary, and the hops of the connection. Pure: the same results always give the same
+// one-line summary, the hops of the connection, and the report shown before any probe ran. Pure: the same results always give the same
 // layers and hops, so partial reports (streamed while probes run) and the final one agree.
 import { ms } from './abort';
 import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
-import type { ConnectionResult, HttpResult, LayerResult, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './model/report';
+import type { ConnectionResult, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
+import { diagnosisVerdict } from './verdict';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -31,6 +32,35 @@ export interface ProbeState {
 /** The state before any probe has run. */
 export function initialState(target: TargetInfo): ProbeState {
   return { target, dns: null, addressesKnown: false, connections: [], connectsDone: false, link: null, tls: null, tlsDone: false, http: null, httpDone: false, findings: [], finished: false, cancelled: false };
+}
+
+/**
+ * The Report of a diagnosis about to start: the target and its layers before any probe ran. The
+ * extension shows it as the panel opens, before it loads the engine bundle (this module is small).
+ */
+export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
+  const layers = buildLayers(initialState(target));
+  return {
+    kind: 'diagnosis',
+    schemaVersion: 1,
+    tool: { name: 'netdiag', version },
+    startedAt: startedAt.toISOString(),
+    complete: false,
+    cancelled: false,
+    target,
+    dns: null,
+    connections: [],
+    link: null,
+    internet: { local: null, remote: [] },
+    tls: null,
+    http: null,
+    layers,
+    hops: [],
+    waterfall: [],
+    findings: [],
+    verdict: diagnosisVerdict(layers, [], false, false),
+    durationMs: 0,
+  };
 }
 
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];

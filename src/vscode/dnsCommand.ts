@@ -9,6 +9,7 @@ import type { LayerStatus } from '../engine/model/common';
 import { RECORD_TYPES } from '../engine/model/dns';
 import type { DnsLookupResult } from '../engine/model/dns';
 import type { Report } from '../engine/model/report';
+import { diagnosisVerdict } from '../engine/verdict';
 import { isWebviewToHost } from '../protocol/reportView';
 import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/reportView';
 import type { ConfigSource } from './config';
@@ -50,13 +51,15 @@ function reportOf(result: DnsLookupResult, version: string): Report {
   const status: LayerStatus = errors ? 'fail' : warnings ? 'warn' : 'ok';
   const answered = result.queries.filter((q) => q.rcode === 'NOERROR' && q.answers.length > 0).length;
   const target: Report['target'] = { input: result.input, url: `dns:${result.name}`, scheme: 'dns', host: result.name, port: 53, defaultPort: true, path: '', ipFamily: null, tls: false, application: 'none' };
+  const layers: Report['layers'] = [{ name: 'internet', status, summary: `DNS ${result.types.join(', ')}: ${answered} of ${result.queries.length} queries answered`, details: [] }];
   return {
     ...emptyReport(target, version, result.startedAt),
     complete: true,
     cancelled: result.cancelled,
-    layers: [{ name: 'internet', status, summary: `DNS ${result.types.join(', ')}: ${answered} of ${result.queries.length} queries answered`, details: [] }],
+    layers,
     hops: result.hops,
     findings: result.findings,
+    verdict: diagnosisVerdict(layers, result.findings, true, result.cancelled),
     durationMs: result.durationMs,
     dnsLookup: result,
   };

@@ -1,31 +1,23 @@
 // The top of the report: what was diagnosed and the verdict, the five layers, and the findings.
-import type { Finding } from '../../src/engine/model/common';
+import type { Finding, Verdict } from '../../src/engine/model/common';
 import type { LayerResult, Report } from '../../src/engine/model/report';
 import type { RunStatus } from '../../src/protocol/reportView';
 import { facts, h, icon, section, srOnly, toneIcon } from './dom';
-import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, plural, SEVERITY_TONE, severityLook, statusLook } from './format';
+import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, SEVERITY_TONE, severityLook, statusLook } from './format';
 
-interface Verdict {
-  status: 'ok' | 'warn' | 'fail' | 'pending' | 'skipped';
-  text: string;
-}
-
-export function verdict(report: Report, status: RunStatus): Verdict {
+/**
+ * The engine's verdict, unless the run itself says otherwise: it could not run at all, or it
+ * stopped (a reload, a cancel) before its final report came.
+ */
+export function shownVerdict(report: Report, status: RunStatus): Verdict {
   if (status === 'failed') return { status: 'fail', text: 'The diagnosis could not run' };
-  if (!report.complete && status === 'running') return { status: 'pending', text: 'Diagnosing…' };
-  if (report.cancelled || !report.complete) return { status: 'skipped', text: 'Cancelled: results are partial' };
-  const failing = report.layers.find((l) => l.status === 'fail');
-  const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
-  if (failing) return { status: 'fail', text: `Breaks at ${LAYER_TITLES[failing.name]}${errors > 0 ? ` (${plural(errors, 'error')})` : ''}` };
-  if (errors > 0) return { status: 'fail', text: plural(errors, 'error') };
-  if (warnings > 0) return { status: 'warn', text: `Works, with ${plural(warnings, 'warning')}` };
-  return { status: 'ok', text: 'Works' };
+  if (report.verdict.status === 'pending' && status !== 'running') return { status: 'skipped', text: 'Cancelled: results are partial' };
+  return report.verdict;
 }
 
 export function renderHeader(report: Report, status: RunStatus): HTMLElement {
   const t = report.target;
-  const v = verdict(report, status);
+  const v = shownVerdict(report, status);
   const look = statusLook(v.status);
   const notes: HTMLElement[] = [];
   if (t.hostUnicode !== undefined) {

@@ -1,4 +1,4 @@
-// The pieces every public JSON shape shares: errors, findings and hops. Part of the
+// The pieces every public JSON shape shares: errors, findings, hops and verdicts. Part of the
 // public contract (docs/report.md): fields are added, never renamed. Types only; no imports.
 
 export type LayerName = 'link' | 'internet' | 'transport' | 'tls' | 'application';
@@ -44,4 +44,12 @@ export interface CnameLink {
   name: string;
   target: string;
   ttl: number;
+}
+
+/** The headline of a report: how it went, in a few words, decided by the engine. */
+export interface Verdict {
+  /** ok, warn or fail; `pending` while probes still run; `skipped` when cancelled. */
+  status: LayerStatus;
+  /** "Works", "Works, with 2 warnings", "Breaks at TLS (1 error)", "2 of 2 queries answered"… */
+  text: string;
 }

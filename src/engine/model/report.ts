@@ -2,7 +2,7 @@
 // view (webview, hover, CLI). Plain JSON only: no Buffer, Date, class instances or functions.
 // Public API, documented in docs/report.md; add fields, never rename them.
 import type { CertificateInfo, TlsVerification } from './certificate';
-import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus } from './common';
+import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
 import type { DnsLookupResult, DnsResult } from './dns';
 
 export interface TargetInfo {
@@ -233,6 +233,8 @@ export interface WaterfallEntry {
 
 /** A diagnosis of one target (`netdiag diagnose --json`, the report panel). */
 export interface Report {
+  /** What this document is, beside a DNS lookup (`DnsLookupResult`, kind `dns-lookup`). */
+  kind: 'diagnosis';
   schemaVersion: 1;
   tool: { name: 'netdiag'; version: string };
   /** ISO 8601. */
@@ -251,6 +253,8 @@ export interface Report {
   hops: Hop[];
   waterfall: WaterfallEntry[];
   findings: Finding[];
+  /** Where the connection breaks, or that it works, in a few words. */
+  verdict: Verdict;
   durationMs: number;
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
