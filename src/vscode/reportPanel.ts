@@ -1,13 +1,14 @@
-// The report webview's host: one panel per target URL (revealed when it exists). Until the
-// webview says `ready`, messages are held back; since every message sets state (the report, the
-// run status), the queue is coalesced into that state and replayed on each `ready`, which also
-// covers the webview reloading when a hidden panel is shown again (retainContextWhenHidden off).
+// The report panels: one per target URL (revealed when it exists), each a diagnosis shown by the
+// report webview through a WebviewHost. Every message the host posts sets state (the report, the
+// run status), so what the webview missed before `ready` is that state, replayed on each `ready`
+// (which also covers the webview reloading when a hidden panel is shown again).
 import * as vscode from 'vscode';
 import type { Report, TargetInfo } from '../engine/model/report';
-import { isWebviewToHost } from '../protocol/reportView';
-import type { HostToWebview, ReportViewState, RunStatus, WebviewToHost } from '../protocol/reportView';
+import { isDiagnosisMessage, isViewState } from '../protocol/reportView';
+import type { DiagnosisToHost, HostToWebview, ReportViewState, RunStatus } from '../protocol/reportView';
 import { storableInput } from './recentTargets';
-import { renderWebviewHtml, webviewRoots } from './webviewHtml';
+import { webviewRoots } from './webviewHtml';
+import { WebviewHost } from './webviewHost';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
@@ -28,9 +29,9 @@ export class ReportPanel implements vscode.Disposable {
   private report: Report | null = null;
   private status: RunStatus = 'done';
   private error: string | undefined;
-  private ready = false;
   private disposed = false;
   private run: AbortController | undefined;
+  private readonly host: WebviewHost<HostToWebview, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
@@ -40,10 +41,10 @@ export class ReportPanel implements vscode.Disposable {
     readonly key: string,
     /** Kept only in the host, never sent to the webview: it may hold credentials. */
     private input: string,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly handlers: ReportPanelHandlers,
-    private readonly log: vscode.LogOutputChannel,
-    initial: ReportViewState | null,
+    log: vscode.LogOutputChannel,
+    initial: { report: Report; status: RunStatus; error?: string } | null,
   ) {
     if (initial) {
       this.report = initial.report;
@@ -51,17 +52,16 @@ export class ReportPanel implements vscode.Disposable {
       this.status = initial.status === 'running' ? 'cancelled' : initial.status;
       this.error = initial.error;
     }
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      panel.onDidDispose(() => this.dispose()),
-      // A hidden webview is discarded; it says `ready` again when shown.
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
-      this.disposeEmitter,
-    );
-    this.render();
+    this.host = new WebviewHost(panel, extensionUri, {
+      page: { script: 'report.js', styles: ['report.css'] },
+      accepts: isDiagnosisMessage,
+      replay: () => [...(this.report ? [{ type: 'report', report: this.report } as const] : []), this.statusMessage()],
+      receive: (m) => this.handle(m),
+      log,
+      name: 'Report view',
+    });
+    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()), this.disposeEmitter);
+    this.host.render(this.viewState());
   }
 
   get currentReport(): Report | null {
@@ -84,15 +84,15 @@ export class ReportPanel implements vscode.Disposable {
     this.error = undefined;
     this.status = 'running';
     this.panel.title = panelTitle(pending.target);
-    this.post({ type: 'report', report: pending });
-    this.post({ type: 'status', status: 'running' });
+    this.host.post({ type: 'report', report: pending });
+    this.host.post({ type: 'status', status: 'running' });
   }
 
   /** A report of the run `signal` belongs to; ignored once a newer run started. */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
     this.report = report;
-    this.post({ type: 'report', report });
+    this.host.post({ type: 'report', report });
   }
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
@@ -100,7 +100,7 @@ export class ReportPanel implements vscode.Disposable {
     this.run = undefined;
     this.status = status;
     this.error = error;
-    this.post(this.statusMessage());
+    this.host.post(this.statusMessage());
   }
 
   dispose(): void {
@@ -113,45 +113,16 @@ export class ReportPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private render(): void {
-    this.ready = false;
-    const state: ReportViewState = this.error === undefined ? { report: this.report, status: this.status } : { report: this.report, status: this.status, error: this.error };
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.extensionUri, {
-      title: this.panel.title,
-      script: 'report.js',
-      styles: ['report.css'],
-      initialState: state,
-    });
-  }
-
-  /** Sends now when the webview listens; otherwise the state it carries is replayed on `ready`. */
-  private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
+  private viewState(): ReportViewState {
+    return this.error === undefined ? { report: this.report, status: this.status } : { report: this.report, status: this.status, error: this.error };
   }
 
   private statusMessage(): HostToWebview {
     return this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error };
   }
 
-  private receive(message: unknown): void {
-    if (!isWebviewToHost(message)) {
-      this.log.warn('Report view: ignored an unknown message');
-      return;
-    }
-    void this.handle(message).catch((err: unknown) => {
-      const text = err instanceof Error ? err.message : String(err);
-      this.log.error(`Report view: ${message.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(`Netdiag: ${text}`);
-    });
-  }
-
-  private async handle(message: WebviewToHost): Promise<void> {
+  private async handle(message: Exclude<DiagnosisToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.report) this.post({ type: 'report', report: this.report });
-        this.post(this.statusMessage());
-        return;
       case 'rerun':
         this.handlers.rerun(this.input);
         return;
@@ -177,7 +148,7 @@ export class ReportPanel implements vscode.Disposable {
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
         if (traced && !this.run) {
           this.report = traced;
-          this.post({ type: 'report', report: traced });
+          this.host.post({ type: 'report', report: traced });
         }
         return;
       }
@@ -206,7 +177,7 @@ export class ReportPanels implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.revive(panel, isViewState(state) ? state : null);
+          this.revive(panel, state);
         },
       }),
     );
@@ -233,19 +204,19 @@ export class ReportPanels implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
-  private revive(webviewPanel: vscode.WebviewPanel, state: ReportViewState | null): void {
-    const target = state?.report?.target;
-    if (!target) {
-      // Nothing to show or rerun: a panel without state is closed rather than left blank.
+  private revive(webviewPanel: vscode.WebviewPanel, state: unknown): void {
+    const report = isViewState(state) && state.report?.kind === 'diagnosis' ? state.report : null;
+    if (!isViewState(state) || !report) {
+      // Nothing to show or rerun (or a state an older version saved): the panel is closed rather than left blank.
       webviewPanel.dispose();
       return;
     }
-    const existing = this.panels.get(target.url);
+    const existing = this.panels.get(report.target.url);
     if (existing) existing.dispose();
-    this.adopt(webviewPanel, target.url, storableInput(target), state);
+    this.adopt(webviewPanel, report.target.url, storableInput(report.target), { ...state, report });
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: ReportViewState | null): ReportPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: { report: Report; status: RunStatus; error?: string } | null): ReportPanel {
     webviewPanel.iconPath = {
       light: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-light.svg'),
       dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-dark.svg'),
@@ -263,10 +234,4 @@ export class ReportPanels implements vscode.Disposable {
 function panelTitle(target: TargetInfo): string {
   const host = target.hostUnicode ?? (target.ipFamily === 6 ? `[${target.host}]` : target.host);
   return `Netdiag: ${host}:${target.port}`;
-}
-
-function isViewState(value: unknown): value is ReportViewState {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { report?: unknown; status?: unknown };
-  return typeof v.status === 'string' && (v.report === null || (typeof v.report === 'object' && v.report !== null && 'target' in v.report));
 }

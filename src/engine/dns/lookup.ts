@@ -10,6 +10,7 @@ import type { CnameLink, Finding } from '../model/common';
 import { RECORD_TYPES } from '../model/dns';
 import type { DnsComparison, DnsLookupResult, DnsQueryResult, SystemResolverInfo, TraceServer } from '../model/dns';
 import type { DnsServer, LookupFn } from '../options';
+import { lookupVerdict } from '../verdict';
 import { normalName, reverseName } from './codec';
 import { answerSet, compareAuthoritative, compareResolvers, comparisonFindings, findZoneServers } from './compare';
 import { lookupHops } from './hops';
@@ -99,7 +100,11 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
   const comparison = await compare(name, first, opts, now, system?.info ?? null, trace);
   if (comparison) findings.push(...comparisonFindings(name, first, comparison.zone, comparison.rows, trace?.parentNs ?? []));
 
+  const cancelled = opts.signal?.aborted === true;
+  const all = dedupe(findings);
+  if (cancelled) all.push(finding('CANCELLED', 'The lookup was cancelled; results are partial.'));
   const result: DnsLookupResult = {
+    kind: 'dns-lookup',
     schemaVersion: 1,
     input,
     name,
@@ -109,8 +114,9 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
     queries,
     cnameChain: chain,
     hops: lookupHops(system?.info ?? null, queries, trace?.hops ?? []),
-    findings: dedupe(findings),
-    cancelled: opts.signal?.aborted === true,
+    findings: all,
+    verdict: lookupVerdict({ queries, findings: all, cancelled, ...(trace ? { trace: trace.hops } : {}) }),
+    cancelled,
     durationMs: 0,
   };
   if (trace) {
@@ -119,7 +125,6 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
   }
   if (system) result.system = system.info;
   if (comparison) result.comparison = comparison;
-  if (result.cancelled) result.findings.push(finding('CANCELLED', 'The lookup was cancelled; results are partial.'));
   result.durationMs = ms(now() - start);
   return result;
 }

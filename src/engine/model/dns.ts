@@ -2,7 +2,7 @@
 // the system resolver explained and the side-by-side comparison of a DNS lookup (`netdiag dns`,
 // Look Up DNS Records), and the DNS part of a diagnosis (`Report.dns`). Statuses and hops are
 // decided by the engine. Public contract (docs/report.md): fields are added, never renamed.
-import type { CnameLink, ErrorInfo, Family, Finding, Hop } from './common';
+import type { CnameLink, ErrorInfo, Family, Finding, Hop, Verdict } from './common';
 
 /** The record types netdiag asks for and decodes (HTTPS/SVCB per RFC 9460). */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'CAA', 'PTR', 'HTTPS', 'SVCB', 'DS', 'DNSKEY'] as const;
@@ -162,6 +162,8 @@ export interface DnsComparison {
 
 /** The result of a DNS lookup (`netdiag dns --json`, the Look Up DNS Records panel). */
 export interface DnsLookupResult {
+  /** What this document is, beside a diagnosis (`Report`, kind `diagnosis`). */
+  kind: 'dns-lookup';
   schemaVersion: 1;
   /** The name as given; for an IP this is the address and `queries` ask its PTR name. */
   input: string;
@@ -182,6 +184,8 @@ export interface DnsLookupResult {
   /** client → stub resolver → recursive server; for a trace, root → TLD → authoritative. */
   hops: Hop[];
   findings: Finding[];
+  /** How the lookup went: its status and a few words ("2 of 2 queries answered"). */
+  verdict: Verdict;
   cancelled: boolean;
   durationMs: number;
 }

@@ -3,7 +3,7 @@
 // Public API, documented in docs/report.md; add fields, never rename them.
 import type { CertificateInfo, TlsVerification } from './certificate';
 import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
-import type { DnsLookupResult, DnsResult } from './dns';
+import type { DnsResult } from './dns';
 
 export interface TargetInfo {
   /** What the user typed, trimmed, with any password replaced by `***`. */
@@ -264,6 +264,4 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
-  /** A DNS lookup (Look Up DNS Records): every query, trace, system resolver, comparison. */
-  dnsLookup?: DnsLookupResult;
 }
