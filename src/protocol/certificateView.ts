@@ -4,6 +4,10 @@
 import type { CertCheck } from '../engine/model/certCheck';
 import type { CertificateInfo, TlsVerification } from '../engine/model/certificate';
 
+/** The viewer is read-only: its webview posts nothing, and the host accepts nothing from it. */
+export type CertificateViewToHost = never;
+export const isCertificateViewMessage = (_value: unknown): _value is CertificateViewToHost => false;
+
 /** The viewer webview's state, handed over in `data-state` (plain JSON). */
 export interface CertificateViewState {
   /** The file's name, for the heading. */

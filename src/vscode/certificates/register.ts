@@ -108,7 +108,7 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
     vscode.commands.registerCommand(CERT_COMMANDS.list, () => entries.all.map((e) => ({ key: e.key, check: e.check }))),
   ];
 
-  const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services), ...commands);
+  const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services, log), ...commands);
   return {
     addReport: (report) => void services.addReport(report),
     dispose: () => disposable.dispose(),
