@@ -22,7 +22,7 @@ import type { ConnectionResult, HttpExchange, ProxyInfo, Report, TargetInfo, Tls
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, openTunnel, type ParsedProxy, type ProxyChoice } from './proxy';
 import { isSecretHeader, redactHeaders, redactUrl } from './redact';
-import { buildHops, buildLayers, initialState, type ProbeState } from './summary';
+import { buildHops, buildLayers, exchangeOutcome, initialState, type ProbeState } from './summary';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
 import { startConnects, transportFindings } from './transport';
@@ -452,7 +452,7 @@ class Run {
     this.step('download', `Download ${url}`, start + ttfbMs, downloadMs, true);
     this.log(`http: ${exchange.method} ${redactUrl(url)}${forward ? ` via ${forward.url}` : ''} → ${exchange.status ?? exchange.error?.code} in ${exchange.totalMs} ms`);
     const totalMs = ms(before.dnsMs + before.connectMs + before.tlsMs + exchangeMs);
-    const result: HttpExchange = { ...rest, url, timings: { ...before, ttfbMs, downloadMs, totalMs }, requestHeaders: redactHeaders(headers, this.options.revealSecrets === true) };
+    const result: HttpExchange = { ...rest, url, outcome: exchangeOutcome(rest.status), timings: { ...before, ttfbMs, downloadMs, totalMs }, requestHeaders: redactHeaders(headers, this.options.revealSecrets === true) };
     if (request.body !== undefined) result.requestBodyBytes = Buffer.byteLength(request.body);
     if (forward || this.hopViaProxy) result.viaProxy = true;
     if (altSvc.length > 0) result.altSvc = altSvc;
@@ -511,6 +511,7 @@ class Run {
       method: request.method,
       status: null,
       statusText: '',
+      outcome: 'fail',
       httpVersion: null,
       headers: {},
       bodyBytes: 0,

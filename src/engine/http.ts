@@ -56,7 +56,7 @@ export interface HttpExchangeOptions {
 }
 
 export interface HttpExchangeOutcome {
-  exchange: Omit<HttpExchange, 'timings'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
+  exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
 }

@@ -5,7 +5,7 @@ import { ms } from './abort';
 import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
-import type { ConnectionResult, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
+import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
 import { diagnosisVerdict } from './verdict';
 
 export interface ProbeState {
@@ -176,6 +176,12 @@ function addressList(s: ProbeState): string[] {
   if (s.target.ipFamily !== null) return [s.target.host];
   const list = s.dns?.pinned ?? s.dns?.system.addresses ?? [];
   return list.map((a) => a.address);
+}
+
+/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
+export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+  if (status === null || status >= 500) return 'fail';
+  return status >= 400 ? 'warn' : 'ok';
 }
 
 export function endpoint(address: string, port: number): string {

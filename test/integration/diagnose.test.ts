@@ -125,6 +125,7 @@ describe('a healthy HTTPS endpoint', () => {
     assert.equal(report.tls?.servername, 'localhost');
     const [req] = report.http?.requests ?? [];
     assert.equal(req?.status, 200);
+    assert.equal(req?.outcome, 'ok');
     assert.equal(req?.httpVersion, '1.1');
     assert.equal(req?.bodyBytes, 'hello over tls\n'.length);
     assert.ok(req && req.timings.totalMs >= req.timings.connectMs + req.timings.tlsMs);
@@ -317,6 +318,8 @@ describe('HTTP', () => {
     assert.deepEqual(codes(report), ['HTTP_SERVER_ERROR']);
     assert.equal(layer(report, 'transport'), 'ok');
     assert.equal(layer(report, 'application'), 'fail');
+    assert.equal(report.http?.requests[0]?.outcome, 'fail');
+    assert.deepEqual(report.verdict, { status: 'fail', text: 'Breaks at Application (1 error)' });
   });
 
   it('caps a huge body', async () => {

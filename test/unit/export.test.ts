@@ -16,6 +16,7 @@ function exchange(patch: Partial<HttpExchange>): HttpExchange {
     method: 'POST',
     status: 200,
     statusText: 'OK',
+    outcome: 'ok',
     httpVersion: '2.0',
     headers: { 'content-type': 'text/plain', 'set-cookie': 'sid=secret', server: 'edge | proxy' },
     bodyBytes: 2,

@@ -118,6 +118,8 @@ export interface HttpExchange {
   method: string;
   status: number | null;
   statusText: string;
+  /** How the exchange went: `fail` without a response or with a 5xx status, `warn` with a 4xx, else `ok`. */
+  outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
   /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
   headers: Record<string, string | string[]>;
