@@ -8,11 +8,11 @@ import * as vscode from 'vscode';
 import { RECORD_TYPES } from '../engine/model/dns';
 import type { DnsLookupResult } from '../engine/model/dns';
 import { isLookupMessage } from '../protocol/reportView';
-import type { HostToWebview, LookupToHost, RunStatus } from '../protocol/reportView';
+import type { LookupToHost, RunStatus } from '../protocol/reportView';
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
+import { ReportWebview } from './reportWebview';
 import { webviewRoots } from './webviewHtml';
-import { WebviewHost } from './webviewHost';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
 const VIEW_TYPE = 'netdiag.dnsLookup';
@@ -44,11 +44,8 @@ export function digCommand(r: DnsLookupResult, request: DnsRequest): string {
 
 /** One panel per name and types: the report webview showing the lookup (lookups rerun as lookups). */
 class DnsPanel implements vscode.Disposable {
-  private lookup: DnsLookupResult | null = null;
-  private status: RunStatus = 'running';
-  private error: string | undefined;
   private run: AbortController | undefined;
-  private readonly host: WebviewHost<HostToWebview, LookupToHost>;
+  private readonly view: ReportWebview<DnsLookupResult, LookupToHost>;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -57,47 +54,31 @@ class DnsPanel implements vscode.Disposable {
     log: vscode.LogOutputChannel,
     private readonly rerun: (request: DnsRequest) => void,
   ) {
-    this.host = new WebviewHost(panel, extensionUri, {
-      page: { script: 'report.js', styles: ['report.css'] },
-      accepts: isLookupMessage,
-      replay: () => [...(this.lookup ? [{ type: 'report', report: this.lookup } as const] : []), this.statusMessage()],
-      receive: (m) => this.handle(m),
-      log,
-      name: 'DNS view',
-    });
+    this.view = new ReportWebview<DnsLookupResult, LookupToHost>(panel, extensionUri, { document: null, status: 'running' }, { accepts: isLookupMessage, receive: (m) => this.handle(m), log, name: 'DNS view' });
     panel.onDidDispose(() => this.dispose());
-    this.host.render({ report: this.lookup, status: this.status });
   }
 
   begin(request: DnsRequest, run: AbortController): void {
     this.run?.abort();
     this.run = run;
     this.request = request;
-    this.status = 'running';
-    this.error = undefined;
-    this.host.post(this.statusMessage());
+    this.view.setStatus('running');
   }
 
   finish(run: AbortController, lookup: DnsLookupResult | null, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run !== run) return;
     this.run = undefined;
-    if (lookup) this.lookup = lookup;
-    this.status = status;
-    this.error = error;
-    if (lookup) this.host.post({ type: 'report', report: lookup });
-    this.host.post(this.statusMessage());
+    if (lookup) this.view.show(lookup);
+    this.view.setStatus(status, error);
   }
 
   dispose(): void {
     this.run?.abort();
-    this.host.dispose();
-  }
-
-  private statusMessage(): HostToWebview {
-    return this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error };
+    this.view.dispose();
   }
 
   private async handle(message: Exclude<LookupToHost, { type: 'ready' }>): Promise<void> {
+    const lookup = this.view.document;
     switch (message.type) {
       case 'rerun':
         this.rerun(this.request);
@@ -106,13 +87,13 @@ class DnsPanel implements vscode.Disposable {
         this.run?.abort();
         return;
       case 'copyJson':
-        if (!this.lookup) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(this.lookup, null, 2));
+        if (!lookup) return;
+        await vscode.env.clipboard.writeText(JSON.stringify(lookup, null, 2));
         vscode.window.setStatusBarMessage('$(check) Netdiag: lookup copied as JSON', 3000);
         return;
       case 'copyDig':
-        if (!this.lookup) return;
-        await vscode.env.clipboard.writeText(digCommand(this.lookup, this.request));
+        if (!lookup) return;
+        await vscode.env.clipboard.writeText(digCommand(lookup, this.request));
         vscode.window.setStatusBarMessage('$(check) Netdiag: dig command copied', 3000);
         return;
       default: {

@@ -1,14 +1,14 @@
 // The report panels: one per target URL (revealed when it exists), each a diagnosis shown by the
-// report webview through a WebviewHost. Every message the host posts sets state (the report, the
-// run status), so what the webview missed before `ready` is that state, replayed on each `ready`
-// (which also covers the webview reloading when a hidden panel is shown again).
+// report webview (ReportWebview: the document and the run status, replayed on each `ready`), and
+// restored after a window reload from the state the webview saved.
 import * as vscode from 'vscode';
 import type { Report, TargetInfo } from '../engine/model/report';
 import { isDiagnosisMessage, isViewState } from '../protocol/reportView';
-import type { DiagnosisToHost, HostToWebview, ReportViewState, RunStatus } from '../protocol/reportView';
+import type { DiagnosisToHost, RunStatus } from '../protocol/reportView';
 import { storableInput } from './recentTargets';
+import { ReportWebview } from './reportWebview';
+import type { ReportWebviewState } from './reportWebview';
 import { webviewRoots } from './webviewHtml';
-import { WebviewHost } from './webviewHost';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
@@ -26,12 +26,9 @@ export interface ReportPanelHandlers {
 }
 
 export class ReportPanel implements vscode.Disposable {
-  private report: Report | null = null;
-  private status: RunStatus = 'done';
-  private error: string | undefined;
   private disposed = false;
   private run: AbortController | undefined;
-  private readonly host: WebviewHost<HostToWebview, DiagnosisToHost>;
+  private readonly view: ReportWebview<Report, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
@@ -44,28 +41,16 @@ export class ReportPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly handlers: ReportPanelHandlers,
     log: vscode.LogOutputChannel,
-    initial: { report: Report; status: RunStatus; error?: string } | null,
+    initial: ReportWebviewState<Report> | null,
   ) {
-    if (initial) {
-      this.report = initial.report;
-      // A run cannot survive a reload: what was running is shown as stopped.
-      this.status = initial.status === 'running' ? 'cancelled' : initial.status;
-      this.error = initial.error;
-    }
-    this.host = new WebviewHost(panel, extensionUri, {
-      page: { script: 'report.js', styles: ['report.css'] },
-      accepts: isDiagnosisMessage,
-      replay: () => [...(this.report ? [{ type: 'report', report: this.report } as const] : []), this.statusMessage()],
-      receive: (m) => this.handle(m),
-      log,
-      name: 'Report view',
-    });
-    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()), this.disposeEmitter);
-    this.host.render(this.viewState());
+    // A run cannot survive a reload: what was running is shown as stopped.
+    const state: ReportWebviewState<Report> = initial ? { ...initial, status: initial.status === 'running' ? 'cancelled' : initial.status } : { document: null, status: 'done' };
+    this.view = new ReportWebview(panel, extensionUri, state, { accepts: isDiagnosisMessage, receive: (m) => this.handle(m), log, name: 'Report view' });
+    this.disposables.push(this.view, panel.onDidDispose(() => this.dispose()), this.disposeEmitter);
   }
 
   get currentReport(): Report | null {
-    return this.report;
+    return this.view.document;
   }
 
   reveal(): void {
@@ -80,27 +65,21 @@ export class ReportPanel implements vscode.Disposable {
     this.run?.abort();
     this.run = run;
     this.input = input;
-    this.report = pending;
-    this.error = undefined;
-    this.status = 'running';
     this.panel.title = panelTitle(pending.target);
-    this.host.post({ type: 'report', report: pending });
-    this.host.post({ type: 'status', status: 'running' });
+    this.view.show(pending);
+    this.view.setStatus('running');
   }
 
   /** A report of the run `signal` belongs to; ignored once a newer run started. */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
-    this.report = report;
-    this.host.post({ type: 'report', report });
+    this.view.show(report);
   }
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
     this.run = undefined;
-    this.status = status;
-    this.error = error;
-    this.host.post(this.statusMessage());
+    this.view.setStatus(status, error);
   }
 
   dispose(): void {
@@ -113,15 +92,8 @@ export class ReportPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private viewState(): ReportViewState {
-    return this.error === undefined ? { report: this.report, status: this.status } : { report: this.report, status: this.status, error: this.error };
-  }
-
-  private statusMessage(): HostToWebview {
-    return this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error };
-  }
-
   private async handle(message: Exclude<DiagnosisToHost, { type: 'ready' }>): Promise<void> {
+    const report = this.view.document;
     switch (message.type) {
       case 'rerun':
         this.handlers.rerun(this.input);
@@ -130,31 +102,28 @@ export class ReportPanel implements vscode.Disposable {
         this.run?.abort();
         return;
       case 'copyJson':
-        if (!this.report) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(this.report, null, 2));
+        if (!report) return;
+        await vscode.env.clipboard.writeText(JSON.stringify(report, null, 2));
         vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as JSON', 3000);
         return;
       case 'copyCurl':
-        if (!this.report) return;
-        await vscode.env.clipboard.writeText(await this.handlers.toCurl(this.report));
+        if (!report) return;
+        await vscode.env.clipboard.writeText(await this.handlers.toCurl(report));
         vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied', 3000);
         return;
       case 'editRequest':
-        await this.handlers.editRequest(this.input, this.report);
+        await this.handlers.editRequest(this.input, report);
         return;
       case 'traceRoute': {
-        if (!this.report || this.run) return;
-        const traced = await this.handlers.traceRoute(this.report);
+        if (!report || this.run) return;
+        const traced = await this.handlers.traceRoute(report);
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
-        if (traced && !this.run) {
-          this.report = traced;
-          this.host.post({ type: 'report', report: traced });
-        }
+        if (traced && !this.run) this.view.show(traced);
         return;
       }
       case 'export':
-        if (!this.report) return;
-        await this.handlers.exportReport(this.report);
+        if (!report) return;
+        await this.handlers.exportReport(report);
         return;
       default: {
         const unreachable: never = message;
@@ -213,10 +182,10 @@ export class ReportPanels implements vscode.Disposable {
     }
     const existing = this.panels.get(report.target.url);
     if (existing) existing.dispose();
-    this.adopt(webviewPanel, report.target.url, storableInput(report.target), { ...state, report });
+    this.adopt(webviewPanel, report.target.url, storableInput(report.target), state.error === undefined ? { document: report, status: state.status } : { document: report, status: state.status, error: state.error });
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: { report: Report; status: RunStatus; error?: string } | null): ReportPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: ReportWebviewState<Report> | null): ReportPanel {
     webviewPanel.iconPath = {
       light: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-light.svg'),
       dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-dark.svg'),
