@@ -11,7 +11,7 @@ import path from 'node:path';
 import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, lookUpDnsThroughPalette, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
 // [file suffix, theme, whether the side bar, hover and viewer shots are taken too]. Current theme
@@ -63,16 +63,7 @@ async function capture(page, name, selectors) {
  */
 async function shootDnsLookup(page, themeKey) {
   await runCommand(page, 'View: Close All Editors');
-  await runCommand(page, 'Netdiag: Look Up DNS Records');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('localhost');
-  await page.keyboard.press('Enter');
-  // The record types (A and AAAA picked), then the servers (the configured one filled in).
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'AAAA' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget', { hasText: '(3/3)' }).waitFor();
-  await page.keyboard.press('Enter');
+  await lookUpDnsThroughPalette(page, 'localhost');
   await findFrame(page, '[data-testid="dns-query-1"]');
   await page.waitForTimeout(1500);
   await capture(page, `dns-lookup-${themeKey}.png`, ['.part.editor']);
