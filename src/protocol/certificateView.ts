@@ -57,6 +57,7 @@ export function certificateRows(cert: CertificateInfo): DetailRow[] {
   const add = (label: string, value: string | undefined | null): void => {
     if (value) rows.push({ label, value });
   };
+  add('Problems', cert.problems.map((p) => p.text).join('; '));
   add('Names (SAN)', cert.subjectAltNames.length > 50 ? `${cert.subjectAltNames.slice(0, 50).join(', ')} … (${cert.subjectAltNames.length} in all)` : cert.subjectAltNames.join(', '));
   add('Validity', validityText(cert));
   add('Serial', cert.serialNumber);
