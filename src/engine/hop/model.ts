@@ -2,12 +2,14 @@
 // what it gives back. The first request of a diagnosis, each redirect, the TLS-interception check,
 // the certificate check and the capped fetch are each one hop; pipeline.ts runs it.
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Resolution } from '../dns/system';
 import type { HopRequest } from '../httpRequest';
-import type { DiagnoseOptions, LookupFn, Timeouts, TrustStores } from '../options';
+import { DEFAULTS, type DiagnoseOptions, type LookupFn, type Timeouts, type TrustStores } from '../options';
 import type { Route } from '../proxy';
 import type { ConnectionResult, DnsAddress, ErrorInfo, Finding, HttpExchange, ProxyInfo, TargetInfo, TlsResult, WaterfallEntry } from '../report';
 import type { ParsedTarget } from '../target';
+import { VERSION } from '../version';
 
 /** What every hop of one run shares: limits, clocks, injected inputs. A value; a hop never changes it. */
 export interface HopContext {
@@ -48,6 +50,43 @@ export function hopContext(options: DiagnoseOptions, now: () => number, t0: numb
     maxBodyBytes: options.maxBodyBytes,
     revealSecrets: options.revealSecrets === true,
     ...(options.log ? { log: options.log } : {}),
+  };
+}
+
+/** What a check outside a diagnosis (the certificate check, a capped fetch) says about its hop. */
+export interface StandaloneOptions {
+  /** For each step; the caller bounds the whole through `signal` when it must. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  lookup?: LookupFn;
+  pinned?: Readonly<Record<string, readonly DnsAddress[]>>;
+  /** For a TLS hop; a plain-HTTP fetch has none. */
+  trust?: TrustStores;
+  expiryWarningDays?: number;
+  wallClock?: () => number;
+  clientCertificate?: DiagnoseOptions['clientCertificate'];
+  maxBodyBytes?: number;
+}
+
+/** The hop context of a single check: every step may take the whole timeout; its own clock. */
+export function standaloneContext(o: StandaloneOptions): HopContext {
+  const now = (): number => performance.now();
+  const t = o.timeoutMs;
+  return {
+    ...(o.signal ? { signal: o.signal } : {}),
+    timeouts: { dnsMs: t, connectMs: t, tlsMs: t, httpMs: t },
+    now,
+    t0: now(),
+    ...(o.lookup ? { lookup: o.lookup } : {}),
+    pinned: o.pinned ?? {},
+    connectConcurrency: DEFAULTS.connectConcurrency,
+    trust: o.trust ?? { node: [], os: [], extra: [] },
+    expiryWarningDays: o.expiryWarningDays ?? DEFAULTS.certExpiryWarningDays,
+    ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    ...(o.clientCertificate ? { clientCertificate: o.clientCertificate } : {}),
+    userAgent: `netdiag/${VERSION}`,
+    maxBodyBytes: o.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    revealSecrets: false,
   };
 }
 

@@ -3,14 +3,13 @@
 // request a TLS configuration scan, an OCSP check and the download of a missing intermediate.
 // Network steps other than the handshake run only when the caller asks for them.
 import { X509Certificate } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { errorInfo, withDeadline } from '../abort';
+import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
-import type { TrustStores } from '../options';
-import type { CertificateInfo, ErrorInfo, Finding, Report, TlsVerification } from '../report';
+import type { LookupFn, ProxyConfig, TrustStores } from '../options';
+import type { CertificateInfo, DnsAddress, ErrorInfo, Finding, Report, TlsVerification } from '../report';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
 import type { CertFileFormat, PrivateKeyNote } from './certFile';
@@ -38,6 +37,15 @@ export interface CertCheckOptions {
   checkRevocation?: boolean;
   /** Download a missing intermediate from the AIA caIssuers URL (network: on explicit request only). */
   fetchMissingIssuer?: boolean;
+  /** The system resolver for the endpoint, the OCSP responder and the AIA URL; the OS's by default. */
+  lookup?: LookupFn;
+  /** Names pinned to addresses (--resolve), keys lower case. */
+  pinned?: Readonly<Record<string, readonly DnsAddress[]>>;
+  /**
+   * Proxy sources, chosen from as for a diagnosis of `https://host:port` (an endpoint is TLS from
+   * the first byte, so through a proxy it is a CONNECT tunnel); absent means direct.
+   */
+  proxy?: ProxyConfig;
 }
 
 export interface CertCheckSource {
@@ -73,6 +81,9 @@ export interface CertCheck {
   error?: ErrorInfo;
   checkedAt: string;
 }
+
+/** An issuer certificate (or a PKCS#7 bundle of a few) is a few KiB; anything near this is not one. */
+const MAX_ISSUER_BYTES = 1024 * 1024;
 
 /** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */
 const LEAF_CODES: ReadonlySet<string> = new Set(['CERT_NO_SUBJECT', 'CERT_NO_COMMON_NAME', 'CERT_NO_SAN', 'CERT_MANY_NAMES', 'CERT_KEY_LARGE', 'CERT_VALIDITY_TOO_LONG', 'CERT_NO_SERVER_AUTH', 'CERT_LEAF_IS_CA']);
@@ -229,7 +240,7 @@ async function extras(result: CertCheck, certs: X509Certificate[], path: X509Cer
   if (opts.checkRevocation) {
     const issuer = path[1] ?? certs[1];
     if (issuer) {
-      result.revocation = await checkOcsp(leaf, issuer, { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+      result.revocation = await checkOcsp(leaf, issuer, { timeoutMs: opts.timeoutMs, ...reachOf(opts) });
       result.findings.push(...ocspFindings(leaf, result.revocation));
     } else {
       result.findings.push(finding('CERT_OCSP_FAILED', `The revocation status of "${shortName(leaf.subject)}" cannot be checked: its issuer is not known (not sent, in no store).`));
@@ -346,37 +357,30 @@ function connect(host: string, port: number, signal: AbortSignal): Promise<net.S
 
 /** GET the caIssuers URL: DER, PEM or a PKCS#7 bundle (RFC 5280 §4.2.2.1). */
 async function fetchIssuer(url: string, opts: CertCheckOptions): Promise<{ cert: X509Certificate } | { error: ErrorInfo }> {
+  const fetched = await fetchCapped(url, {
+    timeoutMs: opts.timeoutMs,
+    maxBytes: MAX_ISSUER_BYTES,
+    what: 'the issuer certificate',
+    ...reachOf(opts),
+  });
+  if ('error' in fetched) return fetched;
   try {
-    const body = await withDeadline(opts.signal, opts.timeoutMs, 'AIA download', (signal) => get(url, signal));
-    const cert = readCertFile(body).certificates[0];
-    if (!cert) return { error: { code: 'CERT_PARSE_ERROR', message: `${url} holds no certificate` } };
-    return { cert };
+    const cert = readCertFile(fetched.body).certificates[0];
+    return cert ? { cert } : { error: { code: 'CERT_PARSE_ERROR', message: `${url} holds no certificate` } };
   } catch (err) {
     return { error: errorInfo(err) };
   }
 }
 
-function get(url: string, signal: AbortSignal): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parsed = new URL(url);
-    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : null;
-    if (!client) return reject(Object.assign(new Error(`Unsupported URL ${url}`), { code: 'ERR_INVALID_URL' }));
-    const req = client.get(parsed, { signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > 1024 * 1024) req.destroy(new Error(`${url} is larger than 1 MiB`));
-        else chunks.push(c);
-      });
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url} answered HTTP ${res.statusCode ?? '?'}`))));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
+/** What every network step of a check shares: cancellation, how names resolve, the proxy. */
+function reachOf(opts: CertCheckOptions): Pick<CertCheckOptions, 'signal' | 'lookup' | 'pinned' | 'proxy'> {
+  return {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.pinned ? { pinned: opts.pinned } : {}),
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
+  };
 }
-
-
 
 /** OpenSSL 3 messages read `<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:`; keep the reason. */
 function opensslReason(message: string): string {
