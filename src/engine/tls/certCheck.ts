@@ -4,17 +4,20 @@
 // Network steps other than the handshake run only when the caller asks for them.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { errorInfo, withDeadline } from '../abort';
+import { TLSSocket } from 'node:tls';
+import { errorInfo } from '../abort';
 import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
+import { standaloneContext } from '../hop/model';
+import { runHop } from '../hop/pipeline';
 import type { LookupFn, ProxyConfig, TrustStores } from '../options';
-import type { CertificateInfo, DnsAddress, ErrorInfo, Finding, Report, TlsVerification } from '../report';
+import { chooseProxy, routeOf } from '../proxy';
+import type { CertificateInfo, DnsAddress, ErrorInfo, Finding, Report, TargetInfo, TlsVerification } from '../report';
+import { parseTarget } from '../target';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
 import type { CertFileFormat, PrivateKeyNote } from './certFile';
 import { sentOrderFindings, storeFindings } from './chainChecks';
-import { tlsHandshake } from './handshake';
 import { checkOcsp, ocspFindings } from './ocsp';
 import type { OcspResult } from './ocsp';
 import { readServerFlight } from './rawHello';
@@ -281,36 +284,48 @@ interface HandshakeOutcome {
   tls?: CertCheck['tls'];
 }
 
+/**
+ * Connects and handshakes as one request-less hop: the endpoint's addresses (or the proxy's, and
+ * a CONNECT tunnel, when the proxy choice names one), the first in OS order that accepts, TLS
+ * with the SNI asked for. Only the handshake's own findings explain a TLS failure; a connection
+ * that never got that far is explained by the hop's DNS, connect and proxy findings.
+ */
 async function connectAndHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions): Promise<HandshakeOutcome> {
-  let socket: net.Socket;
+  let target: TargetInfo;
   try {
-    socket = await withDeadline(opts.signal, opts.timeoutMs, 'TCP connect', (signal) => connect(host, port, signal));
+    target = parseTarget(`https://${net.isIP(host) === 6 ? `[${host}]` : host}:${port}/`).target;
   } catch (err) {
     const error = errorInfo(err);
-    return { error, findings: [finding(error.code === 'ECONNREFUSED' ? 'TCP_REFUSED' : error.code === 'ETIMEDOUT' ? 'TCP_TIMEOUT' : 'TCP_UNREACHABLE', `${host}:${port}: ${error.message}`)], chain: [] };
+    return { error, findings: [finding('DNS_LOOKUP_FAILED', `${host} cannot be looked up: ${error.message}`, host)], chain: [] };
   }
-  const out = await tlsHandshake(socket, {
-    servername: sni,
-    alpn: ['h2', 'http/1.1'],
-    trust: opts.trust,
+  const ctx = standaloneContext({
     timeoutMs: opts.timeoutMs,
-    now: () => performance.now(),
+    trust: opts.trust,
     expiryWarningDays: opts.expiryWarningDays,
-    host: sni ?? host,
+    ...reachOf(opts),
     ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
   });
-  if (!out.socket) return { error: out.result.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: out.findings, chain: [] };
-  const tls = { protocol: out.result.protocol, cipher: out.result.cipher, alpn: out.result.alpn, keyExchange: out.result.keyExchange };
-  const chain = certificatesFromInfo(out.result.chain);
-  const preFindings = out.findings.filter((f) => f.code === 'TLS_PROTOCOL_DEPRECATED');
+  const hop = await runHop({ target, route: routeOf(chooseProxy(target, opts.proxy)), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
+  await hop.beside;
+  const { part, connection } = hop;
+  const tls = part.tls;
+  if (!connection || !tls || tls.error) {
+    connection?.close();
+    if (tls) return { error: tls.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: part.findings.filter((f) => f.layer === 'tls'), chain: [] };
+    const findings = [...part.findings];
+    if (part.stopped?.stage === 'resolve' && part.route.kind === 'direct') findings.push(finding('DNS_LOOKUP_FAILED', `${host} does not resolve: ${part.resolution?.lookup?.error?.message ?? 'no address'}.`, host));
+    return { error: part.stopped?.error ?? { code: 'ECONNREFUSED', message: `${host}:${port} could not be reached` }, findings, chain: [] };
+  }
+  const negotiated = { protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, keyExchange: tls.keyExchange };
+  const chain = certificatesFromInfo(tls.chain);
+  const preFindings = part.findings.filter((f) => f.code === 'TLS_PROTOCOL_DEPRECATED');
   // TLS 1.3 servers check the client certificate after the client's Finished (RFC 8446 §4.4.2):
   // a refusal arrives as an alert just after the handshake, a welcome as a session ticket.
-  const late = out.result.protocol === 'TLSv1.3' ? await lateRefusal(out.socket, Math.min(500, opts.timeoutMs)) : null;
-  out.socket.destroy();
-  if (late) return { error: late, late: true, findings: [], chain, tls };
-  return { findings: [], preFindings, chain, tls };
+  const late = tls.protocol === 'TLSv1.3' && connection.socket instanceof TLSSocket ? await lateRefusal(connection.socket, Math.min(500, opts.timeoutMs)) : null;
+  connection.close();
+  if (late) return { error: late, late: true, findings: [], chain, tls: negotiated };
+  return { findings: [], preFindings, chain, tls: negotiated };
 }
 
 function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | null> {
@@ -333,25 +348,6 @@ function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | nul
     socket.on('error', onError);
     // Reading makes OpenSSL process the records that follow the handshake.
     socket.resume();
-  });
-}
-
-function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const onAbort = (): void => {
-      socket.destroy();
-      reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(err);
-    });
   });
 }
 
