@@ -129,15 +129,16 @@ class Hop {
       this.step('dns', `DNS (system) ${host}${as}`, start, r.lookup.durationMs, true);
       this.log(`dns: system lookup of ${host}${as} → ${r.lookup.error ? r.lookup.error.code : r.addresses.map((a) => a.address).join(', ')} in ${r.lookup.durationMs} ms`);
     } else if (r.source === 'pinned') this.log(`dns: ${host}${as} pinned to ${r.addresses.map((a) => a.address).join(', ')}; system lookup skipped`);
-    this.observe?.('resolved', this.part);
-    if (r.addresses.length > 0) return r.addresses;
-    const error = r.lookup?.error ?? { code: 'ENOTFOUND', message: `${host} has no address` };
-    if (this.proxy) {
-      this.part.proxy!.error = error;
-      this.note([finding('PROXY_UNREACHABLE', `The proxy ${this.proxy.url}${this.forRedirect()} cannot be reached: ${error.message}.`, this.proxy.url)]);
-      return this.stop('resolve', error.code, `the proxy ${this.proxy.url} does not resolve`);
+    if (r.addresses.length === 0) {
+      const error = r.lookup?.error ?? { code: 'ENOTFOUND', message: `${host} has no address` };
+      if (this.proxy) {
+        this.part.proxy!.error = error;
+        this.note([finding('PROXY_UNREACHABLE', `The proxy ${this.proxy.url}${this.forRedirect()} cannot be reached: ${error.message}.`, this.proxy.url)]);
+      }
+      this.stop('resolve', error.code, this.proxy ? `the proxy ${this.proxy.url} does not resolve` : `${host} does not resolve`);
     }
-    return this.stop('resolve', error.code, `${host} does not resolve`);
+    this.observe?.('resolved', this.part);
+    return r.addresses.length > 0 ? r.addresses : null;
   }
 
   /**
