@@ -131,7 +131,10 @@ export type ProxyLeg = Pick<ProxyInfo, 'address' | 'connectMs' | 'tunnelStatus' 
 
 export type HopStage = 'resolve' | 'connect' | 'tunnel' | 'tls' | 'exchange';
 
-/** One hop's part of the report, filled in as the hop runs. Plain data but for `target`/`route` values. */
+/**
+ * One hop's part of the report, filled in as the hop runs. The orchestrator copies fields from it
+ * into the Report; never the part as a whole: its route carries the proxy's credentials.
+ */
 export interface HopPart {
   target: TargetInfo;
   route: Route;
