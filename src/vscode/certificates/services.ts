@@ -9,7 +9,7 @@ import type { Report } from '../../engine/report';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
 import { parseTarget, TargetError } from '../../engine/target';
 import type { CertificateViewState } from '../../protocol/certificateView';
-import { toSetupInput } from '../config';
+import { proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
 import { loadClientCertificate } from './clientCertificate';
@@ -115,7 +115,8 @@ export class CertificateServices {
     const settings = this.config.current;
     const { options, warnings } = await loadEngine().prepareOptions(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
-    return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays };
+    // The proxy a diagnosis would use reaches the endpoint, the OCSP responder and the AIA URL too.
+    return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays, proxy: proxyConfig() };
   }
 
   private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
