@@ -1,6 +1,7 @@
 // Builds DiagnoseOptions from plain values. The VS Code settings module and the CLI flags both
 // call this, so both front ends share defaults, validation and trust-store loading.
 import { isIP } from 'node:net';
+import { unbracket } from './address';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
 import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
 import type { DnsAddress } from './report';
@@ -85,9 +86,9 @@ export function parseResolve(entry: string): { host: string; addresses: DnsAddre
   const host = entry.slice(0, colon).toLowerCase().replace(/\.$/, '');
   let rest = entry.slice(colon + 1);
   const curlForm = /^(\d{1,5}):(.+)$/.exec(rest);
-  if (curlForm && curlForm[2]!.split(',').every((a) => isIP(a.replace(/^\[|\]$/g, '')) !== 0)) rest = curlForm[2]!;
+  if (curlForm && curlForm[2]!.split(',').every((a) => isIP(unbracket(a)) !== 0)) rest = curlForm[2]!;
   const addresses = rest.split(',').map((raw) => {
-    const address = raw.trim().replace(/^\[|\]$/g, '');
+    const address = unbracket(raw.trim());
     const family = isIP(address);
     if (family === 0) throw new SetupError(`--resolve "${entry}": "${raw}" is not an IP address.`);
     return { address, family: family as 4 | 6 };

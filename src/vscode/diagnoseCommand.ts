@@ -7,7 +7,7 @@ import type { Report } from '../engine/report';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
 import { proxyConfig, toSetupInput } from './config';
-import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
+import { askRequest, exportFromPanel, runTrace } from './httpActions';
 import type { ConfigSource } from './config';
 import { loadClientCertificate } from './certificates/clientCertificate';
 import { loadEngine } from './loadEngine';
@@ -40,7 +40,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void run(input);
     },
     traceRoute: async (report) => {
-      const result = await runTrace(traceHost(report), log);
+      const result = await runTrace(loadEngine().traceTarget(report), log);
       return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
     },
     exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),

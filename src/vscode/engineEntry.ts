@@ -8,6 +8,6 @@ export { IANA_ROOT_HINTS } from '../engine/dns/rootHints';
 export { defaultDnsServers, parseDnsServer } from '../engine/dns/servers';
 export { osLookup } from '../engine/dns/system';
 export { exportReport } from '../engine/export';
-export { attachRoute, traceRoute } from '../engine/route';
+export { attachRoute, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
 export { isPkcs12 } from '../engine/tls/certFile';

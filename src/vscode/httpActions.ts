@@ -55,12 +55,6 @@ export async function runTrace(host: string, log: vscode.LogOutputChannel): Prom
   });
 }
 
-/** Where to trace for a report: the server's address (or the proxy's), else the host. */
-export function traceHost(report: Report): string {
-  if (report.proxy?.url) return report.proxy.address ?? report.target.host;
-  return report.connections.find((c) => c.used)?.address ?? report.target.host;
-}
-
 /** `Netdiag: Trace Route`: traces a host and shows the hops in a Markdown document. */
 export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand(TRACE_ROUTE_COMMAND, async (arg?: unknown) => {

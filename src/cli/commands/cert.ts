@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
 import type { Finding } from '../../engine/report';
 import { prepareOptions } from '../../engine/setup';
-import { parseTarget } from '../../engine/target';
+import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
@@ -116,8 +116,8 @@ export const certCommand: CliCommand = {
         throw err;
       }
     } else {
-      const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(args.input) || /:\d+$/.test(args.input) ? args.input : `https://${args.input}`);
-      check = await checkEndpoint(target.host, target.port, args.servername ?? (target.ipFamily === null ? target.host : null), common);
+      const endpoint = parseTlsEndpoint(args.input);
+      check = await checkEndpoint(endpoint.host, endpoint.port, args.servername ?? endpoint.servername, common);
     }
     io.stdout(args.json ? `${JSON.stringify(check, null, 2)}\n` : renderCertText(check, io.color));
     if (io.signal.aborted) return 130;

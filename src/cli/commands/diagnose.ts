@@ -5,7 +5,7 @@ import { toCurl } from '../../engine/curl';
 import { exportReport } from '../../engine/export';
 import type { RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
-import { attachRoute, traceRoute } from '../../engine/route';
+import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { renderPathText } from '../httpText';
 import { diagnose } from '../../engine/diagnose';
 import { hasErrors } from '../../engine/findings';
@@ -128,8 +128,7 @@ export const diagnoseCommand: CliCommand = {
       ...(args.verbose ? { log: (m: string) => io.stderr(`netdiag: ${redactUrl(m)}\n`) } : {}),
     });
     if (args.trace && !report.cancelled) {
-      const to = report.proxy?.url ? (report.proxy.address ?? parsed.target.host) : (report.connections.find((c) => c.used)?.address ?? parsed.target.host);
-      const { route, findings } = await traceRoute(to, { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
+      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
       report = attachRoute(report, route, findings);
     }
     const reveal = { revealSecrets: args.showSecrets };

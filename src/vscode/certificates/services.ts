@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
-import { parseTarget, TargetError } from '../../engine/target';
+import { parseTlsEndpoint, TargetError } from '../../engine/target';
 import type { CertificateViewState } from '../../protocol/certificateView';
 import { toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
@@ -61,19 +61,15 @@ export class CertificateServices {
 
   /** Checks an endpoint (`host:port`, URL or host) under a progress notification and lists it. */
   async inspectEndpoint(input: string, actions: EndpointActions = {}): Promise<CertCheck | undefined> {
-    let host: string;
-    let port: number;
-    let ipLiteral: boolean;
+    let endpoint: { host: string; port: number; servername: string | null };
     try {
-      const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(input) || /:\d+$/.test(input) ? input : `https://${input}`);
-      host = target.host;
-      port = target.port;
-      ipLiteral = target.ipFamily !== null;
+      endpoint = parseTlsEndpoint(input);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
+    const { host, port, servername } = endpoint;
     const label = `${host}:${port}`;
     if (!(await this.confirmUntrusted(label, actions))) return undefined;
     const what = actions.scan ? 'scanning the TLS configuration of' : actions.checkRevocation ? 'checking revocation for' : 'checking the certificate of';
@@ -84,7 +80,7 @@ export class CertificateServices {
         const base = await this.baseOptions();
         const clientCertificate = await loadClientCertificate(this.config.current.clientCertificate);
         const options: CertCheckOptions = { ...base, ...actions, signal: controller.signal, ...(clientCertificate ? { clientCertificate } : {}) };
-        const check = await loadEngine().checkEndpoint(host, port, ipLiteral ? null : host, options);
+        const check = await loadEngine().checkEndpoint(host, port, servername, options);
         this.entries.add(check);
         this.log.info(`Certificate of ${label}: ${check.verdict}${check.scan ? ` (scan: grade ${check.scan.grade.grade}, ${check.scan.handshakes} handshakes in ${check.scan.durationMs} ms)` : ''}`);
         await vscode.commands.executeCommand('netdiag.certificates.focus');
