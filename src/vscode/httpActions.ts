@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { RequestSpec } from '../engine/options';
 import type { Report, RouteResult } from '../engine/report';
+import { markdownCode, markdownText } from '../engine/safeText';
 import { parseTarget, TargetError } from '../engine/target';
 import { loadEngine } from './loadEngine';
 import { formatHeaderLine, parseHeaderLine } from './requestStore';
@@ -88,15 +89,14 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.
   });
 }
 
+/** The route as a Markdown document. Router names come from reverse DNS: network text, escaped as text. */
 function routeMarkdown(route: RouteResult, findings: Report['findings']): string {
-  const lines = [`# Route to ${route.host}`, '', route.command ? `\`${route.command}\` — ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}, ${Math.round(route.durationMs)} ms` : (route.error?.message ?? ''), ''];
+  const lines = [`# Route to ${markdownText(route.host)}`, '', route.command ? `${markdownCode(route.command)} — ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}, ${Math.round(route.durationMs)} ms` : markdownText(route.error?.message ?? ''), ''];
   if (route.hops.length > 0) {
     lines.push('| Hop | Router | Round trips | Note |', '| --- | --- | --- | --- |');
-    // Router names come from reverse DNS: network text, kept from breaking the table.
-    const cell = (t: string): string => t.replace(/[|\r\n]/g, ' ');
-    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null && h.name === null ? '*' : cell(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${cell(h.note ?? '')} |`);
+    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null && h.name === null ? '*' : markdownText(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${markdownText(h.note ?? '')} |`);
   }
-  for (const f of findings) lines.push('', `**${f.code}**: ${f.message}`, '', `_${f.hint}_`);
+  for (const f of findings) lines.push('', `**${f.code}**: ${markdownText(f.message)}`, '', `_${markdownText(f.hint)}_`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,7 @@ import { hasErrors } from '../../engine/findings';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
+import { terminal, terminalLine } from '../terminal';
 import { renderText } from '../text';
 
 const USAGE = `Usage: netdiag diagnose <target> [options]
@@ -117,15 +118,16 @@ export const diagnoseCommand: CliCommand = {
     if (args.request?.body?.startsWith('@')) args.request = { ...args.request, body: await readBody(args.request.body.slice(1)) };
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
+    const term = terminal(io);
     const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
-    for (const w of warnings) io.stderr(`netdiag: warning: ${w}\n`);
+    for (const w of warnings) term.warn(w);
     let report = await diagnose(parsed, {
       ...options,
       signal: io.signal,
       proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
       ...(args.request ? { request: args.request } : {}),
       ...(args.showSecrets ? { revealSecrets: true } : {}),
-      ...(args.verbose ? { log: (m: string) => io.stderr(`netdiag: ${redactUrl(m)}\n`) } : {}),
+      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
     });
     if (args.trace && !report.cancelled) {
       const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
@@ -134,10 +136,13 @@ export const diagnoseCommand: CliCommand = {
     const reveal = { revealSecrets: args.showSecrets };
     switch (args.format) {
       case 'text':
-        io.stdout(`${renderText(report, io.color)}${renderPathText(report, io.color)}`);
+        term.print([...renderText(report, term), ...renderPathText(report, term)]);
         break;
       case 'curl':
-        io.stdout(`${toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })}\n`);
+        term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
+        break;
+      case 'markdown':
+        term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
         break;
       default:
         io.stdout(exportReport(report, args.format, reveal));

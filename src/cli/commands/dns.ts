@@ -10,6 +10,7 @@ import { osLookup } from '../../engine/dns/system';
 import type { DnsServer } from '../../engine/options';
 import { UsageError, type CliCommand } from '../command';
 import { renderDnsText } from '../dnsText';
+import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
@@ -114,7 +115,9 @@ export const dnsCommand: CliCommand = {
       if (err instanceof DnsInputError) throw new UsageError(err.message);
       throw err;
     }
-    io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderDnsText(result, io.color));
+    const term = terminal(io);
+    if (args.json) term.printJson(result);
+    else term.print(renderDnsText(result, term));
     if (result.cancelled) return 130;
     return hasErrors(result.findings) ? 1 : 0;
   },

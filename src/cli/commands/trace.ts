@@ -3,7 +3,8 @@ import { hasErrors } from '../../engine/findings';
 import { traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
-import { clean, renderRouteText } from '../httpText';
+import { renderRouteText } from '../httpText';
+import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag trace <host> [options]
@@ -36,11 +37,9 @@ export const traceCommand: CliCommand = {
     if (maxHops > 255) throw new UsageError('--max-hops takes at most 255.');
     const timeoutMs = values.timeout === undefined ? 60_000 : wholeNumber(values.timeout, '--timeout');
     const { route, findings } = await traceRoute(host, { signal: io.signal, timeoutMs, maxHops, names: values.numeric !== true });
-    if (values.json) io.stdout(`${JSON.stringify({ route, findings }, null, 2)}\n`);
-    else {
-      io.stdout(renderRouteText(route, io.color));
-      for (const f of findings) io.stdout(`\n${f.severity}: ${f.code} ${clean(f.message)}\n  ${f.hint}\n`);
-    }
+    const term = terminal(io);
+    if (values.json) term.printJson({ route, findings });
+    else term.print([...renderRouteText(route, term), ...findings.flatMap((f) => ['', ...term.finding(f)])]);
     if (route.error?.code === 'CANCELLED') return 130;
     return hasErrors(findings) || route.error?.code === 'ROUTE_TOOL_MISSING' ? 1 : 0;
   },
