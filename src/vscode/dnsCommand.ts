@@ -3,7 +3,6 @@
 // notification, and shows the result in a report panel's DNS view (Report.dnsLookup). The panel
 // reruns the same lookup; "Copy" gives the JSON or the equivalent dig command. An argument
 // ({ name, types?, servers?, trace? } or a name) skips the prompts (command links, tests).
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { DnsLookupResult } from '../engine/dns/model';
 import { RECORD_TYPES } from '../engine/dns/model';
@@ -165,7 +164,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
     let servers;
     try {
       const specs = request.servers.length > 0 ? request.servers : settings.dnsServers;
-      servers = specs.length > 0 ? specs.map((s) => engine.parseDnsServer(s)) : engine.defaultDnsServers();
+      servers = specs.map((s) => engine.parseDnsServer(s));
     } catch (err) {
       void vscode.window.showErrorMessage(`Netdiag: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
@@ -194,15 +193,8 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
             return [];
           }
         });
-        const result = await engine.lookupDns(request.name, {
-          signal: controller.signal,
-          timeoutMs: settings.timeouts.dnsMs,
-          types: request.types,
-          servers,
-          trace: request.trace ? { roots: engine.IANA_ROOT_HINTS, port: 53 } : null,
-          system: { lookup: engine.osLookup, readFile: (p) => readFileSync(p, 'utf8'), platform: process.platform },
-          publicResolvers: compareWith,
-        });
+        const options = engine.dnsLookupOptions({ types: request.types, servers, timeoutMs: settings.timeouts.dnsMs, trace: request.trace && { roots: [] }, explainSystem: true, compareWith }, controller.signal);
+        const result = await engine.lookupDns(request.name, options);
         target.finish(controller, reportOf(result, version), result.cancelled ? 'cancelled' : 'done');
         log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
         return result;

@@ -1,7 +1,7 @@
 // The HTTP actions of the report panel and the Trace Route command: edit the request (method,
 // headers, body), trace the route to the server, and export the report (JSON, Markdown, HAR, curl).
 import * as vscode from 'vscode';
-import type { RequestSpec } from '../engine/options';
+import { DEFAULTS, type RequestSpec } from '../engine/options';
 import type { Report, RouteResult } from '../engine/report';
 import { markdownCode, markdownText } from '../engine/safeText';
 import { parseTarget, TargetError } from '../engine/target';
@@ -46,7 +46,7 @@ export async function runTrace(host: string, log: vscode.LogOutputChannel): Prom
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
-      const result = await loadEngine().traceRoute(host, { signal: controller.signal, timeoutMs: 120_000, maxHops: 30, names: true });
+      const result = await loadEngine().traceRoute(host, { signal: controller.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
       log.info(`Trace to ${host}: ${result.route.command ?? result.route.error?.message ?? ''} → ${result.route.hops.length} hop(s), ${result.route.reached ? 'reached' : 'not reached'}`);
       if (result.route.error?.code === 'ROUTE_TOOL_MISSING') void vscode.window.showWarningMessage(`Netdiag: ${result.route.error.message}`);
       return result;

@@ -2,7 +2,8 @@
 // explained; with --scan the server's TLS configuration (docs/certificates.md).
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
-import { prepareOptions } from '../../engine/setup';
+import { DEFAULT_TIMEOUTS } from '../../engine/options';
+import { certCheckOptions, prepareOptions } from '../../engine/setup';
 import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
@@ -30,8 +31,8 @@ Options:
                             command line); used for a .p12/.pfx file and for --pfx
   --cert FILE --key FILE    client certificate and key (PEM) for servers that ask (mutual TLS)
   --pfx FILE                client certificate as PKCS#12
-  --timeout MS              timeout of each handshake and request (default 5000)
-  --concurrency N           handshakes at once during --scan (default 8)
+  --timeout MS              timeout of each handshake and request (default ${DEFAULT_TIMEOUTS.tlsMs})
+  --concurrency N           handshakes at once during --scan (default: the scan's own, 8)
   --json                    print the result as JSON (docs/report.md, "netdiag cert --json")
   --no-color                plain text even on a terminal`;
 
@@ -46,8 +47,10 @@ export interface CertArgs {
   cert: string | null;
   key: string | null;
   pfx: string | null;
-  timeoutMs: number;
-  concurrency: number;
+  /** --timeout, or null for the default. */
+  timeoutMs: number | null;
+  /** --concurrency, or null for the scan's own. */
+  concurrency: number | null;
   json: boolean;
 }
 
@@ -80,8 +83,8 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
     cert: values.cert ?? null,
     key: values.key ?? null,
     pfx: values.pfx ?? null,
-    timeoutMs: values.timeout === undefined ? 5000 : wholeNumber(values.timeout, '--timeout'),
-    concurrency: values.concurrency === undefined ? 8 : wholeNumber(values.concurrency, '--concurrency'),
+    timeoutMs: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout'),
+    concurrency: values.concurrency === undefined ? null : wholeNumber(values.concurrency, '--concurrency'),
     json: values.json === true,
   };
 }
@@ -93,15 +96,13 @@ export const certCommand: CliCommand = {
     const args = parseCertArgs(argv);
     const term = terminal(io);
     const password = passwordFrom(args, io);
-    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'] });
+    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
     for (const w of warnings) term.warn(w);
     const common: CertCheckOptions = {
-      trust: options.trust,
-      timeoutMs: args.timeoutMs,
+      ...certCheckOptions(options),
       signal: io.signal,
-      expiryWarningDays: options.certExpiryWarningDays,
       scan: args.scan,
-      scanConcurrency: args.concurrency,
+      ...(args.concurrency !== null ? { scanConcurrency: args.concurrency } : {}),
       checkRevocation: args.ocsp,
       fetchMissingIssuer: args.fetchIssuer,
     };

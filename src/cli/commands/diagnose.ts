@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { toCurl } from '../../engine/curl';
 import { exportReport } from '../../engine/export';
-import type { RequestSpec } from '../../engine/options';
+import { DEFAULTS, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { renderPathText } from '../httpText';
@@ -25,7 +25,7 @@ Options:
   --resolve HOST:ADDR       pin HOST to ADDR like curl --resolve; skips the system lookup (repeatable)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
   --timeout MS              timeout of each step: DNS query, connect, TLS handshake, HTTP exchange
-  --max-redirects N         follow at most N redirects (default 10)
+  --max-redirects N         follow at most N redirects (default ${DEFAULTS.maxRedirects})
   --no-follow               do not follow redirects
   --proxy URL               send through this HTTP proxy (CONNECT for https); wins over HTTP(S)_PROXY
   --no-proxy                connect directly even when HTTP_PROXY/HTTPS_PROXY are set
@@ -130,7 +130,7 @@ export const diagnoseCommand: CliCommand = {
       ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
     });
     if (args.trace && !report.cancelled) {
-      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
+      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
       report = attachRoute(report, route, findings);
     }
     const reveal = { revealSecrets: args.showSecrets };

@@ -1,5 +1,6 @@
 // netdiag trace <host>: the route to a host with tracepath, traceroute or tracert.
 import { hasErrors } from '../../engine/findings';
+import { DEFAULTS } from '../../engine/options';
 import { traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
@@ -16,8 +17,8 @@ and prints each router with its round-trip times.
 
 Options:
   --json                    print { route, findings } as JSON
-  --max-hops N              stop after N hops (default 30)
-  --timeout MS              stop the whole trace after MS milliseconds (default 60000)
+  --max-hops N              stop after N hops (default ${DEFAULTS.traceMaxHops})
+  --timeout MS              stop the whole trace after MS milliseconds (default ${DEFAULTS.traceTimeoutMs})
   -n, --numeric             addresses only, no reverse DNS names
   --no-color                plain text even on a terminal`;
 
@@ -33,9 +34,9 @@ export const traceCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'trace needs a host: a name, an IP address or a URL.' : `trace takes one host, got ${positionals.length}.`);
     const host = parseTarget(positionals[0]!).target.host;
-    const maxHops = values['max-hops'] === undefined ? 30 : wholeNumber(values['max-hops'], '--max-hops');
+    const maxHops = values['max-hops'] === undefined ? DEFAULTS.traceMaxHops : wholeNumber(values['max-hops'], '--max-hops');
     if (maxHops > 255) throw new UsageError('--max-hops takes at most 255.');
-    const timeoutMs = values.timeout === undefined ? 60_000 : wholeNumber(values.timeout, '--timeout');
+    const timeoutMs = values.timeout === undefined ? DEFAULTS.traceTimeoutMs : wholeNumber(values.timeout, '--timeout');
     const { route, findings } = await traceRoute(host, { signal: io.signal, timeoutMs, maxHops, names: values.numeric !== true });
     const term = terminal(io);
     if (values.json) term.printJson({ route, findings });

@@ -109,9 +109,10 @@ export class CertificateServices {
 
   private async baseOptions(): Promise<Omit<CertCheckOptions, 'signal'>> {
     const settings = this.config.current;
-    const { options, warnings } = await loadEngine().prepareOptions(toSetupInput(settings));
+    const engine = loadEngine();
+    const { options, warnings } = await engine.prepareOptions(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
-    return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays };
+    return engine.certCheckOptions(options);
   }
 
   private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
