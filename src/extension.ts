@@ -8,6 +8,7 @@ import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
 import { createLog } from './vscode/log';
+import { UntrustedGate } from './vscode/untrustedGate';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -16,11 +17,12 @@ export function activate(context: vscode.ExtensionContext): void {
       log.info('Settings changed');
       for (const w of c.warnings) log.warn(w);
     });
-    const certificates = registerCertificates(context, config, log);
-    context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, (report) => certificates.addReport(report)));
+    const gate = new UntrustedGate();
+    const certificates = registerCertificates(context, config, log, gate);
+    context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, gate, (report) => certificates.addReport(report)));
     context.subscriptions.push(registerBindAnalysis(config, log));
-    context.subscriptions.push(registerTraceRouteCommand(log));
-    context.subscriptions.push(registerDnsCommand(context, config, log));
+    context.subscriptions.push(registerTraceRouteCommand(log, gate));
+    context.subscriptions.push(registerDnsCommand(context, config, log, gate));
   } catch (err) {
     void vscode.window.showErrorMessage(`Netdiag failed to start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

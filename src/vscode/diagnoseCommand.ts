@@ -15,15 +15,14 @@ import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
 import { RequestStore } from './requestStore';
 import { ReportPanels } from './reportPanel';
+import type { UntrustedGate } from './untrustedGate';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
 
 /** `onReport` receives each final report (the Certificates view lists its chain). */
-export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, onReport?: (report: Report) => void): vscode.Disposable {
+export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate, onReport?: (report: Report) => void): vscode.Disposable {
   const recent = new RecentTargets(context.globalState);
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
-  // Asked once per window: a command link in an untrusted README must not connect silently.
-  let untrustedConfirmed = false;
 
   const requests = new RequestStore(context.workspaceState, context.secrets);
   const panels = new ReportPanels(context.extensionUri, {
@@ -46,20 +45,6 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
     exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
   }, log);
 
-  async function confirmUntrusted(parsed: ParsedTarget): Promise<boolean> {
-    if (vscode.workspace.isTrusted || untrustedConfirmed) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `Diagnose ${parsed.target.url}?`,
-      {
-        modal: true,
-        detail: 'This workspace is not trusted. Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
-      },
-      'Diagnose',
-    );
-    untrustedConfirmed = answer === 'Diagnose';
-    return untrustedConfirmed;
-  }
-
   async function run(input: string): Promise<Report | undefined> {
     let parsed: ParsedTarget;
     try {
@@ -69,7 +54,12 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
-    if (!(await confirmUntrusted(parsed))) return undefined;
+    const allowed = await gate.allow({
+      question: `Diagnose ${parsed.target.url}?`,
+      detail: 'Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
+      confirm: 'Diagnose',
+    });
+    if (!allowed) return undefined;
     const settings = config.current;
     await recent.add(parsed.target, settings.recentTargetsMax);
 

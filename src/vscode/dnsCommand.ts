@@ -12,6 +12,7 @@ import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/report
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
 import { emptyReport } from './pendingReport';
+import type { UntrustedGate } from './untrustedGate';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
@@ -141,24 +142,17 @@ class DnsPanel {
   }
 }
 
-export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): vscode.Disposable {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const panels = new Map<string, DnsPanel>();
-  let untrustedConfirmed = false;
-
-  async function confirmUntrusted(name: string): Promise<boolean> {
-    if (vscode.workspace.isTrusted || untrustedConfirmed) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `Look up ${name} in DNS?`,
-      { modal: true, detail: 'This workspace is not trusted. Netdiag will send DNS queries for this name from this machine. Workspace settings for DNS servers are ignored until you trust the workspace.' },
-      'Look Up',
-    );
-    untrustedConfirmed = answer === 'Look Up';
-    return untrustedConfirmed;
-  }
 
   async function run(request: DnsRequest): Promise<DnsLookupResult | undefined> {
-    if (!(await confirmUntrusted(request.name))) return undefined;
+    const allowed = await gate.allow({
+      question: `Look up ${request.name} in DNS?`,
+      detail: 'Netdiag will send DNS queries for this name from this machine. Workspace settings for DNS servers are ignored until you trust the workspace.',
+      confirm: 'Look Up',
+    });
+    if (!allowed) return undefined;
     const settings = config.current;
     const engine = loadEngine();
     let servers;

@@ -7,6 +7,7 @@ import { markdownCode, markdownText } from '../engine/safeText';
 import { parseTarget, TargetError } from '../engine/target';
 import { loadEngine } from './loadEngine';
 import { formatHeaderLine, parseHeaderLine } from './requestStore';
+import type { UntrustedGate } from './untrustedGate';
 
 export const TRACE_ROUTE_COMMAND = 'netdiag.traceRoute';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -57,7 +58,7 @@ export async function runTrace(host: string, log: vscode.LogOutputChannel): Prom
 }
 
 /** `Netdiag: Trace Route`: traces a host and shows the hops in a Markdown document. */
-export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: UntrustedGate): vscode.Disposable {
   return vscode.commands.registerCommand(TRACE_ROUTE_COMMAND, async (arg?: unknown) => {
     const input =
       typeof arg === 'string'
@@ -77,10 +78,7 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.
           });
     if (input === undefined || input.trim() === '') return undefined;
     const host = parseTarget(input.trim()).target.host;
-    if (!vscode.workspace.isTrusted) {
-      const ok = await vscode.window.showWarningMessage(`Trace the route to ${host}?`, { modal: true, detail: 'This workspace is not trusted. Netdiag will send probes from this machine.' }, 'Trace');
-      if (ok !== 'Trace') return undefined;
-    }
+    if (!(await gate.allow({ question: `Trace the route to ${host}?`, detail: 'Netdiag will send probes towards it from this machine.', confirm: 'Trace' }))) return undefined;
     const result = await runTrace(host, log);
     if (!result) return undefined;
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: routeMarkdown(result.route, result.findings) });

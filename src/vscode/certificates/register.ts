@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
 import type { ConfigSource } from '../config';
+import type { UntrustedGate } from '../untrustedGate';
 import { CertificateEntries } from './entries';
 import type { CertificateEntry } from './entries';
 import { CertificateServices } from './services';
@@ -32,9 +33,9 @@ export interface CertificatesFeature extends vscode.Disposable {
   addReport(report: Report): void;
 }
 
-export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): CertificatesFeature {
+export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): CertificatesFeature {
   const entries = new CertificateEntries();
-  const services = new CertificateServices(entries, config, log);
+  const services = new CertificateServices(entries, config, log, gate);
   const tree = new CertificatesTree(entries);
   const view = vscode.window.createTreeView(CERTIFICATES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
 

@@ -13,6 +13,7 @@ import { toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
 import { loadClientCertificate } from './clientCertificate';
+import type { UntrustedGate } from '../untrustedGate';
 import type { CertificateEntries } from './entries';
 
 export interface EndpointActions {
@@ -22,13 +23,11 @@ export interface EndpointActions {
 }
 
 export class CertificateServices {
-  // Asked once per window, as Diagnose Endpoint does: a command link must not connect silently.
-  private untrustedConfirmed = false;
-
   constructor(
     readonly entries: CertificateEntries,
     private readonly config: ConfigSource,
     private readonly log: vscode.LogOutputChannel,
+    private readonly gate: UntrustedGate,
   ) {}
 
   /** Checks a certificate file and lists it; never touches the network. */
@@ -71,7 +70,8 @@ export class CertificateServices {
     }
     const { host, port, servername } = endpoint;
     const label = `${host}:${port}`;
-    if (!(await this.confirmUntrusted(label, actions))) return undefined;
+    const extra = actions.checkRevocation ? " and ask the certificate authority's OCSP responder" : actions.fetchMissingIssuer ? ' and download the missing certificate from the address the certificate names' : '';
+    if (!(await this.gate.allow({ question: `Connect to ${label}?`, detail: `Netdiag will connect to ${label} from this machine${extra}.`, confirm: 'Connect' }))) return undefined;
     const what = actions.scan ? 'scanning the TLS configuration of' : actions.checkRevocation ? 'checking revocation for' : 'checking the certificate of';
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Netdiag: ${what} ${label}`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
@@ -113,14 +113,6 @@ export class CertificateServices {
     const { options, warnings } = await engine.prepareOptions(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
     return engine.certCheckOptions(options);
-  }
-
-  private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
-    if (vscode.workspace.isTrusted || this.untrustedConfirmed) return true;
-    const extra = actions.checkRevocation ? ' and ask the certificate authority\'s OCSP responder' : actions.fetchMissingIssuer ? ' and download the missing certificate from the address the certificate names' : '';
-    const answer = await vscode.window.showWarningMessage(`Connect to ${label}?`, { modal: true, detail: `This workspace is not trusted. Netdiag will connect to ${label} from this machine${extra}.` }, 'Connect');
-    this.untrustedConfirmed = answer === 'Connect';
-    return this.untrustedConfirmed;
   }
 }
 
