@@ -42,7 +42,6 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'har' | 'curl';
 
 export interface DiagnoseArgs {
   target: string;
-  json: boolean;
   verbose: boolean;
   setup: Omit<SetupInput, 'sslCertFile'>;
   format: OutputFormat;
@@ -93,7 +92,7 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
   const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
-  const args: DiagnoseArgs = { target: positionals[0]!, json: format === 'json', verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
+  const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
   if (values.proxy !== undefined) args.proxy = values.proxy;
   else if (values['no-proxy']) args.proxy = false;
   const headers: Record<string, string> = {};
