@@ -9,7 +9,7 @@
 //   traceName('www.example.test', 'A', { roots: h.roots, port: h.port, … });
 //   await h.close();
 import type { Answer, Question } from 'dns-packet';
-import { encodeSvcb } from '../../src/engine/dns/svcb';
+import { encodeSvcb } from './svcb';
 import { startDnsServer } from './dnsServer';
 import { HOSTILE_LABEL } from './hostileText';
 import type { Behaviour, Responder, TestDnsServer, ZoneRecord } from './dnsServer';
