@@ -3,6 +3,7 @@
 // read-only certificate viewer. `addReport` lets Diagnose Endpoint list the chains it sees.
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
+import type { CertCheck } from '../../engine/tls/certCheck';
 import type { ConfigSource } from '../config';
 import type { UntrustedGate } from '../untrustedGate';
 import { CertificateEntries } from './entries';
@@ -26,11 +27,12 @@ export const CERT_COMMANDS = {
   scanEntry: 'netdiag.certificates.scan',
   checkRevocation: 'netdiag.certificates.checkRevocation',
   fetchIssuer: 'netdiag.certificates.fetchIssuer',
-  list: 'netdiag.certificates.list',
 } as const;
 
 export interface CertificatesFeature extends vscode.Disposable {
   addReport(report: Report): void;
+  /** The checks the view lists, as plain JSON (the extension's API). */
+  list(): { key: string; check: CertCheck }[];
 }
 
 export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): CertificatesFeature {
@@ -105,13 +107,12 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
       const entry = entryOf(node);
       if (entry) entries.remove(entry.key);
     }),
-    // For tests and command links: the listed checks as plain JSON.
-    vscode.commands.registerCommand(CERT_COMMANDS.list, () => entries.all.map((e) => ({ key: e.key, check: e.check }))),
   ];
 
   const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services), ...commands);
   return {
     addReport: (report) => void services.addReport(report),
+    list: () => entries.all.map((e) => ({ key: e.key, check: e.check })),
     dispose: () => disposable.dispose(),
   };
 }
