@@ -145,7 +145,7 @@ interface TargetItem extends vscode.QuickPickItem {
 
 /**
  * A QuickPick rather than an InputBox so recent targets are one keystroke away. QuickPick has no
- * validationMessage in VS Code 1.96, so the typed value's own item carries the parse error.
+ * validationMessage in the VS Code API (engines.vscode), so the typed value's own item carries the parse error.
  */
 function askTarget(initial: string, recent: readonly string[]): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<TargetItem>();
