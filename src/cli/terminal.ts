@@ -23,9 +23,7 @@ const SEVERITY: Readonly<Record<Severity, { label: string; style: Style }>> = {
 const MARK = `\u{10FFFD}${randomBytes(8).toString('hex')}\u{10FFFD}`;
 
 export interface Terminal {
-  /** Whether paint() colours (a TTY without --no-color or NO_COLOR). */
-  readonly color: boolean;
-  /** `text` in `style` when colour is on; the text itself otherwise. */
+  /** `text` in `style` when colour is on (a TTY without --no-color or NO_COLOR); the text itself otherwise. */
   paint(style: Style, text: string): string;
   /** `✖ error`, `▲ warning` or `ℹ info`, coloured like its severity. */
   severity(severity: Severity): string;
@@ -43,12 +41,12 @@ export interface Terminal {
 
 export function terminal(io: Pick<CliIo, 'stdout' | 'stderr' | 'color'>): Terminal {
   const paint = (style: Style, text: string): string => (io.color ? `${MARK}${SGR[style]}${MARK}${text}${MARK}0${MARK}` : text);
+  const severity = (s: Severity): string => paint(SEVERITY[s].style, SEVERITY[s].label);
   return {
-    color: io.color,
     paint,
-    severity: (severity) => paint(SEVERITY[severity].style, SEVERITY[severity].label),
-    severityWord: (severity) => paint(SEVERITY[severity].style, severity),
-    finding: (f) => [`  ${paint(SEVERITY[f.severity].style, SEVERITY[f.severity].label)} ${paint('bold', f.code)}: ${f.message}`, paint('dim', `    ${f.hint}`)],
+    severity,
+    severityWord: (s) => paint(SEVERITY[s].style, s),
+    finding: (f) => [`  ${severity(f.severity)} ${paint('bold', f.code)}: ${f.message}`, paint('dim', `    ${f.hint}`)],
     print: (lines) => io.stdout(lines.map(terminalLine).join('')),
     printJson: (value) => io.stdout(jsonText(value)),
     warn: (message) => io.stderr(terminalLine(`netdiag: warning: ${message}`)),
