@@ -117,6 +117,11 @@ export function normaliseAddress(address: string): { address: string; zoneId: st
   return { address: mappedIPv4(ipv6Groups(bare)) ?? bare, zoneId };
 }
 
+/** A host as written in a URL or `[v6]:port`, without the brackets around an IPv6 literal (RFC 3986 §3.2.2). */
+export function unbracket(host: string): string {
+  return host.replace(/^\[|\]$/g, '');
+}
+
 function stripZone(address: string): string {
   const percent = address.indexOf('%');
   return percent === -1 ? address : address.slice(0, percent);
@@ -160,7 +165,7 @@ const PRIVATE_SUFFIXES = ['localhost', 'local', 'internal', 'lan', 'home.arpa', 
  */
 export function isPublicLookingName(host: string): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
-  if (name === '' || isIP(stripZone(name.replace(/^\[|\]$/g, ''))) !== 0) return false;
+  if (name === '' || isIP(stripZone(unbracket(name))) !== 0) return false;
   if (!name.includes('.')) return false;
   return !PRIVATE_SUFFIXES.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
 }
