@@ -29,6 +29,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
+import { unbracket } from './address';
 import { finding } from './findings';
 import { describeBytes } from './peek';
 import type { ErrorInfo, Finding, HttpExchange, HttpTimings } from './report';
@@ -159,7 +160,7 @@ function requestTarget(url: string): RequestTarget | null {
   const secure = scheme === 'https' || scheme === 'wss';
   return {
     authority: u.host,
-    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    hostname: unbracket(u.hostname),
     port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
     path: `${u.pathname}${u.search}`,
     scheme: secure ? 'https' : 'http',

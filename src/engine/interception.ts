@@ -6,6 +6,7 @@ import type { HopContext } from './hop/model';
 import { runHop } from './hop/pipeline';
 import { DIRECT, type ParsedProxy } from './proxy';
 import type { Finding, TargetInfo, TlsResult } from './report';
+import { commonName } from './tls/distinguishedName';
 
 /** Where only the proxy gets out, direct connects time out; this bounds how long the check waits for them. */
 const DIRECT_CONNECT_MS = 3000;
@@ -49,6 +50,7 @@ export async function checkInterception(target: TargetInfo, proxied: TlsResult, 
   ];
 }
 
+/** A CA's name in a message: its CN, else its O, else the whole name. */
 function commonNameOf(dn: string): string {
-  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? /(?:^|,\s*)O=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+  return commonName(dn) ?? /(?:^|,\s*)O=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
 }

@@ -12,6 +12,7 @@
 import type net from 'node:net';
 import { isIP } from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
+import { unbracket } from './address';
 import { finding } from './findings';
 import { describeBytes } from './peek';
 import type { ProxyConfig } from './options';
@@ -111,7 +112,7 @@ export function parseProxyUrl(raw: string): ParsedProxy | string {
     return u.protocol === 'https:' ? 'https:// proxies (TLS to the proxy itself) are not supported; use http://' : `${u.protocol}// proxies are not supported (only http://)`;
   }
   if (u.hostname === '') return 'no host';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const host = unbracket(u.hostname);
   const family = isIP(host);
   const user = decodeURIComponent(u.username);
   const authorization = user === '' && u.password === '' ? null : `Basic ${Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString('base64')}`;
@@ -140,7 +141,7 @@ export function noProxyMatch(target: Pick<TargetInfo, 'host' | 'port'>, entries:
       if (Number(portMatch[2]) !== target.port) continue;
       pattern = portMatch[1]!;
     }
-    pattern = pattern.replace(/^\[|\]$/g, '');
+    pattern = unbracket(pattern);
     if (pattern.includes('/') && isIP(host) !== 0) {
       if (inCidr(host, pattern)) return raw.trim();
       continue;
