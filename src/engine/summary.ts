@@ -1,12 +1,14 @@
 // Derives the views' summaries from the probe results: the five layers with a status and a
-// one-line summary, the hops of the connection, and the report shown before any probe ran. Pure: the same results always give the same
-// layers and hops, so partial reports (streamed while probes run) and the final one agree.
+// one-line summary, the hops of the connection, and the report shown before any probe ran. Pure:
+// the same results always give the same layers and hops, so partial reports (streamed while
+// probes run) and the final one agree.
 import { ms } from './abort';
 import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
 import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
 import { diagnosisVerdict } from './verdict';
+import { commonName } from './tls/distinguishedName';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -247,7 +249,7 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
 
   if (s.target.tls) {
     const leaf = s.tls?.chain[0];
-    const tlsHop: Hop = { kind: 'tls', label: leaf ? commonName(leaf.subject) : 'TLS', status: layer('tls') };
+    const tlsHop: Hop = { kind: 'tls', label: leaf ? (commonName(leaf.subject) ?? leaf.subject) : 'TLS', status: layer('tls') };
     if (s.tls) {
       tlsHop.detail = s.tls.error ? s.tls.error.message : [s.tls.protocol, s.tls.verification.trusted ? 'trusted' : 'untrusted'].filter(Boolean).join(', ');
       tlsHop.durationMs = s.tls.durationMs;
@@ -280,7 +282,3 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   return hops;
 }
 
-function commonName(subject: string): string {
-  const m = /(?:^|,\s*)CN=([^,]+)/.exec(subject);
-  return m ? m[1]!.trim() : subject;
-}

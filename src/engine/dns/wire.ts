@@ -4,6 +4,7 @@
 // (exchange.ts through query.ts); this keeps its whole result as the Report's WireQuery.
 import type { WireQuery } from '../model/dns';
 import type { DnsServer } from '../options';
+import { dnsNameProblem } from './names';
 import { queryServers, unanswered } from './query';
 import { formatDnsServer } from './servers';
 
@@ -14,26 +15,17 @@ export interface WireQueryOptions {
   now: () => number;
 }
 
-/** RFC 1035 §2.3.4. */
-const MAX_NAME = 253;
-const MAX_LABEL = 63;
-
 /**
  * Asks `server` for `name`/`type` with recursion desired. Never throws: failures are in `error`
  * (DNS_TIMEOUT, DNS_BAD_RESPONSE, CANCELLED, ECONNREFUSED, EINVAL…) with `rcode: null`.
  */
 export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AAAA', opts: WireQueryOptions): Promise<WireQuery> {
   const qname = name.replace(/\.$/, '').toLowerCase();
-  if (!validName(qname)) {
+  if (dnsNameProblem(qname) !== null) {
     return { ...unanswered({ name: qname, type }, formatDnsServer(server), 'udp', { code: 'EINVAL', message: `"${name}" is not a valid DNS name.` }), type, authoritative: false };
   }
   const r = await queryServers([server], { name: qname, type, rd: true }, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs, maxAttempts: 1, now: opts.now });
   // Records of an answer that did not arrive whole (a truncated UDP answer whose TCP retry failed)
   // are not the answer: the diagnosis compares and connects only to what a valid answer holds.
   return { ...r, answers: r.rcode === null ? [] : r.answers, type, authoritative: r.flags.includes('AA') };
-}
-
-/** Checked against RFC 1035 limits so encoding cannot overflow. */
-function validName(n: string): boolean {
-  return n !== '' && Buffer.byteLength(n) <= MAX_NAME && n.split('.').every((label) => label !== '' && Buffer.byteLength(label) <= MAX_LABEL);
 }
