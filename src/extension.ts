@@ -2,13 +2,13 @@
 // returned API exposes what tests and other extensions may read. The engine is not loaded here
 // (see src/vscode/loadEngine.ts).
 import * as vscode from 'vscode';
-import { registerCertificates } from './vscode/certificates/register';
+import type { NetdiagApi } from './vscode/api';
 import { registerBindAnalysis } from './vscode/bind/registerBind';
+import { registerCertificates } from './vscode/certificates/register';
 import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
-import type { NetdiagApi } from './vscode/api';
 import { createLog } from './vscode/log';
 import { UntrustedGate } from './vscode/untrustedGate';
 

@@ -2,7 +2,7 @@
 // is published and who reaches it, then every finding as `file:line:column: severity CODE` (the
 // form editors' problem matchers read). Config values are text from a file of the project, maybe a
 // cloned one: the terminal module escapes these lines whole.
-import type { BindModel, LiveListener } from '../engine/bind/model';
+import type { BindModel, LiveListener } from '../engine/model/bind';
 import type { Terminal } from './terminal';
 
 export function renderBindText(model: BindModel, files: number, live: LiveListener[] | null, term: Terminal): string[] {

@@ -1,6 +1,6 @@
 // A certificate check (`netdiag cert`) for a terminal: the chain with every detail, the path to the
 // trust anchor, OCSP, the TLS scan and the findings.
-import type { CertCheck } from '../engine/tls/certCheck';
+import type { CertCheck } from '../engine/model/certCheck';
 import type { Terminal } from './terminal';
 
 /** The check for a terminal, as lines the terminal module escapes whole (certificate text is network data). */

@@ -1,7 +1,7 @@
 // A DnsLookupResult for a terminal: dig's sections, but with the answer's provenance, the trace as
 // hops, the system resolver explained and the comparison. Lines of plain text: the terminal module
 // escapes them whole, so a hostile record or name cannot drive the terminal.
-import type { ComparisonRow, DnsLookupResult, DnsQueryResult, DnsRecord } from '../engine/dns/model';
+import type { ComparisonRow, DnsLookupResult, DnsQueryResult, DnsRecord } from '../engine/model/dns';
 import type { Terminal } from './terminal';
 
 function fqdn(name: string): string {

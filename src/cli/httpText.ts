@@ -1,6 +1,6 @@
 // The HTTP-path parts of a Report for a terminal: the proxy decision, intermediaries and the
 // route. Printed after the layered summary, as lines the terminal module escapes whole.
-import type { Report, RouteResult } from '../engine/report';
+import type { Report, RouteResult } from '../engine/model/report';
 import type { Terminal } from './terminal';
 
 export function renderPathText(report: Report, term: Terminal): string[] {

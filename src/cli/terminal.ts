@@ -5,7 +5,7 @@
 // renderer it went through. Colours are the one exception: `paint` marks its text with a
 // per-process nonce that network text cannot know, and only those marks become SGR sequences.
 import { randomBytes } from 'node:crypto';
-import type { Finding, Severity } from '../engine/report';
+import type { Finding, Severity } from '../engine/model/common';
 import { jsonText, visible } from '../engine/safeText';
 import type { CliIo } from './command';
 

@@ -1,6 +1,7 @@
 // A Report as a compact layered summary for a terminal: lines of plain text, which the terminal
 // module escapes whole when it prints them (network text is data, never terminal control).
-import type { LayerStatus, Report } from '../engine/report';
+import type { LayerStatus } from '../engine/model/common';
+import type { Report } from '../engine/model/report';
 import { endpoint } from '../engine/summary';
 import type { Style, Terminal } from './terminal';
 

@@ -1,6 +1,6 @@
 // Timeouts and cancellation shared by every probe: each network step gets a signal that fires
 // on the caller's cancellation or on its own deadline, whichever comes first.
-import type { ErrorInfo } from './report';
+import type { ErrorInfo } from './model/common';
 
 export class ProbeTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';

@@ -3,7 +3,8 @@
 // registries (RFC 6890 and its updates); the order of the checks below is most specific first.
 import { BlockList, isIP } from 'node:net';
 import { finding } from './findings';
-import type { AddressClass, ClassifiedAddress, Family, Finding } from './report';
+import type { Family, Finding } from './model/common';
+import type { AddressClass, ClassifiedAddress } from './model/report';
 
 interface Range {
   prefix: string;

@@ -1,9 +1,9 @@
 // An equivalent command line for a report, to reproduce a diagnosis outside Netdiag: curl for
 // HTTP(S), curl's telnet:// for a plain TCP connect, openssl s_client for other TLS services.
 // Credentials are left out (`<redacted>`) unless the caller passes the request and asks to reveal them.
+import type { Report } from './model/report';
 import type { RequestSpec } from './options';
 import { redactHeaders } from './redact';
-import type { Report } from './report';
 
 export interface CurlOptions {
   /** The request as sent, with real header values (the report's are redacted). */

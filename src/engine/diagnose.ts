@@ -7,6 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
+import { withDnsHops } from './dns/hops';
+import type { DnsProbe } from './dns/hops';
 import { cnameChain, dnsFindings } from './dns/probe';
 import { formatDnsServer } from './dns/servers';
 import { wireQuery } from './dns/wire';
@@ -18,12 +20,14 @@ import { firstRequest, requestInfo } from './httpRequest';
 import { checkInterception } from './interception';
 import { readIntermediaries } from './intermediaries';
 import { findInterface } from './link';
+import type { Finding } from './model/common';
+import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
-import type { DnsResult, Finding, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './report';
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
+import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
@@ -46,7 +50,7 @@ class Run {
   private first: HopPart | null = null;
   /** Every request of the chain, the first included. */
   private readonly chain: ChainStep[] = [];
-  private dns: DnsResult | null = null;
+  private dns: DnsProbe | null = null;
   private link: LinkInfo | null = null;
   private readonly internet: Report['internet'] = { local: null, remote: [] };
   /** Steps of the run itself (wire DNS); each hop keeps its own. */
@@ -157,7 +161,7 @@ class Run {
     this.opening.push(...addressFindings(this.target.ipFamily === null ? this.target.host : null, remote));
   }
 
-  private startWireQueries(host: string, dns: DnsResult): void {
+  private startWireQueries(host: string, dns: DnsProbe): void {
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
@@ -199,13 +203,14 @@ class Run {
     if (this.first && this.chain[0]?.part !== this.first) waterfall.push(...this.first.waterfall);
     // A plain-JSON deep copy: a streamed partial report must not change after it was sent.
     return structuredClone({
+      kind: 'diagnosis',
       schemaVersion: 1,
       tool: { name: 'netdiag', version: VERSION },
       startedAt: this.startedAt,
       complete,
       cancelled: this.cancelled,
       target: this.target,
-      dns: this.dns,
+      dns: this.dns && withDnsHops(this.dns),
       connections: state.connections,
       link: this.link,
       internet: this.internet,
@@ -215,6 +220,7 @@ class Run {
       hops: buildHops(state, layers),
       waterfall: waterfall.sort((a, b) => a.startMs - b.startMs),
       findings,
+      verdict: diagnosisVerdict(layers, findings, complete, this.cancelled),
       durationMs: ms(this.now() - this.t0),
       ...this.extras(state.proxy),
     } satisfies Report);

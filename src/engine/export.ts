@@ -2,9 +2,9 @@
 // HAR viewers read), and JSON with the secrets a report may still hold removed. Pure. Reports
 // already redact Authorization, Cookie and URL passwords unless the run revealed them; `redact`
 // applies again to whatever was revealed, so an export is safe unless the user asks otherwise.
+import type { HttpExchange, Report } from './model/report';
 import { redactUrl, REDACTED, isSecretHeader } from './redact';
 import { jsonText, markdownCode, markdownText } from './safeText';
-import type { HttpExchange, Report } from './report';
 import { endpoint, formatBytes } from './summary';
 import { VERSION } from './version';
 

@@ -10,9 +10,10 @@
 import { deadline, ProbeTimeoutError, reasonOf } from './abort';
 import { standaloneContext } from './hop/model';
 import { runHop } from './hop/pipeline';
+import type { ErrorInfo } from './model/common';
+import type { DnsAddress } from './model/dns';
 import type { LookupFn, ProxyConfig } from './options';
 import { chooseProxy, routeOf } from './proxy';
-import type { DnsAddress, ErrorInfo } from './report';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 
 export interface FetchOptions {

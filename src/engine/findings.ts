@@ -1,6 +1,6 @@
 // The catalogue of finding codes. A code is stable public API (docs/findings.md documents each);
 // the message is written where the finding is made, with the facts of that run.
-import type { Finding, LayerName, Severity } from './report';
+import type { Finding, LayerName, Severity } from './model/common';
 
 interface FindingSpec {
   severity: Severity;

@@ -31,8 +31,9 @@ import type net from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
 import { unbracket } from './address';
 import { finding } from './findings';
+import type { ErrorInfo, Finding } from './model/common';
+import type { HttpExchange, HttpTimings } from './model/report';
 import { describeBytes } from './peek';
-import type { ErrorInfo, Finding, HttpExchange, HttpTimings } from './report';
 
 export interface HttpExchangeOptions {
   /** The URL of this hop; a zone id (`[fe80::1%25eth0]`) is allowed and never sent. */
@@ -60,7 +61,7 @@ export interface HttpExchangeOptions {
 }
 
 export interface HttpExchangeOutcome {
-  exchange: Omit<HttpExchange, 'timings'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
+  exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
   body?: Buffer;

@@ -14,10 +14,11 @@ import type { Socket } from 'node:net';
 import { finding } from './findings';
 import { httpExchange, type HttpExchangeOutcome } from './http';
 import { altSvcProtocols } from './intermediaries';
+import type { ErrorInfo, Finding } from './model/common';
+import type { HttpExchange, RequestInfo } from './model/report';
 import type { RequestSpec } from './options';
 import type { ParsedProxy } from './proxy';
 import { isSecretHeader, redactHeaders } from './redact';
-import type { ErrorInfo, Finding, HttpExchange, RequestInfo } from './report';
 import type { ParsedTarget } from './target';
 
 /** One request as a hop sends it. */
@@ -95,7 +96,7 @@ export interface SendOptions {
 
 export interface SentRequest {
   /** The exchange as recorded, without `timings` (the hop adds them) and without `viaProxy`. */
-  exchange: Omit<HttpExchange, 'timings'>;
+  exchange: Omit<HttpExchange, 'timings' | 'outcome'>;
   /** Of the exchange, from the request written to the end of the body (http.ts). */
   times: Pick<HttpExchangeOutcome['exchange'], 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   /** When the request was written (the hop's clock). */
@@ -131,7 +132,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   const altSvc = altSvcProtocols(rest.headers);
   const h3 = altSvc.filter((p) => p === 'h3' || p.startsWith('h3-'));
   if (h3.length > 0) findings.push(finding('HTTP3_ADVERTISED', `${opts.url} advertises HTTP/3 (${h3.join(', ')}) in Alt-Svc; this diagnosis used ${rest.httpVersion ? `HTTP/${rest.httpVersion}` : 'TCP'}.`, opts.url));
-  const exchange: Omit<HttpExchange, 'timings'> = { ...rest, url: opts.url, requestHeaders: redactHeaders(headers, opts.revealSecrets) };
+  const exchange: Omit<HttpExchange, 'timings' | 'outcome'> = { ...rest, url: opts.url, requestHeaders: redactHeaders(headers, opts.revealSecrets) };
   if (opts.request.body !== undefined) exchange.requestBodyBytes = Buffer.byteLength(opts.request.body);
   if (altSvc.length > 0) exchange.altSvc = altSvc;
   return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.body ? { body: sent.body } : {}) };

@@ -4,8 +4,9 @@
 import { finding } from './findings';
 import type { HopContext } from './hop/model';
 import { runHop } from './hop/pipeline';
+import type { Finding } from './model/common';
+import type { TargetInfo, TlsResult } from './model/report';
 import { DIRECT, type ParsedProxy } from './proxy';
-import type { Finding, TargetInfo, TlsResult } from './report';
 import { commonName } from './tls/distinguishedName';
 
 /** Where only the proxy gets out, direct connects time out; this bounds how long the check waits for them. */

@@ -2,7 +2,8 @@
 // that handled it on the way. Pure; header names lower case, as in HttpExchange. Only headers
 // that name or show an intermediary count: Server alone names the origin's software, unless it
 // is a known edge (cloudflare, AkamaiGHost…) or load balancer (awselb, envoy…).
-import type { Intermediary, IntermediaryRole } from './report';
+import type { IntermediaryRole } from './model/common';
+import type { Intermediary } from './model/report';
 
 type Headers = Readonly<Record<string, string | string[]>>;
 

@@ -3,7 +3,8 @@
 import { BlockList, isIP } from 'node:net';
 import os from 'node:os';
 import { normaliseAddress } from './address';
-import type { Family, InterfaceInfo, LinkInfo } from './report';
+import type { Family } from './model/common';
+import type { InterfaceInfo, LinkInfo } from './model/report';
 
 const ZERO_MAC = '00:00:00:00:00:00';
 

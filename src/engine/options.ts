@@ -1,6 +1,7 @@
 // Everything the engine needs, passed in explicitly. The engine reads no settings and no
 // environment on its own: src/vscode/config.ts and the CLI flags both build this object.
-import type { DnsAddress, Report } from './report';
+import type { DnsAddress } from './model/dns';
+import type { Report } from './model/report';
 
 /** The system resolver: `dns.lookup(host, {all: true, order: 'verbatim'})` by default. */
 export type LookupFn = (hostname: string, signal: AbortSignal) => Promise<DnsAddress[]>;

@@ -14,9 +14,10 @@ import { isIP } from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
 import { unbracket } from './address';
 import { finding } from './findings';
-import { describeBytes } from './peek';
+import type { ErrorInfo, Finding } from './model/common';
+import type { ProxyInfo, TargetInfo } from './model/report';
 import type { ProxyConfig } from './options';
-import type { ErrorInfo, Finding, ProxyInfo, TargetInfo } from './report';
+import { describeBytes } from './peek';
 
 export interface ParsedProxy {
   /** `http://host:port`, credentials removed. */

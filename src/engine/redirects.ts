@@ -7,9 +7,10 @@ import type { KeepAlive } from './hop/keepAlive';
 import type { HopContext, HopPart } from './hop/model';
 import { runHop } from './hop/pipeline';
 import { redirectedRequest, redirectTarget, type HopRequest } from './httpRequest';
+import type { Finding } from './model/common';
+import type { HttpExchange } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, routeOf, type Route } from './proxy';
-import type { Finding, HttpExchange } from './report';
 import { parseTarget, TargetError } from './target';
 
 /** One request of the chain: the hop and its exchange (a failed one when the hop ended early). */
@@ -97,6 +98,7 @@ function failedExchange(part: HopPart, method: string): HttpExchange {
     method,
     status: null,
     statusText: '',
+    outcome: 'fail',
     httpVersion: null,
     headers: {},
     bodyBytes: 0,

@@ -14,7 +14,9 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { finding } from './findings';
-import type { Finding, Hop, Report, RouteHop, RouteResult } from './report';
+import type { Finding, Hop } from './model/common';
+import type { Report, RouteHop, RouteResult } from './model/report';
+import { diagnosisVerdict } from './verdict';
 
 export type RouteTool = 'tracepath' | 'traceroute' | 'tracert';
 
@@ -237,5 +239,6 @@ export function attachRoute(report: Report, route: RouteResult, findings: readon
   const clientIndex = withoutOld.findIndex((h) => h.kind === 'client');
   const hops = [...withoutOld.slice(0, clientIndex + 1), ...routeHops, ...withoutOld.slice(clientIndex + 1)];
   const kept = report.findings.filter((f) => f.code !== 'ROUTE_INCOMPLETE' && f.code !== 'ROUTE_TOOL_MISSING');
-  return { ...report, route, hops, findings: [...kept, ...findings] };
+  const all = [...kept, ...findings];
+  return { ...report, route, hops, findings: all, verdict: diagnosisVerdict(report.layers, all, report.complete, report.cancelled) };
 }

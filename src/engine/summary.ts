@@ -1,14 +1,18 @@
 // Derives the views' summaries from the probe results: the five layers with a status and a
-// one-line summary, and the hops of the connection. Pure: the same results always give the same
-// layers and hops, so partial reports (streamed while probes run) and the final one agree.
+// one-line summary, the hops of the connection, and the report shown before any probe ran. Pure:
+// the same results always give the same layers and hops, so partial reports (streamed while
+// probes run) and the final one agree.
 import { ms } from './abort';
+import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
+import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
+import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
+import { diagnosisVerdict } from './verdict';
 import { commonName } from './tls/distinguishedName';
-import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './report';
 
 export interface ProbeState {
   target: TargetInfo;
-  dns: DnsResult | null;
+  dns: DnsProbe | null;
   /** True once the address list is known (system lookup ended, pinned, or an IP literal). */
   addressesKnown: boolean;
   connections: ConnectionResult[];
@@ -30,6 +34,35 @@ export interface ProbeState {
 /** The state before any probe has run. */
 export function initialState(target: TargetInfo): ProbeState {
   return { target, dns: null, addressesKnown: false, connections: [], connectsDone: false, link: null, tls: null, tlsDone: false, http: null, httpDone: false, findings: [], finished: false, cancelled: false };
+}
+
+/**
+ * The Report of a diagnosis about to start: the target and its layers before any probe ran. The
+ * extension shows it as the panel opens, before it loads the engine bundle (this module is small).
+ */
+export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
+  const layers = buildLayers(initialState(target));
+  return {
+    kind: 'diagnosis',
+    schemaVersion: 1,
+    tool: { name: 'netdiag', version },
+    startedAt: startedAt.toISOString(),
+    complete: false,
+    cancelled: false,
+    target,
+    dns: null,
+    connections: [],
+    link: null,
+    internet: { local: null, remote: [] },
+    tls: null,
+    http: null,
+    layers,
+    hops: [],
+    waterfall: [],
+    findings: [],
+    verdict: diagnosisVerdict(layers, [], false, false),
+    durationMs: 0,
+  };
 }
 
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
@@ -145,6 +178,12 @@ function addressList(s: ProbeState): string[] {
   if (s.target.ipFamily !== null) return [s.target.host];
   const list = s.dns?.pinned ?? s.dns?.system.addresses ?? [];
   return list.map((a) => a.address);
+}
+
+/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
+export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+  if (status === null || status >= 500) return 'fail';
+  return status >= 400 ? 'warn' : 'ok';
 }
 
 export function endpoint(address: string, port: number): string {

@@ -7,7 +7,8 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { dnsNameProblem, MAX_LABEL_OCTETS, MAX_NAME_OCTETS } from './dns/names';
-import type { Family, TargetInfo } from './report';
+import type { Family } from './model/common';
+import type { TargetInfo } from './model/report';
 
 export type TargetErrorCode =
   | 'TARGET_EMPTY'

@@ -19,7 +19,9 @@ import net from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
 import { finding } from './findings';
 import type { FindingCode } from './findings';
-import type { ConnectionResult, DnsAddress, ErrorInfo, Family, Finding } from './report';
+import type { ErrorInfo, Family, Finding } from './model/common';
+import type { DnsAddress } from './model/dns';
+import type { ConnectionResult } from './model/report';
 
 export interface ConnectOptions {
   signal?: AbortSignal;

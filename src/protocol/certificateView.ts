@@ -1,8 +1,12 @@
 // What the certificate views show, as plain data: the rows of one certificate's details and the
 // words for stores and roles. Shared by the Certificates tree view (extension host) and the
 // certificate viewer webview, so both say the same thing; pure, so it is tested with node --test.
-import type { CertCheck } from '../engine/tls/certCheck';
-import type { CertificateInfo, TlsVerification } from '../engine/report';
+import type { CertCheck } from '../engine/model/certCheck';
+import type { CertificateInfo, TlsVerification } from '../engine/model/certificate';
+
+/** The viewer is read-only: its webview posts nothing, and the host accepts nothing from it. */
+export type CertificateViewToHost = never;
+export const isCertificateViewMessage = (_value: unknown): _value is CertificateViewToHost => false;
 
 /** The viewer webview's state, handed over in `data-state` (plain JSON). */
 export interface CertificateViewState {
@@ -53,6 +57,7 @@ export function certificateRows(cert: CertificateInfo): DetailRow[] {
   const add = (label: string, value: string | undefined | null): void => {
     if (value) rows.push({ label, value });
   };
+  add('Problems', cert.problems.map((p) => p.text).join('; '));
   add('Names (SAN)', cert.subjectAltNames.length > 50 ? `${cert.subjectAltNames.slice(0, 50).join(', ')} … (${cert.subjectAltNames.length} in all)` : cert.subjectAltNames.join(', '));
   add('Validity', validityText(cert));
   add('Serial', cert.serialNumber);

@@ -1,6 +1,6 @@
 // What activate() returns: the extension's API for other extensions and the extension-host tests,
 // plain JSON only (a test reads the Certificates view through it instead of a contributed command).
-import type { CertCheck } from '../engine/tls/certCheck';
+import type { CertCheck } from '../engine/model/certCheck';
 
 export interface NetdiagApi {
   certificates: {

@@ -3,18 +3,18 @@
 // partial report to the panel. Returns the final Report (for command links and tests).
 import * as vscode from 'vscode';
 import { findEndpointAt } from '../engine/endpointText';
-import type { Report } from '../engine/report';
+import type { Report } from '../engine/model/report';
+import { pendingReport } from '../engine/summary';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
-import { proxyConfig, toSetupInput } from './config';
-import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import type { ConfigSource } from './config';
 import { loadClientCertificate } from './certificates/clientCertificate';
+import { proxyConfig, toSetupInput } from './config';
+import type { ConfigSource } from './config';
+import { askRequest, exportFromPanel, runTrace } from './httpActions';
 import { loadEngine } from './loadEngine';
-import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
-import { RequestStore } from './requestStore';
 import { ReportPanels } from './reportPanel';
+import { RequestStore } from './requestStore';
 import type { UntrustedGate } from './untrustedGate';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
@@ -97,7 +97,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
           onReport?.(report);
-          log.info(`${report.target.url}: ${verdictText(report)} in ${Math.round(report.durationMs)} ms`);
+          log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;
         } catch (err) {
           // The engine turns network failures into findings; reaching here is a bug or a broken
@@ -119,13 +119,6 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
     return input === undefined ? undefined : run(input);
   });
   return vscode.Disposable.from(command, panels);
-}
-
-function verdictText(report: Report): string {
-  if (report.cancelled) return 'cancelled';
-  const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
-  return errors > 0 ? `${errors} error(s), ${warnings} warning(s)` : warnings > 0 ? `${warnings} warning(s)` : 'ok';
 }
 
 /** The selection when it is one line, else the endpoint-looking text under the cursor. */

@@ -1,19 +1,18 @@
 // "Netdiag: Look Up DNS Records" (netdiag.lookUpDns): asks for a name (or an IP for PTR), the
 // record types and the servers, runs the engine's lookupDns under a cancellable progress
-// notification, and shows the result in a report panel's DNS view (Report.dnsLookup). The panel
-// reruns the same lookup; "Copy" gives the JSON or the equivalent dig command. An argument
+// notification, and shows the result (a DnsLookupResult) in a panel of the report webview. The
+// panel reruns the same lookup; it copies the JSON or the equivalent dig command. An argument
 // ({ name, types?, servers?, trace? } or a name) skips the prompts (command links, tests).
 import * as vscode from 'vscode';
-import type { DnsLookupResult } from '../engine/dns/model';
-import { RECORD_TYPES } from '../engine/dns/model';
-import type { LayerStatus, Report } from '../engine/report';
-import { isWebviewToHost } from '../protocol/reportView';
-import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/reportView';
+import { RECORD_TYPES } from '../engine/model/dns';
+import type { DnsLookupResult } from '../engine/model/dns';
+import { isLookupMessage } from '../protocol/reportView';
+import type { LookupToHost, RunStatus } from '../protocol/reportView';
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
-import { emptyReport } from './pendingReport';
+import { ReportWebview } from './reportWebview';
 import type { UntrustedGate } from './untrustedGate';
-import { renderWebviewHtml, webviewRoots } from './webviewHtml';
+import { webviewRoots } from './webviewHtml';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
 const VIEW_TYPE = 'netdiag.dnsLookup';
@@ -43,84 +42,44 @@ export function digCommand(r: DnsLookupResult, request: DnsRequest): string {
   return `dig${at} ${r.name} ${r.types.join(' ')}${request.trace ? ' +trace' : ''}`;
 }
 
-function reportOf(result: DnsLookupResult, version: string): Report {
-  const errors = result.findings.some((f) => f.severity === 'error');
-  const warnings = result.findings.some((f) => f.severity === 'warning');
-  const status: LayerStatus = errors ? 'fail' : warnings ? 'warn' : 'ok';
-  const answered = result.queries.filter((q) => q.rcode === 'NOERROR' && q.answers.length > 0).length;
-  const target: Report['target'] = { input: result.input, url: `dns:${result.name}`, scheme: 'dns', host: result.name, port: 53, defaultPort: true, path: '', ipFamily: null, tls: false, application: 'none' };
-  return {
-    ...emptyReport(target, version, result.startedAt),
-    complete: true,
-    cancelled: result.cancelled,
-    layers: [{ name: 'internet', status, summary: `DNS ${result.types.join(', ')}: ${answered} of ${result.queries.length} queries answered`, details: [] }],
-    hops: result.hops,
-    findings: result.findings,
-    durationMs: result.durationMs,
-    dnsLookup: result,
-  };
-}
-
-/** One panel per name: the report view's webview with its own host (lookups rerun as lookups). */
-class DnsPanel {
-  private ready = false;
-  private report: Report | null = null;
-  private status: RunStatus = 'running';
-  private error: string | undefined;
+/** One panel per name and types: the report webview showing the lookup (lookups rerun as lookups). */
+class DnsPanel implements vscode.Disposable {
   private run: AbortController | undefined;
+  private readonly view: ReportWebview<DnsLookupResult, LookupToHost>;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private request: DnsRequest,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
     private readonly rerun: (request: DnsRequest) => void,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
-    panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.ready = false;
-    });
-    panel.onDidDispose(() => this.run?.abort());
-    this.render();
+    this.view = new ReportWebview<DnsLookupResult, LookupToHost>(panel, extensionUri, { document: null, status: 'running' }, { accepts: isLookupMessage, receive: (m) => this.handle(m), log, name: 'DNS view' });
+    panel.onDidDispose(() => this.dispose());
   }
 
   begin(request: DnsRequest, run: AbortController): void {
     this.run?.abort();
     this.run = run;
     this.request = request;
-    this.status = 'running';
-    this.error = undefined;
-    this.post({ type: 'status', status: 'running' });
+    this.view.setStatus('running');
   }
 
-  finish(run: AbortController, report: Report | null, status: Exclude<RunStatus, 'running'>, error?: string): void {
+  finish(run: AbortController, lookup: DnsLookupResult | null, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run !== run) return;
     this.run = undefined;
-    if (report) this.report = report;
-    this.status = status;
-    this.error = error;
-    if (report) this.post({ type: 'report', report });
-    this.post(error === undefined ? { type: 'status', status } : { type: 'status', status, error });
+    if (lookup) this.view.show(lookup);
+    this.view.setStatus(status, error);
   }
 
-  private render(): void {
-    this.ready = false;
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.extensionUri, { title: this.panel.title, script: 'report.js', styles: ['report.css'], initialState: { report: this.report, status: this.status } });
+  dispose(): void {
+    this.run?.abort();
+    this.view.dispose();
   }
 
-  private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  private async receive(message: unknown): Promise<void> {
-    if (!isWebviewToHost(message)) return;
-    const m: WebviewToHost = message;
-    switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.report) this.post({ type: 'report', report: this.report });
-        this.post(this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error });
-        return;
+  private async handle(message: Exclude<LookupToHost, { type: 'ready' }>): Promise<void> {
+    const lookup = this.view.document;
+    switch (message.type) {
       case 'rerun':
         this.rerun(this.request);
         return;
@@ -128,22 +87,24 @@ class DnsPanel {
         this.run?.abort();
         return;
       case 'copyJson':
-        if (this.report?.dnsLookup) await vscode.env.clipboard.writeText(JSON.stringify(this.report.dnsLookup, null, 2));
+        if (!lookup) return;
+        await vscode.env.clipboard.writeText(JSON.stringify(lookup, null, 2));
+        vscode.window.setStatusBarMessage('$(check) Netdiag: lookup copied as JSON', 3000);
         return;
-      case 'copyCurl':
-        // For a DNS lookup the equivalent command line is dig's.
-        if (this.report?.dnsLookup) await vscode.env.clipboard.writeText(digCommand(this.report.dnsLookup, this.request));
+      case 'copyDig':
+        if (!lookup) return;
+        await vscode.env.clipboard.writeText(digCommand(lookup, this.request));
         vscode.window.setStatusBarMessage('$(check) Netdiag: dig command copied', 3000);
         return;
-      default:
-        // Messages other views may add are not for this panel.
-        return;
+      default: {
+        const unreachable: never = message;
+        throw new Error(`Unhandled message ${JSON.stringify(unreachable)}`);
+      }
     }
   }
 }
 
 export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): vscode.Disposable {
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const panels = new Map<string, DnsPanel>();
 
   async function run(request: DnsRequest): Promise<DnsLookupResult | undefined> {
@@ -168,7 +129,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
     if (panel) panel.panel.reveal(undefined, false);
     else {
       const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, `DNS: ${request.name}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(context.extensionUri) });
-      panel = new DnsPanel(webviewPanel, request, context.extensionUri, (r) => void run(r));
+      panel = new DnsPanel(webviewPanel, request, context.extensionUri, log, (r) => void run(r));
       panels.set(key, panel);
       webviewPanel.onDidDispose(() => panels.delete(key));
     }
@@ -189,7 +150,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
         });
         const options = engine.dnsLookupOptions({ types: request.types, servers, timeoutMs: settings.timeouts.dnsMs, trace: request.trace && { roots: [] }, explainSystem: true, compareWith }, controller.signal);
         const result = await engine.lookupDns(request.name, options);
-        target.finish(controller, reportOf(result, version), result.cancelled ? 'cancelled' : 'done');
+        target.finish(controller, result, result.cancelled ? 'cancelled' : 'done');
         log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
         return result;
       } catch (err) {

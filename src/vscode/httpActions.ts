@@ -1,8 +1,8 @@
 // The HTTP actions of the report panel and the Trace Route command: edit the request (method,
 // headers, body), trace the route to the server, and export the report (JSON, Markdown, HAR, curl).
 import * as vscode from 'vscode';
+import type { Report, RouteResult } from '../engine/model/report';
 import { DEFAULTS, type RequestSpec } from '../engine/options';
-import type { Report, RouteResult } from '../engine/report';
 import { markdownCode, markdownText } from '../engine/safeText';
 import { parseTarget, TargetError } from '../engine/target';
 import { loadEngine } from './loadEngine';

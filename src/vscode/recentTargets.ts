@@ -1,7 +1,7 @@
 // Recently diagnosed targets, most recent first, kept in globalState across windows. Stored
 // without passwords: the redacted `user:***@` form would otherwise be sent as a password.
 import type * as vscode from 'vscode';
-import type { TargetInfo } from '../engine/report';
+import type { TargetInfo } from '../engine/model/report';
 
 const KEY = 'netdiag.recentTargets';
 

@@ -1,13 +1,14 @@
-// The report webview's host: one panel per target URL (revealed when it exists). Until the
-// webview says `ready`, messages are held back; since every message sets state (the report, the
-// run status), the queue is coalesced into that state and replayed on each `ready`, which also
-// covers the webview reloading when a hidden panel is shown again (retainContextWhenHidden off).
+// The report panels: one per target URL (revealed when it exists), each a diagnosis shown by the
+// report webview (ReportWebview: the document and the run status, replayed on each `ready`), and
+// restored after a window reload from the state the webview saved.
 import * as vscode from 'vscode';
-import type { Report, TargetInfo } from '../engine/report';
-import { isWebviewToHost } from '../protocol/reportView';
-import type { HostToWebview, ReportViewState, RunStatus, WebviewToHost } from '../protocol/reportView';
+import type { Report, TargetInfo } from '../engine/model/report';
+import { isDiagnosisMessage, isViewState } from '../protocol/reportView';
+import type { DiagnosisToHost, RunStatus } from '../protocol/reportView';
 import { storableInput } from './recentTargets';
-import { renderWebviewHtml, webviewRoots } from './webviewHtml';
+import { ReportWebview } from './reportWebview';
+import type { ReportWebviewState } from './reportWebview';
+import { webviewRoots } from './webviewHtml';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
@@ -25,12 +26,9 @@ export interface ReportPanelHandlers {
 }
 
 export class ReportPanel implements vscode.Disposable {
-  private report: Report | null = null;
-  private status: RunStatus = 'done';
-  private error: string | undefined;
-  private ready = false;
   private disposed = false;
   private run: AbortController | undefined;
+  private readonly view: ReportWebview<Report, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
@@ -40,32 +38,19 @@ export class ReportPanel implements vscode.Disposable {
     readonly key: string,
     /** Kept only in the host, never sent to the webview: it may hold credentials. */
     private input: string,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly handlers: ReportPanelHandlers,
-    private readonly log: vscode.LogOutputChannel,
-    initial: ReportViewState | null,
+    log: vscode.LogOutputChannel,
+    initial: ReportWebviewState<Report> | null,
   ) {
-    if (initial) {
-      this.report = initial.report;
-      // A run cannot survive a reload: what was running is shown as stopped.
-      this.status = initial.status === 'running' ? 'cancelled' : initial.status;
-      this.error = initial.error;
-    }
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      panel.onDidDispose(() => this.dispose()),
-      // A hidden webview is discarded; it says `ready` again when shown.
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
-      this.disposeEmitter,
-    );
-    this.render();
+    // A run cannot survive a reload: what was running is shown as stopped.
+    const state: ReportWebviewState<Report> = initial ? { ...initial, status: initial.status === 'running' ? 'cancelled' : initial.status } : { document: null, status: 'done' };
+    this.view = new ReportWebview(panel, extensionUri, state, { accepts: isDiagnosisMessage, receive: (m) => this.handle(m), log, name: 'Report view' });
+    this.disposables.push(this.view, panel.onDidDispose(() => this.dispose()), this.disposeEmitter);
   }
 
   get currentReport(): Report | null {
-    return this.report;
+    return this.view.document;
   }
 
   reveal(): void {
@@ -80,27 +65,21 @@ export class ReportPanel implements vscode.Disposable {
     this.run?.abort();
     this.run = run;
     this.input = input;
-    this.report = pending;
-    this.error = undefined;
-    this.status = 'running';
     this.panel.title = panelTitle(pending.target);
-    this.post({ type: 'report', report: pending });
-    this.post({ type: 'status', status: 'running' });
+    this.view.show(pending);
+    this.view.setStatus('running');
   }
 
   /** A report of the run `signal` belongs to; ignored once a newer run started. */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
-    this.report = report;
-    this.post({ type: 'report', report });
+    this.view.show(report);
   }
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
     this.run = undefined;
-    this.status = status;
-    this.error = error;
-    this.post(this.statusMessage());
+    this.view.setStatus(status, error);
   }
 
   dispose(): void {
@@ -113,45 +92,9 @@ export class ReportPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private render(): void {
-    this.ready = false;
-    const state: ReportViewState = this.error === undefined ? { report: this.report, status: this.status } : { report: this.report, status: this.status, error: this.error };
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.extensionUri, {
-      title: this.panel.title,
-      script: 'report.js',
-      styles: ['report.css'],
-      initialState: state,
-    });
-  }
-
-  /** Sends now when the webview listens; otherwise the state it carries is replayed on `ready`. */
-  private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  private statusMessage(): HostToWebview {
-    return this.error === undefined ? { type: 'status', status: this.status } : { type: 'status', status: this.status, error: this.error };
-  }
-
-  private receive(message: unknown): void {
-    if (!isWebviewToHost(message)) {
-      this.log.warn('Report view: ignored an unknown message');
-      return;
-    }
-    void this.handle(message).catch((err: unknown) => {
-      const text = err instanceof Error ? err.message : String(err);
-      this.log.error(`Report view: ${message.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(`Netdiag: ${text}`);
-    });
-  }
-
-  private async handle(message: WebviewToHost): Promise<void> {
+  private async handle(message: Exclude<DiagnosisToHost, { type: 'ready' }>): Promise<void> {
+    const report = this.view.document;
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.report) this.post({ type: 'report', report: this.report });
-        this.post(this.statusMessage());
-        return;
       case 'rerun':
         this.handlers.rerun(this.input);
         return;
@@ -159,31 +102,28 @@ export class ReportPanel implements vscode.Disposable {
         this.run?.abort();
         return;
       case 'copyJson':
-        if (!this.report) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(this.report, null, 2));
+        if (!report) return;
+        await vscode.env.clipboard.writeText(JSON.stringify(report, null, 2));
         vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as JSON', 3000);
         return;
       case 'copyCurl':
-        if (!this.report) return;
-        await vscode.env.clipboard.writeText(await this.handlers.toCurl(this.report));
+        if (!report) return;
+        await vscode.env.clipboard.writeText(await this.handlers.toCurl(report));
         vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied', 3000);
         return;
       case 'editRequest':
-        await this.handlers.editRequest(this.input, this.report);
+        await this.handlers.editRequest(this.input, report);
         return;
       case 'traceRoute': {
-        if (!this.report || this.run) return;
-        const traced = await this.handlers.traceRoute(this.report);
+        if (!report || this.run) return;
+        const traced = await this.handlers.traceRoute(report);
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
-        if (traced && !this.run) {
-          this.report = traced;
-          this.post({ type: 'report', report: traced });
-        }
+        if (traced && !this.run) this.view.show(traced);
         return;
       }
       case 'export':
-        if (!this.report) return;
-        await this.handlers.exportReport(this.report);
+        if (!report) return;
+        await this.handlers.exportReport(report);
         return;
       default: {
         const unreachable: never = message;
@@ -206,7 +146,7 @@ export class ReportPanels implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.revive(panel, isViewState(state) ? state : null);
+          this.revive(panel, state);
         },
       }),
     );
@@ -233,19 +173,19 @@ export class ReportPanels implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
-  private revive(webviewPanel: vscode.WebviewPanel, state: ReportViewState | null): void {
-    const target = state?.report?.target;
-    if (!target) {
-      // Nothing to show or rerun: a panel without state is closed rather than left blank.
+  private revive(webviewPanel: vscode.WebviewPanel, state: unknown): void {
+    const report = isViewState(state) && state.report?.kind === 'diagnosis' ? state.report : null;
+    if (!isViewState(state) || !report) {
+      // Nothing to show or rerun (or a state an older version saved): the panel is closed rather than left blank.
       webviewPanel.dispose();
       return;
     }
-    const existing = this.panels.get(target.url);
+    const existing = this.panels.get(report.target.url);
     if (existing) existing.dispose();
-    this.adopt(webviewPanel, target.url, storableInput(target), state);
+    this.adopt(webviewPanel, report.target.url, storableInput(report.target), state.error === undefined ? { document: report, status: state.status } : { document: report, status: state.status, error: state.error });
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: ReportViewState | null): ReportPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: ReportWebviewState<Report> | null): ReportPanel {
     webviewPanel.iconPath = {
       light: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-light.svg'),
       dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-dark.svg'),
@@ -263,10 +203,4 @@ export class ReportPanels implements vscode.Disposable {
 function panelTitle(target: TargetInfo): string {
   const host = target.hostUnicode ?? (target.ipFamily === 6 ? `[${target.host}]` : target.host);
   return `Netdiag: ${host}:${target.port}`;
-}
-
-function isViewState(value: unknown): value is ReportViewState {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { report?: unknown; status?: unknown };
-  return typeof v.status === 'string' && (v.report === null || (typeof v.report === 'object' && v.report !== null && 'target' in v.report));
 }

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { diagnose } from '../../src/engine/diagnose';
-import { testOptions } from '../helpers/options';
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/model/report';
 import { parseTarget } from '../../src/engine/target';
 import { startDnsServer } from '../helpers/dnsServer';
 import { startLatencyProxy } from '../helpers/latencyProxy';
+import { testOptions } from '../helpers/options';
 
 const DELAY_MS = 20;
 const DNS_DELAY_MS = 30;

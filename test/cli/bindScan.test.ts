@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BindScanJson } from '../../src/cli/commands/bindScan';
+import type { BindScanJson } from '../../src/engine/model/bind';
 
 const CLI = join(__dirname, '../../dist/cli.js');
 const FIXTURES = join(__dirname, '../fixtures/bind');

@@ -7,11 +7,11 @@ import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/model/report';
+import { CLI, runCli } from '../helpers/cli';
 import { startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { closedPort, startHttpServer, startSilentServer, type HttpTestServer } from '../helpers/servers';
-import { CLI, runCli } from '../helpers/cli';
 
 
 

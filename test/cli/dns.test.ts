@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { DnsLookupResult } from '../../src/engine/dns/model';
+import type { DnsLookupResult } from '../../src/engine/model/dns';
+import { CLI, runCli } from '../helpers/cli';
 import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
 import type { DnsHierarchy } from '../helpers/dnsHierarchy';
 import { startDnsServer } from '../helpers/dnsServer';
 import type { TestDnsServer } from '../helpers/dnsServer';
-import { CLI, runCli } from '../helpers/cli';
 
 
 

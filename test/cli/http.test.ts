@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Report, RouteResult } from '../../src/engine/report';
+import type { Report, RouteResult } from '../../src/engine/model/report';
+import { CLI, runCli } from '../helpers/cli';
 import { startForwardProxy, type TestProxy } from '../helpers/proxies';
 import { startHttpServer, type HttpTestServer } from '../helpers/servers';
-import { CLI, runCli } from '../helpers/cli';
 
 
 

@@ -1,5 +1,6 @@
-// Browser end-to-end: Diagnose Endpoint typed into the real workbench's command palette, the
-// report webview read back from its frame. Servers are this test's own, on loopback.
+// Browser end-to-end: Diagnose Endpoint and Look Up DNS Records typed into the real workbench's
+// command palette, their webviews read back from their frames. Servers are this test's own, on
+// loopback.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, layerStatuses, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, layerStatuses, lookUpDnsThroughPalette, startWorkbench, writeCaFile } from './workbench.mjs';
 
 // Each payload, if it ever ran as HTML, would set a flag and log PWNED (and break the CSP).
 const SCRIPT_PAYLOAD = `<script>window.__pwned=1;console.error('PWNED script')</script>`;
@@ -86,5 +87,21 @@ test('certificate and HTTP text from the network is shown as text and never runs
     assert.equal(await f.evaluate(() => Object.prototype.hasOwnProperty.call(window, '__pwned')).catch(() => false), false, `a payload ran in ${f.url()}`);
   }
   assert.deepEqual(workbench.problems.slice(mark).filter((p) => /PWNED/.test(p)), [], 'a payload ran');
+  assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
+});
+
+test('Look Up DNS Records opens a panel of its own: the name, the engine\'s verdict, every query', async () => {
+  const mark = workbench.problems.length;
+  const asked = dns.queries;
+  // localhost: the loopback server answers the wire queries, the hosts file the system resolver.
+  await lookUpDnsThroughPalette(workbench.page, 'localhost');
+  const frame = await findFrame(workbench.page, '[data-testid="lookup-name"]');
+  assert.equal(await frame.locator('[data-testid="lookup-name"]').textContent(), 'localhost');
+  assert.match((await frame.locator('[data-testid="verdict"]').textContent()) ?? '', /1 of 2 queries answered/);
+  assert.equal(await frame.locator('[data-testid^="dns-query-"]').count(), 2);
+  assert.ok(dns.queries >= asked + 2, 'the configured DNS server was not asked');
+  // A lookup has no layers, no curl command and no route to trace.
+  assert.equal(await frame.locator('[data-testid="layers"], [data-testid="action-copy-curl"], [data-testid="action-trace-route"]').count(), 0);
+  assert.equal(await frame.locator('[data-testid="action-copy-dig"]').count(), 1);
   assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
 });

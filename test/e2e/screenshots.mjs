@@ -1,16 +1,17 @@
-// `npm run screenshots`: the report panel for a working HTTPS endpoint and a refused port in the
-// default light, dark and high-contrast themes (cropped to the editor area); and, in light and
-// dark, the hover over a bind value, the Bind Map with a diagnostic in docker-compose.yml, the
-// Certificates view listing the diagnosed chain, and the certificate viewer on a .crt file; all
-// into media/screenshots/. The endpoints are loopback servers started here; the workspace is a
-// temporary copy of the sample workspace with the served certificate added as server.crt.
+// `npm run screenshots`: the panel of a DNS lookup, and the report panel for a working HTTPS
+// endpoint and a refused port, in the default light, dark and high-contrast themes (cropped to
+// the editor area); and, in light and dark, the hover over a bind value, the Bind Map with a
+// diagnostic in docker-compose.yml, the Certificates view listing the diagnosed chain, and the
+// certificate viewer on a .crt file; all into media/screenshots/. The endpoints are loopback
+// servers started here; the workspace is a temporary copy of the sample workspace with the served
+// certificate added as server.crt.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, lookUpDnsThroughPalette, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
 // [file suffix, theme, whether the side bar, hover and viewer shots are taken too]. Current theme
@@ -54,6 +55,18 @@ async function capture(page, name, selectors) {
   const file = path.join(OUT, name);
   await page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y } });
   console.log(`${path.relative(REPO_ROOT, file)} ${(fs.statSync(file).size / 1024).toFixed(0)} KiB`);
+}
+
+/**
+ * Look Up DNS Records for `localhost` through the palette: A and AAAA (the pre-picked types) from
+ * the loopback DNS server the settings name; the hosts file answers the system resolver part.
+ */
+async function shootDnsLookup(page, themeKey) {
+  await runCommand(page, 'View: Close All Editors');
+  await lookUpDnsThroughPalette(page, 'localhost');
+  await findFrame(page, '[data-testid="dns-query-1"]');
+  await page.waitForTimeout(1500);
+  await capture(page, `dns-lookup-${themeKey}.png`, ['.part.editor']);
 }
 
 /** Drags the sash on the side bar's right edge so long tree rows fit. */
@@ -102,6 +115,7 @@ async function shootTheme(themeKey, theme, more) {
   try {
     const { page } = workbench;
     await runCommand(page, 'View: Close Primary Side Bar');
+    await shootDnsLookup(page, themeKey);
     for (const [name, url] of shots) {
       await runCommand(page, 'View: Close All Editors');
       await diagnoseThroughPalette(page, url);

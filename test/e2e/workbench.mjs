@@ -95,6 +95,22 @@ export async function diagnoseThroughPalette(page, target) {
   await answerQuickInput(page, target);
 }
 
+/**
+ * Runs Netdiag: Look Up DNS Records on `name` through the palette, with the types it picks
+ * (A and AAAA) and the servers the settings name (the third prompt comes filled in).
+ */
+export async function lookUpDnsThroughPalette(page, name) {
+  await runCommand(page, 'Netdiag: Look Up DNS Records');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: '(2/3)' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: '(3/3)' }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
 /** The frame whose document has `selector`, searched in every frame (webviews are nested iframes). */
 export async function findFrame(page, selector, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;

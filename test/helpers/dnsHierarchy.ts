@@ -9,10 +9,10 @@
 //   traceName('www.example.test', 'A', { roots: h.roots, port: h.port, … });
 //   await h.close();
 import type { Answer, Question } from 'dns-packet';
-import { encodeSvcb } from './svcb';
 import { startDnsServer } from './dnsServer';
-import { HOSTILE_LABEL } from './hostileText';
 import type { Behaviour, Responder, TestDnsServer, ZoneRecord } from './dnsServer';
+import { HOSTILE_LABEL } from './hostileText';
+import { encodeSvcb } from './svcb';
 
 export interface ZoneData {
   /** The apex (`.` for the root). */

@@ -7,12 +7,13 @@ import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
-import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
-import { testOptions } from '../helpers/options';
 import { osLookup } from '../../src/engine/dns/system';
-import type { DnsAddress, Report } from '../../src/engine/report';
+import type { DnsAddress } from '../../src/engine/model/dns';
+import type { Report } from '../../src/engine/model/report';
+import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
 import { parseTarget } from '../../src/engine/target';
 import { startDnsServer, type Behaviour, type TestDnsServer } from '../helpers/dnsServer';
+import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { closedPort, startGarbageServer, startHttpServer, startSilentServer, startTcpServer, type HttpTestServer, type RawTcpServer } from '../helpers/servers';
 
@@ -124,6 +125,7 @@ describe('a healthy HTTPS endpoint', () => {
     assert.equal(report.tls?.servername, 'localhost');
     const [req] = report.http?.requests ?? [];
     assert.equal(req?.status, 200);
+    assert.equal(req?.outcome, 'ok');
     assert.equal(req?.httpVersion, '1.1');
     assert.equal(req?.bodyBytes, 'hello over tls\n'.length);
     assert.ok(req && req.timings.totalMs >= req.timings.connectMs + req.timings.tlsMs);
@@ -316,6 +318,8 @@ describe('HTTP', () => {
     assert.deepEqual(codes(report), ['HTTP_SERVER_ERROR']);
     assert.equal(layer(report, 'transport'), 'ok');
     assert.equal(layer(report, 'application'), 'fail');
+    assert.equal(report.http?.requests[0]?.outcome, 'fail');
+    assert.deepEqual(report.verdict, { status: 'fail', text: 'Breaks at Application (1 error)' });
   });
 
   it('caps a huge body', async () => {

@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { decodeMessage } from '../../src/engine/dns/codec';
 import { queryServers } from '../../src/engine/dns/query';
-import { encodeSvcb } from '../helpers/svcb';
 import { authoritativeAnswer, defaultHierarchy } from '../helpers/dnsHierarchy';
 import { prng } from '../helpers/prng';
+import { encodeSvcb } from '../helpers/svcb';
 
 /** Real responses of the test hierarchy's servers: referrals, answers, CNAMEs, HTTPS, big TXT. */
 function corpus(): Buffer[] {

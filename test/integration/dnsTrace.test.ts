@@ -50,6 +50,7 @@ describe('trace', () => {
     assert.deepEqual(hops[1]?.referralServers.map((s) => [s.address, s.source]), [[HIERARCHY.example1, 'glue'], [HIERARCHY.example2, 'glue']]);
     assert.equal(hops[0]?.server, `${HIERARCHY.root}:${h.port}`);
     assert.ok(hops.every((x) => x.durationMs >= 0));
+    assert.ok(hops.every((x) => x.status === 'ok'), 'each step led on');
     assert.deepEqual(r.traceAnswer?.map((a) => a.data), ['192.0.2.10']);
     assert.deepEqual(r.cnameChain.map((l) => l.target), ['web.other.test']);
     assert.deepEqual(codes(r), [], 'the recursive answer agrees with the trace');
@@ -66,6 +67,8 @@ describe('trace', () => {
     const r = await lookupDns('www.lame.test', opts({ types: ['A'] }));
     const lameHop = r.trace?.find((x) => x.serverName === 'ns1.lame.test');
     assert.equal(lameHop?.outcome, 'lame');
+    assert.equal(lameHop?.status, 'fail');
+    assert.equal(r.hops.find((x) => x.label.endsWith('ns1.lame.test'))?.status, 'fail');
     assert.deepEqual(r.traceAnswer?.map((a) => a.data), ['192.0.2.60']);
     assert.ok(codes(r).includes('DNS_LAME_DELEGATION'));
     assert.equal(r.findings.find((f) => f.code === 'DNS_LAME_DELEGATION')?.subject, 'ns1.lame.test');

@@ -67,6 +67,19 @@ describe('wireQuery over loopback', () => {
     assert.ok(r.durationMs >= 0 && r.durationMs < 1000);
   });
 
+  it('keeps the whole query result: question, status, header flags, EDNS, every section, the attempt', async () => {
+    const r = await wireQuery(dns.server, 'web.example.test', 'A', fast);
+    assert.deepEqual(r.question, { name: 'web.example.test', type: 'A' });
+    assert.equal(r.type, r.question.type);
+    assert.equal(r.status, 'ok');
+    assert.deepEqual(r.flags, ['AA', 'RD', 'RA']);
+    assert.equal(r.authoritative, r.flags.includes('AA'));
+    assert.ok(Array.isArray(r.authority) && Array.isArray(r.additional));
+    assert.equal(r.edns, null, 'the test server sends no OPT record');
+    assert.deepEqual(r.attempts.map((a) => [a.server, a.transport, a.rcode]), [[r.server, 'udp', 'NOERROR']]);
+    assert.doesNotThrow(() => JSON.stringify(r));
+  });
+
   it('answers AAAA', async () => {
     const r = await wireQuery(dns.server, 'web.example.test', 'AAAA', fast);
     assert.deepEqual(r.answers, [{ name: 'web.example.test', type: 'AAAA', ttl: 70, data: '2001:db8::10' }]);
@@ -90,6 +103,7 @@ describe('wireQuery over loopback', () => {
   it('gives NOERROR with no records when the name has no record of the type', async () => {
     const r = await wireQuery(dns.server, 'txt.example.test', 'AAAA', fast);
     assert.equal(r.rcode, 'NOERROR');
+    assert.equal(r.status, 'ok', 'NODATA is an answer');
     assert.deepEqual(r.answers, []);
   });
 
@@ -102,6 +116,7 @@ describe('wireQuery over loopback', () => {
     it(`reports ${rcode} for ${name} as an rcode, not an error`, async () => {
       const r = await wireQuery(dns.server, name, 'A', fast);
       assert.equal(r.rcode, rcode);
+      assert.equal(r.status, 'fail');
       assert.equal(r.error, undefined);
       assert.deepEqual(r.answers, []);
     });
@@ -202,6 +217,8 @@ describe('wireQuery over loopback', () => {
   it('rejects an invalid name without sending', async () => {
     const r = await wireQuery(dns.server, `${'a'.repeat(64)}.example.test`, 'A', fast);
     assert.equal(r.error?.code, 'EINVAL');
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.attempts, []);
   });
 });
 

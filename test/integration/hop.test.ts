@@ -13,8 +13,8 @@ import { hopContext, type HopContext, type HopSpec } from '../../src/engine/hop/
 import { runHop } from '../../src/engine/hop/pipeline';
 import { DIRECT } from '../../src/engine/proxy';
 import { parseTarget } from '../../src/engine/target';
-import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { testOptions } from '../helpers/options';
+import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 import { startBlackholeServer, startHttpServer, type HttpTestServer, type RunningServer } from '../helpers/servers';
 
 let pki: TestPki;

@@ -9,12 +9,12 @@ import https from 'node:https';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { diagnose } from '../../src/engine/diagnose';
+import type { Report } from '../../src/engine/model/report';
 import type { DiagnoseOptions, LookupFn } from '../../src/engine/options';
-import { testOptions } from '../helpers/options';
-import type { Report } from '../../src/engine/report';
 import { parseTarget } from '../../src/engine/target';
-import { startForwardProxy, startInterceptingProxy, startTinyproxy, type TestProxy } from '../helpers/proxies';
+import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
+import { startForwardProxy, startInterceptingProxy, startTinyproxy, type TestProxy } from '../helpers/proxies';
 import { startGarbageServer, startHttpServer, startSilentServer, type HttpTestServer, type RawTcpServer } from '../helpers/servers';
 
 let pki: TestPki;

@@ -109,6 +109,7 @@ describe('tlsHandshake', () => {
     assert.deepEqual(r.verification, { trusted: true, store: 'extra', hostnameMatches: true, errors: [] });
     // What the server sent (leaf + intermediate), not the root Node appends from its store.
     assert.deepEqual(r.chain.map((c) => c.subject), ['CN=localhost, O=Netdiag Test', 'CN=Netdiag Test Intermediate CA, O=Netdiag Test']);
+    assert.deepEqual(r.chain.map((c) => c.problems), [[], []]);
     assert.ok(r.durationMs > 0 && r.durationMs < 2000);
     assert.doesNotThrow(() => JSON.stringify(r));
 
@@ -159,15 +160,16 @@ describe('tlsHandshake', () => {
     assert.deepEqual(out.findings, []);
   });
 
-  const certCases: [string, (p: TestPki) => ServerCase, string, string][] = [
-    ['expired', (p) => p.expired, 'CERT_EXPIRED', 'CERT_HAS_EXPIRED'],
-    ['not yet valid', (p) => p.notYetValid, 'CERT_NOT_YET_VALID', 'CERT_NOT_YET_VALID'],
-    ['wrong host', (p) => p.wrongHost, 'CERT_HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID'],
-    ['self-signed', (p) => p.selfSigned, 'CERT_SELF_SIGNED', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
-    ['untrusted root', (p) => p.untrustedRoot, 'CERT_UNTRUSTED_ROOT', 'SELF_SIGNED_CERT_IN_CHAIN'],
-    ['incomplete chain', (p) => p.incompleteChain, 'CERT_INCOMPLETE_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  // [case, server, finding, Node's error, the certificate (as sent) the finding marks]
+  const certCases: [string, (p: TestPki) => ServerCase, string, string, number][] = [
+    ['expired', (p) => p.expired, 'CERT_EXPIRED', 'CERT_HAS_EXPIRED', 0],
+    ['not yet valid', (p) => p.notYetValid, 'CERT_NOT_YET_VALID', 'CERT_NOT_YET_VALID', 0],
+    ['wrong host', (p) => p.wrongHost, 'CERT_HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID', 0],
+    ['self-signed', (p) => p.selfSigned, 'CERT_SELF_SIGNED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 0],
+    ['untrusted root', (p) => p.untrustedRoot, 'CERT_UNTRUSTED_ROOT', 'SELF_SIGNED_CERT_IN_CHAIN', 1],
+    ['incomplete chain', (p) => p.incompleteChain, 'CERT_INCOMPLETE_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 0],
   ];
-  for (const [name, pick, code, nodeError] of certCases) {
+  for (const [name, pick, code, nodeError, marked] of certCases) {
     it(`${name}: the handshake completes and ${code} explains Node's ${nodeError}`, async () => {
       const c = pick(pki);
       const server = await caseServer(c);
@@ -178,6 +180,7 @@ describe('tlsHandshake', () => {
       assert.equal(out.result.verification.trusted, false);
       assert.deepEqual(out.result.verification.errors, [code]);
       assert.equal(out.result.chain.length, c.chain.match(/BEGIN CERTIFICATE/g)?.length);
+      assert.deepEqual(out.result.chain.map((cert) => cert.problems.map((p) => p.code)), out.result.chain.map((_, i) => (i === marked ? [code] : [])));
       assert.ok(out.socket, 'the socket stays open: the probe reports, it does not reject');
     });
   }
@@ -243,6 +246,7 @@ describe('tlsHandshake', () => {
   it('reaches weak servers and names what is weak: RSA 1024, SHA-1', async () => {
     const weakKey = await handshake((await caseServer(pki.rsa1024, { ciphers: 'DEFAULT:@SECLEVEL=0' })).port);
     assert.deepEqual(codes(weakKey), ['CERT_WEAK_KEY']);
+    assert.deepEqual(weakKey.result.chain[0]?.problems, [{ code: 'CERT_WEAK_KEY', severity: 'warning', text: 'weak key (RSA 1024)' }]);
     const weakSig = await handshake((await caseServer(pki.sha1, { ciphers: 'DEFAULT:@SECLEVEL=0' })).port);
     assert.deepEqual(codes(weakSig), ['CERT_WEAK_SIGNATURE']);
   });

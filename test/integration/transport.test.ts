@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
+import type { DnsAddress } from '../../src/engine/model/dns';
+import type { ConnectionResult } from '../../src/engine/model/report';
 import { connectTcp, startConnects, transportFindings } from '../../src/engine/transport';
-import type { ConnectionResult, DnsAddress } from '../../src/engine/report';
 import { closedPort, startBlackholeServer, startTcpServer } from '../helpers/servers';
 import type { RawTcpServer, RunningServer } from '../helpers/servers';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyAddress, isPublicLookingName, normaliseAddress, unbracket } from '../../src/engine/address';
-import type { AddressClass, Family } from '../../src/engine/report';
+import type { Family } from '../../src/engine/model/common';
+import type { AddressClass } from '../../src/engine/model/report';
 
 describe('classifyAddress', () => {
   const table: [string, Family, AddressClass][] = [

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanDirectory } from '../../src/engine/bind/analyze';
-import type { BindModel } from '../../src/engine/bind/model';
+import type { BindModel } from '../../src/engine/model/bind';
 
 const FIXTURE = join(__dirname, '../fixtures/bind/extends');
 

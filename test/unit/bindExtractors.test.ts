@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { extractFile } from '../../src/engine/bind/formats';
-import type { SourceRange } from '../../src/engine/bind/model';
 import { parseHostPort, parsePortMapping, parseUrl, bindKind, commandBinds } from '../../src/engine/bind/values';
+import type { SourceRange } from '../../src/engine/model/bind';
 
 const DIR = join(__dirname, '../fixtures/bind/formats');
 

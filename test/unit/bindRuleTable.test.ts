@@ -3,7 +3,6 @@
 // (bindRules.test.ts runs the same rules end to end on fixture folders.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BindModel, BindSite, ClientRef, PublishedPort, Service, SourceRange } from '../../src/engine/bind/model';
 import { ruleInput, type RuleContext } from '../../src/engine/bind/ruleInput';
 import { BIND_RULES } from '../../src/engine/bind/rules';
 import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, privilegedPort } from '../../src/engine/bind/rules/binds';
@@ -11,6 +10,7 @@ import { localhostFamilyMismatch, localhostInContainer, unknownTarget } from '..
 import { allInterfacesExposed, portConflict, portMismatch } from '../../src/engine/bind/rules/ports';
 import { bindKind } from '../../src/engine/bind/values';
 import { FINDINGS } from '../../src/engine/findings';
+import type { BindModel, BindSite, ClientRef, PublishedPort, Service, SourceRange } from '../../src/engine/model/bind';
 
 type Model = Omit<BindModel, 'findings'>;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanDirectory } from '../../src/engine/bind/analyze';
-import type { LocalInterface } from '../../src/engine/bind/model';
+import type { LocalInterface } from '../../src/engine/bind/facts';
 
 const RULES = join(__dirname, '../fixtures/bind/rules');
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BindAnalysis, scanDirectory } from '../../src/engine/bind/analyze';
-import type { BindFinding } from '../../src/engine/bind/model';
+import type { BindFinding } from '../../src/engine/model/bind';
 
 const SAMPLE = join(__dirname, '../fixtures/bind/sample');
 const CTX = { interfaces: null, live: null };

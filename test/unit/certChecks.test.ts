@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import type { Finding } from '../../src/engine/report';
+import type { Finding } from '../../src/engine/model/common';
 import { describeCertificate } from '../../src/engine/tls/certificate';
 import { sentOrderFindings, storeFindings } from '../../src/engine/tls/chainChecks';
 import { verifyChain } from '../../src/engine/tls/verify';

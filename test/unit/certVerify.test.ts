@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import type { Finding } from '../../src/engine/model/common';
 import type { TrustStores } from '../../src/engine/options';
-import type { Finding } from '../../src/engine/report';
 import { verifyChain } from '../../src/engine/tls/verify';
 import { LEAF_URLS, WRONG_HOST_NAME, testPki } from '../helpers/pki';
 import type { ServerCase, TestPki } from '../helpers/pki';

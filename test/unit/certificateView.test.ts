@@ -38,6 +38,13 @@ describe('certificateRows', () => {
     assert.ok(!plain.includes('Policies') && !plain.includes('SCTs') && !plain.includes('Must-staple') && !plain.includes('Permitted names'));
   });
 
+  it("shows a certificate's problems, as the engine found them, and no row when it has none", async () => {
+    const check = await checkFile(Buffer.from(pki.expired.chain), 'old.pem', { trust: pki.trust, timeoutMs: 100, expiryWarningDays: 21 });
+    const [leaf, intermediate] = check.chain.map(certificateRows);
+    assert.match(leaf?.find((r) => r.label === 'Problems')?.value ?? '', /^expired \d+ days ago$/);
+    assert.equal(intermediate?.some((r) => r.label === 'Problems'), false);
+  });
+
   it('names roles and stores in words', () => {
     const leaf = describeCertificate(new X509Certificate(pki.rsa.cert), Date.now());
     const root = describeCertificate(new X509Certificate(pki.root.cert), Date.now());

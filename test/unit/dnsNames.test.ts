@@ -1,8 +1,8 @@
 // The DNS name limits (RFC 1035 §2.3.4) shared by the target parser, the lookup and wire queries.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dnsNameProblem } from '../../src/engine/dns/names';
 import { dnsQuestionOf } from '../../src/engine/dns/lookup';
+import { dnsNameProblem } from '../../src/engine/dns/names';
 import { parseTarget } from '../../src/engine/target';
 
 describe('dnsNameProblem', () => {

@@ -1,27 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cnameChain, dnsFindings } from '../../src/engine/dns/probe';
-import type { DnsAnswer, DnsResult, SystemLookup, WireQuery } from '../../src/engine/report';
+import type { DnsProbe } from '../../src/engine/dns/hops';
+import type { DnsRecord, SystemLookup, WireQuery } from '../../src/engine/model/dns';
 
-function wire(server: string, type: 'A' | 'AAAA', rcode: string | null, answers: DnsAnswer[] = [], error?: WireQuery['error']): WireQuery {
-  const q: WireQuery = { server, type, rcode, transport: 'udp', truncated: false, authoritative: false, answers, durationMs: 1 };
+function wire(server: string, type: 'A' | 'AAAA', rcode: string | null, answers: DnsRecord[] = [], error?: WireQuery['error']): WireQuery {
+  const q: WireQuery = { question: { name: 'www.example.test', type }, server, transport: 'udp', truncated: false, rcode, status: rcode === 'NOERROR' && !error ? 'ok' : 'fail', flags: ['RD', 'RA'], edns: null, answers, authority: [], additional: [], durationMs: 1, attempts: [], type, authoritative: false };
   if (error) q.error = error;
   return q;
 }
-const a = (name: string, data: string, ttl = 60): DnsAnswer => ({ name, type: 'A', ttl, data });
-const aaaa = (name: string, data: string, ttl = 60): DnsAnswer => ({ name, type: 'AAAA', ttl, data });
-const cname = (name: string, data: string, ttl = 300): DnsAnswer => ({ name, type: 'CNAME', ttl, data });
+const a = (name: string, data: string, ttl = 60): DnsRecord => ({ name, type: 'A', ttl, data });
+const aaaa = (name: string, data: string, ttl = 60): DnsRecord => ({ name, type: 'AAAA', ttl, data });
+const cname = (name: string, data: string, ttl = 300): DnsRecord => ({ name, type: 'CNAME', ttl, data });
 const system = (addresses: string[], error?: SystemLookup['error']): SystemLookup => {
   const s: SystemLookup = { addresses: addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })), durationMs: 1 };
   if (error) s.error = error;
   return s;
 };
-function result(sys: SystemLookup, queries: WireQuery[], pinned?: string[]): DnsResult {
-  const r: DnsResult = { system: sys, wire: queries, cnameChain: cnameChain('www.example.test', queries) };
+function result(sys: SystemLookup, queries: WireQuery[], pinned?: string[]): DnsProbe {
+  const r: DnsProbe = { system: sys, wire: queries, cnameChain: cnameChain('www.example.test', queries) };
   if (pinned) r.pinned = pinned.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   return r;
 }
-const codes = (host: string, dns: DnsResult): string[] => dnsFindings(host, dns).map((f) => f.code);
+const codes = (host: string, dns: DnsProbe): string[] => dnsFindings(host, dns).map((f) => f.code);
 
 describe('cnameChain', () => {
   it('follows CNAMEs across queries, case-insensitively, keeping TTLs', () => {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { comparisonFindings } from '../../src/engine/dns/compare';
-import type { ComparisonRow } from '../../src/engine/dns/model';
 import { explainSystemResolver, findHostsEntries, parseNsswitchHosts, searchCandidates } from '../../src/engine/dns/systemResolver';
+import type { ComparisonRow } from '../../src/engine/model/dns';
 import type { LookupFn } from '../../src/engine/options';
 
 const files = (map: Record<string, string>) => (path: string): string => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { toCurl } from '../../src/engine/curl';
 import { exportReport, toHar } from '../../src/engine/export';
-import type { HttpExchange, Report } from '../../src/engine/report';
+import type { HttpExchange, Report } from '../../src/engine/model/report';
 import { HOSTILE_TEXT, rawControls } from '../helpers/hostileText';
 
 const base = JSON.parse(readFileSync(join(__dirname, '../fixtures/reports/ok.json'), 'utf8')) as Report;
@@ -17,6 +17,7 @@ function exchange(patch: Partial<HttpExchange>): HttpExchange {
     method: 'POST',
     status: 200,
     statusText: 'OK',
+    outcome: 'ok',
     httpVersion: '2.0',
     headers: { 'content-type': 'text/plain', 'set-cookie': 'sid=secret', server: 'edge | proxy' },
     bodyBytes: 2,

@@ -1,7 +1,7 @@
 // Parsers of tracepath, traceroute and tracert output; the missing-tool message; attachRoute.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/model/report';
 import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
 
 describe('parseTracepath', () => {

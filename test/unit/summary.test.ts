@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { finding } from '../../src/engine/findings';
-import type { ConnectionResult, TlsResult } from '../../src/engine/report';
-import { buildHops, buildLayers, initialState, type ProbeState } from '../../src/engine/summary';
+import type { ConnectionResult, TlsResult } from '../../src/engine/model/report';
+import { buildHops, buildLayers, exchangeOutcome, initialState, type ProbeState } from '../../src/engine/summary';
 import { parseTarget } from '../../src/engine/target';
 
 function state(input: string, patch: Partial<ProbeState> = {}): ProbeState {
@@ -92,4 +92,8 @@ test('a cancelled run marks what never ran as skipped, not pending', () => {
   const s = state('https://example.com', { finished: true, cancelled: true });
   assert.ok(buildLayers(s).every((l) => l.status === 'skipped'));
   assert.match(buildLayers(s)[1]!.summary, /Cancelled/);
+});
+
+test('an HTTP exchange fails without a response or with a 5xx, warns with a 4xx, else is fine', () => {
+  assert.deepEqual([null, 503, 500, 404, 400, 399, 302, 200].map(exchangeOutcome), ['fail', 'fail', 'fail', 'warn', 'warn', 'ok', 'ok', 'ok']);
 });

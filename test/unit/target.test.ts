@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TargetInfo } from '../../src/engine/model/report';
 import { parseTarget, parseTlsEndpoint, redactInput, TargetError } from '../../src/engine/target';
 import type { TargetErrorCode } from '../../src/engine/target';
-import type { TargetInfo } from '../../src/engine/report';
 
 describe('parseTarget: good inputs', () => {
   const table: [string, Partial<TargetInfo>][] = [

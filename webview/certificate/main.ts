@@ -2,10 +2,13 @@
 // already verified) — the verdict, each certificate with every detail, the path to the trust
 // anchor, private keys named but never shown, and the findings. Read-only: it sends no messages.
 // Every value from the file is set as text (through h()), never parsed as HTML.
+import type { CertCheck } from '../../src/engine/model/certCheck';
 import type { CertificateViewState } from '../../src/protocol/certificateView';
 import { certificateRows, roleOf, storeText } from '../../src/protocol/certificateView';
 import { facts, h, section, toneIcon } from '../report/dom';
 import { renderFindings } from '../report/overview';
+
+const STATUS_ICON: Record<CertCheck['status'], string> = { ok: 'pass-filled', warn: 'warning', fail: 'error' };
 
 function readState(): CertificateViewState | null {
   const raw = document.body.dataset['state'];
@@ -30,13 +33,11 @@ function render(state: CertificateViewState | null): HTMLElement {
     root.append(h('p', { class: 'result status-fail', attrs: { 'data-testid': 'certificate-error' } }, toneIcon('error', 'fail'), ' ', state.error ?? 'The file could not be read.'));
     return root;
   }
-  const bad = check.findings.some((f) => f.severity === 'error');
-  const warn = check.findings.some((f) => f.severity === 'warning');
   root.append(
     h(
       'p',
-      { class: `result verdict status-${bad ? 'fail' : warn ? 'warn' : 'ok'}`, attrs: { 'data-testid': 'verdict' } },
-      toneIcon(bad ? 'error' : warn ? 'warning' : 'pass-filled', bad ? 'fail' : warn ? 'warn' : 'ok'),
+      { class: `result verdict status-${check.status}`, attrs: { 'data-testid': 'verdict', 'data-status': check.status } },
+      toneIcon(STATUS_ICON[check.status], check.status),
       ' ',
       check.verdict,
     ),

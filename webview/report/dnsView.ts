@@ -1,71 +1,13 @@
-// The DNS view: the same for "Look Up DNS Records" (report.dnsLookup) and for Diagnose Endpoint
-// (its report.dns, adapted): the DNS hop diagram, every query with flags, EDNS, transport and
-// time, the records of each section, the CNAME chain, the trace as hops, the system resolver
-// explained and the side-by-side comparison. Network text only ever becomes text nodes.
-import type { DnsLookupResult, DnsQueryResult, DnsRecord } from '../../src/engine/dns/model';
-import type { Hop, Report } from '../../src/engine/report';
+// The DNS section, for a diagnosis (Report.dns: the DNS hop diagram, every wire query with its
+// flags, EDNS, sections and attempts, the CNAME chain and the system lookup) and for a lookup
+// (DnsLookupResult: every query, the CNAME chain, the trace from the root, the system resolver
+// explained and the side-by-side comparison). It lays out what the engine decided — statuses,
+// hops — and judges nothing. Network text only ever becomes text nodes.
+import type { CnameLink, Hop } from '../../src/engine/model/common';
+import type { DnsAddress, DnsComparison, DnsLookupResult, DnsQueryResult, DnsRecord, DnsResult, SystemLookup, SystemResolverInfo, TraceHop } from '../../src/engine/model/dns';
 import type { Child } from './dom';
-import { facts, h, icon, section, srOnly, table, toneIcon } from './dom';
+import { facts, h, icon, result, section, srOnly, table, toneIcon } from './dom';
 import { formatMs, statusLook } from './format';
-
-/** The report's DNS in the lookup's shape: the lookup itself, or Diagnose Endpoint's DNS results. */
-export function dnsViewOf(report: Report): DnsLookupResult | null {
-  if (report.dnsLookup) return report.dnsLookup;
-  const dns = report.dns;
-  if (!dns) return null;
-  const queries: DnsQueryResult[] = dns.wire.map((q) => ({
-    question: { name: report.target.host, type: q.type },
-    server: q.server,
-    transport: q.transport,
-    truncated: q.truncated,
-    rcode: q.rcode,
-    flags: q.authoritative ? ['AA'] : [],
-    edns: null,
-    answers: q.answers,
-    authority: [],
-    additional: [],
-    durationMs: q.durationMs,
-    attempts: [],
-    ...(q.error ? { error: q.error } : {}),
-  }));
-  const sys = dns.system;
-  const hops: Hop[] = [{ kind: 'client', label: 'This machine', status: 'ok' }];
-  if (!sys.skipped) hops.push({ kind: 'dns', label: 'Stub resolver (getaddrinfo)', durationMs: sys.durationMs, status: sys.error ? 'fail' : 'ok' });
-  for (const q of dns.wire) hops.push({ kind: 'dns', label: `Resolver ${q.server} (${q.type})`, durationMs: q.durationMs, status: q.rcode === 'NOERROR' ? 'ok' : 'fail' });
-  return {
-    schemaVersion: 1,
-    input: report.target.host,
-    name: report.target.host,
-    types: [...new Set(dns.wire.map((q) => q.type))],
-    startedAt: report.startedAt,
-    servers: [...new Set(dns.wire.map((q) => q.server))],
-    queries,
-    cnameChain: dns.cnameChain,
-    ...(sys.skipped
-      ? {}
-      : {
-          system: {
-            resolvConf: null,
-            nsswitch: null,
-            hostsEntries: [],
-            candidates: [],
-            answeredBy: null,
-            answeredFrom: null,
-            addresses: sys.addresses.map((a) => a.address),
-            durationMs: sys.durationMs,
-            ...(sys.error ? { error: sys.error } : {}),
-          },
-        }),
-    hops,
-    findings: report.findings.filter((f) => f.code.startsWith('DNS_')),
-    cancelled: report.cancelled,
-    durationMs: Math.max(0, ...dns.wire.map((q) => q.durationMs), sys.durationMs),
-  };
-}
-
-function result(ok: boolean, text: string): HTMLElement {
-  return h('span', { class: `result status-${ok ? 'ok' : 'fail'}` }, toneIcon(ok ? 'pass-filled' : 'error', ok ? 'ok' : 'fail'), srOnly(ok ? 'OK: ' : 'Failed: '), ` ${text}`);
-}
 
 function mono(text: string): HTMLElement {
   return h('span', { class: 'mono' }, text);
@@ -122,78 +64,117 @@ function queryDetails(q: DnsQueryResult, i: number): HTMLElement {
   );
 }
 
-/** The DNS section of a report; for a lookup, the report's Path already is the DNS hop diagram. */
-export function renderDnsView(report: Report): HTMLElement | null {
-  const view = dnsViewOf(report);
-  if (!view) return null;
-  const parts: Child[] = report.dnsLookup ? [] : [h('h3', null, 'DNS hops'), hopDiagram(view.hops)];
-
-  const rows: Child[][] = view.queries.map((q) => [
+/** Every query in a table, then each one's details (flags, EDNS, attempts, all sections). */
+function queries(list: readonly DnsQueryResult[], none: string): Child[] {
+  const rows: Child[][] = list.map((q) => [
     q.question.type,
-    q.error ? result(false, `${q.error.code}`) : result(q.rcode === 'NOERROR', q.rcode ?? ''),
+    result(q.status === 'ok', q.error ? q.error.code : (q.rcode ?? '')),
     q.answers.length > 0 ? h('ul', { class: 'answers' }, ...q.answers.map((a) => h('li', { class: 'mono' }, `${a.name} ${a.ttl} ${a.type} ${a.data}`))) : h('span', { class: 'muted' }, 'none'),
     mono(q.server),
     `${q.transport.toUpperCase()}${q.truncated ? ' (truncated UDP, retried)' : ''}`,
     q.flags.join(' '),
     formatMs(q.durationMs),
   ]);
-  parts.push(
+  return [
     h('h3', null, 'Queries'),
-    rows.length > 0 ? table('Every query and its answer', ['Type', 'Result', 'Answers', 'Server', 'Transport', 'Flags', 'Time'], rows, [0, 3, 6]) : h('p', { class: 'muted' }, 'No DNS server asked directly.'),
-    ...view.queries.map(queryDetails),
+    rows.length > 0 ? table('Every query and its answer', ['Type', 'Result', 'Answers', 'Server', 'Transport', 'Flags', 'Time'], rows, [0, 3, 6]) : h('p', { class: 'muted' }, none),
+    ...list.map(queryDetails),
+  ];
+}
+
+function cnameChain(name: string, chain: readonly CnameLink[]): Child[] {
+  if (chain.length === 0) return [];
+  return [
+    h('h3', null, 'CNAME chain'),
+    h('ol', { class: 'cname-chain', attrs: { 'aria-label': 'CNAME chain' } }, h('li', { class: 'mono' }, name), ...chain.map((c) => h('li', { class: 'mono' }, icon('arrow-right', 'chain-arrow'), ` ${c.target} `, h('span', { class: 'muted' }, `(TTL ${c.ttl} s)`)))),
+  ];
+}
+
+function traceOutcome(t: TraceHop): Child {
+  if (t.status === 'fail') return result(false, t.error ? `${t.outcome}: ${t.error.code}` : `${t.outcome}${t.rcode ? ` (${t.rcode})` : ''}`);
+  if (t.outcome === 'referral') return h('span', null, `→ ${t.referralZone ?? ''}: `, ...t.referralServers.map((s, i) => h('span', { class: 'mono' }, `${i > 0 ? ', ' : ''}${s.name} ${s.address ?? '(no address)'} (${s.source})`)));
+  return h('span', { class: 'mono' }, t.answers.map((a) => `${a.type} ${a.data}`).join(', '));
+}
+
+function trace(hops: readonly TraceHop[], answer: readonly DnsRecord[] | undefined): Child[] {
+  const rows: Child[][] = hops.map((t) => [mono(t.zone), h('span', null, mono(t.serverName), h('br', null), h('span', { class: 'muted mono' }, t.server)), traceOutcome(t), t.aa ? 'yes' : 'no', formatMs(t.durationMs)]);
+  return [
+    h('h3', null, 'Trace from the root'),
+    table('Iterative resolution, hop by hop', ['Zone', 'Server', 'Outcome', 'AA', 'Time'], rows, [0, 4]),
+    answer ? facts([['Trace answer', mono(answer.map((a) => `${a.type} ${a.data}`).join(', ') || 'no records')]]) : null,
+  ];
+}
+
+/** The system resolver of a lookup, explained: its files, the names it tried, who answered. */
+function systemResolver(s: SystemResolverInfo): Child[] {
+  return [
+    h('h3', null, 'System resolver'),
+    facts([
+      ['Answer', s.error ? result(false, `${s.error.code}: ${s.error.message}`) : mono(s.addresses.join(', ') || 'no addresses')],
+      ['Answered by', s.answeredFrom === 'hosts' ? `hosts file (${s.hostsEntries[0]?.path ?? ''} line ${s.hostsEntries[0]?.line ?? ''})` : s.answeredBy],
+      ['Lookup time', formatMs(s.durationMs)],
+      ['Nameservers', s.resolvConf ? mono(s.resolvConf.nameservers.join(', ') || 'none') : null],
+      ['Search list', s.resolvConf && s.resolvConf.search.length > 0 ? mono(s.resolvConf.search.join(' ')) : null],
+      ['ndots', s.resolvConf ? String(s.resolvConf.ndots) : null],
+      ['Options', s.resolvConf && s.resolvConf.options.length > 0 ? mono(s.resolvConf.options.join(' ')) : null],
+      ['nsswitch hosts', s.nsswitch ? mono(s.nsswitch.hosts.join(' ')) : null],
+      ['Names tried', s.candidates.length > 1 ? mono(s.candidates.join(', ')) : null],
+      ['Hosts file', s.hostsEntries.length > 0 ? h('ul', null, ...s.hostsEntries.map((e) => h('li', { class: 'mono' }, `${e.path}:${e.line}: ${e.text}`))) : null],
+    ]),
+  ];
+}
+
+/** The system lookup of a diagnosis: its answer and time, or the pinned addresses it gave way to. */
+function systemLookup(s: SystemLookup, pinned: readonly DnsAddress[] | undefined): Child[] {
+  const addresses = (list: readonly DnsAddress[]): string => list.map((a) => a.address).join(', ');
+  if (s.skipped === 'pinned' && pinned) return [h('h3', null, 'System resolver'), facts([['Pinned', h('span', null, mono(addresses(pinned)), h('span', { class: 'muted' }, ' (not asked: the name is pinned)'))]])];
+  if (s.skipped) return [];
+  return [
+    h('h3', null, 'System resolver'),
+    facts([
+      ['Answer', s.error ? result(false, `${s.error.code}: ${s.error.message}`) : mono(addresses(s.addresses) || 'no addresses')],
+      ['Lookup time', formatMs(s.durationMs)],
+    ]),
+  ];
+}
+
+function comparison(cmp: DnsComparison): Child[] {
+  if (cmp.rows.length === 0) return [];
+  const rows: Child[][] = cmp.rows.map((r) => [
+    `${r.kind}`,
+    mono(r.address && r.address !== r.source ? `${r.source} (${r.address})` : r.source),
+    r.error ? result(false, `${r.error.code}`) : mono(r.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : r.answers.join(', ') || 'none'),
+    r.serial === undefined ? '' : String(r.serial ?? '?'),
+    r.nsSet ? mono(r.nsSet.join(' ')) : '',
+    r.differs ? h('span', { class: 'result status-warn' }, toneIcon('warning', 'warn'), ' differs') : '',
+  ]);
+  return [h('h3', null, `Side by side (${cmp.type}${cmp.zone ? `, zone ${cmp.zone}` : ''})`), table('Each source asked the same question', ['Kind', 'Source', 'Answer', 'SOA serial', 'NS set', ''], rows, [0, 3])];
+}
+
+/** The DNS section of a diagnosis: its hops, the wire queries, the CNAME chain, the system lookup. */
+export function renderDiagnosisDns(dns: DnsResult | null, host: string): HTMLElement | null {
+  if (!dns) return null;
+  const local = host === 'localhost' || host.endsWith('.localhost');
+  return section(
+    'dns',
+    'DNS',
+    h('h3', null, 'DNS hops'),
+    hopDiagram(dns.hops),
+    ...queries(dns.wire, local ? 'None: names under localhost are never sent to DNS servers (RFC 6761).' : 'No DNS server asked directly.'),
+    ...cnameChain(host, dns.cnameChain),
+    ...systemLookup(dns.system, dns.pinned),
   );
+}
 
-  if (view.cnameChain.length > 0) {
-    parts.push(h('h3', null, 'CNAME chain'), h('ol', { class: 'cname-chain', attrs: { 'aria-label': 'CNAME chain' } }, h('li', { class: 'mono' }, view.name), ...view.cnameChain.map((c) => h('li', { class: 'mono' }, icon('arrow-right', 'chain-arrow'), ` ${c.target} `, h('span', { class: 'muted' }, `(TTL ${c.ttl} s)`)))));
-  }
-
-  if (view.trace) {
-    const traceRows: Child[][] = view.trace.map((t) => [
-      mono(t.zone),
-      h('span', null, mono(t.serverName), h('br', null), h('span', { class: 'muted mono' }, t.server)),
-      t.outcome === 'referral'
-        ? h('span', null, `→ ${t.referralZone ?? ''}: `, ...t.referralServers.map((s, i) => h('span', { class: 'mono' }, `${i > 0 ? ', ' : ''}${s.name} ${s.address ?? '(no address)'} (${s.source})`)))
-        : t.outcome === 'answer' || t.outcome === 'cname'
-          ? h('span', { class: 'mono' }, t.answers.map((a) => `${a.type} ${a.data}`).join(', '))
-          : result(false, t.error ? `${t.outcome}: ${t.error.code}` : `${t.outcome}${t.rcode ? ` (${t.rcode})` : ''}`),
-      t.aa ? 'yes' : 'no',
-      formatMs(t.durationMs),
-    ]);
-    parts.push(h('h3', null, 'Trace from the root'), table('Iterative resolution, hop by hop', ['Zone', 'Server', 'Outcome', 'AA', 'Time'], traceRows, [0, 4]));
-    if (view.traceAnswer) parts.push(facts([['Trace answer', mono(view.traceAnswer.map((a) => `${a.type} ${a.data}`).join(', ') || 'no records')]]));
-  }
-
-  const s = view.system;
-  if (s) {
-    parts.push(
-      h('h3', null, 'System resolver'),
-      facts([
-        ['Answer', s.error ? result(false, `${s.error.code}: ${s.error.message}`) : mono(s.addresses.join(', ') || 'no addresses')],
-        ['Answered by', s.answeredFrom === 'hosts' ? `hosts file (${s.hostsEntries[0]?.path ?? ''} line ${s.hostsEntries[0]?.line ?? ''})` : s.answeredBy],
-        ['Lookup time', formatMs(s.durationMs)],
-        ['Nameservers', s.resolvConf ? mono(s.resolvConf.nameservers.join(', ') || 'none') : null],
-        ['Search list', s.resolvConf && s.resolvConf.search.length > 0 ? mono(s.resolvConf.search.join(' ')) : null],
-        ['ndots', s.resolvConf ? String(s.resolvConf.ndots) : null],
-        ['Options', s.resolvConf && s.resolvConf.options.length > 0 ? mono(s.resolvConf.options.join(' ')) : null],
-        ['nsswitch hosts', s.nsswitch ? mono(s.nsswitch.hosts.join(' ')) : null],
-        ['Names tried', s.candidates.length > 1 ? mono(s.candidates.join(', ')) : null],
-        ['Hosts file', s.hostsEntries.length > 0 ? h('ul', null, ...s.hostsEntries.map((e) => h('li', { class: 'mono' }, `${e.path}:${e.line}: ${e.text}`))) : null],
-      ]),
-    );
-  }
-
-  const cmp = view.comparison;
-  if (cmp && cmp.rows.length > 0) {
-    const cmpRows: Child[][] = cmp.rows.map((r) => [
-      `${r.kind}`,
-      mono(r.address && r.address !== r.source ? `${r.source} (${r.address})` : r.source),
-      r.error ? result(false, `${r.error.code}`) : mono(r.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : r.answers.join(', ') || 'none'),
-      r.serial === undefined ? '' : String(r.serial ?? '?'),
-      r.nsSet ? mono(r.nsSet.join(' ')) : '',
-      r.differs ? h('span', { class: 'result status-warn' }, toneIcon('warning', 'warn'), ' differs') : '',
-    ]);
-    parts.push(h('h3', null, `Side by side (${cmp.type}${cmp.zone ? `, zone ${cmp.zone}` : ''})`), table('Each source asked the same question', ['Kind', 'Source', 'Answer', 'SOA serial', 'NS set', ''], cmpRows, [0, 3]));
-  }
-
-  return section('dns', 'DNS', ...parts);
+/** The DNS section of a lookup; its hop diagram is the panel's Path. */
+export function renderLookupDns(lookup: DnsLookupResult): HTMLElement {
+  return section(
+    'dns',
+    'DNS',
+    ...queries(lookup.queries, 'No DNS server asked directly.'),
+    ...cnameChain(lookup.name, lookup.cnameChain),
+    ...(lookup.trace ? trace(lookup.trace, lookup.traceAnswer) : []),
+    ...(lookup.system ? systemResolver(lookup.system) : []),
+    ...(lookup.comparison ? comparison(lookup.comparison) : []),
+  );
 }

@@ -35,6 +35,11 @@ export function toneIcon(name: string, tone: Tone, extraClass = ''): HTMLSpanEle
   return icon(name, `status-icon tone-${tone}${tone === 'pending' ? ' codicon-modifier-spin' : ''}${extraClass ? ` ${extraClass}` : ''}`);
 }
 
+/** An outcome the engine decided, in words: a pass or a failure. */
+export function result(ok: boolean, text: string): HTMLElement {
+  return h('span', { class: `result status-${ok ? 'ok' : 'fail'}` }, toneIcon(ok ? 'pass-filled' : 'error', ok ? 'ok' : 'fail'), srOnly(ok ? 'OK: ' : 'Failed: '), ` ${text}`);
+}
+
 /** Text for screen readers only. */
 export function srOnly(text: string): HTMLSpanElement {
   return h('span', { class: 'sr-only' }, text);

@@ -1,5 +1,5 @@
 // Words, icons and numbers for the report: one place so every section says things the same way.
-import type { HopKind, LayerName, LayerStatus, Severity } from '../../src/engine/report';
+import type { HopKind, LayerName, LayerStatus, Severity } from '../../src/engine/model/common';
 
 export interface StatusLook {
   icon: string;

@@ -1,7 +1,7 @@
 // The hop diagram: the path of the connection left to right (client interface, name and CNAMEs,
 // address, TLS terminator, redirects, server). An ordered list, so it reads in order without
 // the picture; it wraps on narrow panels.
-import type { Hop } from '../../src/engine/report';
+import type { Hop } from '../../src/engine/model/common';
 import { h, icon, section, srOnly, toneIcon } from './dom';
 import { formatMs, HOP_ICONS, HOP_TITLES, statusLook } from './format';
 

@@ -1,19 +1,13 @@
 // HTTP: each request of the redirect chain with its status, timings and headers (collapsed).
-import type { HttpExchange, HttpResult } from '../../src/engine/report';
+import type { HttpResult } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, table, toneIcon } from './dom';
 import { formatBytes, formatMs } from './format';
-
-function statusClass(x: HttpExchange): 'ok' | 'warn' | 'fail' {
-  if (x.status === null || x.status >= 500) return 'fail';
-  if (x.status >= 400) return 'warn';
-  return 'ok';
-}
 
 export function renderHttp(http: HttpResult | null, isOpen: (key: string) => boolean | undefined): HTMLElement | null {
   if (!http || http.requests.length === 0) return null;
   const list = h('ol', { class: 'requests', attrs: { 'aria-label': 'Requests, in redirect order' } });
   http.requests.forEach((x, i) => {
-    const cls = statusClass(x);
+    const cls = x.outcome;
     const t = x.timings;
     const headerRows = Object.entries(x.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => [h('span', { class: 'mono header-name' }, name), h('span', { class: 'mono' }, v)]));
     const key = `headers-${i}`;

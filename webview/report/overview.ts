@@ -1,31 +1,55 @@
-// The top of the report: what was diagnosed and the verdict, the five layers, and the findings.
-import type { Finding, LayerResult, Report } from '../../src/engine/report';
-import type { RunStatus } from '../../src/protocol/reportView';
+// The top of the report: what was diagnosed (or looked up) and the verdict, the five layers, and
+// the findings.
+import type { Finding, Verdict } from '../../src/engine/model/common';
+import type { DnsLookupResult } from '../../src/engine/model/dns';
+import type { LayerResult, Report } from '../../src/engine/model/report';
+import type { ReportDocument, RunStatus } from '../../src/protocol/reportView';
 import { facts, h, icon, section, srOnly, toneIcon } from './dom';
-import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, plural, SEVERITY_TONE, severityLook, statusLook } from './format';
+import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, SEVERITY_TONE, severityLook, statusLook } from './format';
 
-interface Verdict {
-  status: 'ok' | 'warn' | 'fail' | 'pending' | 'skipped';
-  text: string;
+/** What a run is called in words: a diagnosis, or a DNS lookup. */
+export function runName(doc: ReportDocument | null): string {
+  return doc?.kind === 'dns-lookup' ? 'lookup' : 'diagnosis';
 }
 
-export function verdict(report: Report, status: RunStatus): Verdict {
-  if (status === 'failed') return { status: 'fail', text: 'The diagnosis could not run' };
-  if (!report.complete && status === 'running') return { status: 'pending', text: 'Diagnosing…' };
-  if (report.cancelled || !report.complete) return { status: 'skipped', text: 'Cancelled: results are partial' };
-  const failing = report.layers.find((l) => l.status === 'fail');
-  const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
-  if (failing) return { status: 'fail', text: `Breaks at ${LAYER_TITLES[failing.name]}${errors > 0 ? ` (${plural(errors, 'error')})` : ''}` };
-  if (errors > 0) return { status: 'fail', text: plural(errors, 'error') };
-  if (warnings > 0) return { status: 'warn', text: `Works, with ${plural(warnings, 'warning')}` };
-  return { status: 'ok', text: 'Works' };
+/**
+ * The engine's verdict, unless the run itself says otherwise: it could not run at all, or it
+ * stopped (a reload, a cancel) before its final report came.
+ */
+function shownVerdict(doc: ReportDocument, status: RunStatus): Verdict {
+  if (status === 'failed') return { status: 'fail', text: `The ${runName(doc)} could not run` };
+  if (doc.verdict.status === 'pending' && status !== 'running') return { status: 'skipped', text: 'Cancelled: results are partial' };
+  return doc.verdict;
+}
+
+function titleRow(title: string, testId: string, v: Verdict): HTMLElement {
+  return h(
+    'div',
+    { class: 'title-row' },
+    h('h1', { attrs: { 'data-testid': testId } }, title),
+    h('span', { class: `verdict status-${v.status}`, attrs: { 'data-testid': 'verdict', 'data-status': v.status, role: 'status' } }, toneIcon(statusLook(v.status).icon, v.status), ` ${v.text}`),
+  );
+}
+
+/** A DNS lookup: the name asked, the verdict, what was asked of whom, and when. */
+export function renderLookupHeader(lookup: DnsLookupResult, status: RunStatus): HTMLElement {
+  return h(
+    'header',
+    { class: 'report-header' },
+    titleRow(lookup.name, 'lookup-name', shownVerdict(lookup, status)),
+    facts([
+      ['Input', lookup.input !== lookup.name ? lookup.input : null],
+      ['Records', lookup.types.join(', ')],
+      ['Servers', lookup.servers.join(', ') || 'none asked directly'],
+      ['Trace', lookup.trace ? 'from the root servers' : null],
+      ['Started', formatDate(lookup.startedAt)],
+      ['Total time', formatMs(lookup.durationMs)],
+    ]),
+  );
 }
 
 export function renderHeader(report: Report, status: RunStatus): HTMLElement {
   const t = report.target;
-  const v = verdict(report, status);
-  const look = statusLook(v.status);
   const notes: HTMLElement[] = [];
   if (t.hostUnicode !== undefined) {
     notes.push(h('p', { class: 'note', attrs: { 'data-testid': 'punycode-note' } }, icon('info'), ` International name: ${t.hostUnicode} is looked up and sent as ${t.host}.`));
@@ -35,12 +59,7 @@ export function renderHeader(report: Report, status: RunStatus): HTMLElement {
   return h(
     'header',
     { class: 'report-header' },
-    h(
-      'div',
-      { class: 'title-row' },
-      h('h1', { attrs: { 'data-testid': 'target-url' } }, t.url),
-      h('span', { class: `verdict status-${v.status}`, attrs: { 'data-testid': 'verdict', 'data-status': v.status, role: 'status' } }, toneIcon(look.icon, v.status), ` ${v.text}`),
-    ),
+    titleRow(t.url, 'target-url', shownVerdict(report, status)),
     ...notes,
     facts([
       ['Input', t.input !== t.url ? t.input : null],

@@ -1,7 +1,7 @@
 // The HTTP path in depth: which proxy applied and why, the request sent, the intermediaries read
 // from the response, the route (when traced), and a per-request waterfall across the redirect
 // chain (each hop's DNS, connect, TLS, first byte and download on one time axis).
-import type { HttpResult, Report } from '../../src/engine/report';
+import type { HttpResult, Report } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, table, toneIcon } from './dom';
 import { formatBytes, formatMs } from './format';
 

@@ -1,28 +1,22 @@
-// TLS: the handshake in one block, then the certificate chain in brief, the failing
-// certificates marked. (The full certificate view is a separate panel.)
-import type { CertificateInfo, TlsResult } from '../../src/engine/report';
+// TLS: the handshake in one block, then the certificate chain in brief, each certificate with the
+// problems the engine found in it (CertificateInfo.problems, errors first). (The full certificate
+// view is a separate panel.)
+import type { CertificateInfo } from '../../src/engine/model/certificate';
+import type { Severity } from '../../src/engine/model/common';
+import type { TlsResult } from '../../src/engine/model/report';
 import { facts, h, section, srOnly, toneIcon } from './dom';
-import { formatDate, formatMs, plural } from './format';
-
-/** Which problems point at this certificate: dates, names (leaf), trust (last), key, signature. */
-function problemsOf(cert: CertificateInfo, index: number, tls: TlsResult, startedAt: string): string[] {
-  const problems: string[] = [];
-  const errors = new Set(tls.verification.errors);
-  const last = index === tls.chain.length - 1;
-  if (cert.daysLeft < 0) problems.push(`expired ${plural(-cert.daysLeft, 'day')} ago`);
-  if (Date.parse(cert.notBefore) > Date.parse(startedAt)) problems.push('not yet valid');
-  if (index === 0 && !tls.verification.hostnameMatches) problems.push('does not cover the host name');
-  if (last && errors.has('CERT_SELF_SIGNED') && cert.selfSigned) problems.push('self-signed, not trusted');
-  if (last && errors.has('CERT_UNTRUSTED_ROOT')) problems.push('issuer not in any trust store');
-  if (last && errors.has('CERT_INCOMPLETE_CHAIN')) problems.push('its issuer was not sent');
-  if (cert.publicKey.type === 'rsa' && cert.publicKey.bits !== undefined && cert.publicKey.bits < 2048) problems.push(`weak key (RSA ${cert.publicKey.bits})`);
-  if (!cert.selfSigned && /sha1|md5/i.test(cert.signatureAlgorithm)) problems.push(`weak signature (${cert.signatureAlgorithm})`);
-  return problems;
-}
+import { formatDate, formatMs, plural, SEVERITY_TONE, severityLook } from './format';
 
 function keyText(cert: CertificateInfo): string {
   const k = cert.publicKey;
   return [k.type.toUpperCase(), k.curve, k.bits !== undefined && k.curve === undefined ? `${k.bits} bits` : null].filter(Boolean).join(' ');
+}
+
+/** How a certificate is marked: by its first (worst) problem's severity, or as fine. */
+function problemLook(severity: Severity | undefined): { tone: 'ok' | 'warn' | 'fail' | 'info'; icon: string; label: string } {
+  if (severity === undefined) return { tone: 'ok', icon: 'verified-filled', label: 'OK: ' };
+  const look = severityLook(severity);
+  return { tone: SEVERITY_TONE[severity], icon: look.icon, label: `${look.label}: ` };
 }
 
 function role(index: number, cert: CertificateInfo): string {
@@ -31,7 +25,7 @@ function role(index: number, cert: CertificateInfo): string {
   return 'Intermediate';
 }
 
-export function renderTls(tls: TlsResult | null, startedAt: string): HTMLElement | null {
+export function renderTls(tls: TlsResult | null): HTMLElement | null {
   if (!tls) return null;
   const v = tls.verification;
   const trust = v.trusted
@@ -49,15 +43,14 @@ export function renderTls(tls: TlsResult | null, startedAt: string): HTMLElement
   ]);
   const chain = h('ol', { class: 'chain', attrs: { 'aria-label': 'Certificate chain as sent, server certificate first' } });
   tls.chain.forEach((cert, i) => {
-    const problems = problemsOf(cert, i, tls, startedAt);
-    const failing = problems.length > 0;
+    const look = problemLook(cert.problems[0]?.severity);
     const validity = cert.daysLeft < 0 ? `expired ${plural(-cert.daysLeft, 'day')} ago` : `${plural(cert.daysLeft, 'day')} left`;
     chain.append(
       h(
         'li',
-        { class: `cert ${failing ? 'status-fail' : 'status-ok'}`, attrs: { 'data-testid': `cert-${i}`, 'data-status': failing ? 'fail' : 'ok' } },
-        h('div', { class: 'cert-head' }, toneIcon(failing ? 'error' : 'verified-filled', failing ? 'fail' : 'ok'), srOnly(failing ? 'Problem: ' : 'OK: '), h('span', { class: 'cert-role' }, role(i, cert)), h('span', { class: 'cert-subject mono' }, cert.subject)),
-        failing ? h('p', { class: 'cert-problems' }, problems.join('; ')) : null,
+        { class: `cert status-${look.tone}`, attrs: { 'data-testid': `cert-${i}`, 'data-status': look.tone } },
+        h('div', { class: 'cert-head' }, toneIcon(look.icon, look.tone), srOnly(look.label), h('span', { class: 'cert-role' }, role(i, cert)), h('span', { class: 'cert-subject mono' }, cert.subject)),
+        cert.problems.length > 0 ? h('p', { class: 'cert-problems' }, cert.problems.map((p) => p.text).join('; ')) : null,
         facts([
           ['Issuer', h('span', { class: 'mono' }, cert.issuer)],
           ['Valid', `${formatDate(cert.notBefore, false)} → ${formatDate(cert.notAfter, false)} (${validity})`],

@@ -1,7 +1,7 @@
 // The timing waterfall: each step as a bar placed by its start and duration on one time axis.
 // Critical-path steps and the ones that ran beside them differ in colour and in pattern (not
 // colour alone), and every row states its timing in text for screen readers.
-import type { WaterfallEntry } from '../../src/engine/report';
+import type { WaterfallEntry } from '../../src/engine/model/report';
 import { h, section, srOnly } from './dom';
 import { formatMs } from './format';
 

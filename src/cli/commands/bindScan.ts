@@ -4,8 +4,8 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { scanDirectory } from '../../engine/bind/analyze';
 import { listListeners, localInterfaces } from '../../engine/bind/live';
-import type { BindFinding, BindModel, LiveListener } from '../../engine/bind/model';
 import { hasErrors } from '../../engine/findings';
+import type { BindFinding, BindScanJson } from '../../engine/model/bind';
 import { renderBindText } from '../bindText';
 import { UsageError, type CliCommand } from '../command';
 import { terminal } from '../terminal';
@@ -21,17 +21,6 @@ Options:
   --no-color   plain text even on a terminal
 
 Exit codes: 0 no error finding, 1 an error finding, 2 bad usage.`;
-
-export interface BindScanJson {
-  services: BindModel['services'];
-  binds: BindModel['binds'];
-  published: BindModel['published'];
-  clients: BindModel['clients'];
-  /** nginx server_name values: the Host names a server block answers to. */
-  vhosts: NonNullable<BindModel['vhosts']>;
-  findings: { code: string; severity: string; file: string; line: number; column: number; message: string; hint: string }[];
-  live: LiveListener[] | null;
-}
 
 export const bindScanCommand: CliCommand = {
   name: 'bind-scan',

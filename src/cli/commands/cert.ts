@@ -2,15 +2,16 @@
 // explained; with --scan the server's TLS configuration (docs/certificates.md).
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
+import type { CertCheck } from '../../engine/model/certCheck';
 import { DEFAULT_TIMEOUTS } from '../../engine/options';
 import { certCheckOptions, prepareOptions } from '../../engine/setup';
 import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
-import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
+import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
-import { UsageError, type CliCommand, type CliIo } from '../command';
 import { renderCertText } from '../certText';
+import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 

@@ -2,16 +2,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { toCurl } from '../../engine/curl';
+import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
+import { hasErrors } from '../../engine/findings';
 import { DEFAULTS, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
-import { renderPathText } from '../httpText';
-import { diagnose } from '../../engine/diagnose';
-import { hasErrors } from '../../engine/findings';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
+import { renderPathText } from '../httpText';
 import { terminal, terminalLine } from '../terminal';
 import { renderText } from '../text';
 

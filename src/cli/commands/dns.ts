@@ -1,8 +1,8 @@
 // netdiag dns <name>: records of any type with every section and flag, the trace from the root,
 // the system resolver explained and resolvers side by side (docs/dns.md).
-import { hasErrors } from '../../engine/findings';
 import { DnsInputError, lookupDns } from '../../engine/dns/lookup';
 import { parseDnsServer } from '../../engine/dns/servers';
+import { hasErrors } from '../../engine/findings';
 import { DEFAULT_TIMEOUTS, type DnsServer } from '../../engine/options';
 import { dnsLookupOptions } from '../../engine/setup';
 import { UsageError, type CliCommand } from '../command';

@@ -3,9 +3,10 @@
 // folder skips dependency and build output folders, huge and binary files.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { BindFinding, BindModel, Service } from '../model/bind';
+import type { FileFacts } from './facts';
 import { FILE_SERVICE } from './extractors/common';
 import { extractFile, isCandidate, MAX_CONFIG_BYTES } from './formats';
-import type { BindFinding, BindModel, FileFacts, Service } from './model';
 import { bindFinding, type RuleContext } from './ruleInput';
 import { runRules } from './rules';
 

@@ -1,6 +1,5 @@
 // Which extractor reads which file, decided from the path (and, for YAML, whether it is a
 // Kubernetes manifest). Size and binary checks come first: a config file is text and small.
-import type { FileFacts } from './model';
 import { extractAspnet } from './extractors/aspnet';
 import { FactsBuilder } from './extractors/common';
 import { extractCompose } from './extractors/compose';
@@ -16,6 +15,7 @@ import { extractPostgres } from './extractors/postgres';
 import { extractGunicornConf, extractProcfile } from './extractors/python';
 import { extractRedis } from './extractors/redis';
 import { extractSpring } from './extractors/spring';
+import type { FileFacts } from './facts';
 
 type Extractor = (file: string, text: string) => FileFacts;
 

@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { classifyAddress, unbracket } from '../address';
 import { findEndpointAt } from '../endpointText';
-import type { BindAddressKind, BindFinding, BindModel, Service, SourceRange } from './model';
+import type { BindAddressKind, BindFinding, BindModel, Service, SourceRange } from '../model/bind';
 import { bindKind } from './values';
 
 export type HoverKind = 'bind' | 'published' | 'client' | 'vhost' | 'endpoint';

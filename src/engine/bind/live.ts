@@ -5,7 +5,8 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import type { LiveListener, LocalInterface, Protocol } from './model';
+import type { LiveListener, Protocol } from '../model/bind';
+import type { LocalInterface } from './facts';
 
 export interface LiveOptions {
   signal?: AbortSignal;

@@ -1,9 +1,10 @@
 // What every bind rule reads: the linked model with its lookups built once (services by id, binds
 // and published ports by service, who reaches a service), this machine's facts, and the one way a
 // rule makes a finding — the catalogue's finding() plus the places in the files it is about.
-import { finding, type FindingCode } from '../findings';
-import type { BindFinding, BindModel, BindSite, ClientRef, LiveListener, LocalInterface, PublishedPort, QuickFix, Service, SourceRange } from './model';
 import { unbracket } from '../address';
+import { finding, type FindingCode } from '../findings';
+import type { BindFinding, BindModel, BindSite, ClientRef, LiveListener, PublishedPort, QuickFix, Service, SourceRange } from '../model/bind';
+import type { LocalInterface } from './facts';
 import { bindKind } from './values';
 
 export interface RuleContext {

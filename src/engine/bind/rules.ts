@@ -3,7 +3,7 @@
 // concrete contradiction in the configs (or between the configs and this machine); a right config
 // gives no finding. The rules read the model and never each other's results.
 import type { FindingCode } from '../findings';
-import type { BindFinding, BindModel } from './model';
+import type { BindFinding, BindModel } from '../model/bind';
 import { ruleInput, type BindRule, type RuleContext } from './ruleInput';
 import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, privilegedPort } from './rules/binds';
 import { localhostFamilyMismatch, localhostInContainer, unknownTarget } from './rules/clients';

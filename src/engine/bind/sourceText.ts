@@ -1,5 +1,5 @@
 // Offsets → line/column for one file, built once per file so every range costs a binary search.
-import type { SourceRange } from './model';
+import type { SourceRange } from '../model/bind';
 
 export class SourceText {
   private readonly lineStarts: number[] = [0];

@@ -2,7 +2,7 @@
 // mappings, environment keys and server command lines. Pure text logic shared by the extractors.
 import { isIP } from 'node:net';
 import { classifyAddress, unbracket } from '../address';
-import type { BindAddressKind } from './model';
+import type { BindAddressKind } from '../model/bind';
 
 /** What a bind address means (see BindAddressKind). */
 export function bindKind(address: string | null): BindAddressKind {

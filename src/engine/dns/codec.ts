@@ -5,7 +5,7 @@
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet, RecordType as PacketRecordType } from 'dns-packet';
 import { errorInfo } from '../abort';
-import type { DnsEdns, DnsRecord } from './model';
+import type { DnsEdns, DnsRecord } from '../model/dns';
 import { decodeSvcb, svcbText } from './svcb';
 
 /** RFC 9460 type codes; dns-packet 5 names unknown types UNKNOWN_<n>. */

@@ -3,10 +3,10 @@
 // Differences become findings: split horizon or stale cache, serial mismatch, inconsistent NS,
 // lame servers. All queries run in parallel. Never throws.
 import { finding } from '../findings';
-import type { Finding } from '../report';
+import type { Finding } from '../model/common';
+import type { ComparisonRow, DnsQueryResult, TraceServer } from '../model/dns';
 import type { DnsServer } from '../options';
 import { normalName, soaSerial } from './codec';
-import type { ComparisonRow, DnsQueryResult, TraceServer } from './model';
 import { queryServers } from './query';
 import { formatDnsServer } from './servers';
 

@@ -6,14 +6,16 @@ import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { ms } from '../abort';
 import { finding } from '../findings';
-import type { CnameLink, Finding, Hop } from '../report';
+import type { CnameLink, Finding } from '../model/common';
+import { RECORD_TYPES } from '../model/dns';
+import type { DnsComparison, DnsLookupResult, DnsQueryResult, SystemResolverInfo, TraceServer } from '../model/dns';
 import type { DnsServer, LookupFn } from '../options';
+import { lookupVerdict } from '../verdict';
 import { normalName, reverseName } from './codec';
 import { dnsNameProblem } from './names';
-import { cnameChain } from './probe';
 import { answerSet, compareAuthoritative, compareResolvers, comparisonFindings, findZoneServers } from './compare';
-import type { DnsComparison, DnsLookupResult, DnsQueryResult, SystemResolverInfo, TraceServer } from './model';
-import { RECORD_TYPES } from './model';
+import { lookupHops } from './hops';
+import { cnameChain } from './probe';
 import { queryServers } from './query';
 import { formatDnsServer } from './servers';
 import { explainSystemResolver } from './systemResolver';
@@ -96,7 +98,11 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
   const comparison = await compare(name, first, opts, now, system?.info ?? null, trace);
   if (comparison) findings.push(...comparisonFindings(name, first, comparison.zone, comparison.rows, trace?.parentNs ?? []));
 
+  const cancelled = opts.signal?.aborted === true;
+  const all = dedupe(findings);
+  if (cancelled) all.push(finding('CANCELLED', 'The lookup was cancelled; results are partial.'));
   const result: DnsLookupResult = {
+    kind: 'dns-lookup',
     schemaVersion: 1,
     input,
     name,
@@ -105,9 +111,10 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
     servers: opts.servers.map(formatDnsServer),
     queries,
     cnameChain: chain,
-    hops: hopsOf(system?.info ?? null, queries, trace),
-    findings: dedupe(findings),
-    cancelled: opts.signal?.aborted === true,
+    hops: lookupHops(system?.info ?? null, queries, trace?.hops ?? []),
+    findings: all,
+    verdict: lookupVerdict({ queries, findings: all, cancelled, ...(trace ? { trace: trace.hops } : {}) }),
+    cancelled,
     durationMs: 0,
   };
   if (trace) {
@@ -116,7 +123,6 @@ export async function lookupDns(input: string, opts: DnsLookupOptions): Promise<
   }
   if (system) result.system = system.info;
   if (comparison) result.comparison = comparison;
-  if (result.cancelled) result.findings.push(finding('CANCELLED', 'The lookup was cancelled; results are partial.'));
   result.durationMs = ms(now() - start);
   return result;
 }
@@ -185,24 +191,6 @@ function traceVsRecursive(name: string, type: string, trace: TraceResult, querie
       recursive.server,
     ),
   ];
-}
-
-function hopsOf(system: SystemResolverInfo | null, queries: readonly DnsQueryResult[], trace: TraceResult | null): Hop[] {
-  const hops: Hop[] = [{ kind: 'client', label: 'This machine', status: 'ok' }];
-  if (system) {
-    const from = system.answeredFrom === 'hosts' ? `hosts file ${system.hostsEntries[0]?.path ?? ''}` : system.answeredBy ?? 'no answer';
-    hops.push({ kind: 'dns', label: 'Stub resolver (getaddrinfo)', detail: from, durationMs: system.durationMs, status: system.error ? 'fail' : 'ok' });
-  }
-  for (const server of [...new Set(queries.flatMap((q) => q.attempts.map((a) => a.server)))]) {
-    const attempts = queries.flatMap((q) => q.attempts.filter((a) => a.server === server));
-    const ok = attempts.some((a) => a.error === undefined && a.rcode !== 'SERVFAIL' && a.rcode !== 'REFUSED');
-    hops.push({ kind: 'dns', label: `Recursive resolver ${server}`, address: server, durationMs: Math.max(...attempts.map((a) => a.durationMs)), status: ok ? 'ok' : 'fail' });
-  }
-  for (const h of trace?.hops ?? []) {
-    const level = h.zone === '.' ? 'Root' : h.outcome === 'referral' ? `TLD/zone ${h.zone}` : `Authoritative for ${h.zone}`;
-    hops.push({ kind: 'dns', label: `${level}: ${h.serverName}`, detail: h.outcome === 'referral' ? `refers to ${h.referralZone ?? ''}` : h.outcome, address: h.server, durationMs: h.durationMs, status: h.outcome === 'lame' || h.outcome === 'error' ? 'fail' : 'ok' });
-  }
-  return hops;
 }
 
 function dedupe(findings: readonly Finding[]): Finding[] {

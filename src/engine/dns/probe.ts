@@ -1,16 +1,18 @@
 // What the DNS results mean: the CNAME chain behind the name, and findings that say, with the
 // facts of this run, which server answered what and why the OS may see something else. Pure.
 import { finding } from '../findings';
-import { normalName } from './codec';
-import { canonicalIp } from './servers';
 import type { FindingCode } from '../findings';
-import type { CnameLink, DnsAddress, DnsAnswer, DnsResult, Family, Finding, WireQuery } from '../report';
+import type { CnameLink, Family, Finding } from '../model/common';
+import type { DnsAddress, DnsRecord, WireQuery } from '../model/dns';
+import { normalName } from './codec';
+import type { DnsProbe } from './hops';
+import { canonicalIp } from './servers';
 
 /**
  * The CNAMEs from `name` onwards, as found in the answers of `queries` (first answer wins when
  * servers disagree). Stops at the first name already visited, so a CNAME loop ends.
  */
-export function cnameChain(name: string, queries: readonly { readonly answers: readonly DnsAnswer[] }[]): CnameLink[] {
+export function cnameChain(name: string, queries: readonly { readonly answers: readonly DnsRecord[] }[]): CnameLink[] {
   const links = new Map<string, CnameLink>();
   for (const q of queries) {
     for (const a of q.answers) {
@@ -34,7 +36,7 @@ const KNOWN_RCODES = new Set(['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED']);
 const OWN_ERRORS = new Set(['DNS_TIMEOUT', 'DNS_BAD_RESPONSE', 'CANCELLED']);
 
 /** Findings about the DNS layer of `host`: one per server and problem, then system-wide ones. */
-export function dnsFindings(host: string, dns: DnsResult): Finding[] {
+export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
   const findings: Finding[] = [];
   const chainEnd = dns.cnameChain.at(-1)?.target;
   const systemNotFound = dns.system.error !== undefined && ['ENOTFOUND', 'ENODATA'].includes(dns.system.error.code);
@@ -95,7 +97,7 @@ export function dnsFindings(host: string, dns: DnsResult): Finding[] {
 }
 
 /** An NXDOMAIN the OS or a pin works around: this machine connects, clients relying on DNS do not. */
-function nxdomainButLocal(dns: DnsResult): string {
+function nxdomainButLocal(dns: DnsProbe): string {
   if (dns.pinned !== undefined && dns.pinned.length > 0) {
     return ` netdiag uses the pinned ${dns.pinned.map((a) => a.address).join(', ')}; clients without the pin cannot resolve the name.`;
   }
@@ -126,7 +128,7 @@ function lookupMessage(host: string, code: string, message: string): string {
  * for families both sides have: a system without IPv6 routes may drop AAAA (AI_ADDRCONFIG), and
  * a family no server answered cannot be compared.
  */
-function mismatchFinding(host: string, dns: DnsResult, succeeded: WireQuery[], wireAddresses: DnsAddress[]): Finding | null {
+function mismatchFinding(host: string, dns: DnsProbe, succeeded: WireQuery[], wireAddresses: DnsAddress[]): Finding | null {
   const pinned = dns.pinned !== undefined && dns.pinned.length > 0 ? dns.pinned : null;
   if (pinned === null && (dns.system.error !== undefined || dns.system.skipped !== undefined)) return null;
   const local = pinned ?? dns.system.addresses;

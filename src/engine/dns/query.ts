@@ -2,11 +2,11 @@
 // `attempts`/`timeout`): the first server, then the next when one fails, times out or answers
 // SERVFAIL/REFUSED, within a bounded number of attempts and a total time budget. Never throws.
 import { CancelledError, ProbeTimeoutError, deadline, errorInfo, ms } from '../abort';
-import type { ErrorInfo } from '../report';
+import type { ErrorInfo } from '../model/common';
+import type { DnsAttempt, DnsQueryResult } from '../model/dns';
 import type { DnsServer } from '../options';
 import { DnsExchangeError, TruncatedError, exchange } from './exchange';
 import type { Question } from './exchange';
-import type { DnsAttempt, DnsQueryResult } from './model';
 import { formatDnsServer } from './servers';
 
 export interface QueryOptions {
@@ -24,22 +24,16 @@ export interface QueryOptions {
 /** Rcodes that say "this server could not help", so the next one is asked (RFC 1034 §5.3.3). */
 const TRY_NEXT = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
 
+/** A query that got no answer (yet): `fail`, every section empty. */
+export function unanswered(question: { name: string; type: string }, server: string, transport: 'udp' | 'tcp', error?: ErrorInfo): DnsQueryResult {
+  const result: DnsQueryResult = { question: { name: question.name, type: question.type }, server, transport, truncated: false, rcode: null, status: 'fail', flags: [], edns: null, answers: [], authority: [], additional: [], durationMs: 0, attempts: [] };
+  if (error) result.error = error;
+  return result;
+}
+
 export async function queryServers(servers: readonly DnsServer[], question: Question, opts: QueryOptions): Promise<DnsQueryResult> {
   const start = opts.now();
-  const result: DnsQueryResult = {
-    question: { name: question.name, type: question.type },
-    server: servers[0] === undefined ? '' : formatDnsServer(servers[0]),
-    transport: opts.tcp ? 'tcp' : 'udp',
-    truncated: false,
-    rcode: null,
-    flags: [],
-    edns: null,
-    answers: [],
-    authority: [],
-    additional: [],
-    durationMs: 0,
-    attempts: [],
-  };
+  const result = unanswered(question, servers[0] === undefined ? '' : formatDnsServer(servers[0]), opts.tcp ? 'tcp' : 'udp');
   if (servers.length === 0) {
     result.error = { code: 'EINVAL', message: 'No DNS server to ask.' };
     return result;
@@ -62,6 +56,7 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
   }
   if (result.attempts.length === 0) result.error = { code: 'CANCELLED', message: 'Cancelled before the query was sent.' };
   result.durationMs = ms(opts.now() - start);
+  result.status = result.error === undefined && result.rcode === 'NOERROR' ? 'ok' : 'fail';
   return result;
 }
 

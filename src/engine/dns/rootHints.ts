@@ -1,6 +1,6 @@
 // IANA's root hints (https://www.internic.net/domain/named.root, IPv4 addresses; b.root moved to
 // 170.247.170.2 in November 2023). The trace starts here unless the caller gives its own roots.
-import type { TraceServer } from './model';
+import type { TraceServer } from '../model/dns';
 
 export const IANA_ROOT_HINTS: readonly TraceServer[] = [
   ['a', '198.41.0.4'],

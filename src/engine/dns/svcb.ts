@@ -1,6 +1,6 @@
 // SVCB and HTTPS RDATA (RFC 9460 §2.2): decoded field by field with every length checked, since
 // dns-packet 5 does not know these types and the bytes come from the network. Pure.
-import type { SvcbData } from './model';
+import type { SvcbData } from '../model/dns';
 
 const KEY_NAMES: Record<number, string> = { 0: 'mandatory', 1: 'alpn', 2: 'no-default-alpn', 3: 'port', 4: 'ipv4hint', 5: 'ech', 6: 'ipv6hint' };
 

@@ -3,8 +3,9 @@
 // replace it; systemLookup turns its outcome into data.
 import { promises as dnsPromises } from 'node:dns';
 import { abortPromise, errorInfo, ms, withDeadline } from '../abort';
+import type { Family } from '../model/common';
+import type { DnsAddress, SystemLookup } from '../model/dns';
 import type { LookupFn } from '../options';
-import type { DnsAddress, Family, SystemLookup } from '../report';
 
 /**
  * getaddrinfo through `dns.promises.lookup`, in the order the OS returned (`order: 'verbatim'`,

@@ -4,10 +4,10 @@
 // injected readFile and names resolved through the injected lookup, so tests give both.
 import { errorInfo, ms, withDeadline, abortPromise } from '../abort';
 import { finding } from '../findings';
-import type { Finding } from '../report';
+import type { Finding } from '../model/common';
+import type { HostsEntry, SystemResolverInfo } from '../model/dns';
 import type { LookupFn } from '../options';
 import { normalName } from './codec';
-import type { HostsEntry, SystemResolverInfo } from './model';
 import { parseResolvConf } from './servers';
 
 export interface SystemResolverOptions {

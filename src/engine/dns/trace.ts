@@ -5,10 +5,10 @@
 // that the zone itself contradicts become findings. Never throws; bounded in queries and time.
 import { deadline, ms } from '../abort';
 import { finding } from '../findings';
-import type { CnameLink, ErrorInfo, Finding } from '../report';
+import type { CnameLink, ErrorInfo, Finding } from '../model/common';
+import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from '../model/dns';
 import type { DnsServer } from '../options';
 import { inZone, normalName } from './codec';
-import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from './model';
 import { queryServers } from './query';
 import { formatDnsServer } from './servers';
 
@@ -119,7 +119,7 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
       const hop = hopOf(zone, name, type, server, formatDnsServer(address), result);
       const lame = lameReason(result, name, zone);
       if (lame !== null) {
-        hop.outcome = result.error ? 'error' : 'lame';
+        settle(hop, result.error ? 'error' : 'lame');
         hops?.push(hop);
         if (result.error?.code === 'CANCELLED') return fail(result.error);
         ctx.findings.push(finding('DNS_LAME_DELEGATION', `${server.name} (${formatDnsServer(address)}) is listed for ${zone} but ${lame}.`, server.name));
@@ -135,30 +135,30 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
     const owned = result.answers.filter((r) => normalName(r.name) === name);
     const direct = owned.filter((r) => r.type === type);
     if (direct.length > 0 || (type === 'CNAME' && owned.some((r) => r.type === 'CNAME'))) {
-      hop.outcome = 'answer';
+      settle(hop, 'answer');
       checkZoneNs(result, zone, parentNs, ctx);
       return { kind: 'done', records: direct, rcode: result.rcode, zone, servers, parentNs };
     }
     const cname = followCnames(name, type, result.answers);
     if (cname !== null) {
       if (cname.records.length > 0) {
-        hop.outcome = 'answer';
+        settle(hop, 'answer');
         return { kind: 'done', records: cname.records, rcode: result.rcode, zone, servers, parentNs };
       }
-      hop.outcome = 'cname';
+      settle(hop, 'cname');
       return { kind: 'cname', target: cname.target, links: cname.links, rcode: result.rcode, zone, servers, parentNs };
     }
     if (result.rcode === 'NXDOMAIN') {
-      hop.outcome = 'nxdomain';
+      settle(hop, 'nxdomain');
       return { kind: 'done', records: [], rcode: 'NXDOMAIN', zone, servers, parentNs };
     }
     const referral = referralOf(result, name);
     if (referral === null) {
-      hop.outcome = 'nodata';
+      settle(hop, 'nodata');
       checkZoneNs(result, zone, parentNs, ctx);
       return { kind: 'done', records: [], rcode: result.rcode, zone, servers, parentNs };
     }
-    hop.outcome = 'referral';
+    settle(hop, 'referral');
     hop.referralZone = referral.zone;
     hop.referral = referral.ns;
     if (visited.has(referral.zone) || !isBelow(referral.zone, zone)) {
@@ -265,6 +265,12 @@ function checkZoneNs(r: DnsQueryResult, zone: string, parentNs: readonly string[
   }
 }
 
+/** What a step gave, and whether that led on (a referral, the answer, a CNAME) or not. */
+function settle(hop: TraceHop, outcome: TraceHop['outcome']): void {
+  hop.outcome = outcome;
+  hop.status = outcome === 'referral' || outcome === 'answer' || outcome === 'cname' ? 'ok' : 'fail';
+}
+
 function hopOf(zone: string, name: string, type: string, server: TraceServer, address: string, r: DnsQueryResult): TraceHop {
   const hop: TraceHop = {
     zone,
@@ -275,6 +281,7 @@ function hopOf(zone: string, name: string, type: string, server: TraceServer, ad
     durationMs: ms(r.durationMs),
     rcode: r.rcode,
     outcome: 'error',
+    status: 'fail',
     referral: [],
     referralServers: [],
     answers: r.answers,

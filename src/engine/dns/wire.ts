@@ -1,12 +1,12 @@
 // Wire-level DNS for Diagnose Endpoint: one A or AAAA question to one server, recursion desired,
 // the way dig asks it, so the answer can be compared with the system resolver's. The transport
 // (UDP with resends, TCP on truncation, source/ID/question checks) is the DNS module's own
-// (exchange.ts through query.ts); this only shapes its result into the Report's WireQuery.
+// (exchange.ts through query.ts); this keeps its whole result as the Report's WireQuery.
+import type { WireQuery } from '../model/dns';
 import type { DnsServer } from '../options';
-import type { WireQuery } from '../report';
 import { dnsNameProblem } from './names';
+import { queryServers, unanswered } from './query';
 import { formatDnsServer } from './servers';
-import { queryServers } from './query';
 
 export interface WireQueryOptions {
   signal?: AbortSignal;
@@ -22,19 +22,10 @@ export interface WireQueryOptions {
 export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AAAA', opts: WireQueryOptions): Promise<WireQuery> {
   const qname = name.replace(/\.$/, '').toLowerCase();
   if (dnsNameProblem(qname) !== null) {
-    return { server: formatDnsServer(server), type, rcode: null, transport: 'udp', truncated: false, authoritative: false, answers: [], durationMs: 0, error: { code: 'EINVAL', message: `"${name}" is not a valid DNS name.` } };
+    return { ...unanswered({ name: qname, type }, formatDnsServer(server), 'udp', { code: 'EINVAL', message: `"${name}" is not a valid DNS name.` }), type, authoritative: false };
   }
   const r = await queryServers([server], { name: qname, type, rd: true }, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs, maxAttempts: 1, now: opts.now });
-  const query: WireQuery = {
-    server: r.server,
-    type,
-    rcode: r.rcode,
-    transport: r.transport,
-    truncated: r.truncated,
-    authoritative: r.flags.includes('AA'),
-    answers: r.rcode === null ? [] : r.answers.map(({ name: n, type: t, ttl, data }) => ({ name: n, type: t, ttl, data })),
-    durationMs: r.durationMs,
-  };
-  if (r.error) query.error = r.error;
-  return query;
+  // Records of an answer that did not arrive whole (a truncated UDP answer whose TCP retry failed)
+  // are not the answer: the diagnosis compares and connects only to what a valid answer holds.
+  return { ...r, answers: r.rcode === null ? [] : r.answers, type, authoritative: r.flags.includes('AA') };
 }

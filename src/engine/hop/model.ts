@@ -5,9 +5,11 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Resolution } from '../dns/system';
 import type { HopRequest } from '../httpRequest';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { DnsAddress } from '../model/dns';
+import type { ConnectionResult, HttpExchange, ProxyInfo, TargetInfo, TlsResult, WaterfallEntry } from '../model/report';
 import { DEFAULTS, type DiagnoseOptions, type LookupFn, type Timeouts, type TrustStores } from '../options';
 import type { Route } from '../proxy';
-import type { ConnectionResult, DnsAddress, ErrorInfo, Finding, HttpExchange, ProxyInfo, TargetInfo, TlsResult, WaterfallEntry } from '../report';
 import type { ParsedTarget } from '../target';
 import { VERSION } from '../version';
 

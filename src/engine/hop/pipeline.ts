@@ -14,9 +14,12 @@ import { ms } from '../abort';
 import { resolveHost } from '../dns/system';
 import { finding } from '../findings';
 import { sendRequest, type HopRequest } from '../httpRequest';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { DnsAddress } from '../model/dns';
+import type { ConnectionResult, WaterfallEntry } from '../model/report';
 import { openTunnel, type ParsedProxy } from '../proxy';
 import { redactUrl } from '../redact';
-import type { ConnectionResult, DnsAddress, ErrorInfo, Finding, WaterfallEntry } from '../report';
+import { exchangeOutcome } from '../summary';
 import { tlsHandshake } from '../tls/handshake';
 import { startConnects, transportFindings } from '../transport';
 import { originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
@@ -286,6 +289,7 @@ class Hop {
     const before = this.part.timings;
     this.part.exchange = {
       ...sent.exchange,
+      outcome: exchangeOutcome(sent.exchange.status),
       reusedConnection: reused,
       timings: { ...before, ttfbMs, downloadMs, totalMs: ms(before.dnsMs + before.connectMs + before.tlsMs + totalMs) },
       ...(this.proxy ? { viaProxy: true } : {}),

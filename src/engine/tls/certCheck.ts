@@ -10,19 +10,22 @@ import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
 import { standaloneContext } from '../hop/model';
 import { runHop } from '../hop/pipeline';
+import type { CertCheck, CertCheckSource } from '../model/certCheck';
+import type { CertificateInfo, TlsVerification } from '../model/certificate';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { DnsAddress } from '../model/dns';
+import type { Report, TargetInfo } from '../model/report';
 import type { LookupFn, ProxyConfig, TrustStores } from '../options';
 import { chooseProxy, routeOf } from '../proxy';
-import type { CertificateInfo, DnsAddress, ErrorInfo, Finding, Report, TargetInfo, TlsVerification } from '../report';
 import { parseTarget } from '../target';
-import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
-import type { CertFileFormat, PrivateKeyNote } from './certFile';
+import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
+import { withProblems } from './certProblems';
 import { sentOrderFindings, storeFindings } from './chainChecks';
 import { checkOcsp, ocspFindings } from './ocsp';
-import type { OcspResult } from './ocsp';
 import { readServerFlight } from './rawHello';
 import { scanTls } from './scan';
-import type { ClientCertificate, TlsScan } from './scan';
+import type { ClientCertificate } from './scan';
 import { trustPath, verifyChain } from './verify';
 
 export interface CertCheckOptions {
@@ -51,40 +54,6 @@ export interface CertCheckOptions {
   proxy?: ProxyConfig;
 }
 
-export interface CertCheckSource {
-  kind: 'endpoint' | 'file';
-  /** host:port for an endpoint, the file name for a file. */
-  label: string;
-  host?: string;
-  port?: number;
-  servername?: string | null;
-  format?: CertFileFormat;
-}
-
-export interface CertCheck {
-  source: CertCheckSource;
-  /** As the server sent it (or as the file holds it), leaf first. */
-  chain: CertificateInfo[];
-  /** From the leaf to the trust anchor (or as far as it reaches), with the anchoring store. */
-  path: { subject: string; fingerprint256: string; store: 'node' | 'os' | 'extra' | null }[];
-  verification: TlsVerification;
-  findings: Finding[];
-  /** A one-line verdict in plain words. */
-  verdict: string;
-  /** For endpoints: what the handshake negotiated. */
-  tls?: { protocol: string | null; cipher: string | null; alpn: string | null; keyExchange: string | null };
-  /** True when the chain order is the server's own (TLS ≤ 1.2 Certificate message), false when only Node's view was available. */
-  sentOrderKnown?: boolean;
-  clientCertificate?: { requested: boolean | null; sent: boolean };
-  privateKeys?: PrivateKeyNote[];
-  revocation?: OcspResult;
-  /** The intermediate fetched from the AIA caIssuers URL, when asked for and needed. */
-  fetchedIssuer?: { url: string; certificate?: CertificateInfo; error?: ErrorInfo };
-  scan?: TlsScan;
-  error?: ErrorInfo;
-  checkedAt: string;
-}
-
 /** An issuer certificate (or a PKCS#7 bundle of a few) is a few KiB; anything near this is not one. */
 const MAX_ISSUER_BYTES = 1024 * 1024;
 
@@ -96,7 +65,7 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   const now = (opts.wallClock ?? Date.now)();
   const sni = servername ?? (net.isIP(host) ? null : host);
   const source: CertCheckSource = { kind: 'endpoint', label: `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`, host, port, servername: sni };
-  const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', checkedAt: new Date(now).toISOString() });
+  const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', status: 'ok', checkedAt: new Date(now).toISOString() });
 
   const [flight, outcome] = await Promise.all([
     readServerFlight({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) }),
@@ -186,6 +155,7 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
     verification,
     findings,
     verdict: '',
+    status: 'ok',
     privateKeys: file.privateKeys,
     checkedAt: new Date(now).toISOString(),
   };
@@ -208,6 +178,7 @@ export function checkFromReport(report: Report, trust: TrustStores): CertCheck |
     verification: { ...tls.verification, errors: [...tls.verification.errors] },
     findings: report.findings.filter((f) => f.layer === 'tls'),
     verdict: '',
+    status: 'ok',
     tls: { protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, keyExchange: tls.keyExchange },
     sentOrderKnown: false,
     checkedAt: report.startedAt,
@@ -255,7 +226,9 @@ function finish(result: CertCheck): CertCheck {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   result.findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   result.verification.errors = [...new Set([...result.verification.errors, ...result.findings.filter((f) => f.severity !== 'info').map((f) => f.code)])];
+  result.chain = withProblems(result.chain, result.findings);
   result.verdict = verdictOf(result);
+  result.status = result.findings.some((f) => f.severity === 'error') ? 'fail' : result.findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
   return result;
 }
 

@@ -6,18 +6,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import type { PrivateKeyNote, CertFileFormat } from '../model/certCheck';
 import { CertParseError, parseCertificates, publicKeyOf } from './certificate';
-
-export type CertFileFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs12';
-
-export interface PrivateKeyNote {
-  /** Where it is: "PEM block 2 (EC PRIVATE KEY)", "PKCS#12 key bag". */
-  where: string;
-  /** rsa 2048, ec P-256, ed25519…, or "encrypted" when it could not be read without a password. */
-  description: string;
-  /** True when it is the private key of the first certificate; null when unknown (encrypted). */
-  matchesLeaf: boolean | null;
-}
 
 export interface CertFile {
   format: CertFileFormat;

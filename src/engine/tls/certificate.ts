@@ -3,10 +3,10 @@
 // Ed25519 keys; certificateFields.ts reads the extensions it does not expose.
 import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { CertificateInfo, PublicKeyInfo } from '../report';
+import type { CertificateInfo, PublicKeyInfo } from '../model/certificate';
 import { readCertificateFields } from './certificateFields';
-import { commonName } from './distinguishedName';
 import type { CertificateFields } from './certificateFields';
+import { commonName } from './distinguishedName';
 
 const DAY_MS = 86_400_000;
 
@@ -23,7 +23,7 @@ const ED_BITS: Readonly<Record<string, number>> = { ed25519: 256, ed448: 456, x2
 
 /**
  * Everything the views show about one certificate. `now` is wall-clock milliseconds (Date.now()),
- * used for daysLeft. Subject and issuer read like RFC 4514 (`CN=example.com, O=Acme`: most
+ * used for daysLeft. Its `problems` come from the findings about it, once the chain is verified. Subject and issuer read like RFC 4514 (`CN=example.com, O=Acme`: most
  * specific first); subjectAltNames keep OpenSSL's prefixes (`DNS:x`, `IP Address:y`).
  */
 export function describeCertificate(cert: X509Certificate, now: number): CertificateInfo {
@@ -50,6 +50,8 @@ export function describeCertificate(cert: X509Certificate, now: number): Certifi
     caIssuerUrls: fields.caIssuerUrls,
     crlUrls: fields.crlUrls,
     pem: cert.toString(),
+    // The chain's findings say what is wrong with it (certProblems.ts withProblems).
+    problems: [],
   };
   if (fields.basicConstraints?.pathLength !== undefined) info.pathLength = fields.basicConstraints.pathLength;
   if (fields.nameConstraints) info.nameConstraints = fields.nameConstraints;

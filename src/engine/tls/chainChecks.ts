@@ -3,8 +3,10 @@
 // chain in, and which trust store anchors it. Each problem is a finding that states the facts.
 import type { X509Certificate } from 'node:crypto';
 import { finding } from '../findings';
-import type { Finding, TlsVerification } from '../report';
+import type { TlsVerification } from '../model/certificate';
+import type { Finding } from '../model/common';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
+import { aboutCertificate } from './certProblems';
 import { commonName } from './distinguishedName';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +22,7 @@ export const MAX_CERT_LIST_BYTES = 100 * 1024;
 export function leafFindings(leaf: X509Certificate): Finding[] {
   const out: Finding[] = [];
   const subject = oneLineName(leaf.subject);
-  const add = (code: Parameters<typeof finding>[0], message: string): void => void out.push(finding(code, message, subject || undefined));
+  const add = (code: Parameters<typeof finding>[0], message: string): void => void out.push(aboutCertificate(finding(code, message, subject || undefined), leaf));
   const fields = fieldsOf(leaf);
   const names = fields.subjectAltNames.filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'));
   // Node 20 gives undefined for an empty subject, despite its types.
@@ -64,7 +66,7 @@ export function sentOrderFindings(sent: readonly X509Certificate[]): Finding[] {
     out.push(finding('CERT_TOO_LARGE', `The chain the server sends is ${Math.round(total / 1024)} KiB; OpenSSL clients accept at most 100 KiB.`));
   }
   const roots = sent.slice(1).filter((c) => isSelfSigned(c));
-  for (const root of roots) out.push(finding('CERT_CHAIN_HAS_ROOT', `The server sends the root "${shortName(root.subject)}" too.`, oneLineName(root.subject)));
+  for (const root of roots) out.push(aboutCertificate(finding('CERT_CHAIN_HAS_ROOT', `The server sends the root "${shortName(root.subject)}" too.`, oneLineName(root.subject)), root));
   const problems: string[] = [];
   for (let i = 0; i + 1 < sent.length; i++) {
     const cert = sent[i]!;

@@ -12,9 +12,11 @@ import type { SecureContext, TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { deadline, errorInfo, ms, reasonOf } from '../abort';
 import { finding } from '../findings';
+import type { ErrorInfo, Finding } from '../model/common';
+import type { TlsResult } from '../model/report';
 import type { TrustStores } from '../options';
-import type { ErrorInfo, Finding, TlsResult } from '../report';
 import { describeCertificate } from './certificate';
+import { withProblems } from './certProblems';
 import { storeHolding, verifyChain } from './verify';
 
 export interface TlsHandshakeOptions {
@@ -228,6 +230,7 @@ function describeSession(s: TLSSocket, sni: string | null, durationMs: number, o
     all.push(finding('TLS_PROTOCOL_DEPRECATED', `The server negotiated ${protocol} (cipher ${result.cipher}); TLS 1.0 and 1.1 are deprecated by RFC 8996.`));
   }
   all.push(...findings);
+  result.chain = withProblems(result.chain, all);
   return { result, findings: all };
 }
 

@@ -5,30 +5,15 @@ import { createHash, verify as verifySignature, X509Certificate } from 'node:cry
 import forge from 'node-forge';
 import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
+import type { OcspResult } from '../model/certCheck';
+import type { Finding } from '../model/common';
+import type { DnsAddress } from '../model/dns';
 import type { LookupFn, ProxyConfig } from '../options';
-import type { DnsAddress, ErrorInfo, Finding } from '../report';
 import { fieldsOf, publicKeyOf, shortName } from './certificate';
 
 type Asn1 = forge.asn1.Asn1;
 const { Class, Type } = forge.asn1;
 const asn1 = forge.asn1;
-
-export type OcspStatus = 'good' | 'revoked' | 'unknown';
-
-export interface OcspResult {
-  /** The responder asked; null for a stapled response. */
-  responder: string | null;
-  /** Null when no usable answer came. */
-  status: OcspStatus | null;
-  revokedAt?: string;
-  revocationReason?: string;
-  thisUpdate?: string;
-  nextUpdate?: string;
-  /** True when the response is signed by the issuer or by a responder the issuer delegated to. */
-  signatureValid: boolean;
-  durationMs: number;
-  error?: ErrorInfo;
-}
 
 const OID_SHA1 = '1.3.14.3.2.26';
 const OID_BASIC = '1.3.6.1.5.5.7.48.1.1';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { isIP } from 'node:net';
 import { deadline, errorInfo, reasonOf } from '../abort';
-import type { ErrorInfo } from '../report';
+import type { ErrorInfo } from '../model/common';
 
 export interface ServerFlight {
   /** TLSv1, TLSv1.1 or TLSv1.2: what the ServerHello chose. */

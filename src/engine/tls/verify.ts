@@ -8,12 +8,14 @@ import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { finding } from '../findings';
 import type { FindingCode } from '../findings';
+import type { TlsVerification } from '../model/certificate';
+import type { Finding } from '../model/common';
 import type { TrustStores } from '../options';
-import type { Finding, TlsVerification } from '../report';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
-import { commonName } from './distinguishedName';
 import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
+import { aboutCertificate } from './certProblems';
 import { leafFindings } from './chainChecks';
+import { commonName } from './distinguishedName';
 import { nameKeys, pemToDer } from './trustStore';
 
 type StoreName = TlsVerification['store'] & string;
@@ -160,7 +162,7 @@ export function verifyChain(
   const { path, end } = buildPath(leaf, chain.slice(1), storeIndex(stores));
   const findings: Finding[] = [];
   const add = (code: FindingCode, message: string, cert?: X509Certificate): void => {
-    findings.push(finding(code, message, cert ? oneLineName(cert.subject) : undefined));
+    findings.push(cert ? aboutCertificate(finding(code, message, oneLineName(cert.subject)), cert) : finding(code, message));
   };
 
   path.forEach((entry, i) => {

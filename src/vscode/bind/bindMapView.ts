@@ -2,7 +2,7 @@
 // published and who reaches it, every line linked to its source; plus what listens on this machine
 // right now, refreshed while the view is visible.
 import * as vscode from 'vscode';
-import type { BindModel, LiveListener, Service, SourceRange } from '../../engine/bind/model';
+import type { BindModel, LiveListener, Service, SourceRange } from '../../engine/model/bind';
 import { toRange } from './diagnostics';
 import { loadBind } from './loadBind';
 import type { FolderModel, WorkspaceBindAnalysis } from './workspaceAnalysis';

@@ -1,7 +1,7 @@
 // Bind findings in the Problems panel, and their quick fixes where the engine marked a rewrite as
 // safe (bind 0.0.0.0 inside a container, publish on 127.0.0.1, use the service name…).
 import * as vscode from 'vscode';
-import type { BindFinding, SourceRange } from '../../engine/bind/model';
+import type { BindFinding, SourceRange } from '../../engine/model/bind';
 import type { FolderModel, WorkspaceBindAnalysis } from './workspaceAnalysis';
 
 const SOURCE = 'Netdiag';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { BindAnalysis } from '../../engine/bind/analyze';
 import { excluder } from '../../engine/bind/glob';
-import type { BindModel, LiveListener } from '../../engine/bind/model';
+import type { BindModel, LiveListener } from '../../engine/model/bind';
 import { readFilesExclude } from '../config';
 import { loadBind } from './loadBind';
 

@@ -2,7 +2,7 @@
 // certificate files opened. Kept in memory only (a window's working set, like the report panels);
 // no password or private key is ever part of an entry.
 import * as vscode from 'vscode';
-import type { CertCheck } from '../../engine/tls/certCheck';
+import type { CertCheck } from '../../engine/model/certCheck';
 
 export interface CertificateEntry {
   /** Stable per source: `endpoint:host:port` or `file:<uri>`. */

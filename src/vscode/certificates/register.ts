@@ -2,8 +2,8 @@
 // its actions, "Netdiag: Scan TLS Configuration", "Inspect Certificate" in the explorer, and the
 // read-only certificate viewer. `addReport` lets Diagnose Endpoint list the chains it sees.
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report';
-import type { CertCheck } from '../../engine/tls/certCheck';
+import type { CertCheck } from '../../engine/model/certCheck';
+import type { Report } from '../../engine/model/report';
 import type { ConfigSource } from '../config';
 import type { UntrustedGate } from '../untrustedGate';
 import { CertificateEntries } from './entries';
@@ -109,7 +109,7 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
     }),
   ];
 
-  const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services), ...commands);
+  const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services, log), ...commands);
   return {
     addReport: (report) => void services.addReport(report),
     list: () => entries.all.map((e) => ({ key: e.key, check: e.check })),

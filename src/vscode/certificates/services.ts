@@ -5,15 +5,16 @@
 // and never stored or logged.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report';
-import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
+import type { CertCheck } from '../../engine/model/certCheck';
+import type { Report } from '../../engine/model/report';
 import { parseTlsEndpoint, TargetError } from '../../engine/target';
+import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import type { CertificateViewState } from '../../protocol/certificateView';
 import { proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
-import { loadClientCertificate } from './clientCertificate';
 import type { UntrustedGate } from '../untrustedGate';
+import { loadClientCertificate } from './clientCertificate';
 import type { CertificateEntries } from './entries';
 
 export interface EndpointActions {

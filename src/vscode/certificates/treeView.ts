@@ -3,7 +3,7 @@
 // findings, and, when run, the TLS scan and the revocation check. Network text is only ever a
 // TreeItem label, description or plain-string tooltip: never Markdown, never HTML.
 import * as vscode from 'vscode';
-import type { Finding } from '../../engine/report';
+import type { Finding } from '../../engine/model/common';
 import { certificateRows, roleOf, shortVerdict, storeText } from '../../protocol/certificateView';
 import type { CertificateEntries, CertificateEntry } from './entries';
 
@@ -20,6 +20,12 @@ const SEVERITY_ICON: Record<Finding['severity'], [string, string]> = {
   error: ['error', 'errorForeground'],
   warning: ['warning', 'editorWarning.foreground'],
   info: ['info', 'editorInfo.foreground'],
+};
+
+const STATUS_ICON: Record<CertificateEntry['check']['status'], [string, string]> = {
+  fail: ['error', 'errorForeground'],
+  warn: ['warning', 'editorWarning.foreground'],
+  ok: ['pass', 'testing.iconPassed'],
 };
 
 export class CertificatesTree implements vscode.TreeDataProvider<CertNode> {
@@ -55,9 +61,8 @@ export class CertificatesTree implements vscode.TreeDataProvider<CertNode> {
         item.id = node.entry.key;
         item.description = shortVerdict(check);
         item.tooltip = check.verdict;
-        const bad = check.findings.some((f) => f.severity === 'error');
-        const warn = check.findings.some((f) => f.severity === 'warning');
-        item.iconPath = new vscode.ThemeIcon(bad ? 'error' : warn ? 'warning' : 'pass', new vscode.ThemeColor(bad ? 'errorForeground' : warn ? 'editorWarning.foreground' : 'testing.iconPassed'));
+        const [icon, color] = STATUS_ICON[check.status];
+        item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
         item.contextValue = `netdiag.certEntry.${check.source.kind}`;
         return item;
       }

@@ -4,8 +4,9 @@
 // Certificates view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CertificateViewState } from '../../protocol/certificateView';
-import { renderWebviewHtml, webviewRoots } from '../webviewHtml';
+import { isCertificateViewMessage } from '../../protocol/certificateView';
+import type { CertificateViewState, CertificateViewToHost } from '../../protocol/certificateView';
+import { WebviewHost } from '../webviewHost';
 import type { CertificateServices } from './services';
 
 export const CERTIFICATE_VIEWER = 'netdiag.certificateViewer';
@@ -18,6 +19,7 @@ export class CertificateViewerProvider implements vscode.CustomReadonlyEditorPro
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly services: CertificateServices,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): CertDocument {
@@ -25,16 +27,25 @@ export class CertificateViewerProvider implements vscode.CustomReadonlyEditorPro
   }
 
   async resolveCustomEditor(document: CertDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     const title = path.basename(document.uri.path);
+    const host = new WebviewHost<never, CertificateViewToHost>(panel, this.extensionUri, {
+      page: { title: `Certificate: ${title}`, script: 'certificate.js', styles: ['report.css', 'certificate.css'] },
+      accepts: isCertificateViewMessage,
+      // Everything the viewer shows is in its page: nothing to send, nothing to hear.
+      replay: () => [],
+      receive: () => undefined,
+      log: this.log,
+      name: 'Certificate viewer',
+    });
+    panel.onDidDispose(() => host.dispose());
     const state = await this.services.inspectFile(document.uri);
     const page: CertificateViewState = { title, ...state };
-    panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, { title: `Certificate: ${title}`, script: 'certificate.js', styles: ['report.css', 'certificate.css'], initialState: page });
+    host.render(page);
   }
 }
 
-export function registerCertificateViewer(extensionUri: vscode.Uri, services: CertificateServices): vscode.Disposable {
-  return vscode.window.registerCustomEditorProvider(CERTIFICATE_VIEWER, new CertificateViewerProvider(extensionUri, services), {
+export function registerCertificateViewer(extensionUri: vscode.Uri, services: CertificateServices, log: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.window.registerCustomEditorProvider(CERTIFICATE_VIEWER, new CertificateViewerProvider(extensionUri, services, log), {
     // Several tabs of the same file show the same static content; no need to keep hidden ones alive.
     webviewOptions: { retainContextWhenHidden: false },
     supportsMultipleEditorsPerDocument: true,

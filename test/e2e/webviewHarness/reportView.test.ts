@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { Report } from '../../../src/engine/report.ts';
+import type { Report } from '../../../src/engine/model/report.ts';
 import { startHarness } from './server.ts';
 import type { Harness } from './server.ts';
 

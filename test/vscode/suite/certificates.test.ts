@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CertCheck } from '../../../src/engine/model/certCheck';
 import type { NetdiagApi } from '../../../src/vscode/api';
-import type { CertCheck } from '../../../src/engine/tls/certCheck';
 import { makeCertificates } from '../../harness/certs.mjs';
 
 /** The Certificates view's entries, through the API activate() returns. */

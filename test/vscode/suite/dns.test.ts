@@ -3,7 +3,7 @@
 // resolver part is answered by the hosts file and nothing reaches the machine's resolvers.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DnsLookupResult } from '../../../src/engine/dns/model';
+import type { DnsLookupResult } from '../../../src/engine/model/dns';
 import { startDnsServer } from '../../helpers/dnsServer';
 import type { TestDnsServer } from '../../helpers/dnsServer';
 
@@ -22,6 +22,8 @@ suite('Look Up DNS Records', () => {
   test('asks the given server for every type and opens the DNS view', async () => {
     const result = await vscode.commands.executeCommand<DnsLookupResult | undefined>('netdiag.lookUpDns', { name: 'localhost', types: ['A', 'TXT'], servers: [`127.0.0.1:${dns.port}`] });
     assert.ok(result, 'netdiag.lookUpDns returned nothing');
+    assert.equal(result.kind, 'dns-lookup');
+    assert.deepEqual(result.verdict, { status: 'ok', text: '2 of 2 queries answered' });
     assert.deepEqual(result.queries.map((q) => [q.question.type, q.rcode, q.answers[0]?.data]), [['A', 'NOERROR', '127.0.0.1'], ['TXT', 'NOERROR', '"from the loopback test server"']]);
     assert.equal(result.system?.answeredFrom, 'hosts');
     assert.ok(dns.count('localhost') >= 2);

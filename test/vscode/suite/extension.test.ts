@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LayerName, Report } from '../../../src/engine/report';
+import type { LayerName } from '../../../src/engine/model/common';
+import type { Report } from '../../../src/engine/model/report';
 import { makeCertificates } from '../../harness/certs.mjs';
 
 const EXTENSION_ID = 'netdiag.netdiag';

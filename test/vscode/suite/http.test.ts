@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { Report, RouteResult } from '../../../src/engine/report';
+import type { Report, RouteResult } from '../../../src/engine/model/report';
 import { startForwardProxy, type TestProxy } from '../../helpers/proxies';
 
 suite('Netdiag HTTP, proxies and the route', () => {

@@ -2,10 +2,10 @@
 // `profiles.<name>.applicationUrl` and its `environmentVariables`. Kestrel reads `http://+:80` and
 // `http://*:80` as every interface and `localhost` as both loopbacks (Kestrel docs, "Configure
 // endpoints"). Connection strings are client references.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
+import { parseUrl } from '../values';
 import { FactsBuilder, FILE_SERVICE, jsonGet, jsonProps, jsonValue, splitList, type EnvEntry } from './common';
 import { parseJson } from './jsonDoc';
-import { parseUrl } from '../values';
 
 export function extractAspnet(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'aspnet');

@@ -2,7 +2,8 @@
 // line interpretation, and small helpers over the YAML (eemeli/yaml) and JSONC (jsonc-parser) trees.
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Scalar, type YAMLMap } from 'yaml';
 import type { Node as JsonNode } from 'jsonc-parser';
-import type { FileFacts, Protocol, Service } from '../model';
+import type { Protocol, Service } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { SourceText } from '../sourceText';
 import { bindKind, commandBinds, envRole, parseHostPort, parseUrl, validPort } from '../values';
 

@@ -6,11 +6,11 @@
 // names other containers use.
 import { isMap, isScalar } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
+import { parsePortMapping } from '../values';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPairs, yamlText, yamlValueRange } from './common';
 import type { EnvEntry } from './common';
 import { parseYaml } from './yamlDocs';
-import { parsePortMapping } from '../values';
 
 export function extractCompose(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'compose');

@@ -1,6 +1,6 @@
 // Dockerfile / Containerfile: EXPOSE documents the ports the image listens on (not a publish),
 // ENV sets the app's environment, and CMD / ENTRYPOINT carry server flags (--host, --bind…).
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, type EnvEntry } from './common';
 
 export function extractDockerfile(file: string, text: string): FileFacts {

@@ -1,6 +1,6 @@
 // .env files: HOST, BIND, PORT, LISTEN*, ASPNETCORE_URLS are what the app binds; *_URL, *_HOST
 // (+ *_PORT), *_ADDR, DATABASE_URL are what it connects to (values.ts envRole).
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, keyValueLines } from './common';
 
 export function extractDotenv(file: string, text: string): FileFacts {

@@ -2,11 +2,11 @@
 // values under keys that name an endpoint are client references. YAML, JSON(C) and TOML are
 // parsed first with real parsers so a syntax error becomes CONFIG_PARSE_ERROR.
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
+import { findClientValues, parseHostPort } from '../values';
 import { FactsBuilder, FILE_SERVICE } from './common';
 import { parseJson } from './jsonDoc';
 import { parseYaml } from './yamlDocs';
-import { findClientValues, parseHostPort } from '../values';
 
 export function extractGeneric(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'generic');

@@ -2,7 +2,7 @@
 // ports) and each Service (port → targetPort, nodePort). A Pod's containers share one network
 // namespace; other pods reach them only through the pod IP or a Service.
 import { isMap } from 'yaml';
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, yamlEnv, yamlGet, yamlItems, yamlPath, yamlText, yamlValueRange } from './common';
 import { parseYaml } from './yamlDocs';
 

@@ -1,5 +1,5 @@
 // mongod.conf (YAML): `net.bindIp` (comma list; `0.0.0.0`/`::` or `net.bindIpAll`) and `net.port`.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, yamlPath, yamlText, yamlValueRange } from './common';
 import { parseYaml } from './yamlDocs';
 

@@ -1,6 +1,6 @@
 // my.cnf / mysqld.cnf: `bind-address` (one address, or a comma list since MySQL 8.0.13; `*`
 // every interface) and `port` in the [mysqld] / [mariadb] sections.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, keyValueLines } from './common';
 
 export function extractMysql(file: string, text: string): FileFacts {

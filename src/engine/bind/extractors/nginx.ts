@@ -2,9 +2,10 @@
 // `server_name`, `proxy_pass` / `grpc_pass` / `fastcgi_pass` / `uwsgi_pass` targets and `server`
 // lines inside `upstream` blocks (ngx_http_upstream_module) as clients. `server_name` values are
 // virtual-host names tied to their `server` block's `listen` values, not binds.
-import type { FileFacts, VirtualHost } from '../model';
-import { FactsBuilder, FILE_SERVICE } from './common';
+import type { VirtualHost } from '../../model/bind';
+import type { FileFacts } from '../facts';
 import { parseHostPort, parseUrl } from '../values';
+import { FactsBuilder, FILE_SERVICE } from './common';
 
 export function extractNginx(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'nginx');

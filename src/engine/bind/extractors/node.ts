@@ -2,7 +2,7 @@
 // webpack serve --host, http-server -a/-p…), and dev-server settings written as plain data in
 // vite/webpack/next/nuxt config files (`server: { host, port }`, `devServer: { host, port }`).
 // Code is not evaluated: only literal values count.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, jsonProps, jsonGet, jsonValue } from './common';
 import { parseJson } from './jsonDoc';
 

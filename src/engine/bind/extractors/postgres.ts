@@ -1,6 +1,6 @@
 // postgresql.conf: `listen_addresses` ('*', '0.0.0.0', '::', names, a comma list; '' means Unix
 // sockets only) and `port` (PostgreSQL docs, 20.3 "Connections and Authentication").
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, keyValueLines } from './common';
 
 export function extractPostgres(file: string, text: string): FileFacts {

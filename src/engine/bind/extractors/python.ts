@@ -1,8 +1,8 @@
 // Python servers: Procfile process lines (gunicorn -b, uvicorn --host/--port, flask run --host,
 // manage.py runserver ADDR:PORT…) and gunicorn.conf.py `bind = "…"` (gunicorn settings, "bind").
-import type { FileFacts } from '../model';
-import { FactsBuilder, FILE_SERVICE } from './common';
+import type { FileFacts } from '../facts';
 import { parseHostPort } from '../values';
+import { FactsBuilder, FILE_SERVICE } from './common';
 
 export function extractProcfile(file: string, text: string): FileFacts {
   const b = new FactsBuilder(file, text, 'procfile');

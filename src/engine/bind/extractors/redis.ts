@@ -1,6 +1,6 @@
 // redis.conf: `bind ADDR…` (one or more addresses; `-` prefix means optional) and `port`. Without
 // `bind`, Redis listens on every interface but protected mode refuses remote clients.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, keyValueLines } from './common';
 
 export function extractRedis(file: string, text: string): FileFacts {

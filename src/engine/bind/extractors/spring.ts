@@ -2,7 +2,7 @@
 // management.server.address + management.server.port are binds (Spring Boot "Common Application
 // Properties"); spring.datasource.url, spring.data.redis.host/port and other *.url/*.host keys are
 // client references.
-import type { FileFacts } from '../model';
+import type { FileFacts } from '../facts';
 import { FactsBuilder, FILE_SERVICE, keyValueLines, yamlPairs, yamlText, yamlValueRange } from './common';
 import { parseYaml } from './yamlDocs';
 

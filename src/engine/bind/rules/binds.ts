@@ -3,7 +3,7 @@
 // sockets listening now contradict.
 import { isIP } from 'node:net';
 import { unbracket } from '../../address';
-import type { BindFinding } from '../model';
+import type { BindFinding } from '../../model/bind';
 import { bindFinding, bindLabel, clientsTo, inContainer, nameOf, normalBind, overlaps, type RuleInput } from '../ruleInput';
 import { bindKind } from '../values';
 

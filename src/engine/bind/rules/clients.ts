@@ -2,7 +2,7 @@
 // server on one loopback family only, and a service name or port no service in the project has.
 import { isIP } from 'node:net';
 import { unbracket } from '../../address';
-import type { BindFinding, ClientRef, Service, SourceRange } from '../model';
+import type { BindFinding, ClientRef, Service, SourceRange } from '../../model/bind';
 import { bindFinding, bindLabel, inContainer, knownPorts, provides, unique, type RuleInput } from '../ruleInput';
 import { bindKind } from '../values';
 

@@ -1,6 +1,6 @@
 // Rules about ports on the host side: an internal service published on every interface, a
 // published port the app does not listen on, and two things that want the same host port.
-import type { BindFinding, BindModel, PublishedPort, Service, SourceRange } from '../model';
+import type { BindFinding, BindModel, PublishedPort, Service, SourceRange } from '../../model/bind';
 import { bindFinding, groupBy, inContainer, nameOf, overlaps, unique, type RuleInput } from '../ruleInput';
 import { bindKind } from '../values';
 

@@ -1,7 +1,9 @@
 // The bind model: what each service listens on (BindSite), how it is published (PublishedPort) and
 // who connects to it (ClientRef), each with the exact place in the file it came from. Extractors
-// make it, rules read it; it is plain JSON so the CLI can print it and the extension can cache it.
-import type { Finding } from '../report';
+// make it, rules read it; it is plain JSON so the CLI can print it (`netdiag bind-scan --json`,
+// BindScanJson) and the extension can cache it. Public contract (docs/report.md): fields are
+// added, never renamed.
+import type { Finding, Severity } from './common';
 
 /** Where a value sits in a file: 0-based offsets into the text, and 0-based line/column. */
 export interface SourceRange {
@@ -109,22 +111,6 @@ export interface BindFinding extends Finding {
   fix?: QuickFix;
 }
 
-/** What one extractor found in one file, before services are linked across files. */
-export interface FileFacts {
-  file: string;
-  format: string;
-  services: Service[];
-  binds: BindSite[];
-  published: PublishedPort[];
-  clients: ClientRef[];
-  /** Virtual-host names (nginx `server_name`); absent for formats that have none. */
-  vhosts?: VirtualHost[];
-  /** Compose `env_file` and build contexts: files (relative paths) whose settings belong to a service. */
-  attachments: { service: string; path: string; kind: 'env_file' | 'build' }[];
-  /** Problems reading the file, as finding messages with their place. */
-  parseErrors: { message: string; range: SourceRange }[];
-}
-
 /** One listening socket on this machine. */
 export interface LiveListener {
   protocol: Protocol;
@@ -132,12 +118,6 @@ export interface LiveListener {
   port: number;
   pid: number | null;
   process: string | null;
-}
-
-export interface LocalInterface {
-  name: string;
-  address: string;
-  family: 4 | 6;
 }
 
 export interface BindModel {
@@ -148,4 +128,18 @@ export interface BindModel {
   /** Virtual-host names (nginx `server_name`), linked to services like binds. */
   vhosts?: VirtualHost[];
   findings: BindFinding[];
+}
+
+/** `netdiag bind-scan --json`: the model with each finding flattened to its place, and the live listeners. */
+export interface BindScanJson {
+  services: Service[];
+  binds: BindSite[];
+  published: PublishedPort[];
+  clients: ClientRef[];
+  /** nginx server_name values: the Host names a server block answers to. */
+  vhosts: VirtualHost[];
+  /** `line` and `column` are 1-based here. */
+  findings: { code: string; severity: Severity; file: string; line: number; column: number; message: string; hint: string }[];
+  /** With --live: every listening socket; null without. */
+  live: LiveListener[] | null;
 }

@@ -1,19 +1,9 @@
-// The Report: the one contract between the engine and every view (webview, hover, CLI).
-// Plain JSON only: no Buffer, Date, class instances or functions. Public API, documented in
-// docs/report.md; add fields, never rename them.
-import type { DnsLookupResult } from './dns/model';
-
-export type LayerName = 'link' | 'internet' | 'transport' | 'tls' | 'application';
-/** `pending` appears only in partial reports streamed while probes still run. */
-export type LayerStatus = 'ok' | 'warn' | 'fail' | 'skipped' | 'pending';
-export type Severity = 'error' | 'warning' | 'info';
-export type Family = 4 | 6;
-
-export interface ErrorInfo {
-  /** Node's or our own stable code: ECONNREFUSED, ETIMEDOUT, DNS_TIMEOUT… */
-  code: string;
-  message: string;
-}
+// The Report: what a diagnosis of one target found, the contract between the engine and every
+// view (webview, hover, CLI). Plain JSON only: no Buffer, Date, class instances or functions.
+// Public API, documented in docs/report.md; add fields, never rename them.
+import type { CertificateInfo, TlsVerification } from './certificate';
+import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
+import type { DnsResult } from './dns';
 
 export interface TargetInfo {
   /** What the user typed, trimmed, with any password replaced by `***`. */
@@ -37,57 +27,6 @@ export interface TargetInfo {
   tls: boolean;
   /** What speaks after TLS: an HTTP request, or nothing (just connect and handshake). */
   application: 'http' | 'none';
-}
-
-export interface DnsAddress {
-  address: string;
-  family: Family;
-}
-
-export interface DnsAnswer {
-  name: string;
-  type: string;
-  ttl: number;
-  /** Text form: an address, a name, or the record's presentation form. */
-  data: string;
-}
-
-export interface SystemLookup {
-  addresses: DnsAddress[];
-  durationMs: number;
-  /** Set when the lookup was not made: `pinned` (--resolve), `ip-literal`. */
-  skipped?: 'pinned' | 'ip-literal';
-  error?: ErrorInfo;
-}
-
-export interface WireQuery {
-  /** `ADDR` or `ADDR:PORT` / `[ADDR]:PORT` when not 53. */
-  server: string;
-  type: 'A' | 'AAAA';
-  /** NOERROR, NXDOMAIN, SERVFAIL, REFUSED… or null when no valid answer arrived. */
-  rcode: string | null;
-  transport: 'udp' | 'tcp';
-  /** True when the UDP answer had TC set (the TCP retry then gives `transport: 'tcp'`). */
-  truncated: boolean;
-  /** Authoritative answer flag. */
-  authoritative: boolean;
-  answers: DnsAnswer[];
-  durationMs: number;
-  error?: ErrorInfo;
-}
-
-export interface CnameLink {
-  name: string;
-  target: string;
-  ttl: number;
-}
-
-export interface DnsResult {
-  system: SystemLookup;
-  /** Addresses given with --resolve / pinned by the caller, when any. */
-  pinned?: DnsAddress[];
-  wire: WireQuery[];
-  cnameChain: CnameLink[];
 }
 
 export interface ConnectionResult {
@@ -142,57 +81,6 @@ export interface InternetInfo {
   remote: ClassifiedAddress[];
 }
 
-export interface PublicKeyInfo {
-  /** rsa, ec, ed25519, ed448, dsa, rsa-pss… (Node's asymmetricKeyType). */
-  type: string;
-  bits?: number;
-  curve?: string;
-}
-
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  subjectAltNames: string[];
-  /** ISO 8601. */
-  notBefore: string;
-  notAfter: string;
-  /** Whole days until notAfter, negative once expired (at report time). */
-  daysLeft: number;
-  serialNumber: string;
-  fingerprint256: string;
-  fingerprint1: string;
-  publicKey: PublicKeyInfo;
-  /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA384, ED25519. */
-  signatureAlgorithm: string;
-  isCA: boolean;
-  pathLength?: number;
-  selfSigned: boolean;
-  keyUsage: string[];
-  extendedKeyUsage: string[];
-  ocspUrls: string[];
-  caIssuerUrls: string[];
-  crlUrls: string[];
-  pem: string;
-  /** A CA's name constraints (RFC 5280 §4.2.1.10); absent without the extension. */
-  nameConstraints?: { permitted: string[]; excluded: string[] };
-  /** Certificate policy OIDs, named where the CA/Browser Forum reserves them; absent when none. */
-  policies?: string[];
-  /** Embedded signed certificate timestamps (Certificate Transparency, RFC 6962); absent when none. */
-  scts?: { logId: string; timestamp: string }[];
-  /** True when the certificate demands OCSP stapling (TLS Feature status_request, RFC 7633). */
-  mustStaple?: boolean;
-}
-
-export interface TlsVerification {
-  /** Trusted by at least one store and the name matches. */
-  trusted: boolean;
-  /** The first store that anchors the chain: node (bundled roots), os, extra (user CA files). */
-  store: 'node' | 'os' | 'extra' | null;
-  hostnameMatches: boolean;
-  /** Problems found from the chain itself, as finding codes (CERT_EXPIRED…). */
-  errors: string[];
-}
-
 export interface TlsResult {
   servername: string | null;
   protocol: string | null;
@@ -230,6 +118,8 @@ export interface HttpExchange {
   method: string;
   status: number | null;
   statusText: string;
+  /** How the exchange went: `fail` without a response or with a 5xx status, `warn` with a 4xx, else `ok`. */
+  outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
   /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
   headers: Record<string, string | string[]>;
@@ -290,8 +180,6 @@ export interface ProxyInfo {
   error?: ErrorInfo;
 }
 
-export type IntermediaryRole = 'cdn' | 'cache' | 'load-balancer' | 'reverse-proxy' | 'proxy';
-
 /** Something between the client and the origin, read from response headers. */
 export interface Intermediary {
   role: IntermediaryRole;
@@ -333,19 +221,6 @@ export interface RequestInfo {
   bodyBytes: number;
 }
 
-export type HopKind = 'client' | 'proxy' | 'dns' | 'address' | 'tls' | 'redirect' | 'server' | 'route';
-
-export interface Hop {
-  kind: HopKind;
-  label: string;
-  detail?: string;
-  address?: string;
-  durationMs?: number;
-  status: LayerStatus;
-  /** For intermediaries read from response headers (kind `proxy`): what the box does. */
-  role?: IntermediaryRole;
-}
-
 export type WaterfallPhase = 'dns' | 'connect' | 'tls' | 'request' | 'ttfb' | 'download' | 'wire-dns';
 
 export interface WaterfallEntry {
@@ -358,17 +233,10 @@ export interface WaterfallEntry {
   critical: boolean;
 }
 
-export interface Finding {
-  code: string;
-  severity: Severity;
-  layer: LayerName;
-  message: string;
-  hint: string;
-  /** What the finding is about when there are several: an address, a URL, a server. */
-  subject?: string;
-}
-
+/** A diagnosis of one target (`netdiag diagnose --json`, the report panel). */
 export interface Report {
+  /** What this document is, beside a DNS lookup (`DnsLookupResult`, kind `dns-lookup`). */
+  kind: 'diagnosis';
   schemaVersion: 1;
   tool: { name: 'netdiag'; version: string };
   /** ISO 8601. */
@@ -387,6 +255,8 @@ export interface Report {
   hops: Hop[];
   waterfall: WaterfallEntry[];
   findings: Finding[];
+  /** Where the connection breaks, or that it works, in a few words. */
+  verdict: Verdict;
   durationMs: number;
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
@@ -396,6 +266,4 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
-  /** A DNS lookup (Look Up DNS Records): every query, trace, system resolver, comparison (dns/model.ts). */
-  dnsLookup?: DnsLookupResult;
 }

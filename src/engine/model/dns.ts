@@ -1,7 +1,8 @@
-// The result of `netdiag dns` / "Look Up DNS Records": every query with its full sections, the
-// CNAME chain, the iterative trace, the system resolver explained and the side-by-side
-// comparison. Plain JSON, public API (docs/report.md, `## netdiag dns --json`): add, never rename.
-import type { CnameLink, ErrorInfo, Finding, Hop } from '../report';
+// DNS as the public JSON carries it: the queries with their full sections, the iterative trace,
+// the system resolver explained and the side-by-side comparison of a DNS lookup (`netdiag dns`,
+// Look Up DNS Records), and the DNS part of a diagnosis (`Report.dns`). Statuses and hops are
+// decided by the engine. Public contract (docs/report.md): fields are added, never renamed.
+import type { CnameLink, ErrorInfo, Family, Finding, Hop, Verdict } from './common';
 
 /** The record types netdiag asks for and decodes (HTTPS/SVCB per RFC 9460). */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'CAA', 'PTR', 'HTTPS', 'SVCB', 'DS', 'DNSKEY'] as const;
@@ -61,6 +62,8 @@ export interface DnsQueryResult {
   truncated: boolean;
   /** NOERROR, NXDOMAIN… or null when no valid answer arrived. */
   rcode: string | null;
+  /** `ok` for a NOERROR answer (with or without records), `fail` for any other rcode or no answer. */
+  status: 'ok' | 'fail';
   /** Header flags that were set: AA, TC, RD, RA, AD, CD (RFC 1035 §4.1.1, RFC 4035 §3.2). */
   flags: string[];
   /** The responder's OPT record, or null when it sent none. */
@@ -95,6 +98,8 @@ export interface TraceHop {
   rcode: string | null;
   /** What the step gave: a referral to `referralZone`, the answer, a CNAME to follow, or nothing usable. */
   outcome: 'referral' | 'answer' | 'cname' | 'nxdomain' | 'nodata' | 'lame' | 'error';
+  /** `ok` when the step led on (a referral, the answer, a CNAME), `fail` when it gave nothing usable. */
+  status: 'ok' | 'fail';
   /** The NS names of the referral (empty unless outcome is referral). */
   referral: string[];
   referralZone?: string;
@@ -155,7 +160,10 @@ export interface DnsComparison {
   rows: ComparisonRow[];
 }
 
+/** The result of a DNS lookup (`netdiag dns --json`, the Look Up DNS Records panel). */
 export interface DnsLookupResult {
+  /** What this document is, beside a diagnosis (`Report`, kind `diagnosis`). */
+  kind: 'dns-lookup';
   schemaVersion: 1;
   /** The name as given; for an IP this is the address and `queries` ask its PTR name. */
   input: string;
@@ -176,6 +184,41 @@ export interface DnsLookupResult {
   /** client → stub resolver → recursive server; for a trace, root → TLD → authoritative. */
   hops: Hop[];
   findings: Finding[];
+  /** How the lookup went: its status and a few words ("2 of 2 queries answered"). */
+  verdict: Verdict;
   cancelled: boolean;
   durationMs: number;
+}
+
+// ---- The DNS part of a diagnosis (Report.dns)
+
+export interface DnsAddress {
+  address: string;
+  family: Family;
+}
+
+export interface SystemLookup {
+  addresses: DnsAddress[];
+  durationMs: number;
+  /** Set when the lookup was not made: `pinned` (--resolve), `ip-literal`. */
+  skipped?: 'pinned' | 'ip-literal';
+  error?: ErrorInfo;
+}
+
+/** An A or AAAA query of a diagnosis: the whole query result, plus its first fields kept by name. */
+export interface WireQuery extends DnsQueryResult {
+  /** The question's type (as `question.type`). */
+  type: 'A' | 'AAAA';
+  /** The AA flag (as `flags` holding `AA`). */
+  authoritative: boolean;
+}
+
+export interface DnsResult {
+  system: SystemLookup;
+  /** Addresses given with --resolve / pinned by the caller, when any. */
+  pinned?: DnsAddress[];
+  wire: WireQuery[];
+  cnameChain: CnameLink[];
+  /** This machine → the stub resolver → each DNS server asked directly (type by type). */
+  hops: Hop[];
 }
