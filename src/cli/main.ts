@@ -3,6 +3,7 @@
 // 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
 import { SetupError } from '../engine/setup';
 import { TargetError } from '../engine/target';
+import { VantageError } from '../engine/vantage/errors';
 import { VERSION } from '../engine/version';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
@@ -71,7 +72,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
+    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || err instanceof VantageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
       process.stderr.write(terminalLine(`netdiag: ${err.message}`));
       process.exitCode = 2;
       return;

@@ -3,6 +3,7 @@
 import type { LayerStatus } from '../engine/model/common';
 import type { Report } from '../engine/model/report';
 import { endpoint } from '../engine/summary';
+import { vantageLines } from './comparisonText';
 import type { Style, Terminal } from './terminal';
 
 const ICON: Record<LayerStatus, string> = { ok: '✔', warn: '▲', fail: '✖', skipped: '·', pending: '…' };
@@ -14,6 +15,7 @@ export function renderText(report: Report, term: Terminal): string[] {
   const t = report.target;
   const idn = t.hostUnicode ? ` (${t.hostUnicode})` : '';
   out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
+  if (report.vantage) out.push(...vantageLines(report.vantage, term));
   out.push('');
   for (const layer of report.layers) {
     const name = layer.name.padEnd(12);

@@ -98,4 +98,11 @@ export const DEFAULTS = {
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,
   traceMaxHops: 30,
+  /** Vantage points (docs/vantage.md): the helper image with Node, and the whole run there. */
+  vantageImage: 'docker.io/library/node:22-slim',
+  vantageTimeoutMs: 60_000,
+  vantageMethod: 'auto',
+  /** Checking every workspace reference: diagnoses at once, and the most one may take. */
+  checkConcurrency: 4,
+  checkTimeoutMs: 30_000,
 } as const;

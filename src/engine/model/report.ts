@@ -4,6 +4,7 @@
 import type { CertificateInfo, TlsVerification } from './certificate';
 import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
 import type { DnsResult } from './dns';
+import type { VantageInfo } from './vantage';
 
 export interface TargetInfo {
   /** What the user typed, trimmed, with any password replaced by `***`. */
@@ -266,4 +267,6 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /** Where the diagnosis ran, when it ran at a vantage (`--from`, Diagnose from this service). */
+  vantage?: VantageInfo;
 }
