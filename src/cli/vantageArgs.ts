@@ -1,10 +1,14 @@
 // The flags that say where a command runs (`--from`) and how to get there, shared by diagnose,
 // dns, trace and bind-scan --check, turned into the engine's vantage setup.
+import type { VantageInfo } from '../engine/model/vantage';
 import { DEFAULTS } from '../engine/options';
+import { vantageInfo } from '../engine/vantage/diagnoseAt';
+import { VantageError } from '../engine/vantage/errors';
 import type { ContainerEngine, ContainerMethod, VantageSetup } from '../engine/vantage/plan';
-import type { RunAtOptions } from '../engine/vantage/runner';
+import { runAt, type RunAtOptions } from '../engine/vantage/runner';
 import { parseVantage, VantageSpecError, type VantageSpec } from '../engine/vantage/spec';
 import { UsageError, type CliIo } from './command';
+import { terminalLine, type Terminal } from './terminal';
 
 export const VANTAGE_OPTIONS = {
   from: { type: 'string', multiple: true },
@@ -76,4 +80,70 @@ export function runAtOptions(values: VantageValues, io: CliIo, log?: (m: string)
     canEnterNamespaces: process.platform === 'linux' && process.getuid?.() === 0,
   };
   return { timeoutMs, bundlePath: __filename, setup, ...(log ? { log } : {}) };
+}
+
+export interface SideResult<T> {
+  vantage: VantageInfo;
+  result: T | null;
+  error?: { code: string; message: string };
+}
+
+/**
+ * A command's JSON from each vantage: this machine's from `local`, the others' from the same
+ * command run there (`args`, which end with --json). A vantage that cannot run gives `error`.
+ */
+export async function fromEach<T>(specs: readonly VantageSpec[], args: readonly string[], accepts: (json: unknown) => json is T, local: () => Promise<T>, values: VantageValues, io: CliIo): Promise<SideResult<T>[]> {
+  const reach = { ...runAtOptions(values, io), signal: io.signal };
+  return Promise.all(
+    specs.map(async (spec): Promise<SideResult<T>> => {
+      if (spec.kind === 'local') return { vantage: vantageInfo(spec, null, NO_SIDE), result: await local() };
+      try {
+        const { json, how } = await runAt(spec, args, reach);
+        if (!accepts(json)) throw new VantageError('VANTAGE_WIRE_MISMATCH', `${spec.name}: the answer was not what netdiag ${args[0] ?? ''} prints.`);
+        return { vantage: vantageInfo(spec, how, NO_SIDE), result: json };
+      } catch (err) {
+        if (!(err instanceof VantageError)) throw err;
+        return { vantage: vantageInfo(spec, null, NO_SIDE), result: null, error: { code: err.code, message: err.message } };
+      }
+    }),
+  );
+}
+
+const NO_SIDE = { resolvers: [], search: [], hosts: [], interfaces: [] };
+
+/** Prints each side under a `── from X ──` heading (one side: just its output); the exit code of the worst. */
+export function printSides<T>(sides: readonly SideResult<T>[], render: (result: T) => string[], exitOf: (result: T) => number, io: CliIo, term: Terminal): number {
+  let code = 0;
+  for (const side of sides) {
+    if (sides.length > 1 || side.vantage.kind !== 'local') term.print([`── from ${side.vantage.label}${side.vantage.how ? ` (${side.vantage.how})` : ''}`]);
+    if (side.error || side.result === null) {
+      io.stderr(terminalLine(`netdiag: ${side.error?.message ?? `${side.vantage.name}: no answer`}`));
+      code = 2;
+      continue;
+    }
+    term.print(render(side.result));
+    code = Math.max(code, exitOf(side.result));
+  }
+  return code;
+}
+
+/** `argv` without the vantage flags and without --json: what the same command is given at a vantage. */
+export function withoutVantageFlags(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  const names = Object.keys(VANTAGE_OPTIONS).map((n) => `--${n}`);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--json') continue;
+    if (names.includes(a)) {
+      i++;
+      continue;
+    }
+    if (names.some((n) => a.startsWith(`${n}=`))) continue;
+    out.push(a);
+  }
+  return out;
 }
