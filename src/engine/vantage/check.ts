@@ -169,8 +169,9 @@ function problems(model: BindModel, checks: readonly EndpointCheck[]): BindFindi
     const inside = mine.find((c) => c.from.startsWith('compose:') && c.status !== 'skipped');
     const decisive = inside ?? mine.find((c) => c.from === 'local');
     if (!decisive || decisive.status !== 'fail') continue;
-    const why = decisive.report ? decisive.report.verdict.text : (decisive.error?.message ?? decisive.verdict.text);
-    const f = finding('CLIENT_TARGET_UNREACHABLE', `${decisive.reference} fails from ${decisive.fromLabel}: ${why}.`, decisive.reference);
+    const first = decisive.report?.findings.find((x) => x.severity === 'error');
+    const why = decisive.report ? `${decisive.report.verdict.text}${first ? `: ${first.message}` : ''}` : (decisive.error?.message ?? decisive.verdict.text);
+    const f = finding('CLIENT_TARGET_UNREACHABLE', `${decisive.reference} fails from ${decisive.fromLabel}: ${why.replace(/\.$/, '')}.`, decisive.reference);
     out.push({ ...f, range: ref.hostRange, related: [] });
   }
   return out;
