@@ -72,7 +72,7 @@ export function explainFailure(spec: VantageSpec, f: ToolFailure): VantageError 
       }
       if (/NotFound|not found/i.test(text)) return new VantageError('VANTAGE_NOT_FOUND', `${where}: ${line}: check the pod and namespace (kubectl get pods -A).`);
       if (/ErrImagePull|ImagePullBackOff|pull/i.test(text)) return new VantageError('VANTAGE_IMAGE', `${where}: the debug image cannot be pulled (${line}): set netdiag.vantage.image (--vantage-image) to an image the cluster can pull.`);
-      if (/Unable to connect to the server|connection refused|no configuration has been provided|current-context/i.test(text)) {
+      if (/Unable to connect to the server|connection refused|The connection to the server .* was refused|no configuration has been provided|current-context/i.test(text)) {
         return new VantageError('VANTAGE_UNREACHABLE', `${where}: kubectl cannot reach the cluster (${line}): check the kubeconfig and context.`);
       }
       if (/ephemeral containers are disabled|EphemeralContainers/i.test(text)) return new VantageError('VANTAGE_FORBIDDEN', `${where}: the cluster does not allow ephemeral containers (${line}).`);

@@ -1,5 +1,6 @@
 // `--from` values: where a diagnosis runs (docs/vantage.md). Parsing is pure; what each kind
 // needs to run is in plan.ts.
+import { isIP } from 'node:net';
 import type { VantageKind } from '../model/vantage';
 
 export type VantageSpec =
@@ -37,7 +38,10 @@ export function parseVantage(input: string): VantageSpec {
   if (rest === '') throw new VantageSpecError(`--from "${spec}": the ${kind} is missing after "${kind}:".`);
   switch (kind) {
     case 'netns':
-      if (rest.startsWith('/')) return { kind, name: spec, netns: safe(rest, 'namespace path', spec) };
+      if (rest.startsWith('/')) {
+        if (!/^\/[A-Za-z0-9_./-]+$/.test(rest)) throw new VantageSpecError(`--from "${spec}": "${rest}" is not a valid namespace path.`);
+        return { kind, name: spec, netns: rest };
+      }
       if (rest.includes('/')) throw new VantageSpecError(`--from "${spec}": a namespace name has no "/"; give a path (/proc/PID/ns/net) or a name from \`ip netns list\`.`);
       return { kind, name: spec, netns: safe(rest, 'namespace name', spec) };
     case 'container':
@@ -56,7 +60,7 @@ export function parseVantage(input: string): VantageSpec {
       const port = m[3] === undefined ? null : Number(m[3]);
       if (port !== null && (port < 1 || port > 65535)) throw new VantageSpecError(`--from "${spec}": port ${m[3]} is out of range.`);
       const host = m[2]!.replace(/^\[|\]$/g, '');
-      return { kind, name: spec, user: m[1] === undefined ? null : safe(m[1], 'user name', spec), host: safe(host, 'host', spec), port };
+      return { kind, name: spec, user: m[1] === undefined ? null : safe(m[1], 'user name', spec), host: isIP(host) !== 0 ? host : safe(host, 'host', spec), port };
     }
   }
 }
