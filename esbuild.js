@@ -51,6 +51,20 @@ const targets = {
     format: 'iife',
     target: 'es2022',
   },
+  comparisonView: {
+    entryPoints: ['webview/comparison/main.ts'],
+    outfile: 'dist/webview/comparison.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  endpointsView: {
+    entryPoints: ['webview/endpoints/main.ts'],
+    outfile: 'dist/webview/endpoints.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
   certificateView: {
     entryPoints: ['webview/certificate/main.ts'],
     outfile: 'dist/webview/certificate.js',

@@ -9,3 +9,8 @@ export { exportReport } from '../engine/export';
 export { attachRoute, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
 export { isPkcs12 } from '../engine/tls/certFile';
+export { diagnoseAt } from '../engine/vantage/diagnoseAt';
+export { compareVantages } from '../engine/vantage/compare';
+export { checkReferences } from '../engine/vantage/check';
+export { listContainers, sshConfigHosts } from '../engine/vantage/discover';
+export { CHECK_DEFAULTS } from '../engine/vantage/check';
