@@ -18,12 +18,12 @@ const VIOLATION_REPORTER = `document.addEventListener('securitypolicyviolation',
 /**
  * Starts code-server with the built extension, opens the workbench in Chromium, and collects
  * problems: console errors from webviews, anything naming Netdiag, and every CSP message.
- * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}}} [o]
+ * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}, prefix?: string[]}} [o]
  */
-export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport } = {}) {
+export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport, prefix = [] } = {}) {
   const dirs = tempDirs('netdiag-e2e');
   installExtension(dirs.extensionsDir);
-  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust });
+  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust, prefix });
   let browser;
   try {
     browser = await launchChromium();

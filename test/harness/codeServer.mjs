@@ -322,9 +322,10 @@ function installExitHooks() {
  * @param {Record<string,unknown>} [o.settings] user settings written before start (over QUIET_SETTINGS)
  * @param {boolean} [o.trust] true keeps workspace trust on (Restricted Mode tests)
  * @param {boolean} [o.quiet] hide code-server's own output
+ * @param {string[]} [o.prefix] a command code-server runs under (test/helpers/localResolver.ts: a resolver of the test's own)
  * @returns {Promise<{url: string, port: number, workbenchUrl: string, logsDir: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true }) {
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true, prefix = [] }) {
   const { nodeBin, entry, env: baseEnv } = await ensureCodeServer();
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -345,7 +346,8 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
     ...(trust ? [] : ['--disable-workspace-trust']),
     workspace,
   ];
-  const child = spawn(nodeBin, args, {
+  const [file, ...rest] = [...prefix, nodeBin, ...args];
+  const child = spawn(file, rest, {
     detached: true,
     // An empty gallery turns the marketplace off; code-server's default (open-vsx.org) would be
     // queried at start, which is traffic to the internet.
