@@ -14,7 +14,7 @@ import { podmanReady } from '../helpers/containers.ts';
 import { startDnsServer } from '../helpers/dnsServer.ts';
 import { withLocalResolver } from '../helpers/localResolver.ts';
 import { closedPort, startHttpServer } from '../helpers/servers.ts';
-import { completedReport, findFrame, runCommand, startWorkbench } from './workbench.mjs';
+import { acceptQuickPick, bindMapServiceMenu, completedReport, findFrame, runCommand, startWorkbench } from './workbench.mjs';
 
 const reason = process.getuid?.() !== 0 ? 'the vantage end-to-end tests enter namespaces, which needs root' : podmanReady();
 if (reason) console.log(`# vantage e2e skipped: ${reason}`);
@@ -46,35 +46,11 @@ describe('vantage points in the workbench', { skip: reason ?? false }, () => {
     await web?.close();
   });
 
-  /** Right-clicks the service's row in the Bind Map and runs a menu item. */
-  async function serviceMenu(page, service, item) {
-    const tree = page.locator('.pane', { hasText: 'Bind Map' }).locator('.monaco-list');
-    // The service's own row is at the top level; its name also labels rows under other services.
-    const row = tree.locator('.monaco-list-row[aria-level="1"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
-    await row.waitFor({ timeout: 20000 });
-    // A menu or hover left open would take the click.
-    await page.keyboard.press('Escape');
-    await row.click({ button: 'right' });
-    const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
-    await entry.waitFor();
-    // A menu ignores a click that comes while it still opens; hover, then choose with the keyboard.
-    await page.waitForTimeout(300);
-    await entry.hover();
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10000 });
-  }
-
-  /** Accepts the quick pick row showing `text`. */
-  async function accept(page, text) {
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15000 });
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
-  }
-
   test('Diagnose from This Service… on the Bind Map runs inside web, offering web\'s own reference', async () => {
     const { page } = workbench;
     await runCommand(page, 'Netdiag: Analyze Bind Addresses');
-    await serviceMenu(page, 'web', 'Diagnose from This Service…');
-    await accept(page, 'http://db:8080/');
+    await bindMapServiceMenu(page, 'web', 'Diagnose from This Service…');
+    await acceptQuickPick(page, 'http://db:8080/');
     const frame = await completedReport(page, 'http://db:8080/', 60000);
     assert.equal(await frame.locator('[data-testid="verdict"]').getAttribute('data-status'), 'ok');
     const header = await frame.locator('header').innerText();
@@ -85,8 +61,8 @@ describe('vantage points in the workbench', { skip: reason ?? false }, () => {
 
   test('Compare with This Machine shows both vantages side by side with the DNS difference marked', async () => {
     const { page } = workbench;
-    await serviceMenu(page, 'web', 'Compare with This Machine');
-    await accept(page, 'http://db:8080/');
+    await bindMapServiceMenu(page, 'web', 'Compare with This Machine');
+    await acceptQuickPick(page, 'http://db:8080/');
     const frame = await findFrame(page, '[data-testid="comparison"][data-complete="true"]', 60000);
     assert.equal(await frame.locator('[data-testid="compare-internet"]').getAttribute('data-differs'), 'true');
     assert.equal(await frame.locator('[data-testid="compare-tls"]').getAttribute('data-differs'), 'false');

@@ -197,3 +197,28 @@ export async function hoverUntil(page, text, { expected = /Netdiag/, line, attem
   }
   throw new Error(`no Netdiag hover matching ${expected} over ${text}${last ? `; the last one said:\n${last}` : ''}`);
 }
+
+/** Right-clicks a service's row in the Bind Map and runs an item of its menu. */
+export async function bindMapServiceMenu(page, service, item) {
+  const tree = page.locator('.pane', { hasText: 'Bind Map' }).locator('.monaco-list');
+  // The service's own row is at the top level; its name also labels rows under other services.
+  const row = tree.locator('.monaco-list-row[aria-level="1"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
+  await row.waitFor({ timeout: 20000 });
+  // A menu or hover left open would take the click.
+  await page.keyboard.press('Escape');
+  await row.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+  await entry.waitFor();
+  // A menu ignores a click that comes while it still opens; hover, then choose with the keyboard.
+  await page.waitForTimeout(300);
+  await entry.hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10000 });
+}
+
+/** Clicks the open quick pick's row showing `text`. */
+export async function acceptQuickPick(page, text) {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
+}

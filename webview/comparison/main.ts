@@ -85,7 +85,8 @@ function header(c: VantageComparison): HTMLElement {
 
 function vantageCard(run: VantageRun, index: number): HTMLElement {
   const v = run.vantage;
-  const interfaces = v.interfaces.filter((i) => i.name !== 'lo').map((i) => `${i.name} ${i.addresses.join(', ')}`);
+  // The first address of each interface that has an IPv4 one (the rest are in the JSON).
+  const interfaces = v.interfaces.filter((i) => i.name !== 'lo' && i.addresses.some((a) => !a.includes(':'))).map((i) => `${i.name} ${i.addresses[0] ?? ''}`);
   return h(
     'article',
     { class: `vantage-card${run.error ? ' status-fail' : ''}`, attrs: { 'data-testid': `vantage-${index}`, 'data-vantage': v.name } },

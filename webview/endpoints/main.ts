@@ -66,13 +66,23 @@ function statusCell(status: LayerStatus, layer: string): HTMLElement {
   return h('td', { class: `status-${status} nowrap`, attrs: { 'data-status': status, 'data-layer': layer } }, status === 'skipped' ? srOnly('not checked') : toneIcon(look.icon, status), status === 'skipped' ? '—' : ` ${WORD[status]}`);
 }
 
+/** The reference's place, a link that opens the file there. */
+function sourceLink(where: string, i: number): HTMLElement {
+  const a = h('a', { class: 'source', attrs: { href: '#', 'data-testid': `source-${i}`, title: `Open ${where}` } }, where);
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    host.postMessage({ type: 'openSource', index: i });
+  });
+  return a;
+}
+
 function row(c: EndpointCheck, i: number): HTMLElement {
   const where = `${c.source.file}:${c.source.line + 1}`;
   return h(
     'tr',
     { class: `status-${c.status}`, attrs: { 'data-testid': `row-${i}`, 'data-status': c.status, 'data-reference': c.reference, 'data-from': c.from } },
     h('td', null, h('code', null, c.reference)),
-    h('td', { class: 'nowrap' }, button(where, 'go-to-file', 'secondary', `source-${i}`, () => host.postMessage({ type: 'openSource', index: i }))),
+    h('td', { class: 'nowrap' }, sourceLink(where, i)),
     h('td', null, c.fromLabel),
     statusCell(c.dns, 'dns'),
     statusCell(c.tcp, 'tcp'),
@@ -80,7 +90,7 @@ function row(c: EndpointCheck, i: number): HTMLElement {
     statusCell(c.http, 'http'),
     h('td', { attrs: { 'data-testid': `verdict-${i}` } }, toneIcon(statusLook(c.status).icon, c.status), ` ${c.skipped ? `Not checked: ${c.skipped}` : c.error ? c.error.message : c.verdict.text}`),
     h('td', { class: 'nowrap' }, c.status === 'skipped' ? '' : formatMs(c.durationMs)),
-    h('td', null, c.report ? button('Report', 'pulse', 'secondary', `open-report-${i}`, () => host.postMessage({ type: 'openReport', index: i })) : null),
+    h('td', { class: 'nowrap' }, c.report ? button('Report', 'pulse', 'secondary', `open-report-${i}`, () => host.postMessage({ type: 'openReport', index: i })) : null),
   );
 }
 

@@ -20,7 +20,7 @@ export interface LayerComparison {
   statuses: LayerStatus[];
   /** Each vantage's one-line summary of this layer. */
   summaries: string[];
-  /** True when the vantages disagree on this layer. */
+  /** True when the vantages that reached this layer disagree on it (a side that never got there is no difference). */
   differs: boolean;
 }
 

@@ -19,8 +19,9 @@ export function compareVantages(target: string, runs: readonly VantageRun[], dur
   const layers: LayerComparison[] = LAYERS.map((name) => {
     const entries = runs.map((r) => r.report?.layers.find((l) => l.name === name));
     const statuses = entries.map((l): LayerStatus => l?.status ?? 'skipped');
-    const present = sides.map((s) => s.report.layers.find((l) => l.name === name)?.status ?? 'skipped');
-    return { name, statuses, summaries: entries.map((l, i) => l?.summary ?? runs[i]?.error?.message ?? ''), differs: new Set(present).size > 1 };
+    // A layer a side never reached (skipped after a failure below it) is not a difference of its own.
+    const reachedStatuses = sides.map((s) => s.report.layers.find((l) => l.name === name)?.status ?? 'skipped').filter((st) => st !== 'skipped' && st !== 'pending');
+    return { name, statuses, summaries: entries.map((l, i) => l?.summary ?? runs[i]?.error?.message ?? ''), differs: new Set(reachedStatuses).size > 1 };
   });
   const differences: Finding[] = runs.flatMap((r) => (r.error ? [finding('VANTAGE_UNAVAILABLE', r.error.message, r.vantage.name)] : []));
   if (sides.length >= 2) differences.push(...dnsDifference(sides), ...reachDifference(sides), ...tlsDifference(sides), ...httpDifference(sides));

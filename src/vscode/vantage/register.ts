@@ -176,6 +176,8 @@ export function registerVantage(context: vscode.ExtensionContext, config: Config
               diagnose: (spec, input, signal) => diagnoseFrom(input, spec.name, signal, folder),
               onCheck: (check) => {
                 rows.push({ folder, check });
+                // In the order of the files and lines, whatever order the answers come in.
+                rows.sort(byPlace);
                 panel.show(run, { checks: rows.map((r) => r.check), folders: rows.map((r) => r.folder) });
                 progress.report({ message: `${rows.length} of ${total}`, increment: total > 0 ? 100 / total : 0 });
               },
@@ -214,6 +216,10 @@ export function registerVantage(context: vscode.ExtensionContext, config: Config
     vscode.commands.registerCommand(CHECK_ENDPOINTS_COMMAND, checkEndpoints),
     { dispose: () => [...comparisons.values(), ...(endpoints ? [endpoints] : [])].forEach((p) => p.dispose()) },
   );
+}
+
+function byPlace(a: { folder: vscode.WorkspaceFolder; check: EndpointCheck }, b: { folder: vscode.WorkspaceFolder; check: EndpointCheck }): number {
+  return a.folder.index - b.folder.index || a.check.source.file.localeCompare(b.check.source.file) || a.check.source.start - b.check.source.start || Number(a.check.from !== 'local') - Number(b.check.from !== 'local');
 }
 
 function referenceLabel(c: ClientRef): string {
