@@ -15,6 +15,7 @@ import { NODE_IMAGE, podman, podmanReady } from '../helpers/containers';
 import { startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
 import { withLocalResolver, type LocalResolver } from '../helpers/localResolver';
 import { closedPort, startHttpServer, type HttpTestServer } from '../helpers/servers';
+import { runCli } from '../helpers/cli';
 import { runCliIn } from '../helpers/vantageCli';
 
 const RESOLVER = '127.0.89.53';
@@ -126,5 +127,29 @@ describe('bind-scan --check: a working, a refused and an unresolvable reference'
     assert.match(r.stdout, /reference\s+source\s+from\s+DNS\s+TCP\s+TLS\s+HTTP\s+verdict\s+time/);
     assert.match(r.stdout, /3 check\(s\): 1 ok, 0 with warnings, 2 failed, 0 skipped\./);
     assert.match(r.stdout, /\.env:3:\d+: error CLIENT_TARGET_UNREACHABLE\n {2}http:\/\/nowhere\.invalid:8080\/ fails from this machine: Breaks at/);
+  });
+});
+
+describe('a vantage that cannot be reached: one line with the fix, exit 2', () => {
+  it('no container engine answers (docker without its daemon, or no docker at all)', async () => {
+    const r = await runCli(['diagnose', 'http://db:8080/', '--from', 'container:web', '--engine', 'docker']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^netdiag: container:web: no container engine answers \(docker (is not installed|info: .+)\): start Docker or install Podman, or name one in netdiag\.vantage\.containerEngine \(--engine\)\.\n$/);
+  });
+
+  it('kubectl cannot reach the cluster (a kubeconfig naming a closed loopback port)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netdiag-kube-'));
+    const port = await closedPort();
+    writeFileSync(join(dir, 'config'), `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: https://127.0.0.1:${port}\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: u\ncurrent-context: t\nusers:\n- name: u\n  user:\n    token: x\n`);
+    const r = await runCli(['diagnose', 'http://db:8080/', '--from', 'pod:shop/api', '--vantage-timeout', '15000'], { env: { KUBECONFIG: join(dir, 'config') } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^netdiag: pod:shop\/api: (kubectl cannot reach the cluster \(.*\): check the kubeconfig and context\.|kubectl is not installed: install kubectl and point it at the cluster\.)\n$/);
+  });
+
+  it('a --from that is not a vantage', async () => {
+    const r = await runCli(['diagnose', 'http://db:8080/', '--from', 'docker:web']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^netdiag: --from "docker:web": expected local, netns:NAME, container:NAME, compose:SERVICE, pod:\[NS\/\]POD\[\/CONTAINER\] or ssh:\[USER@\]HOST\[:PORT\]\.\n$/);
   });
 });

@@ -95,5 +95,12 @@ describe('vantage points in the workbench', { skip: reason ?? false }, () => {
     assert.match(text, /http:\/\/127\.0\.0\.1:\d+\/ fails from this machine: Breaks at/);
     assert.match(text, /http:\/\/nowhere\.invalid:8080\/ fails from this machine/);
     assert.doesNotMatch(text, /db:8080\/ fails/, 'web\'s reference works where it is used');
+
+    // The Bind Map shows each reference's live status on its "connects to" line.
+    const tree = page.locator('.pane', { hasText: 'Bind Map' }).locator('.monaco-list');
+    await tree.locator('.monaco-list-row', { hasText: '✓ web' }).first().waitFor({ timeout: 10000 });
+    const rows = (await tree.locator('.monaco-list-row').allInnerTexts()).join('\n');
+    assert.match(rows, /db:8080\s*DATABASE_URL · compose\.yaml:\d+ · ✗ here ✓ web/);
+    assert.match(rows, /nowhere\.invalid:8080\s*SEARCH_URL · app\/\.env:3 · ✗ here/);
   });
 });

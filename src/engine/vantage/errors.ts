@@ -27,9 +27,10 @@ export class VantageError extends Error {
   }
 }
 
-/** The first non-empty line a tool printed, trimmed and bounded. */
+/** The line of a tool's output that says what went wrong (else its first), trimmed and bounded; warnings before it are skipped. */
 export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const line = lines.find((l) => /error|refused|denied|not found|forbidden|fail|unable|cannot|could not|timed out|no such/i.test(l)) ?? lines[0] ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 

@@ -68,8 +68,9 @@ export async function runAt(spec: Exclude<VantageSpec, { kind: 'local' }>, args:
       const missing = r.spawnError.code === 'ENOENT';
       throw new VantageError(missing ? 'VANTAGE_NO_ENGINE' : 'VANTAGE_FAILED', `${spec.name}: ${tool} ${missing ? 'is not installed' : `cannot start (${r.spawnError.message})`}: ${FIXES[spec.kind]}`);
     }
-    // 0: no error finding, 1: error findings; both print the document.
-    if (r.code === 0 || r.code === 1) return { json: parseWire(spec, r.stdout, r.stderr), how };
+    // 0: no error finding, 1: error findings; both print the document. A tool that failed on
+    // its own (kubectl, ssh and the engines exit 1 too) printed none.
+    if ((r.code === 0 || r.code === 1) && r.stdout.trim() !== '') return { json: parseWire(spec, r.stdout, r.stderr), how };
     if (r.code === 2 && r.stdout === '' && /^netdiag: /m.test(r.stderr)) {
       throw new VantageError('VANTAGE_FAILED', `${spec.name}: ${firstLine(r.stderr).replace(/^netdiag: /, 'Netdiag there: ')}`);
     }
