@@ -1,15 +1,15 @@
 // netdiag diagnose <target>: the whole stack for one endpoint.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS, type RequestSpec } from '../../engine/options';
+import { DEFAULTS, LIMITS, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
+import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { renderPathText } from '../httpText';
 import { terminal, terminalLine } from '../terminal';
@@ -25,7 +25,8 @@ Options:
   --resolve HOST:ADDR       pin HOST to ADDR like curl --resolve; skips the system lookup (repeatable)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
   --timeout MS              timeout of each step: DNS query, connect, TLS handshake, HTTP exchange
-  --max-redirects N         follow at most N redirects (default ${DEFAULTS.maxRedirects})
+                            (${LIMITS.timeoutMs.min}–${LIMITS.timeoutMs.max})
+  --max-redirects N         follow at most N redirects, ${LIMITS.maxRedirects.min}–${LIMITS.maxRedirects.max} (default ${DEFAULTS.maxRedirects})
   --no-follow               do not follow redirects
   --proxy URL               send through this HTTP proxy (CONNECT for https); wins over HTTP(S)_PROXY
   --no-proxy                connect directly even when HTTP_PROXY/HTTPS_PROXY are set
@@ -85,10 +86,10 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
     followRedirects: !values['no-follow'],
   };
   if (values.timeout !== undefined) {
-    const t = wholeNumber(values.timeout, '--timeout');
+    const t = numberOption(values.timeout, '--timeout', LIMITS.timeoutMs);
     setup.timeouts = { dnsMs: t, connectMs: t, tlsMs: t, httpMs: t };
   }
-  if (values['max-redirects'] !== undefined) setup.maxRedirects = wholeNumber(values['max-redirects'], '--max-redirects', true);
+  if (values['max-redirects'] !== undefined) setup.maxRedirects = numberOption(values['max-redirects'], '--max-redirects', LIMITS.maxRedirects);
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
   const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
@@ -158,24 +159,4 @@ async function readBody(file: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`--data @${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-/** parseArgs in strict mode, with its errors turned into one-line usage errors. */
-export function parseStrict<T extends NonNullable<OptionSpec>>(argv: readonly string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message.split('\n')[0]! : String(err));
-  }
-}
-
-/** A whole number for a flag; 0 only when allowed. */
-export function wholeNumber(raw: string, flag: string, allowZero = false): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || (!allowZero && n === 0) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`${flag} takes a whole number${allowZero ? '' : ' above 0'}, got "${raw}".`);
-  }
-  return n;
 }
