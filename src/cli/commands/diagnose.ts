@@ -6,6 +6,7 @@ import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
 import { DEFAULTS, LIMITS, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
+import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
@@ -100,11 +101,16 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   for (const h of values.header ?? []) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE.`);
-    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+    const name = h.slice(0, colon).trim();
+    const value = h.slice(colon + 1).trim();
+    const problem = headerProblem(name, value);
+    if (problem !== null) throw new UsageError(`--header "${h}": ${problem}; nothing was sent.`);
+    headers[name] = value;
   }
   if (values.method !== undefined || values.header !== undefined || values.data !== undefined) {
     const method = values.method ?? (values.data !== undefined ? 'POST' : 'GET');
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new UsageError(`--method "${method}" is not an HTTP method token.`);
+    const problem = methodProblem(method);
+    if (problem !== null) throw new UsageError(`--method ${method}: ${problem}.`);
     args.request = { method: method.toUpperCase(), headers, ...(values.data !== undefined ? { body: values.data } : {}) };
   }
   return args;
