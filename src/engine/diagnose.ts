@@ -23,7 +23,7 @@ import { findInterface } from './link';
 import type { Finding } from './model/common';
 import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
-import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
+import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
@@ -131,11 +131,13 @@ class Run {
         this.internet.local = local ? classifyAddress(local) : null;
         break;
       }
-      case 'tls':
-        if (part.route.kind !== 'direct' && part.tls && part.tls.chain.length > 0) {
-          this.work.push(checkInterception(this.target, part.tls, part.route.proxy, this.ctx).then((found) => void this.beside.push(...found)));
+      case 'tls': {
+        const proxy = proxyOf(part.route);
+        if (proxy && part.tls && part.tls.chain.length > 0) {
+          this.work.push(checkInterception(this.target, part.tls, proxy, this.ctx).then((found) => void this.beside.push(...found)));
         }
         break;
+      }
       case 'exchange':
         if (part.exchange) this.chain.push({ part, exchange: part.exchange });
         break;
@@ -266,7 +268,7 @@ class Run {
     if (this.first?.proxy) Object.assign(info, this.first.proxy);
     for (const { part } of this.chain.slice(1)) {
       const auth = part.proxy?.error;
-      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || part.route.kind === 'direct' || part.route.proxy.url !== info.url) continue;
+      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || proxyOf(part.route)?.url !== info.url) continue;
       info.error = auth;
       if (part.proxy?.authenticate) info.authenticate = part.proxy.authenticate;
     }

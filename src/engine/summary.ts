@@ -88,6 +88,10 @@ function notRun(s: ProbeState, why: string): BaseLayer {
 
 function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
   const used = s.connections.find((c) => c.used);
+  const unusable = s.proxy?.error?.code === 'PROXY_INVALID' ? s.proxy : null;
+  if (unusable && (name === 'internet' || name === 'transport')) {
+    return name === 'transport' ? { status: 'fail', summary: `Nothing was sent: ${unusable.reason}`, details: [] } : { status: 'skipped', summary: 'No name was resolved: the proxy that applies cannot be used', details: [] };
+  }
   switch (name) {
     case 'link': {
       if (!s.link) return used || s.connectsDone ? { status: 'skipped', summary: 'No connection was made, so no local interface was used', details: [] } : notRun(s, 'No connection was made');

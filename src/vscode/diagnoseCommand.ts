@@ -96,6 +96,9 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          // The engine sends nothing through an unusable proxy (and never falls back to a direct
+          // connection): say so where it cannot be missed, not only in the panel.
+          if (report.proxy?.error?.code === 'PROXY_INVALID') void vscode.window.showErrorMessage(`Netdiag: nothing was sent. ${report.proxy.reason}.`);
           onReport?.(report);
           log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;

@@ -5,6 +5,7 @@ import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
 import { DEFAULTS, LIMITS, type RequestSpec } from '../../engine/options';
+import { parseProxyUrl, redactProxyUrl } from '../../engine/proxy';
 import { redactUrl } from '../../engine/redact';
 import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
@@ -97,6 +98,11 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
   if (values.proxy !== undefined) args.proxy = values.proxy;
   else if (values['no-proxy']) args.proxy = false;
+  if (values.proxy !== undefined) {
+    const proxy = parseProxyUrl(values.proxy);
+    // Never a silent direct connection when the proxy asked for cannot be used.
+    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactProxyUrl(values.proxy)}": ${proxy}.`);
+  }
   const headers: Record<string, string> = {};
   for (const h of values.header ?? []) {
     const colon = h.indexOf(':');

@@ -131,7 +131,8 @@ export interface Connection {
 /** What a hop measured about its proxy: the ProxyInfo fields a connection fills in. */
 export type ProxyLeg = Pick<ProxyInfo, 'address' | 'connectMs' | 'tunnelStatus' | 'tunnelMs' | 'authenticate' | 'error'>;
 
-export type HopStage = 'resolve' | 'connect' | 'tunnel' | 'tls' | 'exchange';
+/** Where a hop can stop: `route` when its route is unusable (an invalid proxy), before anything is sent. */
+export type HopStage = 'route' | 'resolve' | 'connect' | 'tunnel' | 'tls' | 'exchange';
 
 /**
  * One hop's part of the report, filled in as the hop runs. The orchestrator copies fields from it

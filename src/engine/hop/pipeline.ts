@@ -17,7 +17,7 @@ import { sendRequest, type HopRequest } from '../httpRequest';
 import type { ErrorInfo, Finding } from '../model/common';
 import type { DnsAddress } from '../model/dns';
 import type { ConnectionResult, WaterfallEntry } from '../model/report';
-import { openTunnel, type ParsedProxy } from '../proxy';
+import { openTunnel, proxyOf, type ParsedProxy } from '../proxy';
 import { redactUrl } from '../redact';
 import { exchangeOutcome } from '../summary';
 import { tlsHandshake } from '../tls/handshake';
@@ -42,7 +42,7 @@ class Hop {
     private readonly observe: HopObserver | undefined,
   ) {
     const { route } = spec;
-    this.proxy = route.kind === 'direct' ? null : route.proxy;
+    this.proxy = proxyOf(route);
     this.part = {
       target: spec.target,
       route,
@@ -76,6 +76,8 @@ class Hop {
 
   /** The steps in order; the connection when it stays open for the caller, else null. */
   private async walk(): Promise<Connection | null> {
+    const { route } = this.spec;
+    if (route.kind === 'unusable') return this.stop('route', route.error.code, `the proxy is unusable (${route.error.message}); nothing was sent`);
     const addresses = await this.resolve();
     if (addresses === null || this.cancelledAt('connect')) return null;
     const tcp = await this.connect(addresses);
