@@ -89,7 +89,7 @@ class Run {
     }
     const pool = new KeepAlive();
     try {
-      const request = firstRequest(this.options.request);
+      const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request }, this.ctx, (event, part) => this.onFirstHop(event, part));
       this.work.push(hop.beside);
       const exchange = hop.part.exchange;

@@ -432,6 +432,30 @@ export const FINDINGS = {
     title: 'Body larger than the read limit',
     hint: 'Reading stopped at the limit (netdiag.http.maxBodyBytes); timings for the download cover only what was read.',
   },
+  HTTP_UNREQUESTED_UPGRADE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server switched protocols without being asked',
+    hint: 'A server may answer 101 Switching Protocols only to a request whose Upgrade header named the protocol (RFC 9110 §15.2.2, §7.8). An HTTP client that did not ask cannot go on: it fails or waits forever. Fix the server or the proxy in front of it.',
+  },
+  WEBSOCKET_NOT_UPGRADED: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server did not switch to WebSocket',
+    hint: 'A WebSocket endpoint answers the opening handshake with 101 Switching Protocols. A 200 means this URL serves plain HTTP: the wrong path, or a reverse proxy that drops Upgrade and Connection (nginx needs proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and Connection "upgrade"). A 400 or 426 usually means a version, origin or authentication check failed.',
+  },
+  WEBSOCKET_NO_UPGRADE_HEADER: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A 101 answer without Upgrade: websocket',
+    hint: 'A server that accepts a WebSocket answers 101 with Upgrade: websocket and Connection: Upgrade; without them a client must fail the connection (RFC 6455 §4.1). A proxy in between may strip them, or the server switched to another protocol.',
+  },
+  WEBSOCKET_BAD_ACCEPT: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The WebSocket accept key is missing or wrong',
+    hint: 'Sec-WebSocket-Accept must be base64(SHA-1(the client\'s key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) (RFC 6455 §4.2.2); browsers and client libraries refuse the connection otherwise. A cache or proxy that replays an old answer, or a hand-written handshake, gets it wrong.',
+  },
   PROXY_INVALID: {
     severity: 'error',
     layer: 'transport',

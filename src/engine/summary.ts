@@ -154,9 +154,10 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
       const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
       if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
+      const opened = last.websocket?.accepted === true ? 'WebSocket opened: ' : '';
       return {
         status: 'ok',
-        summary: `${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
+        summary: `${opened}${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
         details: reqs.map((r) => `${r.method} ${r.url} → ${r.status ?? 'no response'} (${r.timings.totalMs} ms)`),
       };
     }
@@ -184,9 +185,15 @@ function addressList(s: ProbeState): string[] {
   return list.map((a) => a.address);
 }
 
-/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
-export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+/**
+ * How an HTTP exchange is marked: failed without a response, with a 5xx status, with a switch of
+ * protocols that did not open the WebSocket asked for (or that nobody asked for); a warning with
+ * a 4xx.
+ */
+export function exchangeOutcome(exchange: Pick<HttpExchange, 'status' | 'websocket'>): HttpExchange['outcome'] {
+  const { status, websocket } = exchange;
   if (status === null || status >= 500) return 'fail';
+  if (websocket ? !websocket.accepted && (status < 300 || status > 399) : status === 101) return 'fail';
   return status >= 400 ? 'warn' : 'ok';
 }
 

@@ -244,7 +244,8 @@ class Hop {
     const start = this.ctx.now();
     const hs = await tlsHandshake(socket, {
       servername,
-      alpn: this.spec.alpn ?? (target.scheme === 'https' ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
+      // An upgrade (a WebSocket) is an HTTP/1.1 mechanism: h2 would refuse its headers (RFC 9113 §8.2.2).
+      alpn: this.spec.alpn ?? (target.scheme === 'https' && this.spec.request?.upgrade === undefined ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
       trust: this.ctx.trust,
       ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
       timeoutMs: this.ctx.timeouts.tlsMs,
@@ -291,7 +292,7 @@ class Hop {
     const before = this.part.timings;
     this.part.exchange = {
       ...sent.exchange,
-      outcome: exchangeOutcome(sent.exchange.status),
+      outcome: exchangeOutcome(sent.exchange),
       reusedConnection: reused,
       timings: { ...before, ttfbMs, downloadMs, totalMs: ms(before.dnsMs + before.connectMs + before.tlsMs + totalMs) },
       ...(this.proxy ? { viaProxy: true } : {}),

@@ -118,7 +118,10 @@ export interface HttpExchange {
   method: string;
   status: number | null;
   statusText: string;
-  /** How the exchange went: `fail` without a response or with a 5xx status, `warn` with a 4xx, else `ok`. */
+  /**
+   * How the exchange went: `fail` without a response, with a 5xx status, with a 101 the request did
+   * not ask for, or with a WebSocket handshake that did not open one; `warn` with a 4xx; else `ok`.
+   */
   outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
   /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
@@ -139,6 +142,12 @@ export interface HttpExchange {
   viaProxy?: boolean;
   /** Protocols the response advertised in Alt-Svc (RFC 7838), e.g. `h3`, `h3-29`. */
   altSvc?: string[];
+  /**
+   * Set when the request was a WebSocket opening handshake (a `ws://` or `wss://` target, RFC 6455
+   * §4): `accepted` when the server switched (101) with `Upgrade: websocket` and the right
+   * `Sec-WebSocket-Accept`. The connection is then closed with a Close frame.
+   */
+  websocket?: { accepted: boolean };
 }
 
 export interface HttpResult {
