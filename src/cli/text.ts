@@ -45,6 +45,7 @@ export function renderText(report: Report, term: Terminal): string[] {
     for (const r of reqs) {
       const status = r.status === null ? paint('red', r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
       out.push(`  ${r.method} ${r.url} → ${status}`);
+      if (r.retriedAfter) out.push(paint('dim', `     sent again on a fresh connection: the server had closed the kept-alive one (${r.retriedAfter.code})`));
       const tm = r.timings;
       out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
     }

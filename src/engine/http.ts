@@ -70,6 +70,11 @@ export interface HttpExchangeOutcome {
   exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
+  /**
+   * The connection was closed or reset before the server sent a single byte: on a kept-alive
+   * connection, the server had closed it as the request went out (RFC 9112 §9.3.1).
+   */
+  closedUnanswered: boolean;
   body?: Buffer;
 }
 
@@ -139,7 +144,8 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  const closedUnanswered = state.status === null && state.received === 0 && (ending.error?.code === 'ECONNRESET' || ending.error?.code === 'EPIPE');
+  return { exchange, findings, reusable: ending.reusable, closedUnanswered, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {

@@ -110,6 +110,8 @@ export interface SentRequest {
   /** A forward proxy answered 407: the proxy's failure, with the schemes it offers. */
   proxyAuth: { error: ErrorInfo; offers: string[] } | null;
   reusable: boolean;
+  /** Closed or reset before a byte of the answer (see HttpExchangeOutcome). */
+  closedUnanswered: boolean;
   body?: Buffer;
 }
 
@@ -149,7 +151,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   } else if (rest.status === 101) {
     findings.push(finding('HTTP_UNREQUESTED_UPGRADE', `${opts.url} answered 101 Switching Protocols${typeof rest.headers['upgrade'] === 'string' ? ` to ${rest.headers['upgrade']}` : ''} although the request asked for no upgrade; no HTTP answer follows.`, opts.url));
   }
-  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.body ? { body: sent.body } : {}) };
+  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt, findings, proxyAuth, reusable: sent.reusable, closedUnanswered: sent.closedUnanswered, ...(sent.body ? { body: sent.body } : {}) };
 }
 
 /**

@@ -28,6 +28,8 @@ const CASES: readonly { behaviour: HostileHttpBehaviour; scheme: 'http' | 'ws'; 
   { behaviour: 'websocket-no-accept', scheme: 'ws', exit: 1 },
   { behaviour: 'websocket-no-upgrade', scheme: 'ws', exit: 1 },
   { behaviour: 'continue-websocket', scheme: 'ws', exit: 0 },
+  { behaviour: 'keepalive-race', scheme: 'http', exit: 0 },
+  { behaviour: 'close-after-response', scheme: 'http', exit: 0 },
 ];
 
 describe('no run ends without a report', () => {
@@ -53,5 +55,12 @@ describe('what the text says', () => {
     assert.match(good.stdout, /✔ application WebSocket opened: 101 Switching Protocols over HTTP\/1\.1/);
     const bad = await runCli(['diagnose', `ws://${(await peer('websocket-bad-accept')).authority}/`]);
     assert.match(bad.stdout, /WEBSOCKET_BAD_ACCEPT: .*Sec-WebSocket-Accept/);
+  });
+
+  it('a request sent again after the server closed the kept-alive connection says so', async () => {
+    const r = await runCli(['diagnose', `${(await peer('keepalive-race')).origin}/`]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /GET http:\/\/[^ ]+\/next → 200 OK\n +sent again on a fresh connection: the server had closed the kept-alive one \(ECONNRESET\)/);
+    assert.doesNotMatch(r.stdout, /HTTP_BAD_RESPONSE/);
   });
 });

@@ -1,6 +1,6 @@
 // The engine against hostile HTTP peers (test/helpers/hostileHttp.ts): switches of protocol asked
 // for or not, WebSocket handshakes right and wrong (ws:// and wss://), a CONNECT answered with a
-// tunnel.
+// tunnel, kept-alive connections the server closes.
 // Every run ends with a complete report, whatever the peer does.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +104,24 @@ describe('WebSocket handshake (ws:// and wss://)', () => {
     assert.deepEqual(r.http?.requests[0]?.websocket, { accepted: true });
     assert.deepEqual(codes(r), []);
   });
+});
+
+describe('kept-alive connections the server closes', () => {
+  for (const behaviour of ['keepalive-race', 'close-after-response'] as const) {
+    it(`${behaviour}: the redirect is sent again on a fresh connection, as curl does, and says so`, async () => {
+      const p = await peer(behaviour);
+      const r = await run(`${p.origin}/`);
+      assert.deepEqual(codes(r), [], JSON.stringify(r.findings));
+      const [first, second] = r.http?.requests ?? [];
+      assert.equal(first?.status, 302);
+      assert.equal(second?.status, 200);
+      assert.equal(second?.reusedConnection, false);
+      assert.equal(second?.retriedAfter?.code, 'ECONNRESET');
+      assert.ok((second?.timings.connectMs ?? 0) > 0, 'the retry has a connect of its own');
+      assert.equal(p.connections(), 2);
+      assert.ok(r.waterfall.some((w) => /kept-alive connection, closed by the server/.test(w.label)));
+    });
+  }
 });
 
 async function waitFor(ok: () => boolean, ms = 2000): Promise<void> {

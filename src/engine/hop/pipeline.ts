@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import { ms } from '../abort';
 import { resolveHost } from '../dns/system';
 import { finding } from '../findings';
-import { sendRequest, type HopRequest } from '../httpRequest';
+import { sendRequest, type HopRequest, type SentRequest } from '../httpRequest';
 import type { ErrorInfo, Finding } from '../model/common';
 import type { DnsAddress } from '../model/dns';
 import type { ConnectionResult, WaterfallEntry } from '../model/report';
@@ -33,6 +33,8 @@ class Hop {
   private readonly proxy: ParsedProxy | null;
   private beside: Promise<void> = Promise.resolve();
   private body: Buffer | undefined;
+  /** Why the request was sent again on a fresh connection (the kept-alive one had been closed). */
+  private retriedAfter: ErrorInfo | undefined;
   /** The sockets this hop opened: closed at its end unless handed to the caller. */
   private readonly sockets: Socket[] = [];
 
@@ -64,6 +66,11 @@ class Hop {
     const reuse = this.spec.reuse;
     if (reuse && !reuse.socket.destroyed) return this.onReused(reuse);
     reuse?.close();
+    return this.fresh();
+  }
+
+  /** The hop on a connection of its own: every step, from the lookup on. */
+  private async fresh(): Promise<HopOutcome> {
     let kept: Connection | null = null;
     try {
       kept = await this.walk();
@@ -71,7 +78,11 @@ class Hop {
       // A connection handed to the caller closes its sockets itself (Connection.close).
       if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
     }
-    return { part: this.part, connection: kept, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+    return this.outcome(kept);
+  }
+
+  private outcome(connection: Connection | null): HopOutcome {
+    return { part: this.part, connection, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
   }
 
   /** The steps in order; the connection when it stays open for the caller, else null. */
@@ -96,16 +107,28 @@ class Hop {
     const { request } = this.spec;
     if (request === null) return this.connection(socket, alpn);
     if (this.spec.target.application !== 'http') return this.stop('exchange', 'EPROTO', `${this.spec.target.scheme}:// does not speak HTTP; no request was sent`);
-    const reusable = await this.exchange(socket, alpn, request, false);
+    const reusable = this.record(await this.send(socket, alpn, request), false);
     return reusable ? this.connection(socket, alpn) : null;
   }
 
   private async onReused(reuse: Connection): Promise<HopOutcome> {
     const { request } = this.spec;
+    if (request === null) return this.outcome(reuse);
     // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
-    const reusable = request === null || (await this.exchange(reuse.socket, reuse.alpn, request, true));
+    const sent = await this.send(reuse.socket, reuse.alpn, request);
+    if (sent.closedUnanswered && this.ctx.signal?.aborted !== true) {
+      // RFC 9112 §9.3.1: a server may close an idle connection at any time, and a request that
+      // crossed its close gets no answer. That is not a bad response: like curl ("Connection died,
+      // retrying a fresh connect"), send it once more on a connection of its own.
+      reuse.close();
+      this.retriedAfter = sent.exchange.error ?? { code: 'ECONNRESET', message: 'the connection closed before the answer' };
+      this.step('ttfb', `Wait ${this.spec.target.url} (kept-alive connection, closed by the server)`, sent.startedAt, sent.times.totalMs, true);
+      this.log(`http: the server had closed the kept-alive connection (${this.retriedAfter.code}); sending ${request.method} ${redactUrl(this.spec.target.url)} again on a fresh connection`);
+      return this.fresh();
+    }
+    const reusable = this.record(sent, true);
     if (!reusable) reuse.close();
-    return { part: this.part, connection: reusable ? reuse : null, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+    return this.outcome(reusable ? reuse : null);
   }
 
   private connection(socket: Socket, alpn: string | null): Connection {
@@ -267,11 +290,11 @@ class Hop {
     return hs.socket;
   }
 
-  /** The request on `socket`; true when the connection may carry another one (keep-alive). */
-  private async exchange(socket: Socket, alpn: string | null, request: HopRequest, reused: boolean): Promise<boolean> {
+  /** The request on `socket`, sent and judged; nothing recorded yet. */
+  private send(socket: Socket, alpn: string | null, request: HopRequest): Promise<SentRequest> {
     const { target } = this.spec;
     const forward = this.part.route.kind === 'forward' ? this.proxy : null;
-    const sent = await sendRequest(socket, {
+    return sendRequest(socket, {
       url: target.url,
       auth: this.spec.auth,
       request,
@@ -285,6 +308,12 @@ class Hop {
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
     });
+  }
+
+  /** The exchange into the part; true when the connection may carry another request (keep-alive). */
+  private record(sent: SentRequest, reused: boolean): boolean {
+    const { target } = this.spec;
+    const forward = this.part.route.kind === 'forward' ? this.proxy : null;
     const { ttfbMs, downloadMs, totalMs } = sent.times;
     this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
     this.step('download', `Download ${target.url}`, sent.startedAt + ttfbMs, downloadMs, true);
@@ -296,6 +325,7 @@ class Hop {
       reusedConnection: reused,
       timings: { ...before, ttfbMs, downloadMs, totalMs: ms(before.dnsMs + before.connectMs + before.tlsMs + totalMs) },
       ...(this.proxy ? { viaProxy: true } : {}),
+      ...(this.retriedAfter ? { retriedAfter: this.retriedAfter } : {}),
     };
     if (sent.proxyAuth && this.part.proxy && !this.part.proxy.error) {
       this.part.proxy.error = sent.proxyAuth.error;

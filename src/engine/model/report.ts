@@ -132,6 +132,12 @@ export interface HttpExchange {
   remoteAddress: string | null;
   /** True when this request reused the socket of the previous hop. */
   reusedConnection: boolean;
+  /**
+   * Set when the request was first sent on the previous hop's kept-alive connection and the server
+   * had closed it (the error, before a byte of answer): it was then sent once more on a fresh
+   * connection, as curl does, and this exchange is that second one.
+   */
+  retriedAfter?: ErrorInfo;
   timings: HttpTimings;
   error?: ErrorInfo;
   /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
