@@ -424,7 +424,19 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'application',
     title: 'Not a valid HTTP response',
-    hint: 'The server answered with something that is not HTTP: another protocol on this port, TLS expected (try https://), or a broken proxy.',
+    hint: 'The answer could not be read as HTTP: another protocol on this port or TLS expected (try https://), a malformed or cut-off response (a crashing backend), or a broken proxy.',
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The response headers are too large',
+    hint: 'Node.js clients (and Netdiag) read at most 16 KiB of response headers by default (--max-http-header-size); browsers and curl allow more, so the endpoint may work there and fail in Node. The usual cause is oversized Set-Cookie headers, or a header that grows with every request: trim them.',
+  },
+  HTTP_REDIRECT_UNFOLLOWABLE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A redirect no HTTP client can follow',
+    hint: 'Location must name an http(s) (or, for a WebSocket, ws/wss) URL with a valid host. Browsers and curl refuse to follow redirects to file:, data: or javascript: URLs, which would make the client read its own files or run code; a redirect to another protocol or a malformed URL breaks clients too. Fix the Location the server sends.',
   },
   HTTP_BODY_TRUNCATED: {
     severity: 'info',

@@ -358,6 +358,11 @@ function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: Stat
 function errorEnding(err: NodeJS.ErrnoException, opts: HttpExchangeOptions, state: State): Ending {
   const code = err.code ?? 'UNKNOWN';
   let message: string;
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    // An HTTP server, just a talkative one: not "not HTTP".
+    message = `the response headers are larger than ${http.maxHeaderSize / 1024} KiB, the most Node's HTTP client reads (${state.received} bytes came, starting with ${describeBytes(state.peek)})`;
+    return { error: { code, message }, findings: [finding('HTTP_HEADERS_TOO_LARGE', message, opts.url)], reusable: false };
+  }
   if (code.startsWith('HPE_')) {
     const looksHttp = state.peek.subarray(0, 5).toString('latin1') === 'HTTP/';
     message = looksHttp || state.status !== null

@@ -153,6 +153,7 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       }
       if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
       const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
+      if (last.status === null && last.error?.code === 'CANCELLED') return { status: 'skipped', summary: `Cancelled before ${last.url} answered${redirects}`, details: [] };
       if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
       const opened = last.websocket?.accepted === true ? 'WebSocket opened: ' : '';
       return {

@@ -30,6 +30,8 @@ const CASES: readonly { behaviour: HostileHttpBehaviour; scheme: 'http' | 'ws'; 
   { behaviour: 'continue-websocket', scheme: 'ws', exit: 0 },
   { behaviour: 'keepalive-race', scheme: 'http', exit: 0 },
   { behaviour: 'close-after-response', scheme: 'http', exit: 0 },
+  { behaviour: 'header-overflow', scheme: 'http', exit: 1 },
+  { behaviour: 'redirect-file', scheme: 'http', exit: 1 },
 ];
 
 describe('no run ends without a report', () => {

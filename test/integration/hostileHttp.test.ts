@@ -1,6 +1,6 @@
 // The engine against hostile HTTP peers (test/helpers/hostileHttp.ts): switches of protocol asked
 // for or not, WebSocket handshakes right and wrong (ws:// and wss://), a CONNECT answered with a
-// tunnel, kept-alive connections the server closes.
+// tunnel, kept-alive connections the server closes, headers too large, a redirect to file://.
 // Every run ends with a complete report, whatever the peer does.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +122,25 @@ describe('kept-alive connections the server closes', () => {
       assert.ok(r.waterfall.some((w) => /kept-alive connection, closed by the server/.test(w.label)));
     });
   }
+});
+
+describe('messages that say what happened', () => {
+  it('headers beyond what Node reads are HTTP_HEADERS_TOO_LARGE, not "not HTTP"', async () => {
+    const p = await peer('header-overflow');
+    const r = await run(`${p.origin}/`);
+    assert.deepEqual(codes(r), ['HTTP_HEADERS_TOO_LARGE']);
+    assert.match(r.findings[0]!.message, /larger than 16 KiB/);
+    assert.doesNotMatch(r.findings[0]!.hint, /https:\/\//);
+  });
+
+  it('a redirect to file:// is HTTP_REDIRECT_UNFOLLOWABLE, and nothing is fetched', async () => {
+    const p = await peer('redirect-file');
+    const r = await run(`${p.origin}/`);
+    assert.deepEqual(codes(r), ['HTTP_REDIRECT_UNFOLLOWABLE']);
+    assert.match(r.findings[0]!.message, /The redirect to file:\/\/\/etc\/passwd cannot be followed: a file: URL is read or run by the client itself/);
+    assert.equal(r.http?.requests.length, 1);
+    assert.doesNotMatch(r.findings[0]!.hint, /try https/);
+  });
 });
 
 async function waitFor(ok: () => boolean, ms = 2000): Promise<void> {
