@@ -28,6 +28,8 @@ export function renderText(report: Report, term: Terminal): string[] {
       out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}`);
     }
   }
+  const left = report.addressesNotProbed ?? [];
+  if (left.length > 0) out.push(paint('dim', `  not probed (${left.length}): ${left.join(', ')}`));
 
   if (report.tls && report.tls.chain.length > 0) {
     out.push('', paint('bold', 'Certificate chain (as sent)'));
@@ -49,6 +51,11 @@ export function renderText(report: Report, term: Terminal): string[] {
       const tm = r.timings;
       out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
     }
+  }
+
+  if (report.unfinished) {
+    out.push('', paint('bold', 'Still running when the report was made'));
+    out.push(`  ${report.unfinished.join(', ')}`);
   }
 
   if (report.findings.length > 0) {

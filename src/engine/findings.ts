@@ -168,6 +168,12 @@ export const FINDINGS = {
     title: 'Some addresses of the name do not accept connections',
     hint: 'Clients that try a failing address first wait or fail before falling back. Remove the dead address from DNS or make the server listen on it.',
   },
+  TCP_ADDRESSES_NOT_PROBED: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Some addresses of the name were not probed',
+    hint: 'The name has more addresses than Netdiag connects to (the first 16, in the resolver\'s order). Clients try them in that order too and rarely get far down such a list; diagnose a left-out address by itself (as an IP, or with --resolve) to check it.',
+  },
   TCP_LOCALHOST_FAMILY_MISMATCH: {
     severity: 'warning',
     layer: 'transport',
@@ -527,6 +533,12 @@ export const FINDINGS = {
     layer: 'internet',
     title: 'The route trace did not reach the host',
     hint: 'Routers after the last answering hop drop or do not answer the probes. A firewall that drops UDP/ICMP is common and not always the fault; compare with the TCP connect result.',
+  },
+  DIAGNOSIS_INCOMPLETE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The diagnosis did not end within its overall bound',
+    hint: 'Every step has its own timeout, so this should not happen: a step never ended. The results shown are what had finished. Please report it with the target (and --verbose output) so it can be fixed.',
   },
   CANCELLED: {
     severity: 'info',

@@ -93,7 +93,13 @@ export const DEFAULTS = {
   followRedirects: true,
   maxRedirects: 10,
   maxBodyBytes: 1024 * 1024,
-  connectConcurrency: 8,
+  /**
+   * The addresses of a name that are probed (in the resolver's order); the rest are named in the
+   * report, not connected to, so a run does not grow with a name of a hundred addresses.
+   */
+  maxAddresses: 16,
+  /** All probed addresses at once: every connect then ends within one connect timeout. */
+  connectConcurrency: 16,
   certExpiryWarningDays: 21,
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,

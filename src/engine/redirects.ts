@@ -25,8 +25,8 @@ export interface RedirectContext {
   pool: KeepAlive;
   /** Called with each hop as it ends, in order. */
   add(step: ChainStep): void;
-  /** Work that ends after the hop (the other connects), to await before the final report. */
-  beside(work: Promise<void>): void;
+  /** Work that ends after the hop (the connects to its other addresses), and the hop it belongs to. */
+  beside(work: Promise<void>, part: HopPart): void;
 }
 
 /** Follows the redirects `first` answered with, from `request`; verdicts on a redirect go to the hop that answered it. */
@@ -96,7 +96,7 @@ async function redirectHop(url: string, request: HopRequest, said: Finding[], rc
     chosen = choice.findings.map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? ''})` }));
   }
   const hop = await runHop({ target: t, auth: parsed.auth, route, request, redirect: true, ...(reuse ? { reuse } : {}) }, rc.ctx);
-  rc.beside(hop.beside);
+  rc.beside(hop.beside, hop.part);
   if (hop.connection) rc.pool.keep(hop.connection);
   const { part } = hop;
   part.findings.unshift(...chosen);

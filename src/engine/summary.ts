@@ -125,7 +125,10 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       if (s.connections.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
       const ok = s.connections.filter((c) => c.ok);
       const details = s.connections.map((c) => `${endpoint(c.address, c.port)}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
-      if (used) return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept)`, details };
+      if (used) {
+        const others = s.finished && !s.connectsDone ? '; others still connecting' : '';
+        return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept${others})`, details };
+      }
       if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
       if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };
       return { status: 'ok', summary: `${ok.length}/${s.connections.length} addresses accept TCP on port ${s.target.port}`, details };

@@ -70,7 +70,11 @@ export class ReportPanel implements vscode.Disposable {
     this.view.setStatus('running');
   }
 
-  /** A report of the run `signal` belongs to; ignored once a newer run started. */
+  /**
+   * A report of the run `signal` belongs to; ignored once a newer run started. A run that has
+   * ended may still send one: probes that outlived the report (Report.unfinished) bring their
+   * results later, until the next run or the panel's closing aborts them.
+   */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
     this.view.show(report);
@@ -78,7 +82,6 @@ export class ReportPanel implements vscode.Disposable {
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
-    this.run = undefined;
     this.view.setStatus(status, error);
   }
 

@@ -133,34 +133,44 @@ export const diagnoseCommand: CliCommand = {
     const term = terminal(io);
     const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
     for (const w of warnings) term.warn(w);
-    let report = await diagnose(parsed, {
-      ...options,
-      signal: io.signal,
-      proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
-      ...(args.request ? { request: args.request } : {}),
-      ...(args.showSecrets ? { revealSecrets: true } : {}),
-      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
-    });
-    if (args.trace && !report.cancelled) {
-      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
-      report = attachRoute(report, route, findings);
+    // The report comes at most one step timeout after the last request; the probes still running
+    // then (Report.unfinished) are stopped once it is printed, so the process ends with it.
+    const run = new AbortController();
+    const stop = (): void => run.abort();
+    io.signal.addEventListener('abort', stop, { once: true });
+    try {
+      let report = await diagnose(parsed, {
+        ...options,
+        signal: run.signal,
+        proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
+        ...(args.request ? { request: args.request } : {}),
+        ...(args.showSecrets ? { revealSecrets: true } : {}),
+        ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
+      });
+      if (args.trace && !report.cancelled) {
+        const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
+        report = attachRoute(report, route, findings);
+      }
+      const reveal = { revealSecrets: args.showSecrets };
+      switch (args.format) {
+        case 'text':
+          term.print([...renderText(report, term), ...renderPathText(report, term)]);
+          break;
+        case 'curl':
+          term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
+          break;
+        case 'markdown':
+          term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
+          break;
+        default:
+          io.stdout(exportReport(report, args.format, reveal));
+      }
+      if (report.cancelled || io.signal.aborted) return 130;
+      return hasErrors(report.findings) ? 1 : 0;
+    } finally {
+      io.signal.removeEventListener('abort', stop);
+      run.abort();
     }
-    const reveal = { revealSecrets: args.showSecrets };
-    switch (args.format) {
-      case 'text':
-        term.print([...renderText(report, term), ...renderPathText(report, term)]);
-        break;
-      case 'curl':
-        term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
-        break;
-      case 'markdown':
-        term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
-        break;
-      default:
-        io.stdout(exportReport(report, args.format, reveal));
-    }
-    if (report.cancelled) return 130;
-    return hasErrors(report.findings) ? 1 : 0;
   },
 };
 

@@ -49,6 +49,8 @@ class Hop {
       target: spec.target,
       route,
       resolution: null,
+      probed: [],
+      notProbed: [],
       connections: [],
       connectsDone: false,
       used: null,
@@ -174,10 +176,20 @@ class Hop {
    * carries the hop as soon as it and every address before it have answered; the other connects
    * finish beside it (`beside`), or are stopped when the spec has no use for them.
    */
-  private async connect(addresses: DnsAddress[]): Promise<Socket | null> {
+  private async connect(all: DnsAddress[]): Promise<Socket | null> {
     const { target } = this.spec;
     const port = this.proxy ? this.proxy.port : target.port;
     const host = this.proxy ? this.proxy.host : target.host;
+    // A name with a hundred addresses must not take a hundred connects: the first ones, in the
+    // resolver's order (the order clients try them), are probed and the rest named.
+    const addresses = all.slice(0, this.ctx.maxAddresses);
+    this.part.probed = addresses;
+    this.part.notProbed = all.slice(addresses.length);
+    if (this.part.notProbed.length > 0) {
+      const left = this.part.notProbed.map((a) => a.address);
+      const shown = left.length > 5 ? `${left.slice(0, 5).join(', ')} and ${left.length - 5} more` : left.join(', ');
+      this.note([finding('TCP_ADDRESSES_NOT_PROBED', `${host} has ${all.length} addresses; the first ${addresses.length} were probed, the other ${left.length} were not: ${shown}.`, host)], host);
+    }
     const as = `${this.proxy ? ' (proxy)' : ''}${this.spec.redirect ? ' (redirect)' : ''}`;
     const others = this.spec.probeOthers === false ? new AbortController() : null;
     const unlink = others ? linkAbort(this.ctx.signal, others) : (): void => undefined;

@@ -281,4 +281,15 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /**
+   * Addresses the name resolved to that were not connected to: beyond the first
+   * `DEFAULTS.maxAddresses` (16) in the resolver's order (finding `TCP_ADDRESSES_NOT_PROBED`).
+   */
+  addressesNotProbed?: string[];
+  /**
+   * Probes beside the critical path still running when the report was completed (one connect or
+   * DNS timeout after the last request ended), by name: `TCP 10.0.0.2:443`, `DNS A @192.0.2.53`.
+   * A later update (the panel) brings their results; the CLI prints without them.
+   */
+  unfinished?: string[];
 }
