@@ -68,6 +68,7 @@ class Run {
    * report, the caller's signal still stops the late probes.
    */
   private readonly controller = new AbortController();
+  private readonly onCancel = (): void => this.controller.abort();
   private httpDone = false;
   private finished = false;
   private cancelled = false;
@@ -81,9 +82,8 @@ class Run {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
-    const parent = options.signal;
-    if (parent?.aborted) this.controller.abort();
-    else parent?.addEventListener('abort', () => this.controller.abort(), { once: true });
+    if (options.signal?.aborted) this.controller.abort();
+    else options.signal?.addEventListener('abort', this.onCancel, { once: true });
     this.ctx = hopContext({ ...options, signal: this.controller.signal }, this.now, this.t0);
     this.choice = chooseProxy(this.target, options.proxy);
   }
@@ -108,7 +108,11 @@ class Run {
     this.cancelled = this.options.signal?.aborted === true;
     const report = this.report();
     this.options.onUpdate?.(report);
-    if (report.unfinished) void this.work.settled().then(() => this.emit());
+    void this.work.settled().then(() => {
+      // Until now the caller's signal still stops the late probes (the CLI's once it has printed).
+      this.options.signal?.removeEventListener('abort', this.onCancel);
+      if (report.unfinished) this.emit();
+    });
     return report;
   }
 
