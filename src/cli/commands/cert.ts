@@ -21,8 +21,9 @@ Options:
   --servername NAME         SNI to send, and the name the certificate must cover
                             (for a file: the host to check the leaf against)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
-  --scan                    scan the server's TLS configuration: protocols, suites in the
-                            server's order, ALPN, groups, resumption, no-SNI, OCSP stapling, grade
+  --scan                    scan the server's TLS configuration: SSL 2.0 to TLS 1.3, suites in
+                            the server's order, groups, ALPN, resumption, no-SNI, OCSP stapling,
+                            grade
   --ocsp                    ask the certificate's OCSP responder whether it is revoked
   --fetch-issuer            download a missing intermediate from the AIA caIssuers URL
   --password-env VAR        the PKCS#12 password is in environment variable VAR (never on the
@@ -30,7 +31,7 @@ Options:
   --cert FILE --key FILE    client certificate and key (PEM) for servers that ask (mutual TLS)
   --pfx FILE                client certificate as PKCS#12
   --timeout MS              timeout of each handshake and request (default 5000)
-  --concurrency N           handshakes at once during --scan (default 8)
+  --concurrency N           connections at once during --scan (default 8)
   --json                    print the result as JSON (docs/report.md, "netdiag cert --json")
   --no-color                plain text even on a terminal`;
 
@@ -183,7 +184,7 @@ export function renderCertText(check: CertCheck, color: boolean): string {
   if (check.revocation) out.push('', `OCSP ${check.revocation.responder ?? '(stapled)'}: ${check.revocation.status ?? clean(check.revocation.error?.message ?? 'no answer')}`);
   const s = check.scan;
   if (s) {
-    out.push('', paint('1', `TLS configuration: grade ${s.grade.grade}`) + `  (${s.handshakes} handshakes, ${s.durationMs} ms)`);
+    out.push('', paint('1', `TLS configuration: grade ${s.grade.grade}`) + `  (${s.handshakes} connections, ${s.durationMs} ms)`);
     for (const r of s.grade.reasons) out.push(`  · ${r}`);
     for (const p of s.protocols) out.push(`  ${p.name.padEnd(8)} ${p.supported ? paint('32', 'yes') : p.tested ? 'no' : paint('2', 'not tested')}${p.tested ? '' : `  (${clean(p.note ?? '')})`}`);
     for (const p of s.protocols.filter((x) => x.supported)) {
@@ -192,10 +193,12 @@ export function renderCertText(check: CertCheck, color: boolean): string {
       for (const c of s.ciphers.filter((x) => x.protocol === p.name)) out.push(`    ${c.weak ? paint('33', c.name) : c.name}`);
     }
     out.push(`  ALPN        ${s.alpn.join(', ') || 'none'}`);
-    out.push(`  groups      ${s.groups.join(', ') || 'none'}`);
+    if (s.groupsByProtocol.length === 0) out.push('  groups      none');
+    for (const g of s.groupsByProtocol) out.push(`  groups      ${g.protocol}: ${g.groups.join(', ') || 'none'}`);
     out.push(`  resumption  ${s.resumption.map((r) => `${r.protocol} ${r.resumed ? 'yes' : 'no'}`).join(', ') || 'n/a'}`);
     if (s.withoutSni) out.push(`  without SNI ${s.withoutSni.handshake ? (s.withoutSni.sameCertificate === false ? 'another certificate' : 'same certificate') : 'refused'}`);
     out.push(`  OCSP staple ${s.ocsp.stapled ? 'yes' : 'no'}${s.ocsp.mustStaple ? ' (must-staple)' : ''}`);
+    for (const why of s.incomplete) out.push(paint('33', `  incomplete: ${clean(why)}`));
   }
   if (check.findings.length > 0) {
     out.push('', paint('1', 'Findings'));
