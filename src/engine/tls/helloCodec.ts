@@ -60,7 +60,7 @@ export function clientHello(spec: HelloSpec): Buffer {
   if (spec.version <= SSL3) return record(SSL3, handshake(1, head));
   const extensions = helloExtensions(spec, tls13);
   // Hellos of 256–511 bytes hang some load balancers (F5): pad them to 512 (RFC 7685 §4).
-  const length = 4 + head.length + 2 + extensions.length;
+  const length = 4 + head.length + 2 + extensions.reduce((n, e) => n + e.length, 0);
   if (length > 0xff && length < 0x200) extensions.push(extension(21, Buffer.alloc(Math.max(1, 0x200 - length - 4))));
   return record(TLS10, handshake(1, Buffer.concat([head, vec16(Buffer.concat(extensions))])));
 }
