@@ -141,6 +141,7 @@ export async function suiteOrder(p: Prober, answer: VersionAnswer, mode: ShareMo
   if (answer.name === 'SSLv2' || first === undefined) return { suites: [], serverOrder: null };
   const version = VERSION_OF[answer.name];
   const offered = offerList(version >= TLS13);
+  if (!offered.includes(first)) return { suites: [], serverOrder: null, note: odd(answer.reply!, version, offered) };
   const found = [first];
   const taken = new Set(found);
   let note: string | undefined;

@@ -1,0 +1,113 @@
+// The TLS scan against servers that misbehave on purpose (test/helpers/hostileTls.ts): each scan
+// must end with what it could learn and a reason, never hang or throw. Timeouts are short so a
+// probe that waits for a silent or dripping server ends quickly; nothing here times the scan.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { scanTls } from '../../src/engine/tls/scan';
+import type { TlsScan } from '../../src/engine/tls/scan';
+import { startHostileTlsServer } from '../helpers/hostileTls';
+import type { HostileBehaviour } from '../helpers/hostileTls';
+
+const closers: (() => Promise<void>)[] = [];
+after(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+async function scanHostile(behaviour: HostileBehaviour, timeoutMs = 400): Promise<TlsScan> {
+  const server = await startHostileTlsServer(behaviour);
+  closers.push(() => server.close());
+  return scanTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', timeoutMs, concurrency: 8 });
+}
+
+const supported = (s: TlsScan): string[] => s.protocols.filter((p) => p.supported).map((p) => p.name);
+const notes = (s: TlsScan): string => s.protocols.map((p) => `${p.name}: ${p.note ?? ''}`).join('\n');
+
+describe('scanTls against hostile servers', () => {
+  it('silent: every version not tested, timed out', async () => {
+    const s = await scanHostile('silent');
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.every((p) => !p.tested && /timed out/.test(p.note ?? '')), notes(s));
+    assert.equal(s.grade.grade, 'F');
+  });
+
+  it('drip: a ServerHello one byte at a time never completes within the timeout', async () => {
+    const s = await scanHostile('drip');
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.filter((p) => p.name !== 'SSLv2').every((p) => !p.tested && /timed out/.test(p.note ?? '')), notes(s));
+  });
+
+  it('garbage: not TLS, said so, nothing supported', async () => {
+    const s = await scanHostile('garbage');
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.every((p) => p.tested && /not TLS/.test(p.note ?? '')), notes(s));
+  });
+
+  it('an endless record: refused at its header (record overflow), not buffered', async () => {
+    const s = await scanHostile('endless-record', 5000);
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.filter((p) => p.name !== 'SSLv2').every((p) => /65535-byte record/.test(p.note ?? '')), notes(s));
+  });
+
+  it('a 16 MiB handshake message: refused at its header', async () => {
+    const s = await scanHostile('huge-message', 5000);
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.filter((p) => p.name !== 'SSLv2').every((p) => /16777215-byte handshake message/.test(p.note ?? '')), notes(s));
+  });
+
+  it('a wrong version: every hello answered with TLS 1.2 counts only for TLS 1.2', async () => {
+    const s = await scanHostile('wrong-version');
+    assert.deepEqual(supported(s), ['TLSv1.2']);
+    assert.match(s.protocols.find((p) => p.name === 'TLSv1')!.note ?? '', /answered with TLSv1\.2/);
+    assert.match(s.protocols.find((p) => p.name === 'TLSv1.3')!.note ?? '', /answered with TLSv1\.2/);
+  });
+
+  it('a suite nobody offered: the version answers, no suite is listed, the scan says why', async () => {
+    const s = await scanHostile('unoffered-suite');
+    assert.ok(supported(s).includes('TLSv1.2'));
+    assert.deepEqual(s.ciphers, []);
+    assert.ok(s.incomplete.some((n) => /the server chose UNKNOWN_0x1234, which was not offered/.test(n)), s.incomplete.join('\n'));
+  });
+
+  it('a sticky suite: chosen again after it was removed, the elimination stops with a note', async () => {
+    const s = await scanHostile('sticky-suite');
+    assert.deepEqual(supported(s), ['TLSv1.2']);
+    assert.deepEqual(s.ciphers.map((c) => c.name), ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
+    assert.ok(s.incomplete.some((n) => /TLSv1\.2 suites: the server chose TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, which was not offered/.test(n)), s.incomplete.join('\n'));
+  });
+
+  it('a reset after the hello: refused, tested', async () => {
+    const s = await scanHostile('reset');
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.every((p) => p.tested), notes(s));
+  });
+
+  it('half a ServerHello, then the connection closes: refused', async () => {
+    const s = await scanHostile('half-hello');
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.protocols.filter((p) => p.name !== 'SSLv2').every((p) => p.tested && /in the middle of its answer/.test(p.note ?? '')), notes(s));
+  });
+
+  it('an SSL 2.0 SERVER-HELLO whose lengths lie: malformed, SSL 2.0 not supported', async () => {
+    const s = await scanHostile('ssl2-lies');
+    const ssl2 = s.protocols.find((p) => p.name === 'SSLv2')!;
+    assert.deepEqual([ssl2.supported, ssl2.tested], [false, true]);
+    assert.match(ssl2.note ?? '', /malformed/);
+  });
+
+  it('cancelled: returns at once with what it had', async () => {
+    const server = await startHostileTlsServer('silent');
+    closers.push(() => server.close());
+    const controller = new AbortController();
+    const scanning = scanTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const s = await scanning;
+    assert.ok(s.protocols.every((p) => !p.supported && /Cancelled/.test(p.note ?? '')), notes(s));
+  });
+
+  it('the time budget: a scan of a silent server stops when the budget runs out, with a note', async () => {
+    const server = await startHostileTlsServer('silent');
+    closers.push(() => server.close());
+    const s = await scanTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', timeoutMs: 60_000, budgetMs: 200 });
+    assert.ok(s.incomplete.some((n) => /time limit \(200 ms\)/.test(n)), s.incomplete.join('\n'));
+  });
+});
