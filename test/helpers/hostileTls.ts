@@ -12,10 +12,12 @@
 //   reset           a TCP reset right after the hello                   → refused
 //   half-hello      half a ServerHello, then FIN                        → refused
 //   ssl2-lies       an SSL 2.0 SERVER-HELLO whose lengths exceed it      → malformed
+//   share-required  TLS 1.3 only, and only with a key share for X25519 or P-256 (no HelloRetryRequest)
+//                                                                       → the scan's real-share fallback
 import type { LoopbackHost, RawTcpServer } from './servers';
-import { SERVER_HELLO_DONE, serverHello, startScriptedTlsServer, tlsRecord, u16 } from './scriptedTls';
+import { alertRecord, SERVER_HELLO_DONE, serverHello, startScriptedTlsServer, tlsRecord, u16 } from './scriptedTls';
 
-export type HostileBehaviour = 'silent' | 'drip' | 'garbage' | 'endless-record' | 'huge-message' | 'wrong-version' | 'unoffered-suite' | 'sticky-suite' | 'reset' | 'half-hello' | 'ssl2-lies';
+export type HostileBehaviour = 'silent' | 'drip' | 'garbage' | 'endless-record' | 'huge-message' | 'wrong-version' | 'unoffered-suite' | 'sticky-suite' | 'reset' | 'half-hello' | 'ssl2-lies' | 'share-required';
 
 const TLS12 = 0x0303;
 
@@ -55,6 +57,13 @@ export function startHostileTlsServer(behaviour: HostileBehaviour, host: Loopbac
         return void socket.resetAndDestroy();
       case 'half-hello':
         return void socket.end(tls12Hello(0xc02f).subarray(0, 20));
+      case 'share-required': {
+        const group = hello.keyShareGroups.find((g) => g === 0x001d || g === 0x0017);
+        // missing_extension (109) without a share, handshake_failure (40) without a group it has, protocol_version (70) below TLS 1.3.
+        if (hello.ssl2 || !hello.versions.includes(0x0304)) return void socket.end(alertRecord(TLS12, 70));
+        if (group === undefined) return void socket.end(alertRecord(TLS12, hello.keyShareGroups.length === 0 ? 109 : 40));
+        return void socket.write(tlsRecord(22, TLS12, serverHello({ version: TLS12, cipher: hello.suites[0]!, extensions: [[43, u16(0x0304)], [51, Buffer.concat([u16(group), u16(32), Buffer.alloc(32, 5)])]] })));
+      }
       case 'ssl2-lies':
         if (!hello.ssl2) return void socket.destroy();
         return void socket.write(Buffer.from([0x80, 11, 4, 0, 1, 0, 2, 0xff, 0xff, 0, 3, 0, 16]));

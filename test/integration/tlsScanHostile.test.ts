@@ -94,6 +94,13 @@ describe('scanTls against hostile servers', () => {
     assert.match(ssl2.note ?? '', /malformed/);
   });
 
+  it('a TLS 1.3 server that refuses hellos without a key share: found with real shares, its suites and groups', async () => {
+    const s = await scanHostile('share-required');
+    assert.deepEqual(supported(s), ['TLSv1.3']);
+    assert.ok(s.ciphers.length >= 5 && s.ciphers.every((c) => c.protocol === 'TLSv1.3'), JSON.stringify(s.ciphers));
+    assert.deepEqual(s.groups, ['X25519', 'P-256']);
+  });
+
   it('cancelled: returns at once with what it had', async () => {
     const server = await startHostileTlsServer('silent');
     closers.push(() => server.close());
