@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { scanTls } from '../../src/engine/tls/scan';
+import { checkEndpoint } from '../../src/engine/tls/certCheck';
 import { suiteOf } from '../../src/engine/tls/cipherSuites';
 import { clientHello, TLS13 } from '../../src/engine/tls/helloCodec';
 import { sendHello } from '../../src/engine/tls/helloProbe';
@@ -180,6 +181,15 @@ describe('SSL 2.0 and SSL 3.0 (a Node peer that still speaks them)', () => {
       ['TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
     );
     assert.ok(!codes(s).includes('TLS_SSL2_ENABLED') && codes(s).includes('TLS_SSL3_ENABLED'));
+  });
+
+  it('netdiag cert --scan of an SSL 3.0-only server: the check cannot shake hands, the scan still reports SSL 3.0', async () => {
+    const peer = await startLegacyTlsPeer({ ssl3: [0x002f], certificate: der() });
+    closers.push(() => peer.close());
+    const check = await checkEndpoint('127.0.0.1', peer.port, 'localhost', { trust: pki.trust, timeoutMs: 3000, expiryWarningDays: 21, scan: true });
+    assert.ok(check.error, 'Node cannot speak SSL 3.0');
+    assert.deepEqual(check.scan?.protocols.filter((p) => p.supported).map((p) => p.name), ['SSLv3']);
+    assert.ok(check.findings.some((f) => f.code === 'TLS_SSL3_ENABLED'), check.findings.map((f) => f.code).join());
   });
 
   it('a current server: SSL 2.0 and 3.0 tested and refused', async () => {
