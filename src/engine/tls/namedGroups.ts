@@ -56,6 +56,8 @@ export function groupName(id: number): string {
   return NAMED_GROUPS.find((g) => g.id === id)?.name ?? `0x${id.toString(16).padStart(4, '0')}`;
 }
 
+const shares = new Map<number, Buffer>();
+
 /**
  * A public value the server accepts for `group` (RFC 8446 §4.2.8), or null when none can be made
  * here. The handshake never completes, so no private key is kept: X25519/X448 take any bytes,
@@ -65,10 +67,18 @@ export function groupName(id: number): string {
 export function keyShareFor(group: NamedGroup): Buffer | null {
   const share = group.share;
   if (share === undefined) return null;
-  if (share === 'x25519') return randomBytes(32);
-  if (share === 'x448') return randomBytes(56);
-  if ('curve' in share) return createECDH(share.curve).generateKeys();
-  const y = Buffer.alloc(share.ffdheBytes);
-  y[y.length - 1] = 4;
-  return y;
+  // Made once per process: a public value without a use for its private key can be offered again.
+  let key = shares.get(group.id);
+  if (!key) {
+    if (share === 'x25519') key = randomBytes(32);
+    else if (share === 'x448') key = randomBytes(56);
+    else if ('curve' in share) key = createECDH(share.curve).generateKeys();
+    else {
+      key = Buffer.alloc(share.ffdheBytes);
+      key[key.length - 1] = 4;
+    }
+    shares.set(group.id, key);
+  }
+  return key;
 }
+

@@ -9,6 +9,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { X509Certificate as X509 } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import { deadline, ProbeTimeoutError } from '../abort';
 import type { Finding } from '../report';
@@ -101,6 +102,9 @@ export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
   const sni = opts.servername && isIP(opts.servername) === 0 ? opts.servername : null;
   const budgetMs = opts.budgetMs ?? Math.max(60_000, 20 * opts.timeoutMs);
   const budget = deadline(opts.signal, budgetMs, 'TLS scan');
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  // Every connection in flight listens on the budget's signal; more than ten is not a leak here.
+  setMaxListeners(concurrency + 10, budget.signal);
   const incomplete: string[] = [];
   let host = opts.host;
   if (isIP(host) === 0) {
@@ -110,7 +114,7 @@ export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
       incomplete.push(`${opts.host} could not be resolved: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const p = new Prober({ host, port: opts.port, sni, timeoutMs: opts.timeoutMs, signal: budget.signal }, Math.max(1, opts.concurrency ?? 8), opts.clientCertificate);
+  const p = new Prober({ host, port: opts.port, sni, timeoutMs: opts.timeoutMs, signal: budget.signal }, concurrency, opts.clientCertificate);
   try {
     const result = await scanWith(p, sni, incomplete, opts.issuer);
     if (budget.signal.reason instanceof ProbeTimeoutError) incomplete.push(`the scan stopped at its time limit (${budgetMs} ms); what it found by then is listed`);
@@ -139,8 +143,8 @@ async function scanWith(p: Prober, sni: string | null, incomplete: string[], iss
   // 2. Everything else beside each other.
   const [orders, groups13, groupsLegacy, alpn, resumption, noSni] = await Promise.all([
     Promise.all(supported.map((a) => suiteOrder(p, a, tls13!.mode))),
-    has('TLSv1.3') ? acceptedGroups(p, 'TLSv1.3', tls13!.mode) : Promise.resolve([]),
-    clear ? acceptedGroups(p, clear.name, 'none') : Promise.resolve([]),
+    has('TLSv1.3') ? acceptedGroups(p, 'TLSv1.3', tls13!.mode) : Promise.resolve({ groups: [] }),
+    clear ? acceptedGroups(p, clear.name, 'none') : Promise.resolve({ groups: [] }),
     clear ? alpnRaw(p, clear.name) : has('TLSv1.3') ? alpnTls13(p) : Promise.resolve([]),
     Promise.all((['TLSv1.2', 'TLSv1.3'] as const).filter(has).map((protocol) => resumes(p, protocol, sni))),
     sni === null ? Promise.resolve(null) : clear ? noSniRaw(p, clear) : has('TLSv1.3') ? p.handshake({ protocol: 'TLSv1.3', servername: null }) : Promise.resolve(null),
@@ -149,7 +153,8 @@ async function scanWith(p: Prober, sni: string | null, incomplete: string[], iss
   const ciphers = supported.flatMap((a, i) => ciphersOf(a, orders[i]!));
   const cipherOrder = supported.flatMap((a, i) => (orders[i]?.serverOrder == null ? [] : [{ protocol: a.name, serverOrder: orders[i].serverOrder }]));
   supported.forEach((a, i) => orders[i]?.note && incomplete.push(`${a.name} suites: ${orders[i].note}`));
-  const groupsByProtocol = [...(has('TLSv1.3') ? [{ protocol: 'TLSv1.3' as const, groups: groups13 }] : []), ...(clear ? [{ protocol: clear.name, groups: groupsLegacy }] : [])];
+  const groupsByProtocol = [...(has('TLSv1.3') ? [{ protocol: 'TLSv1.3' as const, ...groups13 }] : []), ...(clear ? [{ protocol: clear.name, ...groupsLegacy }] : [])];
+  for (const g of groupsByProtocol) if (g.note) incomplete.push(`${g.protocol} groups: ${g.note}`);
 
   // The leaf and the staple: from the clear flight, else from the TLS 1.3 resumption handshake.
   const tls13Handshake = resumption.find((r) => r.protocol === 'TLSv1.3')?.first;
@@ -167,8 +172,8 @@ async function scanWith(p: Prober, sni: string | null, incomplete: string[], iss
     ciphers,
     cipherOrder,
     alpn,
-    groups: has('TLSv1.3') ? groups13 : groupsLegacy,
-    groupsByProtocol,
+    groups: (has('TLSv1.3') ? groups13 : groupsLegacy).groups,
+    groupsByProtocol: groupsByProtocol.map(({ protocol, groups }) => ({ protocol, groups })),
     resumption: resumption.map(({ protocol, resumed }) => ({ protocol, resumed })),
     withoutSni,
     ocsp,
@@ -192,9 +197,9 @@ function ciphersOf(answer: VersionAnswer, order: SuiteOrder): ScanCipher[] {
 
 async function resumes(p: Prober, protocol: 'TLSv1.2' | 'TLSv1.3', sni: string | null): Promise<{ protocol: ProtocolName; resumed: boolean; first: HandshakeResult }> {
   // The first TLS 1.3 handshake also asks for a staple: for a TLS 1.3-only server it is the scan's only view of its certificate.
-  const first = await p.handshake({ protocol, servername: sni, wantSession: true, requestOcsp: protocol === 'TLSv1.3' });
+  const first = await p.handshake({ protocol, servername: sni, wantSession: true, requestOcsp: protocol === 'TLSv1.3' }, true);
   if (!first.ok || !first.session) return { protocol, resumed: false, first };
-  const second = await p.handshake({ protocol, servername: sni, session: first.session });
+  const second = await p.handshake({ protocol, servername: sni, session: first.session }, true);
   return { protocol, resumed: second.ok && second.reused, first };
 }
 

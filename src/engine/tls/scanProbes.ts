@@ -8,8 +8,7 @@ import { offerList, SSL2_CIPHER_KINDS, suiteOf } from './cipherSuites';
 import { clientHello, sslv2ClientHello, TLS13 } from './helloCodec';
 import type { HelloSpec } from './helloCodec';
 import { sendHello } from './helloProbe';
-import { keyShareFor, NAMED_GROUPS } from './namedGroups';
-import type { NamedGroup } from './namedGroups';
+import { groupName, keyShareFor, NAMED_GROUPS } from './namedGroups';
 import { protocolName } from './rawHello';
 import { handshaker } from './scanHandshake';
 import type { HandshakeRequest, HandshakeResult } from './scanHandshake';
@@ -37,12 +36,18 @@ export interface VersionAnswer<N extends ProtocolName = ProtocolName> {
   ssl2Kinds?: number[];
 }
 
-/** Connections to one server, at most `concurrency` at a time, counted. */
+/**
+ * Connections to one server, at most `concurrency` at a time, counted. Probes on a sequential
+ * path (the rounds of an elimination, a resumption's second handshake) jump the queue: the
+ * independent ones (a group, an ALPN protocol) keep the server busy meanwhile, and the scan does
+ * not end on a tail of rounds with the server idle between them.
+ */
 export class Prober {
   connections = 0;
   fullHandshakes = 0;
   private active = 0;
   private readonly queue: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
   private readonly full: (request: HandshakeRequest) => Promise<HandshakeResult>;
 
   constructor(
@@ -53,29 +58,29 @@ export class Prober {
     this.full = handshaker({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, signal: target.signal, ...(clientCertificate ? { clientCertificate } : {}) });
   }
 
-  hello(spec: HelloSpec | Buffer, want: Want): Promise<Reply> {
-    return this.gate(() => {
+  hello(spec: HelloSpec | Buffer, want: Want, urgent = false): Promise<Reply> {
+    return this.gate(urgent, () => {
       this.connections++;
       return sendHello(this.target, Buffer.isBuffer(spec) ? spec : clientHello(spec), want);
     });
   }
 
-  handshake(request: HandshakeRequest): Promise<HandshakeResult> {
-    return this.gate(() => {
+  handshake(request: HandshakeRequest, urgent = false): Promise<HandshakeResult> {
+    return this.gate(urgent, () => {
       this.connections++;
       this.fullHandshakes++;
       return this.full(request);
     });
   }
 
-  private async gate<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+  private async gate<T>(urgent: boolean, task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => (urgent ? this.urgent : this.queue).push(resolve));
     this.active++;
     try {
       return await task();
     } finally {
       this.active--;
-      this.queue.shift()?.();
+      (this.urgent.shift() ?? this.queue.shift())?.();
     }
   }
 }
@@ -148,7 +153,7 @@ export async function suiteOrder(p: Prober, answer: VersionAnswer, mode: ShareMo
   // Bounded by the list: a server that keeps choosing cannot loop the scan.
   while (taken.size < offered.length) {
     const remaining = offered.filter((id) => !taken.has(id));
-    const reply = await p.hello(spec(p, version, remaining, mode), 'hello');
+    const reply = await p.hello(spec(p, version, remaining, mode), 'hello', true);
     if (reply.kind === 'refused') break;
     note = odd(reply, version, remaining);
     if (note !== undefined || reply.kind !== 'tls') break;
@@ -156,7 +161,7 @@ export async function suiteOrder(p: Prober, answer: VersionAnswer, mode: ShareMo
     taken.add(reply.hello.cipher);
   }
   if (found.length < 2) return { suites: found, serverOrder: null, ...(note ? { note } : {}) };
-  const reply = await p.hello(spec(p, version, [...found].reverse(), mode), 'hello');
+  const reply = await p.hello(spec(p, version, [...found].reverse(), mode), 'hello', true);
   const serverOrder = reply.kind === 'tls' && reply.hello.version === version ? reply.hello.cipher === found[0] : null;
   return { suites: found, serverOrder, ...(note ? { note } : {}) };
 }
@@ -170,53 +175,66 @@ function odd(reply: Reply, version: number, offered: readonly number[]): string 
 }
 
 /**
- * Every named group, one per hello. TLS 1.3: the group alone in supported_groups, answered by a
- * HelloRetryRequest (or ServerHello) naming it. TLS 1.2 and older: ECDHE suites only, and the
- * ServerKeyExchange must name the offered curve (RFC 8422 §5.4), as sslscan checks.
+ * The named groups the server accepts at a version, by elimination like the suites: offer every
+ * group not yet found, note the one the server names, until it refuses. TLS 1.3: the groups in
+ * supported_groups, answered by a HelloRetryRequest (or, with real shares, a ServerHello) naming
+ * one. TLS 1.2 and older: ECDHE suites only, and the ServerKeyExchange names the curve (RFC 8422
+ * §5.4). A server that accepts a group picks one of the offered groups it accepts, so this finds
+ * the same set as one hello per group (sslscan's way) with one connection per accepted group
+ * plus one, instead of one per group in the registry. Returned in NAMED_GROUPS' order.
  */
-export async function acceptedGroups(p: Prober, name: Exclude<ProtocolName, 'SSLv2'>, mode: ShareMode): Promise<string[]> {
+export async function acceptedGroups(p: Prober, name: Exclude<ProtocolName, 'SSLv2'>, mode: ShareMode): Promise<{ groups: string[]; note?: string }> {
   const version = VERSION_OF[name];
   const tls13 = version >= TLS13;
-  const candidates = NAMED_GROUPS.filter((g) => tls13 || g.legacy);
+  // In real-share mode only groups a share can be made for are offered: the server must pick one of the shares.
+  const candidates = NAMED_GROUPS.filter((g) => (tls13 ? mode === 'none' || g.share !== undefined : g.legacy));
   const ecdhe = offerList(false).filter((id) => /ECDHE|ECDH_anon|AECDH/.test(suiteOf(id).name));
-  const accepted = await Promise.all(
-    candidates.map(async (group): Promise<boolean> => {
-      if (tls13) {
-        const shares = mode === 'real' ? realShare(group) : [];
-        if (shares === null) return false;
-        const reply = await p.hello(spec(p, TLS13, offerList(true), 'none', { groups: [group.id], keyShares: shares }), 'hello');
-        return reply.kind === 'tls' && reply.hello.version === TLS13 && reply.hello.group === group.id;
-      }
-      const reply = await p.hello(spec(p, version, ecdhe, 'none', { groups: [group.id] }), 'keyExchange');
-      return reply.kind === 'tls' && reply.hello.version === version && reply.keyExchangeGroup === group.id;
-    }),
-  );
-  return candidates.filter((_, i) => accepted[i]).map((g) => g.name);
-}
-
-function realShare(group: NamedGroup): { group: number; key: Buffer }[] | null {
-  const key = keyShareFor(group);
-  return key ? [{ group: group.id, key }] : null;
+  const found = new Set<number>();
+  let note: string | undefined;
+  while (found.size < candidates.length) {
+    const remaining = candidates.filter((g) => !found.has(g.id));
+    const ids = remaining.map((g) => g.id);
+    const keyShares = tls13 && mode === 'real' ? remaining.map((g) => ({ group: g.id, key: keyShareFor(g)! })) : [];
+    const reply = tls13 ? await p.hello(spec(p, TLS13, offerList(true), 'none', { groups: ids, keyShares }), 'hello', true) : await p.hello(spec(p, version, ecdhe, 'none', { groups: ids }), 'keyExchange', true);
+    if (reply.kind === 'refused') break;
+    const group = reply.kind === 'tls' ? (tls13 ? reply.hello.group : reply.keyExchangeGroup) : null;
+    note = odd(reply, version, tls13 ? offerList(true) : ecdhe);
+    if (note === undefined && (group === null || !ids.includes(group))) note = `the server named group ${group === null ? 'none' : groupName(group)}, which was not offered`;
+    if (note !== undefined || group === null) break;
+    found.add(group);
+  }
+  return { groups: candidates.filter((g) => found.has(g.id)).map((g) => g.name), ...(note ? { note } : {}) };
 }
 
 const ALPN = ['h2', 'http/1.1', 'http/1.0'];
 
-/** ALPN protocols the server accepts at a version up to TLS 1.2 (ServerHello carries the choice), its preferred first. */
+/**
+ * ALPN protocols the server accepts, its preferred first, at a version up to TLS 1.2 (the
+ * ServerHello carries the choice): offer all, note the one chosen, offer the rest, until the
+ * server chooses none. A server without ALPN answers the first hello without it: one connection.
+ */
 export async function alpnRaw(p: Prober, name: LegacyName): Promise<string[]> {
   const version = VERSION_OF[name];
-  const ask = (alpn: string[]): Promise<Reply> => p.hello(spec(p, version, offerList(false), 'none', { alpn }), 'hello');
-  const [preferred, ...single] = await Promise.all([ask(ALPN), ...ALPN.map((protocol) => ask([protocol]))]);
-  return orderAlpn(preferred?.kind === 'tls' ? preferred.hello.alpn : null, single.map((r) => (r.kind === 'tls' ? r.hello.alpn : null)));
+  return alpnByElimination(async (alpn) => {
+    const reply = await p.hello(spec(p, version, offerList(false), 'none', { alpn }), 'hello', true);
+    return reply.kind === 'tls' ? reply.hello.alpn : null;
+  });
 }
 
 /** The same with full handshakes, for a server that speaks only TLS 1.3 (its choice is encrypted). */
-export async function alpnTls13(p: Prober): Promise<string[]> {
-  const ask = (alpn: string[]): Promise<HandshakeResult> => p.handshake({ protocol: 'TLSv1.3', servername: p.target.sni, alpn });
-  const [preferred, ...single] = await Promise.all([ask(ALPN), ...ALPN.map((protocol) => ask([protocol]))]);
-  return orderAlpn(preferred?.ok ? preferred.alpn : null, single.map((r) => (r.ok ? r.alpn : null)));
+export function alpnTls13(p: Prober): Promise<string[]> {
+  return alpnByElimination(async (alpn) => {
+    const r = await p.handshake({ protocol: 'TLSv1.3', servername: p.target.sni, alpn }, true);
+    return r.ok ? r.alpn : null;
+  });
 }
 
-function orderAlpn(first: string | null, chosen: (string | null)[]): string[] {
-  const accepted = ALPN.filter((protocol, i) => chosen[i] === protocol);
-  return first && accepted.includes(first) ? [first, ...accepted.filter((p) => p !== first)] : accepted;
+async function alpnByElimination(ask: (alpn: string[]) => Promise<string | null>): Promise<string[]> {
+  const found: string[] = [];
+  for (;;) {
+    const remaining = ALPN.filter((protocol) => !found.includes(protocol));
+    const chosen = remaining.length > 0 ? await ask(remaining) : null;
+    if (chosen === null || !remaining.includes(chosen)) return found;
+    found.push(chosen);
+  }
 }
