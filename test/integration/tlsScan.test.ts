@@ -119,7 +119,7 @@ describe('scanTls against openssl s_server', () => {
     assert.deepEqual(s.incomplete, []);
   });
 
-  it('named groups, one per hello: the finite-field ones at TLS 1.3 (ffdhe6144 and ffdhe8192 too), curves at TLS 1.2', async () => {
+  it('named groups by elimination: the finite-field ones at TLS 1.3 (ffdhe6144 and ffdhe8192 too), curves at TLS 1.2', async () => {
     const s = await scan(await sserver(['-groups', 'P-384:ffdhe2048:ffdhe6144:ffdhe8192']));
     assert.deepEqual(s.groupsByProtocol, [
       { protocol: 'TLSv1.3', groups: ['P-384', 'ffdhe2048', 'ffdhe6144', 'ffdhe8192'] },
