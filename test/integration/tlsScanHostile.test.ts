@@ -101,6 +101,18 @@ describe('scanTls against hostile servers', () => {
     assert.deepEqual(s.groups, ['X25519', 'P-256']);
   });
 
+  it('a name that never resolves: the lookup is bounded by the timeout, the scan says so', async () => {
+    const s = await scanTls({ host: 'stuck.test', port: 9, servername: 'stuck.test', timeoutMs: 200, lookup: () => new Promise<string>(() => undefined) });
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.incomplete.some((n) => /stuck\.test could not be resolved: Resolving stuck\.test timed out/.test(n)), s.incomplete.join('\n'));
+  });
+
+  it('a name that does not exist: said once, no crash', async () => {
+    const s = await scanTls({ host: 'missing.test', port: 9, servername: 'missing.test', timeoutMs: 200, lookup: () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND missing.test'), { code: 'ENOTFOUND' })) });
+    assert.deepEqual(supported(s), []);
+    assert.ok(s.incomplete.some((n) => /ENOTFOUND/.test(n)), s.incomplete.join('\n'));
+  });
+
   it('cancelled: returns at once with what it had', async () => {
     const server = await startHostileTlsServer('silent');
     closers.push(() => server.close());

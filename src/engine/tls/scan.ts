@@ -11,7 +11,7 @@ import { X509Certificate as X509 } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
-import { deadline, ProbeTimeoutError } from '../abort';
+import { abortPromise, deadline, ProbeTimeoutError } from '../abort';
 import type { Finding } from '../report';
 import { fieldsOf, oneLineName } from './certificate';
 import { hex4, isWeakSuite, offerList, SSL2_CIPHER_KINDS, suiteOf } from './cipherSuites';
@@ -106,16 +106,13 @@ export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
   // Every connection in flight listens on the budget's signal; more than ten is not a leak here.
   setMaxListeners(concurrency + 10, budget.signal);
   const incomplete: string[] = [];
-  let host = opts.host;
-  if (isIP(host) === 0) {
-    try {
-      host = await (opts.lookup ?? defaultLookup)(opts.host);
-    } catch (err) {
-      incomplete.push(`${opts.host} could not be resolved: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  const p = new Prober({ host, port: opts.port, sni, timeoutMs: opts.timeoutMs, signal: budget.signal }, concurrency, opts.clientCertificate);
   try {
+    const host = await resolve(opts, budget.signal);
+    if (typeof host !== 'string') {
+      incomplete.push(`${opts.host} could not be resolved: ${host.error}`);
+      return { ...unreachable(host.error, sni), handshakes: 0, fullHandshakes: 0, incomplete, durationMs: Math.round(performance.now() - started) };
+    }
+    const p = new Prober({ host, port: opts.port, sni, timeoutMs: opts.timeoutMs, signal: budget.signal }, concurrency, opts.clientCertificate);
     const result = await scanWith(p, sni, incomplete, opts.issuer);
     if (budget.signal.reason instanceof ProbeTimeoutError) incomplete.push(`the scan stopped at its time limit (${budgetMs} ms); what it found by then is listed`);
     return { ...result, handshakes: p.connections, fullHandshakes: p.fullHandshakes, incomplete, durationMs: Math.round(performance.now() - started) };
@@ -124,8 +121,28 @@ export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
   }
 }
 
-async function defaultLookup(host: string): Promise<string> {
-  return (await dnsLookup(host)).address;
+/** The address every probe connects to, resolved once; getaddrinfo takes no signal, so it is raced against the timeout. */
+async function resolve(opts: ScanOptions, signal: AbortSignal): Promise<string | { error: string }> {
+  if (isIP(opts.host) !== 0) return opts.host;
+  const limit = deadline(signal, opts.timeoutMs, `Resolving ${opts.host}`);
+  try {
+    const lookup = (opts.lookup ?? (async (name: string) => (await dnsLookup(name)).address))(opts.host);
+    // A lookup that fails after it lost the race must not become an unhandled rejection.
+    lookup.catch(() => undefined);
+    return await Promise.race([lookup, abortPromise(limit.signal)]);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    limit.dispose();
+  }
+}
+
+/** The scan of a server that could not be reached at all: every version not tested. */
+function unreachable(why: string, sni: string | null): Omit<TlsScan, 'handshakes' | 'fullHandshakes' | 'incomplete' | 'durationMs'> {
+  const protocols = PROTOCOLS.map((name) => ({ name, supported: false, tested: false, note: why }));
+  const ocsp = { stapled: false, mustStaple: false };
+  const findings = scanFindings(protocols, [], [], null, ocsp, sni);
+  return { protocols, ciphers: [], cipherOrder: [], alpn: [], groups: [], groupsByProtocol: [], resumption: [], withoutSni: null, ocsp, grade: grade(protocols, [], findings), findings };
 }
 
 async function scanWith(p: Prober, sni: string | null, incomplete: string[], issuerInput: ScanOptions['issuer']): Promise<Omit<TlsScan, 'handshakes' | 'fullHandshakes' | 'incomplete' | 'durationMs'>> {
@@ -134,6 +151,7 @@ async function scanWith(p: Prober, sni: string | null, incomplete: string[], iss
   const [ssl2, tls13, ...legacy] = await Promise.all([probeSsl2(p), probeTls13(p), ...legacyNames.map((name) => probeLegacy(p, name))]);
   const answers: VersionAnswer[] = [ssl2!, ...legacy, tls13!];
   const protocols: ScanProtocol[] = answers.map((a) => ({ name: a.name, supported: a.supported, tested: a.tested, ...(a.supported || !a.note ? {} : { note: a.note }) }));
+  for (const a of answers) if (!a.tested) incomplete.push(`${a.name} not tested: ${a.note ?? 'no answer'}`);
   const supported = answers.filter((a) => a.supported);
   const has = (name: ProtocolName): boolean => supported.some((a) => a.name === name);
   // The newest TLS version whose first flight is in the clear: it answers the certificate, staple, ALPN and no-SNI questions.
