@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { scanTls } from '../../src/engine/tls/scan';
 import type { TlsScan } from '../../src/engine/tls/scan';
 import { startHostileTlsServer } from '../helpers/hostileTls';
+import { alertRecord, SERVER_HELLO_DONE, serverHello, startScriptedTlsServer, tlsRecord } from '../helpers/scriptedTls';
 import type { HostileBehaviour } from '../helpers/hostileTls';
 
 const closers: (() => Promise<void>)[] = [];
@@ -111,6 +112,28 @@ describe('scanTls against hostile servers', () => {
     const s = await scanTls({ host: 'missing.test', port: 9, servername: 'missing.test', timeoutMs: 200, lookup: () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND missing.test'), { code: 'ENOTFOUND' })) });
     assert.deepEqual(supported(s), []);
     assert.ok(s.incomplete.some((n) => /ENOTFOUND/.test(n)), s.incomplete.join('\n'));
+  });
+
+  it('an SSL 2.0 hello left unanswered holds up nothing else: the TLS 1.2 elimination runs while it waits', async () => {
+    let ssl2Open = false;
+    let roundsWhileOpen = 0;
+    const server = await startScriptedTlsServer((hello, socket) => {
+      if (hello.ssl2) {
+        ssl2Open = true;
+        socket.once('close', () => (ssl2Open = false));
+        return;
+      }
+      const suite = [0xc030, 0xc02f].find((id) => hello.suites.includes(id));
+      if (hello.version !== 0x0303 || hello.versions.length > 0 || suite === undefined) return void socket.end(alertRecord(0x0303, 40));
+      // The rounds after the version probe offer fewer suites than the version probe did.
+      if (ssl2Open && !hello.suites.includes(0xc030)) roundsWhileOpen++;
+      socket.write(tlsRecord(22, 0x0303, Buffer.concat([serverHello({ version: 0x0303, cipher: suite }), SERVER_HELLO_DONE])));
+    });
+    closers.push(() => server.close());
+    const s = await scanTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', timeoutMs: 1500 });
+    assert.deepEqual(s.ciphers.map((c) => c.name), ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
+    assert.ok(roundsWhileOpen > 0, 'no elimination round came while the SSL 2.0 probe was still waiting');
+    assert.match(s.protocols.find((p) => p.name === 'SSLv2')!.note ?? '', /timed out/);
   });
 
   it('cancelled: returns at once with what it had', async () => {

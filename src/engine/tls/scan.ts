@@ -145,36 +145,49 @@ function unreachable(why: string, sni: string | null): Omit<TlsScan, 'handshakes
   return { protocols, ciphers: [], cipherOrder: [], alpn: [], groups: [], groupsByProtocol: [], resumption: [], withoutSni: null, ocsp, grade: grade(protocols, [], findings), findings };
 }
 
+/**
+ * Each version is asked on its own, all at once, and every later question starts as soon as the
+ * versions it depends on have answered: a server that leaves the SSL 2.0 hello unanswered until
+ * the timeout delays nothing else.
+ */
 async function scanWith(p: Prober, sni: string | null, incomplete: string[], issuerInput: ScanOptions['issuer']): Promise<Omit<TlsScan, 'handshakes' | 'fullHandshakes' | 'incomplete' | 'durationMs'>> {
-  // 1. Each version on its own, all at once.
-  const legacyNames: LegacyName[] = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2'];
-  const [ssl2, tls13, ...legacy] = await Promise.all([probeSsl2(p), probeTls13(p), ...legacyNames.map((name) => probeLegacy(p, name))]);
-  const answers: VersionAnswer[] = [ssl2!, ...legacy, tls13!];
+  const ssl2P = probeSsl2(p);
+  const tls13P = probeTls13(p);
+  const tls12P = probeLegacy(p, 'TLSv1.2');
+  const legacyP: Promise<VersionAnswer<LegacyName>>[] = [probeLegacy(p, 'SSLv3'), probeLegacy(p, 'TLSv1'), probeLegacy(p, 'TLSv1.1'), tls12P];
+  const answersP: Promise<VersionAnswer>[] = [ssl2P, ...legacyP, tls13P];
+  const ordersP = answersP.map(async (answerP) => {
+    const answer = await answerP;
+    if (!answer.supported) return null;
+    return suiteOrder(p, answer, answer.name === 'TLSv1.3' ? (await tls13P).mode : 'none');
+  });
+  // The newest TLS version whose first flight is in the clear answers the certificate, staple, ALPN and no-SNI questions.
+  const clearP = (async (): Promise<VersionAnswer<LegacyName> | undefined> => {
+    for (const answer of [...legacyP].reverse()) if ((await answer).supported && (await answer).name !== 'SSLv3') return answer;
+    return undefined;
+  })();
+  const groups13P = tls13P.then((t) => (t.supported ? acceptedGroups(p, 'TLSv1.3', t.mode) : null));
+  const groupsLegacyP = clearP.then((clear) => (clear ? acceptedGroups(p, clear.name, 'none') : null));
+  const alpnP = clearP.then(async (clear) => (clear ? alpnRaw(p, clear.name) : (await tls13P).supported ? alpnTls13(p) : []));
+  const resumptionP = Promise.all([tls12P, tls13P].map(async (answerP: Promise<VersionAnswer<'TLSv1.2' | 'TLSv1.3'>>) => {
+    const answer = await answerP;
+    return answer.supported ? resumes(p, answer.name, sni) : null;
+  }));
+  const noSniP = clearP.then(async (clear) => (sni === null ? null : clear ? noSniRaw(p, clear) : (await tls13P).supported ? p.handshake({ protocol: 'TLSv1.3', servername: null }) : null));
+
+  const answers = await Promise.all(answersP);
+  const [orders, groups13, groupsLegacy, alpn, resumptions, noSni, clear] = await Promise.all([Promise.all(ordersP), groups13P, groupsLegacyP, alpnP, resumptionP, noSniP, clearP]);
   const protocols: ScanProtocol[] = answers.map((a) => ({ name: a.name, supported: a.supported, tested: a.tested, ...(a.supported || !a.note ? {} : { note: a.note }) }));
   for (const a of answers) if (!a.tested) incomplete.push(`${a.name} not tested: ${a.note ?? 'no answer'}`);
-  const supported = answers.filter((a) => a.supported);
-  const has = (name: ProtocolName): boolean => supported.some((a) => a.name === name);
-  // The newest TLS version whose first flight is in the clear: it answers the certificate, staple, ALPN and no-SNI questions.
-  const clear = [...legacy].reverse().find((a) => a.supported && a.name !== 'SSLv3');
-  const flight = clear ?? legacy.find((a) => a.supported);
-
-  // 2. Everything else beside each other.
-  const [orders, groups13, groupsLegacy, alpn, resumption, noSni] = await Promise.all([
-    Promise.all(supported.map((a) => suiteOrder(p, a, tls13!.mode))),
-    has('TLSv1.3') ? acceptedGroups(p, 'TLSv1.3', tls13!.mode) : Promise.resolve({ groups: [] }),
-    clear ? acceptedGroups(p, clear.name, 'none') : Promise.resolve({ groups: [] }),
-    clear ? alpnRaw(p, clear.name) : has('TLSv1.3') ? alpnTls13(p) : Promise.resolve([]),
-    Promise.all((['TLSv1.2', 'TLSv1.3'] as const).filter(has).map((protocol) => resumes(p, protocol, sni))),
-    sni === null ? Promise.resolve(null) : clear ? noSniRaw(p, clear) : has('TLSv1.3') ? p.handshake({ protocol: 'TLSv1.3', servername: null }) : Promise.resolve(null),
-  ]);
-
-  const ciphers = supported.flatMap((a, i) => ciphersOf(a, orders[i]!));
-  const cipherOrder = supported.flatMap((a, i) => (orders[i]?.serverOrder == null ? [] : [{ protocol: a.name, serverOrder: orders[i].serverOrder }]));
-  supported.forEach((a, i) => orders[i]?.note && incomplete.push(`${a.name} suites: ${orders[i].note}`));
-  const groupsByProtocol = [...(has('TLSv1.3') ? [{ protocol: 'TLSv1.3' as const, ...groups13 }] : []), ...(clear ? [{ protocol: clear.name, ...groupsLegacy }] : [])];
+  const ciphers = answers.flatMap((a, i) => (orders[i] ? ciphersOf(a, orders[i]) : []));
+  const cipherOrder = answers.flatMap((a, i) => (orders[i]?.serverOrder == null ? [] : [{ protocol: a.name, serverOrder: orders[i].serverOrder }]));
+  answers.forEach((a, i) => orders[i]?.note && incomplete.push(`${a.name} suites: ${orders[i].note}`));
+  const groupsByProtocol = [...(groups13 ? [{ protocol: 'TLSv1.3' as const, ...groups13 }] : []), ...(clear && groupsLegacy ? [{ protocol: clear.name, ...groupsLegacy }] : [])];
   for (const g of groupsByProtocol) if (g.note) incomplete.push(`${g.protocol} groups: ${g.note}`);
+  const resumption = resumptions.filter((r) => r !== null);
 
-  // The leaf and the staple: from the clear flight, else from the TLS 1.3 resumption handshake.
+  // The leaf and the staple: from the clear flight (SSL 3.0's if nothing newer), else from the TLS 1.3 resumption handshake.
+  const flight = clear ?? answers.find((a) => a.name === 'SSLv3' && a.supported);
   const tls13Handshake = resumption.find((r) => r.protocol === 'TLSv1.3')?.first;
   const leafDer = flight?.reply?.certificates[0] ?? null;
   const leaf = leafDer ? parseCertificate(leafDer) : tls13Handshake?.ok ? tls13Handshake.leaf : null;
@@ -190,7 +203,7 @@ async function scanWith(p: Prober, sni: string | null, incomplete: string[], iss
     ciphers,
     cipherOrder,
     alpn,
-    groups: (has('TLSv1.3') ? groups13 : groupsLegacy).groups,
+    groups: (groups13 ?? groupsLegacy)?.groups ?? [],
     groupsByProtocol: groupsByProtocol.map(({ protocol, groups }) => ({ protocol, groups })),
     resumption: resumption.map(({ protocol, resumed }) => ({ protocol, resumed })),
     withoutSni,
