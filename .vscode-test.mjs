@@ -18,5 +18,5 @@ const base = {
 
 // The oldest VS Code that package.json's engines.vscode allows, and the newest: the API surface
 // we use must work on both. VSCODE_TEST_VERSION runs just one.
-const versions = process.env.VSCODE_TEST_VERSION ? [process.env.VSCODE_TEST_VERSION] : ['1.96.0', 'stable'];
+const versions = process.env.VSCODE_TEST_VERSION ? [process.env.VSCODE_TEST_VERSION] : ['1.90.0', 'stable'];
 export default defineConfig(versions.map((version) => ({ ...base, label: `extension-host-${version}`, version })));

@@ -1,6 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers of docs/architecture.md ("Folders"), as import rules: each folder may import only what
+// the table allows. The compiler enforces the same with one tsconfig per layer (tsconfig.json).
+const VSCODE = { name: 'vscode', message: 'Only src/vscode/ imports vscode (docs/architecture.md).' };
+const layer = (folders, message) => ({ regex: `^\\.{1,2}/(.*/)?(${folders.join('|')})(/|$)`, message });
+const typesOnlyFromEngine = { regex: '^\\.{1,2}/(.*/)?engine(/|$)', allowTypeImports: true, message: 'Only `import type` from src/engine here: views render what the engine decided (docs/architecture.md).' };
+const restrict = (paths, patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] });
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },
   js.configs.recommended,
@@ -18,11 +25,32 @@ export default tseslint.config(
     },
   },
   {
-    // The engine, the protocol and the webviews must stay free of VS Code (ARCHITECTURE.md).
-    files: ['src/engine/**', 'src/protocol/**', 'src/cli/**', 'webview/**'],
+    // The engine: Node and its own modules; no front end, no protocol, no VS Code, no DOM.
+    files: ['src/engine/**'],
+    rules: restrict([VSCODE], [layer(['vscode', 'cli', 'protocol', 'webview'], 'src/engine imports no front end and no protocol: the front ends import the engine (docs/architecture.md).')]),
+  },
+  {
+    // The protocol: message types, and only types from the engine.
+    files: ['src/protocol/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/vscode/ may import vscode.' }] }],
+      ...restrict([VSCODE], [layer(['vscode', 'cli', 'webview'], 'src/protocol imports only types from src/engine (docs/architecture.md).'), typesOnlyFromEngine]),
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
     },
+  },
+  {
+    // The CLI: the engine from a terminal; it proves the engine is free of VS Code.
+    files: ['src/cli/**'],
+    rules: restrict([VSCODE], [layer(['vscode', 'protocol', 'webview'], 'src/cli imports only src/engine (docs/architecture.md).')]),
+  },
+  {
+    // The extension: everything above, never the CLI or a webview bundle.
+    files: ['src/vscode/**', 'src/extension.ts'],
+    rules: restrict([], [layer(['cli', 'webview'], 'The extension imports src/engine and src/protocol, never the CLI or webview code (docs/architecture.md).')]),
+  },
+  {
+    // The webviews: browser code; protocol types and helpers, only types from the engine, no Node.
+    files: ['webview/**'],
+    rules: restrict([VSCODE], [layer(['vscode', 'cli'], 'webview/ imports src/protocol and the UI toolkit (docs/architecture.md).'), typesOnlyFromEngine, { regex: '^node:', message: 'webview/ runs in a browser: no Node modules.' }]),
   },
   {
     // Browser code: the webviews, and the page functions the end-to-end tests evaluate.
@@ -30,7 +58,7 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly', HTMLElement: 'readonly', navigator: 'readonly' } },
   },
   {
-    // Network text reaches the DOM only as text (ARCHITECTURE.md): no HTML parsing sinks at all.
+    // Network text reaches the DOM only as text (docs/architecture.md): no HTML parsing sinks at all.
     files: ['webview/**'],
     rules: {
       'no-restricted-properties': [
@@ -40,10 +68,6 @@ export default tseslint.config(
         { property: 'insertAdjacentHTML', message: 'Use textContent / createElement: network text is data.' },
       ],
     },
-  },
-  {
-    files: ['src/protocol/**'],
-    rules: { '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }] },
   },
   {
     files: ['esbuild.js', '**/*.cjs'],

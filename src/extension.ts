@@ -1,5 +1,6 @@
-// Activation only wires features together; each register*() returns what disposes it. The engine
-// is not loaded here (see src/vscode/loadEngine.ts).
+// Activation only wires features together; each register*() returns what disposes it, and the
+// returned API exposes what tests and other extensions may read. The engine is not loaded here
+// (see src/vscode/loadEngine.ts).
 import * as vscode from 'vscode';
 import { registerCertificates } from './vscode/certificates/register';
 import { registerBindAnalysis } from './vscode/bind/registerBind';
@@ -7,20 +8,24 @@ import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
+import type { NetdiagApi } from './vscode/api';
 import { createLog } from './vscode/log';
+import { UntrustedGate } from './vscode/untrustedGate';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): NetdiagApi {
   try {
     const log = createLog();
     const config = watchConfig((c) => {
       log.info('Settings changed');
       for (const w of c.warnings) log.warn(w);
     });
-    const certificates = registerCertificates(context, config, log);
-    context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, (report) => certificates.addReport(report)));
+    const gate = new UntrustedGate();
+    const certificates = registerCertificates(context, config, log, gate);
+    context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, gate, (report) => certificates.addReport(report)));
     context.subscriptions.push(registerBindAnalysis(config, log));
-    context.subscriptions.push(registerTraceRouteCommand(log));
-    context.subscriptions.push(registerDnsCommand(context, config, log));
+    context.subscriptions.push(registerTraceRouteCommand(log, gate));
+    context.subscriptions.push(registerDnsCommand(context, config, log, gate));
+    return { certificates: { list: () => certificates.list() } };
   } catch (err) {
     void vscode.window.showErrorMessage(`Netdiag failed to start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

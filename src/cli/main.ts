@@ -6,6 +6,7 @@ import { TargetError } from '../engine/target';
 import { VERSION } from '../engine/version';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
+import { terminalLine } from './terminal';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -71,11 +72,11 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
-      process.stderr.write(`netdiag: ${err.message}\n`);
+      process.stderr.write(terminalLine(`netdiag: ${err.message}`));
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`netdiag: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(terminalLine(`netdiag: internal error: ${err instanceof Error ? err.message : String(err)}`));
     if (process.env['NETDIAG_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 3;
   },

@@ -1,71 +1,57 @@
-// A Report as a compact layered summary for a terminal. Network text is printed as data: control
-// characters are escaped so a hostile header or certificate field cannot drive the terminal.
-import type { Finding, LayerStatus, Report } from '../engine/report';
+// A Report as a compact layered summary for a terminal: lines of plain text, which the terminal
+// module escapes whole when it prints them (network text is data, never terminal control).
+import type { LayerStatus, Report } from '../engine/report';
 import { endpoint } from '../engine/summary';
-
-interface Paint {
-  (code: string, text: string): string;
-}
+import type { Style, Terminal } from './terminal';
 
 const ICON: Record<LayerStatus, string> = { ok: '✔', warn: '▲', fail: '✖', skipped: '·', pending: '…' };
-const COLOUR: Record<LayerStatus, string> = { ok: '32', warn: '33', fail: '31', skipped: '2', pending: '2' };
-const SEVERITY: Record<Finding['severity'], [string, string]> = { error: ['✖ error', '31'], warning: ['▲ warning', '33'], info: ['ℹ info', '36'] };
+const COLOUR: Record<LayerStatus, Style> = { ok: 'green', warn: 'yellow', fail: 'red', skipped: 'dim', pending: 'dim' };
 
-export function renderText(report: Report, color: boolean): string {
-  const paint: Paint = color ? (code, text) => `\x1b[${code}m${text}\x1b[0m` : (_code, text) => text;
+export function renderText(report: Report, term: Terminal): string[] {
+  const { paint } = term;
   const out: string[] = [];
   const t = report.target;
-  const idn = t.hostUnicode ? ` (${clean(t.hostUnicode)})` : '';
-  out.push(`${paint('1', clean(t.url))}${idn}  ${report.durationMs} ms${report.cancelled ? paint('33', '  (cancelled)') : ''}`);
+  const idn = t.hostUnicode ? ` (${t.hostUnicode})` : '';
+  out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
   out.push('');
   for (const layer of report.layers) {
     const name = layer.name.padEnd(12);
-    out.push(`${paint(COLOUR[layer.status], `${ICON[layer.status]} ${name}`)}${clean(layer.summary)}`);
+    out.push(`${paint(COLOUR[layer.status], `${ICON[layer.status]} ${name}`)}${layer.summary}`);
   }
 
   const conns = report.connections;
   if (conns.length > 1 || conns.some((c) => !c.ok)) {
-    out.push('', paint('1', 'Addresses'));
+    out.push('', paint('bold', 'Addresses'));
     for (const c of conns) {
-      const state = c.ok ? paint('32', `connected in ${c.durationMs} ms`) : paint('31', clean(c.error?.message ?? 'failed'));
+      const state = c.ok ? paint('green', `connected in ${c.durationMs} ms`) : paint('red', c.error?.message ?? 'failed');
       out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}`);
     }
   }
 
   if (report.tls && report.tls.chain.length > 0) {
-    out.push('', paint('1', 'Certificate chain (as sent)'));
+    out.push('', paint('bold', 'Certificate chain (as sent)'));
     report.tls.chain.forEach((c, i) => {
-      const days = c.daysLeft < 0 ? paint('31', `expired ${-c.daysLeft} days ago`) : `${c.daysLeft} days left`;
+      const days = c.daysLeft < 0 ? paint('red', `expired ${-c.daysLeft} days ago`) : `${c.daysLeft} days left`;
       const key = `${c.publicKey.type}${c.publicKey.bits ? ` ${c.publicKey.bits}` : ''}${c.publicKey.curve ? ` ${c.publicKey.curve}` : ''}`;
-      out.push(`  ${i}. ${clean(c.subject)}`);
-      out.push(`     issuer ${clean(c.issuer)} · ${days} · ${key} · ${clean(c.signatureAlgorithm)}`);
+      out.push(`  ${i}. ${c.subject}`);
+      out.push(`     issuer ${c.issuer} · ${days} · ${key} · ${c.signatureAlgorithm}`);
     });
   }
 
   const reqs = report.http?.requests ?? [];
   if (reqs.length > 0) {
-    out.push('', paint('1', 'HTTP'));
+    out.push('', paint('bold', 'HTTP'));
     for (const r of reqs) {
-      const status = r.status === null ? paint('31', clean(r.error?.message ?? 'no response')) : `${r.status} ${clean(r.statusText)}`;
-      out.push(`  ${r.method} ${clean(r.url)} → ${status}`);
+      const status = r.status === null ? paint('red', r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
+      out.push(`  ${r.method} ${r.url} → ${status}`);
       const tm = r.timings;
-      out.push(paint('2', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
+      out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
     }
   }
 
   if (report.findings.length > 0) {
-    out.push('', paint('1', 'Findings'));
-    for (const f of report.findings) {
-      const [label, code] = SEVERITY[f.severity];
-      out.push(`  ${paint(code, label)} ${paint('1', f.code)} ${clean(f.message)}`);
-      out.push(paint('2', `     ${clean(f.hint)}`));
-    }
+    out.push('', paint('bold', 'Findings'));
+    for (const f of report.findings) out.push(...term.finding(f));
   }
-  return `${out.join('\n')}\n`;
-}
-
-/** Escapes C0/C1 control characters (ESC, BEL, CR…) that came from the network. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return out;
 }

@@ -68,10 +68,6 @@ export function reasonOf(signal: AbortSignal): Error {
   return r instanceof Error ? r : new CancelledError();
 }
 
-export function isCancelled(err: unknown): boolean {
-  return err instanceof CancelledError;
-}
-
 /** A stable code and message from anything thrown: Node system errors keep their code. */
 export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {

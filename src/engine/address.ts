@@ -2,7 +2,8 @@
 // one the public internet should be able to resolve. Ranges follow the IANA special-purpose
 // registries (RFC 6890 and its updates); the order of the checks below is most specific first.
 import { BlockList, isIP } from 'node:net';
-import type { AddressClass, ClassifiedAddress, Family } from './report';
+import { finding } from './findings';
+import type { AddressClass, ClassifiedAddress, Family, Finding } from './report';
 
 interface Range {
   prefix: string;
@@ -116,6 +117,11 @@ export function normaliseAddress(address: string): { address: string; zoneId: st
   return { address: mappedIPv4(ipv6Groups(bare)) ?? bare, zoneId };
 }
 
+/** A host as written in a URL or `[v6]:port`, without the brackets around an IPv6 literal (RFC 3986 §3.2.2). */
+export function unbracket(host: string): string {
+  return host.replace(/^\[|\]$/g, '');
+}
+
 function stripZone(address: string): string {
   const percent = address.indexOf('%');
   return percent === -1 ? address : address.slice(0, percent);
@@ -159,7 +165,28 @@ const PRIVATE_SUFFIXES = ['localhost', 'local', 'internal', 'lan', 'home.arpa', 
  */
 export function isPublicLookingName(host: string): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
-  if (name === '' || isIP(stripZone(name.replace(/^\[|\]$/g, ''))) !== 0) return false;
+  if (name === '' || isIP(stripZone(unbracket(name))) !== 0) return false;
   if (!name.includes('.')) return false;
   return !PRIVATE_SUFFIXES.some((suffix) => name === suffix || name.endsWith(`.${suffix}`));
+}
+
+/**
+ * What the addresses a target resolved to say about it: ADDRESS_NOT_ROUTABLE for each one that
+ * cannot be a destination; ADDRESS_PRIVATE_FOR_PUBLIC_NAME when a name that looks public (`name`
+ * null for an IP literal) resolves only to addresses the internet cannot reach.
+ */
+export function addressFindings(name: string | null, remote: readonly ClassifiedAddress[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of remote) {
+    if (r.class === 'unspecified' || r.class === 'multicast' || r.class === 'broadcast') {
+      out.push(finding('ADDRESS_NOT_ROUTABLE', `${r.address} is ${r.description}: it cannot be a destination.`, r.address));
+    }
+  }
+  if (name !== null && isPublicLookingName(name)) {
+    const inner = remote.filter((r) => r.class !== 'public' && r.class !== 'unspecified');
+    if (inner.length > 0 && inner.length === remote.length) {
+      out.push(finding('ADDRESS_PRIVATE_FOR_PUBLIC_NAME', `${name} looks like a public name but resolves to ${inner.map((r) => `${r.address} (${r.class})`).join(', ')}.`, name));
+    }
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 // already redact Authorization, Cookie and URL passwords unless the run revealed them; `redact`
 // applies again to whatever was revealed, so an export is safe unless the user asks otherwise.
 import { redactUrl, REDACTED, isSecretHeader } from './redact';
+import { jsonText, markdownCode, markdownText } from './safeText';
 import type { HttpExchange, Report } from './report';
 import { endpoint, formatBytes } from './summary';
 import { VERSION } from './version';
@@ -18,11 +19,11 @@ export function exportReport(report: Report, format: ExportFormat, opts: ExportO
   const r = opts.revealSecrets ? report : redactReport(report);
   switch (format) {
     case 'json':
-      return `${JSON.stringify(r, null, 2)}\n`;
+      return jsonText(r);
     case 'markdown':
       return toMarkdown(r);
     case 'har':
-      return `${JSON.stringify(toHar(r), null, 2)}\n`;
+      return jsonText(toHar(r));
   }
 }
 
@@ -41,36 +42,26 @@ export function redactReport(report: Report): Report {
   return copy;
 }
 
-/** Markdown cell text: pipes and line breaks would break the table; backticks the code spans. */
-function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
-}
-
-function code(text: string): string {
-  const clean = text.replace(/[\r\n]+/g, ' ');
-  return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
-}
-
 const MARK: Record<string, string> = { ok: '✅', warn: '⚠️', fail: '❌', skipped: '➖', pending: '⏳' };
 
 export function toMarkdown(report: Report): string {
   const t = report.target;
   const out: string[] = [];
-  out.push(`## Netdiag: ${code(t.url)}`, '');
+  out.push(`## Netdiag: ${markdownCode(t.url)}`, '');
   out.push(`Diagnosed ${report.startedAt} with netdiag ${report.tool.version} in ${report.durationMs} ms${report.cancelled ? ' (cancelled)' : ''}.`, '');
   out.push('| Layer | Status | Summary |', '| --- | --- | --- |');
-  for (const l of report.layers) out.push(`| ${l.name} | ${MARK[l.status] ?? l.status} ${l.status} | ${cell(l.summary)} |`);
+  for (const l of report.layers) out.push(`| ${l.name} | ${MARK[l.status] ?? l.status} ${l.status} | ${markdownText(l.summary)} |`);
   out.push('');
   if (report.findings.length > 0) {
     out.push('### Findings', '');
-    for (const f of report.findings) out.push(`- **${f.severity}** ${code(f.code)}: ${cell(f.message)}${f.subject ? ` (${cell(f.subject)})` : ''}  \n  _${cell(f.hint)}_`);
+    for (const f of report.findings) out.push(`- **${f.severity}** ${markdownCode(f.code)}: ${markdownText(f.message)}${f.subject ? ` (${markdownText(f.subject)})` : ''}  \n  _${markdownText(f.hint)}_`);
     out.push('');
   }
   out.push('### Path', '');
-  out.push(report.hops.map((h) => `${h.kind}${h.role ? ` (${h.role})` : ''}: ${h.label}${h.durationMs !== undefined ? ` [${h.durationMs} ms]` : ''}${h.status === 'ok' ? '' : ` ${MARK[h.status] ?? h.status}`}`).map((s) => cell(s)).join(' → '), '');
+  out.push(report.hops.map((h) => `${h.kind}${h.role ? ` (${h.role})` : ''}: ${h.label}${h.durationMs !== undefined ? ` [${h.durationMs} ms]` : ''}${h.status === 'ok' ? '' : ` ${MARK[h.status] ?? h.status}`}`).map((s) => markdownText(s)).join(' → '), '');
   if (report.proxy) {
-    out.push('### Proxy', '', `- ${cell(report.proxy.reason)}`);
-    if (report.proxy.url) out.push(`- ${code(report.proxy.url)} (${report.proxy.mode ?? ''}${report.proxy.tunnelStatus !== null ? `, CONNECT ${report.proxy.tunnelStatus}` : ''}${report.proxy.error ? `, ${cell(report.proxy.error.message)}` : ''})`);
+    out.push('### Proxy', '', `- ${markdownText(report.proxy.reason)}`);
+    if (report.proxy.url) out.push(`- ${markdownCode(report.proxy.url)} (${report.proxy.mode ?? ''}${report.proxy.tunnelStatus !== null ? `, CONNECT ${report.proxy.tunnelStatus}` : ''}${report.proxy.error ? `, ${markdownText(report.proxy.error.message)}` : ''})`);
     out.push('');
   }
   const reqs = report.http?.requests ?? [];
@@ -78,23 +69,23 @@ export function toMarkdown(report: Report): string {
     out.push('### HTTP', '', '| # | Request | Status | Version | DNS | Connect | TLS | First byte | Download | Total |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     reqs.forEach((x, i) => {
       const tm = x.timings;
-      out.push(`| ${i + 1} | ${cell(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? cell(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
+      out.push(`| ${i + 1} | ${markdownText(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? markdownText(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
     });
     out.push('', 'Times in milliseconds.', '');
   }
   if (report.intermediaries?.length) {
     out.push('### Intermediaries', '');
-    for (const i of report.intermediaries) out.push(`- ${i.role}: **${cell(i.name)}** (${i.evidence.map((e) => code(e)).join(', ')})`);
+    for (const i of report.intermediaries) out.push(`- ${i.role}: **${markdownText(i.name)}** (${i.evidence.map((e) => markdownCode(e)).join(', ')})`);
     out.push('');
   }
   if (report.tls?.chain.length) {
-    out.push('### TLS', '', `${cell([report.tls.protocol, report.tls.cipher, report.tls.alpn ? `ALPN ${report.tls.alpn}` : null].filter(Boolean).join(', '))}; ${report.tls.verification.trusted ? 'trusted' : 'not trusted'}`, '');
-    for (const c of report.tls.chain) out.push(`- ${cell(c.subject)} — issued by ${cell(c.issuer)}, until ${c.notAfter}`);
+    out.push('### TLS', '', `${markdownText([report.tls.protocol, report.tls.cipher, report.tls.alpn ? `ALPN ${report.tls.alpn}` : null].filter(Boolean).join(', '))}; ${report.tls.verification.trusted ? 'trusted' : 'not trusted'}`, '');
+    for (const c of report.tls.chain) out.push(`- ${markdownText(c.subject)} — issued by ${markdownText(c.issuer)}, until ${c.notAfter}`);
     out.push('');
   }
   if (report.route) {
-    out.push('### Route', '', report.route.command ? `${code(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}` : cell(report.route.error?.message ?? 'no route'), '');
-    for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null && h.name === null ? '*' : cell(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${cell(h.note)}` : ''}`);
+    out.push('### Route', '', report.route.command ? `${markdownCode(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}` : markdownText(report.route.error?.message ?? 'no route'), '');
+    for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null && h.name === null ? '*' : markdownText(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${markdownText(h.note)}` : ''}`);
     out.push('');
   }
   if (report.connections.length > 0) {

@@ -1,6 +1,6 @@
 // One HTTP exchange over a socket the caller already connected (and, for https, already wrapped
-// in TLS), so the request adds no second connect or handshake. The orchestrator follows redirects
-// itself, hop by hop, with redirectTarget().
+// in TLS), so the request adds no second connect or handshake. The request is shaped and the
+// answer judged above this, in httpRequest.ts; redirects are followed hop by hop (redirects.ts).
 //
 // API:
 //   httpExchange(socket, opts) → { exchange, findings, reusable }
@@ -12,6 +12,7 @@
 //     finding (the orchestrator reports CANCELLED once);
 //   - reusable: the HTTP/1.1 response ended cleanly with keep-alive, so the socket may carry the
 //     next request (a redirect to the same origin). HTTP/2 sessions are closed here, so false.
+//   - body: with `keepBody`, the bytes of the body up to the cap (for the capped fetch).
 //   Never throws. The caller owns and closes the socket (it may already be destroyed: a capped
 //   body, a timeout or a parse error ends the connection, because that is the only way to stop
 //   a response in HTTP/1.1).
@@ -28,7 +29,9 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
+import { unbracket } from './address';
 import { finding } from './findings';
+import { describeBytes } from './peek';
 import type { ErrorInfo, Finding, HttpExchange, HttpTimings } from './report';
 
 export interface HttpExchangeOptions {
@@ -40,7 +43,9 @@ export interface HttpExchangeOptions {
   /** The ALPN protocol TLS negotiated: "h2" selects HTTP/2, anything else HTTP/1.1. */
   alpn: string | null;
   /** Request body; Content-Length is set from it. */
-  body?: string;
+  body?: string | Buffer;
+  /** Keep the body (up to maxBodyBytes) in the outcome instead of only counting it. */
+  keepBody?: boolean;
   /**
    * Send the request line in absolute form (`GET http://host/path HTTP/1.1`), as a forward proxy
    * expects it (RFC 9112 §3.2.2); the socket is then connected to the proxy.
@@ -58,6 +63,7 @@ export interface HttpExchangeOutcome {
   exchange: Omit<HttpExchange, 'timings'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
+  body?: Buffer;
 }
 
 /** Header values that carry secrets; their values never reach a report. */
@@ -75,6 +81,8 @@ interface State extends Pick<HttpExchange, 'status' | 'statusText' | 'httpVersio
   peek: Buffer;
   /** Bytes received on the socket during this exchange (HTTP/1.1 only). */
   received: number;
+  /** The body's chunks, with `keepBody`. */
+  chunks: Buffer[] | null;
 }
 
 interface Ending {
@@ -87,7 +95,7 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   const d = deadline(opts.signal, opts.timeoutMs, 'HTTP exchange');
   // Read now: a destroyed socket no longer knows its peer.
   const remoteAddress = socket.remoteAddress ?? null;
-  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), headersAt: null, peek: Buffer.alloc(0), received: 0 };
+  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), headersAt: null, peek: Buffer.alloc(0), received: 0, chunks: opts.keepBody ? [] : null };
   const onPeek = (chunk: Buffer): void => {
     state.received += chunk.length;
     if (state.peek.length < PEEK_BYTES) state.peek = Buffer.concat([state.peek, chunk]).subarray(0, PEEK_BYTES);
@@ -124,7 +132,7 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable };
+  return { exchange, findings, reusable: ending.reusable, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {
@@ -152,7 +160,7 @@ function requestTarget(url: string): RequestTarget | null {
   const secure = scheme === 'https' || scheme === 'wss';
   return {
     authority: u.host,
-    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    hostname: unbracket(u.hostname),
     port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
     path: `${u.pathname}${u.search}`,
     scheme: secure ? 'https' : 'http',
@@ -208,6 +216,7 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         state.bodyBytes += chunk.length;
+        state.chunks?.push(chunk);
         if (state.bodyBytes >= opts.maxBodyBytes) {
           state.bodyBytes = opts.maxBodyBytes;
           state.bodyTruncated = true;
@@ -276,6 +285,7 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       stream.on('data', (chunk: Buffer) => {
         if (settled) return;
         state.bodyBytes += chunk.length;
+        state.chunks?.push(chunk);
         if (state.bodyBytes >= opts.maxBodyBytes) {
           state.bodyBytes = opts.maxBodyBytes;
           state.bodyTruncated = true;
@@ -373,50 +383,4 @@ function add(out: Record<string, string | string[]>, rawName: string, rawValue: 
   const value = REDACTED_HEADERS.has(name) ? '<redacted>' : rawValue;
   const prev = out[name];
   out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-}
-
-/** What the first bytes of an answer are, quoted safely, with a guess at the protocol. */
-export function describeBytes(bytes: Buffer): string {
-  if (bytes.length === 0) return 'nothing';
-  // A TLS record starts with its content type (22 handshake, 21 alert) and version 3.x (RFC 8446 §5.1).
-  if ((bytes[0] === 0x16 || bytes[0] === 0x15) && bytes[1] === 0x03) return 'TLS bytes: the port speaks TLS, try https://';
-  const text = bytes.subarray(0, 48).toString('latin1');
-  const quoted = `"${text.replace(/[^\x20-\x7e]|["\\]/g, (c) => escapeChar(c))}"${bytes.length > 48 ? '…' : ''}`;
-  const protocols: [RegExp, string][] = [
-    [/^SSH-/, 'an SSH server'],
-    [/^220[ -]/, 'an SMTP or FTP greeting'],
-    [/^\+OK/, 'a POP3 greeting'],
-    [/^\* OK/, 'an IMAP greeting'],
-    [/^RFB \d/, 'a VNC server'],
-    [/^-ERR|^-DENIED/, 'a Redis error reply'],
-    [/^AMQP/, 'an AMQP broker'],
-  ];
-  const guess = protocols.find(([re]) => re.test(text));
-  return guess ? `${quoted} (${guess[1]})` : quoted;
-}
-
-function escapeChar(c: string): string {
-  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
-  return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
-
-/**
- * The URL a response redirects to, resolved against the current URL (RFC 9110 §10.2.2), or null
- * when it is not a redirect: not 3xx, 304 Not Modified (a cache answer), 305/306 (deprecated,
- * RFC 9110 §15.4.6–7), no Location, or a Location that is not a valid URL reference.
- */
-export function redirectTarget(currentUrl: string, status: number, location: string | undefined): string | null {
-  if (status < 300 || status > 399 || status === 304 || status === 305 || status === 306) return null;
-  if (location === undefined || location.trim() === '') return null;
-  const zone = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\[[^\]%]+(%[^\]]*)\]/i.exec(currentUrl)?.[1];
-  const base = zone === undefined ? currentUrl : currentUrl.replace(zone, '');
-  let next: URL;
-  try {
-    next = new URL(location.trim(), base);
-  } catch {
-    return null;
-  }
-  // A relative Location stays on the same link-local host: put its zone id back.
-  if (zone !== undefined && next.host === new URL(base).host) return next.href.replace(/^([^[]*\[[^\]]+)\]/, `$1${zone}]`);
-  return next.href;
 }

@@ -82,11 +82,19 @@ export interface DiagnoseOptions {
   clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { dnsMs: 5000, connectMs: 5000, tlsMs: 10000, httpMs: 15000 };
+// The defaults of every front end, held once: the CLI's flags and the extension's settings start
+// from these (package.json repeats them for the Settings UI; a unit test keeps the two equal).
+
+/** Per step; a DNS lookup uses dnsMs per query, a certificate check tlsMs per handshake and request. */
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = { dnsMs: 5000, connectMs: 5000, tlsMs: 10000, httpMs: 15000 };
 
 export const DEFAULTS = {
+  followRedirects: true,
   maxRedirects: 10,
   maxBodyBytes: 1024 * 1024,
   connectConcurrency: 8,
   certExpiryWarningDays: 21,
+  /** A route trace: its whole time and the most hops it follows. */
+  traceTimeoutMs: 60_000,
+  traceMaxHops: 30,
 } as const;

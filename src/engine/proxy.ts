@@ -6,13 +6,15 @@
 // API:
 //   chooseProxy(target, config) → { proxy, info, findings }: never throws; a bad URL gives
 //     PROXY_INVALID and a direct connection.
+//   routeOf(choice) → Route: the choice as the value a hop takes (direct, forward or tunnel).
 //   openTunnel(socket, authority, opts) → TunnelOutcome: never throws; the socket carries the
 //     tunnel when `ok`, with any bytes that came after the proxy's answer put back.
 import type net from 'node:net';
 import { isIP } from 'node:net';
 import { deadline, ms, ProbeTimeoutError, reasonOf } from './abort';
+import { unbracket } from './address';
 import { finding } from './findings';
-import { describeBytes } from './http';
+import { describeBytes } from './peek';
 import type { ProxyConfig } from './options';
 import type { ErrorInfo, Finding, ProxyInfo, TargetInfo } from './report';
 
@@ -31,6 +33,19 @@ export interface ProxyChoice {
   proxy: ParsedProxy | null;
   info: ProxyInfo;
   findings: Finding[];
+}
+
+/**
+ * How a hop reaches its target: directly, through a forward proxy (plain HTTP in absolute form),
+ * or through a CONNECT tunnel. Passed to each hop as a value.
+ */
+export type Route = { kind: 'direct' } | { kind: 'forward' | 'tunnel'; proxy: ParsedProxy };
+
+export const DIRECT: Route = { kind: 'direct' };
+
+export function routeOf(choice: ProxyChoice): Route {
+  if (!choice.proxy) return DIRECT;
+  return { kind: choice.info.mode === 'forward' ? 'forward' : 'tunnel', proxy: choice.proxy };
 }
 
 function info(patch: Pick<ProxyInfo, 'source' | 'name' | 'reason'> & Partial<ProxyInfo>): ProxyInfo {
@@ -97,7 +112,7 @@ export function parseProxyUrl(raw: string): ParsedProxy | string {
     return u.protocol === 'https:' ? 'https:// proxies (TLS to the proxy itself) are not supported; use http://' : `${u.protocol}// proxies are not supported (only http://)`;
   }
   if (u.hostname === '') return 'no host';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const host = unbracket(u.hostname);
   const family = isIP(host);
   const user = decodeURIComponent(u.username);
   const authorization = user === '' && u.password === '' ? null : `Basic ${Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString('base64')}`;
@@ -126,7 +141,7 @@ export function noProxyMatch(target: Pick<TargetInfo, 'host' | 'port'>, entries:
       if (Number(portMatch[2]) !== target.port) continue;
       pattern = portMatch[1]!;
     }
-    pattern = pattern.replace(/^\[|\]$/g, '');
+    pattern = unbracket(pattern);
     if (pattern.includes('/') && isIP(host) !== 0) {
       if (inCidr(host, pattern)) return raw.trim();
       continue;

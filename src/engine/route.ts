@@ -8,6 +8,7 @@
 //   parseTracepath / parseTraceroute / parseTracert(stdout) → RouteHop[]: pure.
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
 //     between the client and the rest of the path.
+//   traceTarget(report) → string: where to trace for a report.
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -214,6 +215,12 @@ export function parseTracert(stdout: string): RouteHop[] {
 }
 
 /** The report with the route: its hops after the client hop, and its findings. */
+/** Where to trace for a report: the address of the server it used (or of the proxy), else the host. */
+export function traceTarget(report: Report): string {
+  if (report.proxy?.url) return report.proxy.address ?? report.target.host;
+  return report.connections.find((c) => c.used)?.address ?? report.target.host;
+}
+
 export function attachRoute(report: Report, route: RouteResult, findings: readonly Finding[]): Report {
   const withoutOld = report.hops.filter((h) => h.kind !== 'route');
   const routeHops: Hop[] = route.hops.map((r) => {

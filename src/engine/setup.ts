@@ -1,9 +1,16 @@
-// Builds DiagnoseOptions from plain values. The VS Code settings module and the CLI flags both
-// call this, so both front ends share defaults, validation and trust-store loading.
+// Builds the engine's options from plain values: a diagnosis, a DNS lookup and a certificate
+// check. The VS Code settings module and the CLI flags both call these, so both front ends share
+// defaults (options.ts), validation and trust-store loading.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { unbracket } from './address';
+import type { DnsLookupOptions } from './dns/lookup';
+import { IANA_ROOT_HINTS } from './dns/rootHints';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
+import { osLookup } from './dns/system';
 import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
 import type { DnsAddress } from './report';
+import type { CertCheckOptions } from './tls/certCheck';
 import { DEFAULT_OS_BUNDLE_PATHS, loadTrustStores } from './tls/trustStore';
 import { VERSION } from './version';
 
@@ -25,7 +32,10 @@ export class SetupError extends Error {
   readonly code = 'SETUP_INVALID';
 }
 
-export async function prepareOptions(input: SetupInput): Promise<{ options: Omit<DiagnoseOptions, 'signal' | 'onUpdate' | 'log'>; warnings: string[] }> {
+/** What prepareOptions gives: everything but the per-run signal, progress callback and log. */
+export type PreparedOptions = Omit<DiagnoseOptions, 'signal' | 'onUpdate' | 'log'>;
+
+export async function prepareOptions(input: SetupInput): Promise<{ options: PreparedOptions; warnings: string[] }> {
   const warnings: string[] = [];
   const dnsServers: DnsServer[] = [];
   if (input.dnsServers && input.dnsServers.length > 0) {
@@ -67,7 +77,7 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Omit
       dnsServers,
       pinned,
       trust: stores,
-      followRedirects: input.followRedirects ?? true,
+      followRedirects: input.followRedirects ?? DEFAULTS.followRedirects,
       maxRedirects,
       maxBodyBytes,
       connectConcurrency: DEFAULTS.connectConcurrency,
@@ -78,6 +88,46 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Omit
   };
 }
 
+/** A certificate check (netdiag cert, the Certificates view) with a diagnosis' trust, TLS timeout and expiry warning. */
+export function certCheckOptions(prepared: PreparedOptions): Pick<CertCheckOptions, 'trust' | 'timeoutMs' | 'expiryWarningDays'> {
+  return { trust: prepared.trust, timeoutMs: prepared.timeouts.tlsMs, expiryWarningDays: prepared.certExpiryWarningDays };
+}
+
+export interface DnsSetupInput {
+  /** Record types; empty: A and AAAA (PTR for an IP). */
+  types: readonly string[];
+  /** Resolvers to ask, tried in order; empty: the system's (resolv.conf). */
+  servers: readonly DnsServer[];
+  /** Each query; DEFAULT_TIMEOUTS.dnsMs when absent. */
+  timeoutMs?: number;
+  /** Trace from the root: from these roots (all on the first one's port), or from IANA's on 53. */
+  trace: false | { roots: readonly DnsServer[] };
+  /** Explain the system resolver (hosts file, search list, nsswitch). */
+  explainSystem: boolean;
+  /** Other resolvers to ask side by side (public ones only when the user names them). */
+  compareWith?: readonly DnsServer[];
+  tcp?: boolean;
+  dnssecOk?: boolean;
+  authoritative?: boolean;
+}
+
+/** A DNS lookup (netdiag dns, Look Up DNS Records). */
+export function dnsLookupOptions(input: DnsSetupInput, signal: AbortSignal): DnsLookupOptions {
+  const roots = input.trace === false ? [] : input.trace.roots;
+  return {
+    signal,
+    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUTS.dnsMs,
+    types: input.types,
+    servers: input.servers.length > 0 ? input.servers : defaultDnsServers(),
+    tcp: input.tcp === true,
+    dnssecOk: input.dnssecOk === true,
+    trace: input.trace === false ? null : { roots: roots.length > 0 ? roots.map((r) => ({ name: r.address, address: r.address, source: 'hints' as const })) : IANA_ROOT_HINTS, port: roots[0]?.port ?? 53 },
+    system: input.explainSystem ? { lookup: osLookup, readFile: (p) => readFileSync(p, 'utf8'), platform: process.platform } : null,
+    publicResolvers: input.compareWith ?? [],
+    authoritative: input.authoritative === true,
+  };
+}
+
 /** `host:addr[,addr]`, `host:[v6]`, `host:v6`, or curl's `host:port:addr`. */
 export function parseResolve(entry: string): { host: string; addresses: DnsAddress[] } {
   const colon = entry.indexOf(':');
@@ -85,9 +135,9 @@ export function parseResolve(entry: string): { host: string; addresses: DnsAddre
   const host = entry.slice(0, colon).toLowerCase().replace(/\.$/, '');
   let rest = entry.slice(colon + 1);
   const curlForm = /^(\d{1,5}):(.+)$/.exec(rest);
-  if (curlForm && curlForm[2]!.split(',').every((a) => isIP(a.replace(/^\[|\]$/g, '')) !== 0)) rest = curlForm[2]!;
+  if (curlForm && curlForm[2]!.split(',').every((a) => isIP(unbracket(a)) !== 0)) rest = curlForm[2]!;
   const addresses = rest.split(',').map((raw) => {
-    const address = raw.trim().replace(/^\[|\]$/g, '');
+    const address = unbracket(raw.trim());
     const family = isIP(address);
     if (family === 0) throw new SetupError(`--resolve "${entry}": "${raw}" is not an IP address.`);
     return { address, family: family as 4 | 6 };

@@ -3,6 +3,7 @@
 // layers and hops, so partial reports (streamed while probes run) and the final one agree.
 import { ms } from './abort';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
+import { commonName } from './tls/distinguishedName';
 import type { ConnectionResult, DnsResult, Finding, Hop, HttpResult, LayerName, LayerResult, LayerStatus, LinkInfo, ProxyInfo, TargetInfo, TlsResult } from './report';
 
 export interface ProbeState {
@@ -209,7 +210,7 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
 
   if (s.target.tls) {
     const leaf = s.tls?.chain[0];
-    const tlsHop: Hop = { kind: 'tls', label: leaf ? commonName(leaf.subject) : 'TLS', status: layer('tls') };
+    const tlsHop: Hop = { kind: 'tls', label: leaf ? (commonName(leaf.subject) ?? leaf.subject) : 'TLS', status: layer('tls') };
     if (s.tls) {
       tlsHop.detail = s.tls.error ? s.tls.error.message : [s.tls.protocol, s.tls.verification.trusted ? 'trusted' : 'untrusted'].filter(Boolean).join(', ');
       tlsHop.durationMs = s.tls.durationMs;
@@ -242,7 +243,3 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   return hops;
 }
 
-function commonName(subject: string): string {
-  const m = /(?:^|,\s*)CN=([^,]+)/.exec(subject);
-  return m ? m[1]!.trim() : subject;
-}

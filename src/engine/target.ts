@@ -6,6 +6,7 @@
 // split here and only the host name goes through domainToASCII (UTS #46).
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { dnsNameProblem, MAX_LABEL_OCTETS, MAX_NAME_OCTETS } from './dns/names';
 import type { Family, TargetInfo } from './report';
 
 export type TargetErrorCode =
@@ -86,8 +87,6 @@ function schemeForPort(port: number): string {
   return 'http';
 }
 
-const MAX_NAME = 253; // RFC 1035 §2.3.4, presentation form without the trailing dot
-const MAX_LABEL = 63;
 
 export interface ParsedTarget {
   target: TargetInfo;
@@ -216,16 +215,15 @@ function normaliseHost(rawHost: string): HostInfo {
   if (isIP(decoded) === 4) return { host: decoded, family: 4 };
   if (/^[\d.]+$/.test(decoded)) throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" is not a valid IPv4 address.`);
   const withoutDot = decoded.endsWith('.') ? decoded.slice(0, -1) : decoded;
-  if (withoutDot.length > MAX_NAME * 4) throw new TargetError('TARGET_NAME_TOO_LONG', `The host name is longer than ${MAX_NAME} characters.`);
+  if (withoutDot.length > MAX_NAME_OCTETS * 4) throw new TargetError('TARGET_NAME_TOO_LONG', `The host name is longer than ${MAX_NAME_OCTETS} characters.`);
   const ascii = domainToASCII(withoutDot);
   if (ascii === '') throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" is not a valid host name.`);
-  if (ascii.length > MAX_NAME) throw new TargetError('TARGET_NAME_TOO_LONG', `The host name is ${ascii.length} characters long; DNS allows ${MAX_NAME}.`);
-  for (const label of ascii.split('.')) {
-    if (label.length === 0) throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" has an empty label.`);
-    if (label.length > MAX_LABEL) throw new TargetError('TARGET_NAME_TOO_LONG', `The label "${label.slice(0, 20)}…" is ${label.length} characters long; DNS allows ${MAX_LABEL}.`);
-    // Underscores appear in real names (SRV, some internal hosts); anything else is refused.
-    if (!/^[a-z0-9_-]+$/.test(label)) throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" contains characters not allowed in a host name.`);
-  }
+  const problem = dnsNameProblem(ascii);
+  if (problem?.kind === 'too-long') throw new TargetError('TARGET_NAME_TOO_LONG', `The host name is ${problem.octets} characters long; DNS allows ${MAX_NAME_OCTETS}.`);
+  if (problem?.kind === 'empty-label') throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" has an empty label.`);
+  if (problem?.kind === 'label-too-long') throw new TargetError('TARGET_NAME_TOO_LONG', `The label "${problem.label.slice(0, 20)}…" is ${problem.octets} characters long; DNS allows ${MAX_LABEL_OCTETS}.`);
+  // Underscores appear in real names (SRV, some internal hosts); anything else is refused.
+  if (ascii.split('.').some((label) => !/^[a-z0-9_-]+$/.test(label))) throw new TargetError('TARGET_HOST_INVALID', `"${decoded}" contains characters not allowed in a host name.`);
   const info: HostInfo = { host: ascii, family: null };
   if (ascii !== withoutDot.toLowerCase()) info.unicode = withoutDot;
   return info;
@@ -237,6 +235,15 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/**
+ * A TLS endpoint whose certificate is checked: `host:port`, a URL, or a bare host (https, port
+ * 443). The name to send as SNI and check the certificate against is the host, unless it is an IP.
+ */
+export function parseTlsEndpoint(input: string): { host: string; port: number; servername: string | null } {
+  const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(input) || /:\d+$/.test(input) ? input : `https://${input}`);
+  return { host: target.host, port: target.port, servername: target.ipFamily === null ? target.host : null };
 }
 
 /** Replaces a password in user:password@ with *** so that it never reaches a report or a log. */

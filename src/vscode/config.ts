@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProxyConfig } from '../engine/options';
 import type { SetupInput } from '../engine/setup';
+import { SETTING_DEFAULTS as D } from './settingDefaults';
 
 export interface NetdiagConfig {
   /** Wire-level resolvers (`ADDR` or `ADDR:PORT`); empty means the system's resolvers. */
@@ -28,7 +29,7 @@ export interface NetdiagConfig {
 
 const SECTION = 'netdiag';
 
-/** The defaults here repeat package.json's; they apply only when a value has the wrong type. */
+/** The defaults (settingDefaults.ts, package.json's own) apply only when a value has the wrong type. */
 export function readConfig(): NetdiagConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
   const warnings: string[] = [];
@@ -44,17 +45,17 @@ export function readConfig(): NetdiagConfig {
     dnsCompareWith: Object.freeze(stringArray(c.get('dns.compareWith')).map((s) => s.trim()).filter((s) => s !== '')),
     extraCaFiles: Object.freeze(extraCaFiles),
     timeouts: Object.freeze({
-      dnsMs: positiveInt(c.get('timeouts.dnsMs'), 5000),
-      connectMs: positiveInt(c.get('timeouts.connectMs'), 5000),
-      tlsMs: positiveInt(c.get('timeouts.tlsMs'), 10000),
-      httpMs: positiveInt(c.get('timeouts.httpMs'), 15000),
+      dnsMs: positiveInt(c.get('timeouts.dnsMs'), D['timeouts.dnsMs']),
+      connectMs: positiveInt(c.get('timeouts.connectMs'), D['timeouts.connectMs']),
+      tlsMs: positiveInt(c.get('timeouts.tlsMs'), D['timeouts.tlsMs']),
+      httpMs: positiveInt(c.get('timeouts.httpMs'), D['timeouts.httpMs']),
     }),
-    followRedirects: c.get('http.followRedirects') !== false,
-    maxRedirects: nonNegativeInt(c.get('http.maxRedirects'), 10),
-    maxBodyBytes: nonNegativeInt(c.get('http.maxBodyBytes'), 1024 * 1024),
-    recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), 10),
+    followRedirects: boolean(c.get('http.followRedirects'), D['http.followRedirects']),
+    maxRedirects: nonNegativeInt(c.get('http.maxRedirects'), D['http.maxRedirects']),
+    maxBodyBytes: nonNegativeInt(c.get('http.maxBodyBytes'), D['http.maxBodyBytes']),
+    recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), D['recentTargets.max']),
     clientCertificate: clientCertificate(c.get('tls.clientCertificate'), folder, warnings),
-    bindHoverDnsLookups: c.get('bind.hoverDnsLookups') !== false,
+    bindHoverDnsLookups: boolean(c.get('bind.hoverDnsLookups'), D['bind.hoverDnsLookups']),
     warnings: Object.freeze(warnings),
   });
 }
@@ -166,6 +167,10 @@ function expandPath(raw: string, folder: string | null): string | null {
 
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function boolean(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
 }
 
 function positiveInt(value: unknown, fallback: number): number {

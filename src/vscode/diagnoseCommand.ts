@@ -7,7 +7,7 @@ import type { Report } from '../engine/report';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
 import { proxyConfig, toSetupInput } from './config';
-import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
+import { askRequest, exportFromPanel, runTrace } from './httpActions';
 import type { ConfigSource } from './config';
 import { loadClientCertificate } from './certificates/clientCertificate';
 import { loadEngine } from './loadEngine';
@@ -15,15 +15,14 @@ import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
 import { RequestStore } from './requestStore';
 import { ReportPanels } from './reportPanel';
+import type { UntrustedGate } from './untrustedGate';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
 
 /** `onReport` receives each final report (the Certificates view lists its chain). */
-export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, onReport?: (report: Report) => void): vscode.Disposable {
+export function registerDiagnoseCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate, onReport?: (report: Report) => void): vscode.Disposable {
   const recent = new RecentTargets(context.globalState);
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
-  // Asked once per window: a command link in an untrusted README must not connect silently.
-  let untrustedConfirmed = false;
 
   const requests = new RequestStore(context.workspaceState, context.secrets);
   const panels = new ReportPanels(context.extensionUri, {
@@ -40,25 +39,11 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void run(input);
     },
     traceRoute: async (report) => {
-      const result = await runTrace(traceHost(report), log);
+      const result = await runTrace(loadEngine().traceTarget(report), log);
       return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
     },
     exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
   }, log);
-
-  async function confirmUntrusted(parsed: ParsedTarget): Promise<boolean> {
-    if (vscode.workspace.isTrusted || untrustedConfirmed) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `Diagnose ${parsed.target.url}?`,
-      {
-        modal: true,
-        detail: 'This workspace is not trusted. Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
-      },
-      'Diagnose',
-    );
-    untrustedConfirmed = answer === 'Diagnose';
-    return untrustedConfirmed;
-  }
 
   async function run(input: string): Promise<Report | undefined> {
     let parsed: ParsedTarget;
@@ -69,7 +54,12 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
-    if (!(await confirmUntrusted(parsed))) return undefined;
+    const allowed = await gate.allow({
+      question: `Diagnose ${parsed.target.url}?`,
+      detail: 'Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
+      confirm: 'Diagnose',
+    });
+    if (!allowed) return undefined;
     const settings = config.current;
     await recent.add(parsed.target, settings.recentTargetsMax);
 
@@ -155,7 +145,7 @@ interface TargetItem extends vscode.QuickPickItem {
 
 /**
  * A QuickPick rather than an InputBox so recent targets are one keystroke away. QuickPick has no
- * validationMessage in VS Code 1.96, so the typed value's own item carries the parse error.
+ * validationMessage in the VS Code API (engines.vscode), so the typed value's own item carries the parse error.
  */
 function askTarget(initial: string, recent: readonly string[]): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<TargetItem>();

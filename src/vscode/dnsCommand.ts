@@ -3,7 +3,6 @@
 // notification, and shows the result in a report panel's DNS view (Report.dnsLookup). The panel
 // reruns the same lookup; "Copy" gives the JSON or the equivalent dig command. An argument
 // ({ name, types?, servers?, trace? } or a name) skips the prompts (command links, tests).
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { DnsLookupResult } from '../engine/dns/model';
 import { RECORD_TYPES } from '../engine/dns/model';
@@ -13,6 +12,7 @@ import type { HostToWebview, RunStatus, WebviewToHost } from '../protocol/report
 import type { ConfigSource } from './config';
 import { loadEngine } from './loadEngine';
 import { emptyReport } from './pendingReport';
+import type { UntrustedGate } from './untrustedGate';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
@@ -142,30 +142,23 @@ class DnsPanel {
   }
 }
 
-export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerDnsCommand(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): vscode.Disposable {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const panels = new Map<string, DnsPanel>();
-  let untrustedConfirmed = false;
-
-  async function confirmUntrusted(name: string): Promise<boolean> {
-    if (vscode.workspace.isTrusted || untrustedConfirmed) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `Look up ${name} in DNS?`,
-      { modal: true, detail: 'This workspace is not trusted. Netdiag will send DNS queries for this name from this machine. Workspace settings for DNS servers are ignored until you trust the workspace.' },
-      'Look Up',
-    );
-    untrustedConfirmed = answer === 'Look Up';
-    return untrustedConfirmed;
-  }
 
   async function run(request: DnsRequest): Promise<DnsLookupResult | undefined> {
-    if (!(await confirmUntrusted(request.name))) return undefined;
+    const allowed = await gate.allow({
+      question: `Look up ${request.name} in DNS?`,
+      detail: 'Netdiag will send DNS queries for this name from this machine. Workspace settings for DNS servers are ignored until you trust the workspace.',
+      confirm: 'Look Up',
+    });
+    if (!allowed) return undefined;
     const settings = config.current;
     const engine = loadEngine();
     let servers;
     try {
       const specs = request.servers.length > 0 ? request.servers : settings.dnsServers;
-      servers = specs.length > 0 ? specs.map((s) => engine.parseDnsServer(s)) : engine.defaultDnsServers();
+      servers = specs.map((s) => engine.parseDnsServer(s));
     } catch (err) {
       void vscode.window.showErrorMessage(`Netdiag: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
@@ -194,15 +187,8 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
             return [];
           }
         });
-        const result = await engine.lookupDns(request.name, {
-          signal: controller.signal,
-          timeoutMs: settings.timeouts.dnsMs,
-          types: request.types,
-          servers,
-          trace: request.trace ? { roots: engine.IANA_ROOT_HINTS, port: 53 } : null,
-          system: { lookup: engine.osLookup, readFile: (p) => readFileSync(p, 'utf8'), platform: process.platform },
-          publicResolvers: compareWith,
-        });
+        const options = engine.dnsLookupOptions({ types: request.types, servers, timeoutMs: settings.timeouts.dnsMs, trace: request.trace && { roots: [] }, explainSystem: true, compareWith }, controller.signal);
+        const result = await engine.lookupDns(request.name, options);
         target.finish(controller, reportOf(result, version), result.cancelled ? 'cancelled' : 'done');
         log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
         return result;

@@ -1,11 +1,13 @@
 // The HTTP actions of the report panel and the Trace Route command: edit the request (method,
 // headers, body), trace the route to the server, and export the report (JSON, Markdown, HAR, curl).
 import * as vscode from 'vscode';
-import type { RequestSpec } from '../engine/options';
+import { DEFAULTS, type RequestSpec } from '../engine/options';
 import type { Report, RouteResult } from '../engine/report';
+import { markdownCode, markdownText } from '../engine/safeText';
 import { parseTarget, TargetError } from '../engine/target';
 import { loadEngine } from './loadEngine';
 import { formatHeaderLine, parseHeaderLine } from './requestStore';
+import type { UntrustedGate } from './untrustedGate';
 
 export const TRACE_ROUTE_COMMAND = 'netdiag.traceRoute';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -45,7 +47,7 @@ export async function runTrace(host: string, log: vscode.LogOutputChannel): Prom
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
-      const result = await loadEngine().traceRoute(host, { signal: controller.signal, timeoutMs: 120_000, maxHops: 30, names: true });
+      const result = await loadEngine().traceRoute(host, { signal: controller.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
       log.info(`Trace to ${host}: ${result.route.command ?? result.route.error?.message ?? ''} → ${result.route.hops.length} hop(s), ${result.route.reached ? 'reached' : 'not reached'}`);
       if (result.route.error?.code === 'ROUTE_TOOL_MISSING') void vscode.window.showWarningMessage(`Netdiag: ${result.route.error.message}`);
       return result;
@@ -55,14 +57,8 @@ export async function runTrace(host: string, log: vscode.LogOutputChannel): Prom
   });
 }
 
-/** Where to trace for a report: the server's address (or the proxy's), else the host. */
-export function traceHost(report: Report): string {
-  if (report.proxy?.url) return report.proxy.address ?? report.target.host;
-  return report.connections.find((c) => c.used)?.address ?? report.target.host;
-}
-
 /** `Netdiag: Trace Route`: traces a host and shows the hops in a Markdown document. */
-export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: UntrustedGate): vscode.Disposable {
   return vscode.commands.registerCommand(TRACE_ROUTE_COMMAND, async (arg?: unknown) => {
     const input =
       typeof arg === 'string'
@@ -82,10 +78,7 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.
           });
     if (input === undefined || input.trim() === '') return undefined;
     const host = parseTarget(input.trim()).target.host;
-    if (!vscode.workspace.isTrusted) {
-      const ok = await vscode.window.showWarningMessage(`Trace the route to ${host}?`, { modal: true, detail: 'This workspace is not trusted. Netdiag will send probes from this machine.' }, 'Trace');
-      if (ok !== 'Trace') return undefined;
-    }
+    if (!(await gate.allow({ question: `Trace the route to ${host}?`, detail: 'Netdiag will send probes towards it from this machine.', confirm: 'Trace' }))) return undefined;
     const result = await runTrace(host, log);
     if (!result) return undefined;
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: routeMarkdown(result.route, result.findings) });
@@ -94,15 +87,14 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel): vscode.
   });
 }
 
+/** The route as a Markdown document. Router names come from reverse DNS: network text, escaped as text. */
 function routeMarkdown(route: RouteResult, findings: Report['findings']): string {
-  const lines = [`# Route to ${route.host}`, '', route.command ? `\`${route.command}\` — ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}, ${Math.round(route.durationMs)} ms` : (route.error?.message ?? ''), ''];
+  const lines = [`# Route to ${markdownText(route.host)}`, '', route.command ? `${markdownCode(route.command)} — ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}, ${Math.round(route.durationMs)} ms` : markdownText(route.error?.message ?? ''), ''];
   if (route.hops.length > 0) {
     lines.push('| Hop | Router | Round trips | Note |', '| --- | --- | --- | --- |');
-    // Router names come from reverse DNS: network text, kept from breaking the table.
-    const cell = (t: string): string => t.replace(/[|\r\n]/g, ' ');
-    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null && h.name === null ? '*' : cell(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${cell(h.note ?? '')} |`);
+    for (const h of route.hops) lines.push(`| ${h.ttl} | ${h.address === null && h.name === null ? '*' : markdownText(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))} | ${h.rttMs.map((r) => `${r} ms`).join(', ')} | ${markdownText(h.note ?? '')} |`);
   }
-  for (const f of findings) lines.push('', `**${f.code}**: ${f.message}`, '', `_${f.hint}_`);
+  for (const f of findings) lines.push('', `**${f.code}**: ${markdownText(f.message)}`, '', `_${markdownText(f.hint)}_`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 // The bind analysis in a real workbench: the hover over a bind value shows the verdict, Analyze
 // Bind Addresses opens the Bind Map with each service, its binds, published ports and profiles,
-// and in a folder holding one JSON config only (which no folder pattern names) opening that file
-// is enough to activate Netdiag for its hover.
+// and in a folder holding one JSON config only (Properties/launchSettings.json) Netdiag starts
+// through its folder pattern and the hover works there.
 // Names in the folders are never looked up (netdiag.bind.hoverDnsLookups off; IP literals hovered).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -65,7 +65,7 @@ test('Analyze Bind Addresses renders the Bind Map', async () => {
   assert.deepEqual(workbench.problems.filter((p) => /bind/i.test(p)), []);
 });
 
-test('in a folder with one JSON config, opening it activates Netdiag, and its hover explains the bind', async () => {
+test('a folder with one JSON config, launchSettings.json, activates Netdiag, and its hover explains the bind', async () => {
   const jsonOnly = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-json-e2e-'));
   writeLaunchSettings(jsonOnly);
   const session = await startWorkbench({ workspace: jsonOnly, trust: true, settings: SETTINGS });

@@ -1,12 +1,13 @@
 // Restricted Mode: in an untrusted folder, looking at (hovering over) endpoints in config files
-// must contact nothing; running Diagnose Endpoint explicitly asks first and then works.
+// must contact nothing; running Diagnose Endpoint explicitly asks first and then works; the answer
+// holds for the window, so Trace Route does not ask again.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, hoverUntil, openFile, startWorkbench } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, hoverUntil, openFile, runCommand, startWorkbench } from './workbench.mjs';
 
 let workbench;
 let web;
@@ -69,5 +70,24 @@ test('Diagnose Endpoint in an untrusted folder asks, then runs', async () => {
   const frame = await completedReport(page, url);
   assert.equal(await frame.locator('[data-testid="layer-transport"]').getAttribute('data-status'), 'ok');
   assert.ok(web.requests >= 1, 'the server was not contacted after confirming');
+  assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
+});
+
+test('one question per window: after Diagnose was allowed, Trace Route runs without asking again', async () => {
+  const mark = workbench.problems.length;
+  const { page } = workbench;
+  await runCommand(page, 'Netdiag: Trace Route');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('127.0.0.1');
+  await page.keyboard.press('Enter');
+  // The route opens as a Markdown document (or says which tool to install); no dialog comes first.
+  const dialog = page.locator('.monaco-dialog-box');
+  const routeDocument = page.locator('.monaco-editor .view-lines', { hasText: 'Route to 127.0.0.1' }).first();
+  const first = await Promise.race([
+    dialog.waitFor({ timeout: 60000 }).then(() => 'dialog', () => 'none'),
+    routeDocument.waitFor({ timeout: 60000 }).then(() => 'document', () => 'none'),
+  ]);
+  assert.equal(first, 'document', 'Trace Route asked again, or showed no route');
   assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
 });

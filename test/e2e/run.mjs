@@ -15,6 +15,7 @@ const FILES = [
   'diagnose.test.mjs',
   'restricted.test.mjs',
   'bind.test.mjs',
+  'activation.test.mjs',
   'certificates.test.mjs',
   'http.test.mjs',
   // Last: it packages the extension, which rebuilds dist/ in production mode.

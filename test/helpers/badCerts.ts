@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { HOSTILE_TEXT } from './hostileText';
 import type { TestPki } from './pki';
 
 const { asn1 } = forge;
@@ -74,6 +75,23 @@ export function forgeCert(pki: TestPki, spec: LeafSpec = {}): ForgeCert {
   cert.setExtensions(extensions);
   cert.sign(forge.pki.privateKeyFromPem(issuer.key) as forge.pki.rsa.PrivateKey, spec.md === 'sha1' ? forge.md.sha1.create() : forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+}
+
+/**
+ * A leaf under the test root whose names are hostile: a CN and an O with markup, a Markdown link
+ * and HOSTILE_TEXT's controls, and a single DNS SAN with the same (so the leaf never covers the
+ * host a test connects to, and CERT_HOSTNAME_MISMATCH quotes the SAN). UTF-8 as a hostile CA
+ * would encode it.
+ */
+export function hostileNamesCert(pki: TestPki): ForgeCert {
+  const utf8 = (s: string): string => forge.util.encodeUtf8(s);
+  return forgeCert(pki, {
+    subject: [
+      { name: 'organizationName', value: utf8('Evil [x](javascript:alert(1))') },
+      { name: 'commonName', value: utf8(`<b>bold</b>${HOSTILE_TEXT}`) },
+    ],
+    dnsNames: [utf8(`evil<b>bold</b>${HOSTILE_TEXT}.test`)],
+  });
 }
 
 /** An RSA intermediate CA under the root, for chains whose every link forge signs. */

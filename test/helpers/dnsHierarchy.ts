@@ -9,8 +9,9 @@
 //   traceName('www.example.test', 'A', { roots: h.roots, port: h.port, … });
 //   await h.close();
 import type { Answer, Question } from 'dns-packet';
-import { encodeSvcb } from '../../src/engine/dns/svcb';
+import { encodeSvcb } from './svcb';
 import { startDnsServer } from './dnsServer';
+import { HOSTILE_LABEL } from './hostileText';
 import type { Behaviour, Responder, TestDnsServer, ZoneRecord } from './dnsServer';
 
 export interface ZoneData {
@@ -249,6 +250,21 @@ export function defaultHierarchy(): HierarchyServer[] {
     { name: 'ns1.lame.test', address: H.lame, zones: [] },
     { name: 'ns.loop.test', address: H.loop, zones: [{ zone: 'loop.test', referSelf: true, records: { 'loop.test': [ns('ns.loop.test')], 'ns.loop.test': [a(H.loop)] } }] },
   ];
+}
+
+/**
+ * The default hierarchy with a hostile delegation: the TLD names the server of other.test
+ * `<nsLabel>.other.test` (with glue, so the trace follows it), a name carrying terminal controls
+ * and bidi overrides (HOSTILE_LABEL) that the trace's referral line and hop column print.
+ */
+export function hostileReferralHierarchy(nsLabel: string = HOSTILE_LABEL): HierarchyServer[] {
+  const servers = defaultHierarchy();
+  const tld = servers.find((s) => s.address === HIERARCHY.tld)?.zones[0];
+  if (!tld) throw new Error('the default hierarchy has no TLD server');
+  const name = `${nsLabel}.other.test`;
+  tld.records['other.test'] = [ns(name)];
+  tld.records[name] = [a(HIERARCHY.other)];
+  return servers;
 }
 
 export async function startDnsHierarchy(options: HierarchyOptions = {}): Promise<DnsHierarchy> {

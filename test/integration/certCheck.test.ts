@@ -1,6 +1,7 @@
 // One loopback TLS server per verdict (the badssl.com cases, offline), checked as `netdiag cert`
 // and the Certificates view check them: the chain as the server sent it, the verification, and
-// the finding that names the problem. Plus mutual TLS, and the AIA download only when asked.
+// the finding that names the problem. Plus mutual TLS, the AIA download only when asked, and the
+// endpoint reached as a diagnosis reaches it (names through the engine's lookup, the proxy choice).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -18,6 +19,8 @@ import type { CertCheck, CertCheckOptions } from '../../src/engine/tls/certCheck
 import { tlsHandshake } from '../../src/engine/tls/handshake';
 import { forgeCert, forgeIntermediate, rsa8192Key } from '../helpers/badCerts';
 import { startSServer } from '../helpers/opensslPeers';
+import { startForwardProxy } from '../helpers/proxies';
+import { closedPort } from '../helpers/servers';
 import { testPki } from '../helpers/pki';
 import type { ServerCase, TestPki } from '../helpers/pki';
 
@@ -200,5 +203,41 @@ describe('the missing intermediate from the AIA caIssuers URL', () => {
     assert.equal(fetched.fetchedIssuer?.url, url);
     assert.match(fetched.fetchedIssuer?.certificate?.subject ?? '', /Netdiag AIA Intermediate/);
     assert.match(fetched.findings.find((f) => f.code === 'CERT_INCOMPLETE_CHAIN')!.message, /Downloaded .*Netdiag AIA Intermediate.*reaches the extra store/);
+  });
+});
+
+describe('how the endpoint is reached: the same hop as a diagnosis', () => {
+  it('a name goes through --resolve or the injected lookup, and one that does not resolve is DNS_LOOKUP_FAILED', async () => {
+    const port = await serve(chainOf(pki.rsa));
+    const pinned = await checkEndpoint('cert.test', port, 'localhost', opts({ pinned: { 'cert.test': [{ address: '127.0.0.1', family: 4 }] } }));
+    assert.equal(pinned.verification.trusted, true, pinned.verdict);
+    const looked = await checkEndpoint('cert.test', port, 'localhost', opts({ lookup: async () => [{ address: '127.0.0.1', family: 4 }] }));
+    assert.equal(looked.chain.length, 2, looked.verdict);
+    const gone = await checkEndpoint('gone.test', port, null, opts({ lookup: async () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND gone.test'), { code: 'ENOTFOUND' })) }));
+    assert.deepEqual(codes(gone), ['DNS_LOOKUP_FAILED']);
+    assert.equal(gone.error?.code, 'ENOTFOUND');
+    assert.match(gone.verdict, /gone\.test does not resolve/);
+  });
+
+  it('a refused port is TCP_REFUSED, said as a diagnosis says it', async () => {
+    const c = await checkEndpoint('127.0.0.1', await closedPort(), 'localhost', opts());
+    assert.deepEqual(codes(c), ['TCP_REFUSED']);
+    assert.match(c.verdict, /refused: nothing listens on 127\.0\.0\.1:\d+/);
+  });
+
+  it('through the proxy chosen as for a diagnosis of https://host:port: a CONNECT tunnel, the same chain', async () => {
+    const port = await serve(chainOf(pki.rsa));
+    const proxy = await startForwardProxy();
+    try {
+      const c = await checkEndpoint('localhost', port, 'localhost', opts({ proxy: { env: { HTTPS_PROXY: proxy.url } }, pinned: { localhost: [{ address: '127.0.0.1', family: 4 }] } }));
+      assert.ok(proxy.seen.includes(`localhost:${port}`), proxy.seen.join(', '));
+      assert.equal(c.verification.trusted, true, c.verdict);
+      assert.equal(c.chain.length, 2);
+      const direct = await checkEndpoint('localhost', port, 'localhost', opts({ proxy: { env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' } } }));
+      assert.equal(direct.verification.trusted, true, direct.verdict);
+      assert.equal(proxy.seen.filter((s) => s === `localhost:${port}`).length, 1, 'NO_PROXY keeps it direct');
+    } finally {
+      await proxy.close();
+    }
   });
 });

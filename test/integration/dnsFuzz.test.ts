@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { decodeMessage } from '../../src/engine/dns/codec';
 import { queryServers } from '../../src/engine/dns/query';
-import { encodeSvcb } from '../../src/engine/dns/svcb';
+import { encodeSvcb } from '../helpers/svcb';
 import { authoritativeAnswer, defaultHierarchy } from '../helpers/dnsHierarchy';
 import { prng } from '../helpers/prng';
 

@@ -137,6 +137,17 @@ describe('scanTls against openssl s_server', () => {
     }
   });
 
+  it('netdiag cert --scan resolves the name as the check does: a pinned address, or the injected lookup', async () => {
+    const port = await sserver(['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384']);
+    const base = { trust: pki.trust, timeoutMs: 3000, expiryWarningDays: 21, scan: true };
+    const pinned = await checkEndpoint('scan.test', port, 'localhost', { ...base, pinned: { 'scan.test': [{ address: '127.0.0.1', family: 4 }] } });
+    assert.deepEqual(pinned.scan?.protocols.filter((p) => p.supported).map((p) => p.name), ['TLSv1.2']);
+    const asked: string[] = [];
+    const looked = await checkEndpoint('scan.test', port, 'localhost', { ...base, lookup: async (name) => (asked.push(name), [{ address: '127.0.0.1', family: 4 }]) });
+    assert.deepEqual(looked.scan?.protocols.filter((p) => p.supported).map((p) => p.name), ['TLSv1.2']);
+    assert.ok(asked.every((n) => n === 'scan.test') && asked.length >= 2, asked.join());
+  });
+
   it('a closed port: nothing supported, grade F, no crash', async () => {
     const s = await scan(await freePort());
     assert.deepEqual(supported(s), []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyAddress, isPublicLookingName, normaliseAddress } from '../../src/engine/address';
+import { classifyAddress, isPublicLookingName, normaliseAddress, unbracket } from '../../src/engine/address';
 import type { AddressClass, Family } from '../../src/engine/report';
 
 describe('classifyAddress', () => {
@@ -124,4 +124,13 @@ describe('isPublicLookingName', () => {
   for (const [host, expected] of table) {
     it(`${JSON.stringify(host)} → ${expected}`, () => assert.equal(isPublicLookingName(host), expected));
   }
+});
+
+describe('unbracket', () => {
+  it('takes the brackets off an IPv6 literal and leaves other hosts alone', () => {
+    assert.equal(unbracket('[::1]'), '::1');
+    assert.equal(unbracket('[fe80::1%eth0]'), 'fe80::1%eth0');
+    assert.equal(unbracket('::1'), '::1');
+    assert.equal(unbracket('example.com'), 'example.com');
+  });
 });

@@ -7,7 +7,7 @@ import { parseResolve, SetupError } from '../../src/engine/setup';
 test('diagnose with every flag maps onto the setup input', () => {
   const c = parseDiagnoseArgs(['https://example.com', '--json', '--resolver', '127.0.0.1:5353', '--resolver', '::1', '--resolve', 'example.com:127.0.0.1', '--ca', 'a.pem', '--timeout', '2000', '--max-redirects', '3', '--no-follow']);
   assert.equal(c.target, 'https://example.com');
-  assert.equal(c.json, true);
+  assert.equal(c.format, 'json');
   assert.deepEqual(c.setup.dnsServers, ['127.0.0.1:5353', '::1']);
   assert.deepEqual(c.setup.resolve, ['example.com:127.0.0.1']);
   assert.deepEqual(c.setup.extraCaFiles, ['a.pem']);
@@ -21,7 +21,7 @@ test('defaults: system resolvers, follow redirects, default timeouts', () => {
   assert.equal(c.setup.dnsServers, null);
   assert.equal(c.setup.followRedirects, true);
   assert.equal(c.setup.timeouts, undefined);
-  assert.equal(c.json, false);
+  assert.equal(c.format, 'text');
 });
 
 for (const [argv, message] of [

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { decodeMessage, encodeQuery, inZone, reverseName, soaSerial, typeName } from '../../src/engine/dns/codec';
 import { dnsQuestionOf, DnsInputError } from '../../src/engine/dns/lookup';
-import { decodeSvcb, encodeSvcb, svcbText } from '../../src/engine/dns/svcb';
+import { decodeSvcb, svcbText } from '../../src/engine/dns/svcb';
+import { encodeSvcb } from '../helpers/svcb';
 
 describe('SVCB/HTTPS RDATA (RFC 9460)', () => {
   it('round-trips priority, target, alpn, port and both hint lists', () => {

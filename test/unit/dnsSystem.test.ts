@@ -1,8 +1,8 @@
-// systemLookup with injected lookup functions: no resolver is asked.
+// systemLookup and resolveHost with injected lookup functions: no resolver is asked.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { systemLookup } from '../../src/engine/dns/system';
+import { resolveHost, systemLookup } from '../../src/engine/dns/system';
 import type { LookupFn } from '../../src/engine/options';
 
 const now = (): number => performance.now();
@@ -68,5 +68,31 @@ describe('systemLookup', () => {
     assert.equal(r.error?.code, 'CANCELLED');
     assert.ok(now() - start < 500);
     assert.equal(seen?.aborted, true);
+  });
+});
+
+describe('resolveHost', () => {
+  const never: LookupFn = async (host) => assert.fail(`no lookup expected for ${host}`);
+
+  it('an IP literal is its own address, without a lookup', async () => {
+    const r = await resolveHost('::1', 6, { lookup: never, pinned: {}, timeoutMs: 1000, now });
+    assert.deepEqual(r, { host: '::1', source: 'ip-literal', addresses: [{ address: '::1', family: 6 }], lookup: null });
+  });
+
+  it('a pinned name (any case) gets its pinned addresses, without a lookup', async () => {
+    const pinned = { 'api.example.test': [{ address: '192.0.2.7', family: 4 as const }] };
+    const r = await resolveHost('API.Example.test', null, { lookup: never, pinned, timeoutMs: 1000, now });
+    assert.equal(r.source, 'pinned');
+    assert.deepEqual(r.addresses, [{ address: '192.0.2.7', family: 4 }]);
+  });
+
+  it('anything else is the system lookup, its time and its error kept', async () => {
+    const found = await resolveHost('api.example.test', null, { lookup: async () => [{ address: '192.0.2.1', family: 4 }], pinned: { 'api.example.test': [] }, timeoutMs: 1000, now });
+    assert.equal(found.source, 'system');
+    assert.deepEqual(found.addresses, [{ address: '192.0.2.1', family: 4 }]);
+    assert.equal(typeof found.lookup?.durationMs, 'number');
+    const hung = await keepingAlive(() => resolveHost('slow.example.test', null, { lookup: () => new Promise(() => undefined), pinned: {}, timeoutMs: 50, now }));
+    assert.deepEqual(hung.addresses, []);
+    assert.equal(hung.lookup?.error?.code, 'ETIMEDOUT');
   });
 });

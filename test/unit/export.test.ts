@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { toCurl } from '../../src/engine/curl';
 import { exportReport, toHar } from '../../src/engine/export';
 import type { HttpExchange, Report } from '../../src/engine/report';
+import { HOSTILE_TEXT, rawControls } from '../helpers/hostileText';
 
 const base = JSON.parse(readFileSync(join(__dirname, '../fixtures/reports/ok.json'), 'utf8')) as Report;
 
@@ -57,7 +58,23 @@ describe('exportReport', () => {
   it('keeps Markdown tables intact when network text has pipes', () => {
     const md = exportReport({ ...report, intermediaries: [{ role: 'proxy', name: 'a | b', evidence: ['via: 1.1 a | b'] }] }, 'markdown');
     assert.match(md, /a \\\| b/);
-    assert.match(md, /\| 1 \| POST https:\/\/user:\*\*\*@example\.test\/a\?x=1/);
+    assert.match(md, /\| 1 \| POST https:\/\/user:\\\*\\\*\\\*@example\.test\/a\?x=1/);
+  });
+
+  it('keeps network text as text in Markdown: markup escaped, controls and bidi shown as escapes', () => {
+    const subject = `CN=<b>bold</b> [x](javascript:alert(1)) ${HOSTILE_TEXT}`;
+    const tls = { ...base.tls!, chain: [{ ...base.tls!.chain[0]!, subject }] };
+    const md = exportReport({ ...report, tls, findings: [{ code: 'CERT_WRONG_HOST', severity: 'error', layer: 'tls', message: `names ${subject}`, hint: 'h' }] }, 'markdown');
+    assert.deepEqual(rawControls(md), [], 'no raw control or bidi character');
+    assert.doesNotMatch(md, /<b>|\[x\]\(/, 'no markup survives');
+    assert.match(md, /\\<b\\>bold\\<\/b\\> \\\[x\\\]\(javascript:alert\(1\)\) \\x1b\\\]0;PWNED\\x07\\x1b\\\[2J\\x9b31m\\u202eevil\\u2066x\\u2069\\u200f/);
+  });
+
+  it('writes JSON and HAR with C1 and bidi characters as \\u escapes, the same data for a parser', () => {
+    const hostile: Report = { ...report, target: { ...report.target, hostUnicode: 'a\u009bb\u202ec' }, http: { requests: [exchange({ headers: { server: 'x\u009by\u202ez' } })] } };
+    for (const format of ['json', 'har'] as const) assert.deepEqual(rawControls(exportReport(hostile, format)), [], format);
+    assert.equal((JSON.parse(exportReport(hostile, 'json')) as Report).target.hostUnicode, 'a\u009bb\u202ec');
+    assert.match(exportReport(hostile, 'har'), /"value": "x\\u009by\\u202ez"/);
   });
 });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/engine/report';
-import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, type CommandRunner } from '../../src/engine/route';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
 
 describe('parseTracepath', () => {
   it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
@@ -102,5 +102,18 @@ describe('attachRoute', () => {
     assert.deepEqual(out.hops.map((h) => h.kind), ['client', 'route', 'address']);
     assert.equal(out.hops[1]?.durationMs, 0.1);
     assert.equal(out.route?.tool, 'tracepath');
+  });
+});
+
+describe('traceTarget', () => {
+  const report = (patch: Partial<Report>): Report =>
+    ({ target: { host: 'example.test' }, proxy: null, connections: [{ address: '10.0.0.1', used: false }, { address: '10.0.0.2', used: true }], ...patch }) as unknown as Report;
+  it('traces to the address the diagnosis used', () => {
+    assert.equal(traceTarget(report({})), '10.0.0.2');
+  });
+  it('traces to the proxy when the connection went through one, else to the host', () => {
+    assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: '10.9.9.9' } as Report['proxy'] })), '10.9.9.9');
+    assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: null } as unknown as Report['proxy'] })), 'example.test');
+    assert.equal(traceTarget(report({ connections: [] })), 'example.test');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTarget, redactInput, TargetError } from '../../src/engine/target';
+import { parseTarget, parseTlsEndpoint, redactInput, TargetError } from '../../src/engine/target';
 import type { TargetErrorCode } from '../../src/engine/target';
 import type { TargetInfo } from '../../src/engine/report';
 
@@ -124,5 +124,20 @@ describe('redactInput', () => {
     assert.equal(redactInput('https://h:443/a@b'), 'https://h:443/a@b');
     assert.equal(redactInput('[::1]:80'), '[::1]:80');
     assert.equal(redactInput('fe80::1%eth0'), 'fe80::1%eth0');
+  });
+});
+
+describe('parseTlsEndpoint', () => {
+  it('takes host:port, a URL or a bare host (port 443), with the host as the name to check', () => {
+    assert.deepEqual(parseTlsEndpoint('example.com'), { host: 'example.com', port: 443, servername: 'example.com' });
+    assert.deepEqual(parseTlsEndpoint('db.internal:5432'), { host: 'db.internal', port: 5432, servername: 'db.internal' });
+    assert.deepEqual(parseTlsEndpoint('https://example.com:8443/x'), { host: 'example.com', port: 8443, servername: 'example.com' });
+  });
+  it('sends no name for an IP literal', () => {
+    assert.deepEqual(parseTlsEndpoint('127.0.0.1:8443'), { host: '127.0.0.1', port: 8443, servername: null });
+    assert.deepEqual(parseTlsEndpoint('[::1]:443'), { host: '::1', port: 443, servername: null });
+  });
+  it('refuses what is not an endpoint', () => {
+    assert.throws(() => parseTlsEndpoint('bad host'), TargetError);
   });
 });

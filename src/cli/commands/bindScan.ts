@@ -6,7 +6,9 @@ import { scanDirectory } from '../../engine/bind/analyze';
 import { listListeners, localInterfaces } from '../../engine/bind/live';
 import type { BindFinding, BindModel, LiveListener } from '../../engine/bind/model';
 import { hasErrors } from '../../engine/findings';
+import { renderBindText } from '../bindText';
 import { UsageError, type CliCommand } from '../command';
+import { terminal } from '../terminal';
 import { parseStrict } from './diagnose';
 
 const USAGE = `Usage: netdiag bind-scan [DIR] [options]
@@ -52,35 +54,13 @@ export const bindScanCommand: CliCommand = {
       findings: model.findings.map(flat),
       live,
     };
-    io.stdout(values.json ? `${JSON.stringify(json, null, 2)}\n` : renderText(model, analysis.files.length, live, io.color));
+    const term = terminal(io);
+    if (values.json) term.printJson(json);
+    else term.print(renderBindText(model, analysis.files.length, live, term));
     return hasErrors(model.findings) ? 1 : 0;
   },
 };
 
 function flat(f: BindFinding): BindScanJson['findings'][number] {
   return { code: f.code, severity: f.severity, file: f.range.file, line: f.range.line + 1, column: f.range.column + 1, message: f.message, hint: f.hint };
-}
-
-const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', reset: '\x1b[0m' } as const;
-
-function renderText(model: BindModel, files: number, live: LiveListener[] | null, color: boolean): string {
-  const c = (k: keyof typeof COLORS, s: string): string => (color ? `${COLORS[k]}${s}${COLORS.reset}` : s);
-  const lines: string[] = [];
-  for (const s of model.services) {
-    const binds = model.binds.filter((b) => b.service === s.id).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`);
-    const pubs = model.published.filter((p) => p.service === s.id && p.hostPort !== null).map((p) => `${p.hostIp ?? '*'}:${p.hostPort}→${p.containerPort}`);
-    const reached = model.clients.filter((x) => x.host === s.name && x.service !== s.id).map((x) => `${x.service} (${x.origin})`);
-    lines.push(`${s.name} ${c('dim', `[${s.runtime}${s.hostNetwork ? ', host network' : ''}]`)}`);
-    if (binds.length > 0) lines.push(`  binds to      ${[...new Set(binds)].join(', ')}`);
-    if (pubs.length > 0) lines.push(`  published as  ${pubs.join(', ')}`);
-    if (reached.length > 0) lines.push(`  reached by    ${[...new Set(reached)].join(', ')}`);
-  }
-  if (live !== null) lines.push('', `Listening now: ${live.length} socket(s)`);
-  lines.push('');
-  for (const f of model.findings) {
-    lines.push(`${f.range.file}:${f.range.line + 1}:${f.range.column + 1}: ${c(f.severity, f.severity)} ${f.code}`, `  ${f.message}`, c('dim', `  hint: ${f.hint}`));
-  }
-  const count = (s: string): number => model.findings.filter((f) => f.severity === s).length;
-  lines.push(`${files} config file(s), ${model.services.length} service(s): ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`);
-  return `${lines.join('\n')}\n`;
 }

@@ -2,14 +2,16 @@
 // explained; with --scan the server's TLS configuration (docs/certificates.md).
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
-import type { Finding } from '../../engine/report';
-import { prepareOptions } from '../../engine/setup';
-import { parseTarget } from '../../engine/target';
+import { DEFAULT_TIMEOUTS } from '../../engine/options';
+import { certCheckOptions, prepareOptions } from '../../engine/setup';
+import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { renderCertText } from '../certText';
+import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
@@ -30,8 +32,8 @@ Options:
                             command line); used for a .p12/.pfx file and for --pfx
   --cert FILE --key FILE    client certificate and key (PEM) for servers that ask (mutual TLS)
   --pfx FILE                client certificate as PKCS#12
-  --timeout MS              timeout of each handshake and request (default 5000)
-  --concurrency N           connections at once during --scan (default 8)
+  --timeout MS              timeout of each handshake and request (default ${DEFAULT_TIMEOUTS.tlsMs})
+  --concurrency N           connections at once during --scan (default: the scan's own, 8)
   --json                    print the result as JSON (docs/report.md, "netdiag cert --json")
   --no-color                plain text even on a terminal`;
 
@@ -46,8 +48,10 @@ export interface CertArgs {
   cert: string | null;
   key: string | null;
   pfx: string | null;
-  timeoutMs: number;
-  concurrency: number;
+  /** --timeout, or null for the default. */
+  timeoutMs: number | null;
+  /** --concurrency, or null for the scan's own. */
+  concurrency: number | null;
   json: boolean;
 }
 
@@ -80,8 +84,8 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
     cert: values.cert ?? null,
     key: values.key ?? null,
     pfx: values.pfx ?? null,
-    timeoutMs: values.timeout === undefined ? 5000 : wholeNumber(values.timeout, '--timeout'),
-    concurrency: values.concurrency === undefined ? 8 : wholeNumber(values.concurrency, '--concurrency'),
+    timeoutMs: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout'),
+    concurrency: values.concurrency === undefined ? null : wholeNumber(values.concurrency, '--concurrency'),
     json: values.json === true,
   };
 }
@@ -91,16 +95,15 @@ export const certCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseCertArgs(argv);
+    const term = terminal(io);
     const password = passwordFrom(args, io);
-    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'] });
-    for (const w of warnings) io.stderr(`netdiag: warning: ${w}\n`);
+    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
+    for (const w of warnings) term.warn(w);
     const common: CertCheckOptions = {
-      trust: options.trust,
-      timeoutMs: args.timeoutMs,
+      ...certCheckOptions(options),
       signal: io.signal,
-      expiryWarningDays: options.certExpiryWarningDays,
       scan: args.scan,
-      scanConcurrency: args.concurrency,
+      ...(args.concurrency !== null ? { scanConcurrency: args.concurrency } : {}),
       checkRevocation: args.ocsp,
       fetchMissingIssuer: args.fetchIssuer,
     };
@@ -117,10 +120,11 @@ export const certCommand: CliCommand = {
         throw err;
       }
     } else {
-      const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(args.input) || /:\d+$/.test(args.input) ? args.input : `https://${args.input}`);
-      check = await checkEndpoint(target.host, target.port, args.servername ?? (target.ipFamily === null ? target.host : null), common);
+      const endpoint = parseTlsEndpoint(args.input);
+      check = await checkEndpoint(endpoint.host, endpoint.port, args.servername ?? endpoint.servername, common);
     }
-    io.stdout(args.json ? `${JSON.stringify(check, null, 2)}\n` : renderCertText(check, io.color));
+    if (args.json) term.printJson(check);
+    else term.print(renderCertText(check, term));
     if (io.signal.aborted) return 130;
     return hasErrors(check.findings) ? 1 : 0;
   },
@@ -152,65 +156,4 @@ async function isFile(input: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-const SEVERITY: Record<Finding['severity'], [string, string]> = { error: ['✖ error', '31'], warning: ['▲ warning', '33'], info: ['ℹ info', '36'] };
-
-/** The check for a terminal; certificate text is network data, so control characters are escaped. */
-export function renderCertText(check: CertCheck, color: boolean): string {
-  const paint = color ? (code: string, text: string): string => `\x1b[${code}m${text}\x1b[0m` : (_code: string, text: string): string => text;
-  const out: string[] = [];
-  const ok = !check.findings.some((f) => f.severity === 'error');
-  out.push(`${paint('1', clean(check.source.label))}${check.source.format ? ` (${check.source.format})` : ''}`);
-  out.push(paint(ok ? '32' : '31', `${ok ? '✔' : '✖'} ${clean(check.verdict)}`));
-  if (check.tls) out.push(`  ${[check.tls.protocol, check.tls.cipher, check.tls.keyExchange, check.tls.alpn && `ALPN ${check.tls.alpn}`].filter(Boolean).join(' · ')}`);
-  if (check.sentOrderKnown === false) out.push(paint('2', "  (chain order from Node's view: the server speaks only TLS 1.3, whose Certificate message is encrypted)"));
-  check.chain.forEach((c, i) => {
-    out.push('', paint('1', `${i + 1}. ${clean(c.subject || '(empty subject)')}`));
-    out.push(`   issuer      ${clean(c.issuer)}`);
-    if (c.subjectAltNames.length > 0) out.push(`   names       ${clean(c.subjectAltNames.slice(0, 8).join(', '))}${c.subjectAltNames.length > 8 ? ` … (${c.subjectAltNames.length} in all)` : ''}`);
-    out.push(`   valid       ${c.notBefore} → ${c.notAfter} (${c.daysLeft < 0 ? `expired ${-c.daysLeft} days ago` : `${c.daysLeft} days left`})`);
-    out.push(`   key         ${c.publicKey.type}${c.publicKey.bits ? ` ${c.publicKey.bits}` : ''}${c.publicKey.curve ? ` ${c.publicKey.curve}` : ''}, signed ${c.signatureAlgorithm}`);
-    if (c.keyUsage.length + c.extendedKeyUsage.length > 0) out.push(`   usage       ${[...c.keyUsage, ...c.extendedKeyUsage].join(', ')}`);
-    out.push(`   CA          ${c.isCA ? `yes${c.pathLength !== undefined ? `, path length ${c.pathLength}` : ''}` : 'no'}${c.selfSigned ? ', self-signed' : ''}`);
-    out.push(`   serial      ${c.serialNumber}`);
-    out.push(`   SHA-256     ${c.fingerprint256}`);
-  });
-  if (check.path.length > 0) {
-    out.push('', paint('1', 'Path to the trust anchor'));
-    for (const p of check.path) out.push(`  → ${clean(p.subject)}${p.store ? paint('32', `  [${p.store} store]`) : ''}`);
-  }
-  for (const k of check.privateKeys ?? []) out.push(`  private key: ${k.where}, ${k.description}${k.matchesLeaf === true ? ', matches certificate 1' : k.matchesLeaf === false ? ', does NOT match certificate 1' : ''} (not shown)`);
-  if (check.revocation) out.push('', `OCSP ${check.revocation.responder ?? '(stapled)'}: ${check.revocation.status ?? clean(check.revocation.error?.message ?? 'no answer')}`);
-  const s = check.scan;
-  if (s) {
-    out.push('', paint('1', `TLS configuration: grade ${s.grade.grade}`) + `  (${s.handshakes} connections, ${s.durationMs} ms)`);
-    for (const r of s.grade.reasons) out.push(`  · ${r}`);
-    for (const p of s.protocols) out.push(`  ${p.name.padEnd(8)} ${p.supported ? paint('32', 'yes') : p.tested ? 'no' : paint('2', 'not tested')}${p.tested ? '' : `  (${clean(p.note ?? '')})`}`);
-    for (const p of s.protocols.filter((x) => x.supported)) {
-      const order = s.cipherOrder.find((o) => o.protocol === p.name);
-      out.push(`  ${p.name} suites${order ? (order.serverOrder ? " (server's order)" : " (client's order)") : ''}:`);
-      for (const c of s.ciphers.filter((x) => x.protocol === p.name)) out.push(`    ${c.weak ? paint('33', c.name) : c.name}`);
-    }
-    out.push(`  ALPN        ${s.alpn.join(', ') || 'none'}`);
-    if (s.groupsByProtocol.length === 0) out.push('  groups      none');
-    for (const g of s.groupsByProtocol) out.push(`  groups      ${g.protocol}: ${g.groups.join(', ') || 'none'}`);
-    out.push(`  resumption  ${s.resumption.map((r) => `${r.protocol} ${r.resumed ? 'yes' : 'no'}`).join(', ') || 'n/a'}`);
-    if (s.withoutSni) out.push(`  without SNI ${s.withoutSni.handshake ? (s.withoutSni.sameCertificate === false ? 'another certificate' : 'same certificate') : 'refused'}`);
-    out.push(`  OCSP staple ${s.ocsp.stapled ? 'yes' : 'no'}${s.ocsp.mustStaple ? ' (must-staple)' : ''}`);
-    for (const why of s.incomplete) out.push(paint('33', `  incomplete: ${clean(why)}`));
-  }
-  if (check.findings.length > 0) {
-    out.push('', paint('1', 'Findings'));
-    for (const f of check.findings) {
-      const [label, code] = SEVERITY[f.severity];
-      out.push(`${paint(code, label)} ${f.code}: ${clean(f.message)}`, paint('2', `  ${f.hint}`));
-    }
-  }
-  return `${out.join('\n')}\n`;
-}
-
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

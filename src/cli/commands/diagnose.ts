@@ -3,15 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { toCurl } from '../../engine/curl';
 import { exportReport } from '../../engine/export';
-import type { RequestSpec } from '../../engine/options';
+import { DEFAULTS, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
-import { attachRoute, traceRoute } from '../../engine/route';
+import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { renderPathText } from '../httpText';
 import { diagnose } from '../../engine/diagnose';
 import { hasErrors } from '../../engine/findings';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
+import { terminal, terminalLine } from '../terminal';
 import { renderText } from '../text';
 
 const USAGE = `Usage: netdiag diagnose <target> [options]
@@ -24,7 +25,7 @@ Options:
   --resolve HOST:ADDR       pin HOST to ADDR like curl --resolve; skips the system lookup (repeatable)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
   --timeout MS              timeout of each step: DNS query, connect, TLS handshake, HTTP exchange
-  --max-redirects N         follow at most N redirects (default 10)
+  --max-redirects N         follow at most N redirects (default ${DEFAULTS.maxRedirects})
   --no-follow               do not follow redirects
   --proxy URL               send through this HTTP proxy (CONNECT for https); wins over HTTP(S)_PROXY
   --no-proxy                connect directly even when HTTP_PROXY/HTTPS_PROXY are set
@@ -41,7 +42,6 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'har' | 'curl';
 
 export interface DiagnoseArgs {
   target: string;
-  json: boolean;
   verbose: boolean;
   setup: Omit<SetupInput, 'sslCertFile'>;
   format: OutputFormat;
@@ -92,7 +92,7 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
   const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
-  const args: DiagnoseArgs = { target: positionals[0]!, json: format === 'json', verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
+  const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
   if (values.proxy !== undefined) args.proxy = values.proxy;
   else if (values['no-proxy']) args.proxy = false;
   const headers: Record<string, string> = {};
@@ -117,28 +117,31 @@ export const diagnoseCommand: CliCommand = {
     if (args.request?.body?.startsWith('@')) args.request = { ...args.request, body: await readBody(args.request.body.slice(1)) };
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
+    const term = terminal(io);
     const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
-    for (const w of warnings) io.stderr(`netdiag: warning: ${w}\n`);
+    for (const w of warnings) term.warn(w);
     let report = await diagnose(parsed, {
       ...options,
       signal: io.signal,
       proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
       ...(args.request ? { request: args.request } : {}),
       ...(args.showSecrets ? { revealSecrets: true } : {}),
-      ...(args.verbose ? { log: (m: string) => io.stderr(`netdiag: ${redactUrl(m)}\n`) } : {}),
+      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
     });
     if (args.trace && !report.cancelled) {
-      const to = report.proxy?.url ? (report.proxy.address ?? parsed.target.host) : (report.connections.find((c) => c.used)?.address ?? parsed.target.host);
-      const { route, findings } = await traceRoute(to, { signal: io.signal, timeoutMs: 60_000, maxHops: 30, names: true });
+      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
       report = attachRoute(report, route, findings);
     }
     const reveal = { revealSecrets: args.showSecrets };
     switch (args.format) {
       case 'text':
-        io.stdout(`${renderText(report, io.color)}${renderPathText(report, io.color)}`);
+        term.print([...renderText(report, term), ...renderPathText(report, term)]);
         break;
       case 'curl':
-        io.stdout(`${toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })}\n`);
+        term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
+        break;
+      case 'markdown':
+        term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
         break;
       default:
         io.stdout(exportReport(report, args.format, reveal));

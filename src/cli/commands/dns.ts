@@ -1,15 +1,13 @@
 // netdiag dns <name>: records of any type with every section and flag, the trace from the root,
 // the system resolver explained and resolvers side by side (docs/dns.md).
-import { readFileSync } from 'node:fs';
 import { hasErrors } from '../../engine/findings';
 import { DnsInputError, lookupDns } from '../../engine/dns/lookup';
-import type { DnsLookupOptions } from '../../engine/dns/lookup';
-import { IANA_ROOT_HINTS } from '../../engine/dns/rootHints';
-import { defaultDnsServers, parseDnsServer } from '../../engine/dns/servers';
-import { osLookup } from '../../engine/dns/system';
-import type { DnsServer } from '../../engine/options';
+import { parseDnsServer } from '../../engine/dns/servers';
+import { DEFAULT_TIMEOUTS, type DnsServer } from '../../engine/options';
+import { dnsLookupOptions } from '../../engine/setup';
 import { UsageError, type CliCommand } from '../command';
 import { renderDnsText } from '../dnsText';
+import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
@@ -28,7 +26,7 @@ Options:
   --authoritative           ask every authoritative server of the zone directly (SOA serials, NS sets)
   --compare ADDR[:PORT]     another resolver to compare with (repeatable), e.g. a public one
   --no-system               do not explain the system resolver (hosts file, search list)
-  --timeout MS              timeout of each query (default 2000)
+  --timeout MS              timeout of each query (default ${DEFAULT_TIMEOUTS.dnsMs})
   --json                    print the result as JSON (docs/report.md, "netdiag dns --json")
   --no-color                plain text even on a terminal`;
 
@@ -36,7 +34,8 @@ export interface DnsArgs {
   name: string;
   json: boolean;
   types: string[];
-  servers: DnsServer[] | null;
+  /** Empty: the system's resolvers. */
+  servers: DnsServer[];
   tcp: boolean;
   dnssec: boolean;
   trace: boolean;
@@ -78,7 +77,7 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     name: positionals[0]!,
     json: values.json === true,
     types: (values.type ?? []).flatMap((t) => t.split(',')).filter((t) => t !== ''),
-    servers: values.server === undefined ? null : servers(values.server, '--server'),
+    servers: servers(values.server, '--server'),
     tcp: values.tcp === true,
     dnssec: values.dnssec === true,
     trace: values.trace === true || roots.length > 0,
@@ -86,7 +85,7 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     authoritative: values.authoritative === true,
     compare: servers(values.compare, '--compare'),
     system: values['no-system'] !== true,
-    timeoutMs: values.timeout === undefined ? 2000 : wholeNumber(values.timeout, '--timeout'),
+    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : wholeNumber(values.timeout, '--timeout'),
   };
 }
 
@@ -95,18 +94,10 @@ export const dnsCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseDnsArgs(argv);
-    const opts: DnsLookupOptions = {
-      signal: io.signal,
-      timeoutMs: args.timeoutMs,
-      types: args.types,
-      servers: args.servers ?? defaultDnsServers(),
-      tcp: args.tcp,
-      dnssecOk: args.dnssec,
-      trace: args.trace ? { roots: args.roots.length > 0 ? args.roots.map((r) => ({ name: r.address, address: r.address, source: 'hints' as const })) : IANA_ROOT_HINTS, port: args.roots[0]?.port ?? 53 } : null,
-      system: args.system ? { lookup: osLookup, readFile: (p) => readFileSync(p, 'utf8'), platform: process.platform } : null,
-      publicResolvers: args.compare,
-      authoritative: args.authoritative,
-    };
+    const opts = dnsLookupOptions(
+      { types: args.types, servers: args.servers, timeoutMs: args.timeoutMs, trace: args.trace && { roots: args.roots }, explainSystem: args.system, compareWith: args.compare, tcp: args.tcp, dnssecOk: args.dnssec, authoritative: args.authoritative },
+      io.signal,
+    );
     let result;
     try {
       result = await lookupDns(args.name, opts);
@@ -114,7 +105,9 @@ export const dnsCommand: CliCommand = {
       if (err instanceof DnsInputError) throw new UsageError(err.message);
       throw err;
     }
-    io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderDnsText(result, io.color));
+    const term = terminal(io);
+    if (args.json) term.printJson(result);
+    else term.print(renderDnsText(result, term));
     if (result.cancelled) return 130;
     return hasErrors(result.findings) ? 1 : 0;
   },

@@ -1,9 +1,11 @@
 // netdiag trace <host>: the route to a host with tracepath, traceroute or tracert.
 import { hasErrors } from '../../engine/findings';
+import { DEFAULTS } from '../../engine/options';
 import { traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
-import { clean, renderRouteText } from '../httpText';
+import { renderRouteText } from '../httpText';
+import { terminal } from '../terminal';
 import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag trace <host> [options]
@@ -15,8 +17,8 @@ and prints each router with its round-trip times.
 
 Options:
   --json                    print { route, findings } as JSON
-  --max-hops N              stop after N hops (default 30)
-  --timeout MS              stop the whole trace after MS milliseconds (default 60000)
+  --max-hops N              stop after N hops (default ${DEFAULTS.traceMaxHops})
+  --timeout MS              stop the whole trace after MS milliseconds (default ${DEFAULTS.traceTimeoutMs})
   -n, --numeric             addresses only, no reverse DNS names
   --no-color                plain text even on a terminal`;
 
@@ -32,15 +34,13 @@ export const traceCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'trace needs a host: a name, an IP address or a URL.' : `trace takes one host, got ${positionals.length}.`);
     const host = parseTarget(positionals[0]!).target.host;
-    const maxHops = values['max-hops'] === undefined ? 30 : wholeNumber(values['max-hops'], '--max-hops');
+    const maxHops = values['max-hops'] === undefined ? DEFAULTS.traceMaxHops : wholeNumber(values['max-hops'], '--max-hops');
     if (maxHops > 255) throw new UsageError('--max-hops takes at most 255.');
-    const timeoutMs = values.timeout === undefined ? 60_000 : wholeNumber(values.timeout, '--timeout');
+    const timeoutMs = values.timeout === undefined ? DEFAULTS.traceTimeoutMs : wholeNumber(values.timeout, '--timeout');
     const { route, findings } = await traceRoute(host, { signal: io.signal, timeoutMs, maxHops, names: values.numeric !== true });
-    if (values.json) io.stdout(`${JSON.stringify({ route, findings }, null, 2)}\n`);
-    else {
-      io.stdout(renderRouteText(route, io.color));
-      for (const f of findings) io.stdout(`\n${f.severity}: ${f.code} ${clean(f.message)}\n  ${f.hint}\n`);
-    }
+    const term = terminal(io);
+    if (values.json) term.printJson({ route, findings });
+    else term.print([...renderRouteText(route, term), ...findings.flatMap((f) => ['', ...term.finding(f)])]);
     if (route.error?.code === 'CANCELLED') return 130;
     return hasErrors(findings) || route.error?.code === 'ROUTE_TOOL_MISSING' ? 1 : 0;
   },

@@ -3,11 +3,11 @@
 // folder skips dependency and build output folders, huge and binary files.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { FINDINGS } from '../findings';
 import { FILE_SERVICE } from './extractors/common';
 import { extractFile, isCandidate, MAX_CONFIG_BYTES } from './formats';
 import type { BindFinding, BindModel, FileFacts, Service } from './model';
-import { runRules, type RuleContext } from './rules';
+import { bindFinding, type RuleContext } from './ruleInput';
+import { runRules } from './rules';
 
 /** Folders never read: dependencies, VCS data, build output and caches. */
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'target', 'vendor', 'bin', 'obj', '.venv', 'venv', '__pycache__', '.tox', '.next', '.nuxt', '.cache', 'coverage', '.terraform', '.idea', '.vscode-test', '.gradle']);
@@ -66,11 +66,8 @@ export class BindAnalysis {
 
 function parseFindings(all: Iterable<FileFacts>): BindFinding[] {
   const out: BindFinding[] = [];
-  const spec = FINDINGS.CONFIG_PARSE_ERROR;
   for (const f of all) {
-    for (const e of f.parseErrors) {
-      out.push({ code: 'CONFIG_PARSE_ERROR', severity: spec.severity, layer: spec.layer, message: `${f.file} (${f.format}): ${e.message}. What this file binds or connects to is not analysed.`, hint: spec.hint, range: e.range, related: [], subject: f.file });
-    }
+    for (const e of f.parseErrors) out.push(bindFinding('CONFIG_PARSE_ERROR', `${f.file} (${f.format}): ${e.message}. What this file binds or connects to is not analysed.`, e.range, { subject: f.file }));
   }
   return out;
 }

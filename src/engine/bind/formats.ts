@@ -39,21 +39,41 @@ const BY_NAME: [RegExp, string, Extractor][] = [
   [/^nginx(\.[\w-]+)?\.conf$|\.nginx$/, 'nginx', extractNginx],
 ];
 
+/**
+ * Formats told apart by their content: the path says only that a file may be one (nginx's
+ * snippets in conf.d, Kubernetes manifests among other YAML, MySQL's option files among `.cnf`).
+ */
+const BY_CONTENT: { name: string; path: (file: string, base: string) => boolean; content: (head: string) => boolean }[] = [
+  { name: 'nginx', path: (file) => /(^|\/)(nginx|sites-(available|enabled)|conf\.d)\//.test(file) && /\.conf$|sites-/.test(file), content: (head) => /\b(listen|server_name|proxy_pass)\b/.test(head) },
+  { name: 'kubernetes', path: (_file, base) => /\.ya?ml$/i.test(base), content: (head) => /^kind:\s*\w+/m.test(head) && /^apiVersion:/m.test(head) },
+  { name: 'mysql', path: (_file, base) => /\.cnf$/.test(base), content: (head) => /^\s*\[(mysqld|mariadb)\]/m.test(head) },
+];
+
 const GENERIC_EXT = /\.(ya?ml|json|jsonc|toml|ini|properties|xml|conf|cfg|cnf)$/i;
 
-/** The format name for a path (relative, `/`-separated), or null when it is not a config file. */
-export function detectFormat(file: string, head = ''): string | null {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  for (const [re, name] of BY_NAME) if (re.test(base)) return name;
-  if (/(^|\/)(nginx|sites-(available|enabled)|conf\.d)\//.test(file) && /\.conf$|sites-/.test(file) && /\b(listen|server_name|proxy_pass)\b/.test(head)) return 'nginx';
-  if (/\.ya?ml$/i.test(base) && /^kind:\s*\w+/m.test(head) && /^apiVersion:/m.test(head)) return 'kubernetes';
-  if (/\.cnf$/.test(base) && /^\s*\[(mysqld|mariadb)\]/m.test(head)) return 'mysql';
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+function byName(base: string): string | null {
+  return BY_NAME.find(([re]) => re.test(base))?.[1] ?? null;
+}
+
+/** Any other file with a config extension, except lock files and tool configs that bind nothing. */
+function generic(file: string, base: string): string | null {
   return GENERIC_EXT.test(base) && !/(^|\/)(package-lock|tsconfig|jsconfig|composer\.lock|yarn\.lock)/.test(file) && !/\.lock$/.test(base) ? 'generic' : null;
 }
 
-/** Whether a path is worth reading at all (before its content is known). */
+/** The format name for a path (relative, `/`-separated) and the file's first bytes, or null when it is not a config file. */
+export function detectFormat(file: string, head = ''): string | null {
+  const base = baseName(file);
+  return byName(base) ?? BY_CONTENT.find((r) => r.path(file, base) && r.content(head))?.name ?? generic(file, base);
+}
+
+/** Whether a path is worth reading at all: its name says it is a config file, or may be one. */
 export function isCandidate(file: string): boolean {
-  return detectFormat(file, 'kind: x\napiVersion: v1\nlisten ') !== null;
+  const base = baseName(file);
+  return byName(base) !== null || BY_CONTENT.some((r) => r.path(file, base)) || generic(file, base) !== null;
 }
 
 const EXTRACTORS: Record<string, Extractor> = {

@@ -2,7 +2,7 @@
 // reference or a virtual-host name, what the address means, and the findings at that spot. Pure and synchronous (no DNS:
 // the extension adds a name's answer within its own time budget).
 import { isIP } from 'node:net';
-import { classifyAddress } from '../address';
+import { classifyAddress, unbracket } from '../address';
 import { findEndpointAt } from '../endpointText';
 import type { BindAddressKind, BindFinding, BindModel, Service, SourceRange } from './model';
 import { bindKind } from './values';
@@ -80,7 +80,7 @@ export function hoverAt(model: BindModel | null, file: string, text: string, off
           let meaning = describeAddress(c.host);
           if (provider) meaning = `The service "${provider.name}" of this project (${provider.runtime}); ${inside ? 'containers on its network resolve the name' : 'the name resolves only inside its container network'}.`;
           else if (inside && bindKind(c.host) === 'loopback') meaning = `${meaning} Inside a container, that is the container itself.`;
-          const name = isIP(c.host.replace(/^\[|\]$/g, '')) === 0 && bindKind(c.host) !== 'loopback' ? c.host : null;
+          const name = isIP(unbracket(c.host)) === 0 && bindKind(c.host) !== 'loopback' ? c.host : null;
           return spot('client', c.source, `Client: ${svc ? `"${svc.name}"` : 'this config'} connects to ${c.host}${c.port !== null ? `:${c.port}` : ''} (${c.origin})`, meaning, name, target, svc, findingsAt(c.source));
         },
       });
@@ -127,12 +127,12 @@ function hostForUrl(host: string): string {
 function endpointHost(endpoint: string): string | null {
   const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(endpoint);
   const raw = url ? url[1]! : /^\[([^\]]+)\]/.exec(endpoint)?.[1] ?? (isIP(endpoint) ? endpoint : endpoint.replace(/:\d+$/, ''));
-  return raw.replace(/^\[|\]$/g, '') || null;
+  return unbracket(raw) || null;
 }
 
 /** The address class in plain words, for any host text. */
 export function describeAddress(host: string): string {
-  const bare = host.replace(/^\[|\]$/g, '');
+  const bare = unbracket(host);
   if (bindKind(bare) === 'loopback' && isIP(bare) === 0) return 'localhost: the loopback name, 127.0.0.1 and/or ::1 (this machine only). Which one a client tries first depends on its resolver.';
   if (isIP(bare.replace(/%.*$/, '')) !== 0) {
     const c = classifyAddress(bare);
@@ -150,7 +150,7 @@ function bindMeaning(kind: BindAddressKind, address: string | null, svc: Service
     case 'all':
       return `Every interface of ${place}, IPv4 and IPv6 (dual-stack unless IPV6_V6ONLY is set). Clients type an address or name of ${place}.`;
     case 'loopback':
-      return `Loopback: ${place} only. ${place === 'this container' ? 'Nothing outside the container — not published ports, not other services — can reach it.' : 'Other machines and containers cannot reach it.'}${address !== null && isIP(address.replace(/^\[|\]$/g, '')) !== 0 ? ` Only IPv${isIP(address.replace(/^\[|\]$/g, ''))}: clients typing "localhost" may try the other family first.` : ''}`;
+      return `Loopback: ${place} only. ${place === 'this container' ? 'Nothing outside the container — not published ports, not other services — can reach it.' : 'Other machines and containers cannot reach it.'}${address !== null && isIP(unbracket(address)) !== 0 ? ` Only IPv${isIP(unbracket(address))}: clients typing "localhost" may try the other family first.` : ''}`;
     case 'specific':
       return `One interface's address. ${address ? describeAddress(address) : ''} The server is reachable only at this address.`;
     case 'name':

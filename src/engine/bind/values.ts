@@ -1,13 +1,13 @@
 // How bind and client values are written across formats: addresses, host:port, URLs, port
 // mappings, environment keys and server command lines. Pure text logic shared by the extractors.
 import { isIP } from 'node:net';
-import { classifyAddress } from '../address';
+import { classifyAddress, unbracket } from '../address';
 import type { BindAddressKind } from './model';
 
 /** What a bind address means (see BindAddressKind). */
 export function bindKind(address: string | null): BindAddressKind {
   if (address === null || address === '') return 'default';
-  const a = address.trim().replace(/^\[|\]$/g, '').toLowerCase();
+  const a = unbracket(address.trim()).toLowerCase();
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(a)) return 'url';
   if (a === '0.0.0.0') return 'all-ipv4';
   // Kestrel's `+` and `*`, nginx's `*`, and `::` mean every interface (`::` is dual-stack unless

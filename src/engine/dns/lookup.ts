@@ -9,6 +9,7 @@ import { finding } from '../findings';
 import type { CnameLink, Finding, Hop } from '../report';
 import type { DnsServer, LookupFn } from '../options';
 import { normalName, reverseName } from './codec';
+import { dnsNameProblem } from './names';
 import { cnameChain } from './probe';
 import { answerSet, compareAuthoritative, compareResolvers, comparisonFindings, findZoneServers } from './compare';
 import type { DnsComparison, DnsLookupResult, DnsQueryResult, SystemResolverInfo, TraceServer } from './model';
@@ -51,9 +52,6 @@ export interface DnsLookupOptions {
   authoritativePort?: number;
 }
 
-const MAX_NAME = 253;
-const MAX_LABEL = 63;
-
 /** The name to ask and the default types for what the user typed. */
 export function dnsQuestionOf(input: string, types: readonly string[] | undefined): { name: string; types: string[] } {
   const text = input.trim();
@@ -65,7 +63,7 @@ export function dnsQuestionOf(input: string, types: readonly string[] | undefine
   if (ptr !== null) return { name: ptr, types: wanted.length > 0 ? wanted : ['PTR'] };
   const ascii = text === '.' ? '.' : domainToASCII(text.replace(/\.$/, ''));
   const name = normalName(ascii);
-  const bad = ascii === '' || (name !== '.' && (Buffer.byteLength(name) > MAX_NAME || name.split('.').some((l) => l === '' || Buffer.byteLength(l) > MAX_LABEL)));
+  const bad = ascii === '' || (name !== '.' && dnsNameProblem(name) !== null);
   if (bad) throw new DnsInputError(`"${input}" is not a valid DNS name.`);
   return { name, types: wanted.length > 0 ? [...new Set(wanted)] : ['A', 'AAAA'] };
 }

@@ -4,7 +4,7 @@
 import { promises as dnsPromises } from 'node:dns';
 import { abortPromise, errorInfo, ms, withDeadline } from '../abort';
 import type { LookupFn } from '../options';
-import type { DnsAddress, SystemLookup } from '../report';
+import type { DnsAddress, Family, SystemLookup } from '../report';
 
 /**
  * getaddrinfo through `dns.promises.lookup`, in the order the OS returned (`order: 'verbatim'`,
@@ -38,4 +38,34 @@ export async function systemLookup(host: string, lookup: LookupFn, opts: SystemL
   } catch (err) {
     return { addresses: [], durationMs: ms(opts.now() - start), error: errorInfo(err) };
   }
+}
+
+/** How a host's addresses were found, by resolveHost. */
+export interface Resolution {
+  host: string;
+  /** `ip-literal`: the host is an address; `pinned`: --resolve named its addresses; `system`: the lookup ran. */
+  source: 'ip-literal' | 'pinned' | 'system';
+  /** In the order clients try them; empty when the lookup failed. */
+  addresses: DnsAddress[];
+  /** The system lookup, when it ran (its time and any error). */
+  lookup: SystemLookup | null;
+}
+
+export interface ResolveOptions extends SystemLookupOptions {
+  /** The system resolver; the OS's by default. */
+  lookup?: LookupFn;
+  /** Names pinned to addresses (curl --resolve), keys lower case: no lookup for them. */
+  pinned: Readonly<Record<string, readonly DnsAddress[]>>;
+}
+
+/**
+ * The addresses of `host` as every connection of the engine gets them: the literal itself, the
+ * pinned addresses, or the system lookup (under its deadline). Never throws.
+ */
+export async function resolveHost(host: string, ipFamily: Family | null, opts: ResolveOptions): Promise<Resolution> {
+  if (ipFamily !== null) return { host, source: 'ip-literal', addresses: [{ address: host, family: ipFamily }], lookup: null };
+  const pinned = opts.pinned[host.toLowerCase()];
+  if (pinned && pinned.length > 0) return { host, source: 'pinned', addresses: [...pinned], lookup: null };
+  const lookup = await systemLookup(host, opts.lookup ?? osLookup, opts);
+  return { host, source: 'system', addresses: lookup.addresses, lookup };
 }

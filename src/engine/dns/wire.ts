@@ -4,6 +4,7 @@
 // (exchange.ts through query.ts); this only shapes its result into the Report's WireQuery.
 import type { DnsServer } from '../options';
 import type { WireQuery } from '../report';
+import { dnsNameProblem } from './names';
 import { formatDnsServer } from './servers';
 import { queryServers } from './query';
 
@@ -14,17 +15,13 @@ export interface WireQueryOptions {
   now: () => number;
 }
 
-/** RFC 1035 §2.3.4. */
-const MAX_NAME = 253;
-const MAX_LABEL = 63;
-
 /**
  * Asks `server` for `name`/`type` with recursion desired. Never throws: failures are in `error`
  * (DNS_TIMEOUT, DNS_BAD_RESPONSE, CANCELLED, ECONNREFUSED, EINVAL…) with `rcode: null`.
  */
 export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AAAA', opts: WireQueryOptions): Promise<WireQuery> {
   const qname = name.replace(/\.$/, '').toLowerCase();
-  if (!validName(qname)) {
+  if (dnsNameProblem(qname) !== null) {
     return { server: formatDnsServer(server), type, rcode: null, transport: 'udp', truncated: false, authoritative: false, answers: [], durationMs: 0, error: { code: 'EINVAL', message: `"${name}" is not a valid DNS name.` } };
   }
   const r = await queryServers([server], { name: qname, type, rd: true }, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs, maxAttempts: 1, now: opts.now });
@@ -40,9 +37,4 @@ export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AA
   };
   if (r.error) query.error = r.error;
   return query;
-}
-
-/** Checked against RFC 1035 limits so encoding cannot overflow. */
-function validName(n: string): boolean {
-  return n !== '' && Buffer.byteLength(n) <= MAX_NAME && n.split('.').every((label) => label !== '' && Buffer.byteLength(label) <= MAX_LABEL);
 }

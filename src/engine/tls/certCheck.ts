@@ -3,19 +3,21 @@
 // request a TLS configuration scan, an OCSP check and the download of a missing intermediate.
 // Network steps other than the handshake run only when the caller asks for them.
 import { X509Certificate } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { errorInfo, withDeadline } from '../abort';
+import { TLSSocket } from 'node:tls';
+import { errorInfo } from '../abort';
+import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
-import type { TrustStores } from '../options';
-import type { CertificateInfo, ErrorInfo, Finding, Report, TlsVerification } from '../report';
+import { standaloneContext } from '../hop/model';
+import { runHop } from '../hop/pipeline';
+import type { LookupFn, ProxyConfig, TrustStores } from '../options';
+import { chooseProxy, routeOf } from '../proxy';
+import type { CertificateInfo, DnsAddress, ErrorInfo, Finding, Report, TargetInfo, TlsVerification } from '../report';
+import { parseTarget } from '../target';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
 import { readCertFile } from './certFile';
 import type { CertFileFormat, PrivateKeyNote } from './certFile';
 import { sentOrderFindings, storeFindings } from './chainChecks';
-import { tlsHandshake } from './handshake';
 import { checkOcsp, ocspFindings } from './ocsp';
 import type { OcspResult } from './ocsp';
 import { readServerFlight } from './rawHello';
@@ -38,6 +40,15 @@ export interface CertCheckOptions {
   checkRevocation?: boolean;
   /** Download a missing intermediate from the AIA caIssuers URL (network: on explicit request only). */
   fetchMissingIssuer?: boolean;
+  /** The system resolver for the endpoint, the OCSP responder and the AIA URL; the OS's by default. */
+  lookup?: LookupFn;
+  /** Names pinned to addresses (--resolve), keys lower case. */
+  pinned?: Readonly<Record<string, readonly DnsAddress[]>>;
+  /**
+   * Proxy sources, chosen from as for a diagnosis of `https://host:port` (an endpoint is TLS from
+   * the first byte, so through a proxy it is a CONNECT tunnel); absent means direct.
+   */
+  proxy?: ProxyConfig;
 }
 
 export interface CertCheckSource {
@@ -74,6 +85,9 @@ export interface CertCheck {
   checkedAt: string;
 }
 
+/** An issuer certificate (or a PKCS#7 bundle of a few) is a few KiB; anything near this is not one. */
+const MAX_ISSUER_BYTES = 1024 * 1024;
+
 /** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */
 const LEAF_CODES: ReadonlySet<string> = new Set(['CERT_NO_SUBJECT', 'CERT_NO_COMMON_NAME', 'CERT_NO_SAN', 'CERT_MANY_NAMES', 'CERT_KEY_LARGE', 'CERT_VALIDITY_TOO_LONG', 'CERT_NO_SERVER_AUTH', 'CERT_LEAF_IS_CA']);
 
@@ -88,11 +102,25 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   if (!opts.scan) return checkHandshake(host, port, sni, opts);
   let handIssuer: (issuer: X509Certificate | undefined) => void = () => undefined;
   const issuer = new Promise<X509Certificate | undefined>((resolve) => (handIssuer = resolve));
-  const scanning = scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, issuer, ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}) });
+  const lookup = scanLookup(host, opts);
+  const scanning = scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, issuer, ...(lookup ? { lookup } : {}), ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}) });
   const result = await checkHandshake(host, port, sni, opts, handIssuer).finally(() => handIssuer(undefined));
   result.scan = await scanning;
   result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
   return finish(result);
+}
+
+/** The scan resolves the endpoint as the check does: a pinned address first, then the injected lookup (the system's by default). */
+function scanLookup(host: string, opts: CertCheckOptions): ((name: string, signal: AbortSignal) => Promise<string>) | undefined {
+  const pinned = opts.pinned?.[host.toLowerCase()]?.[0];
+  if (pinned) return async () => pinned.address;
+  const lookup = opts.lookup;
+  if (!lookup) return undefined;
+  return async (name, signal) => {
+    const [first] = await lookup(name, signal);
+    if (!first) throw new Error(`${name} has no address`);
+    return first.address;
+  };
 }
 
 async function checkHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions, handIssuer?: (issuer: X509Certificate | undefined) => void): Promise<CertCheck> {
@@ -241,7 +269,7 @@ async function extras(result: CertCheck, certs: X509Certificate[], path: X509Cer
   if (opts.checkRevocation) {
     const issuer = path[1] ?? certs[1];
     if (issuer) {
-      result.revocation = await checkOcsp(leaf, issuer, { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+      result.revocation = await checkOcsp(leaf, issuer, { timeoutMs: opts.timeoutMs, ...reachOf(opts) });
       result.findings.push(...ocspFindings(leaf, result.revocation));
     } else {
       result.findings.push(finding('CERT_OCSP_FAILED', `The revocation status of "${shortName(leaf.subject)}" cannot be checked: its issuer is not known (not sent, in no store).`));
@@ -282,36 +310,48 @@ interface HandshakeOutcome {
   tls?: CertCheck['tls'];
 }
 
+/**
+ * Connects and handshakes as one request-less hop: the endpoint's addresses (or the proxy's, and
+ * a CONNECT tunnel, when the proxy choice names one), the first in OS order that accepts, TLS
+ * with the SNI asked for. Only the handshake's own findings explain a TLS failure; a connection
+ * that never got that far is explained by the hop's DNS, connect and proxy findings.
+ */
 async function connectAndHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions): Promise<HandshakeOutcome> {
-  let socket: net.Socket;
+  let target: TargetInfo;
   try {
-    socket = await withDeadline(opts.signal, opts.timeoutMs, 'TCP connect', (signal) => connect(host, port, signal));
+    target = parseTarget(`https://${net.isIP(host) === 6 ? `[${host}]` : host}:${port}/`).target;
   } catch (err) {
     const error = errorInfo(err);
-    return { error, findings: [finding(error.code === 'ECONNREFUSED' ? 'TCP_REFUSED' : error.code === 'ETIMEDOUT' ? 'TCP_TIMEOUT' : 'TCP_UNREACHABLE', `${host}:${port}: ${error.message}`)], chain: [] };
+    return { error, findings: [finding('DNS_LOOKUP_FAILED', `${host} cannot be looked up: ${error.message}`, host)], chain: [] };
   }
-  const out = await tlsHandshake(socket, {
-    servername: sni,
-    alpn: ['h2', 'http/1.1'],
-    trust: opts.trust,
+  const ctx = standaloneContext({
     timeoutMs: opts.timeoutMs,
-    now: () => performance.now(),
+    trust: opts.trust,
     expiryWarningDays: opts.expiryWarningDays,
-    host: sni ?? host,
+    ...reachOf(opts),
     ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
   });
-  if (!out.socket) return { error: out.result.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: out.findings, chain: [] };
-  const tls = { protocol: out.result.protocol, cipher: out.result.cipher, alpn: out.result.alpn, keyExchange: out.result.keyExchange };
-  const chain = certificatesFromInfo(out.result.chain);
-  const preFindings = out.findings.filter((f) => f.code === 'TLS_PROTOCOL_DEPRECATED');
+  const hop = await runHop({ target, route: routeOf(chooseProxy(target, opts.proxy)), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
+  await hop.beside;
+  const { part, connection } = hop;
+  const tls = part.tls;
+  if (!connection || !tls || tls.error) {
+    connection?.close();
+    if (tls) return { error: tls.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: part.findings.filter((f) => f.layer === 'tls'), chain: [] };
+    const findings = [...part.findings];
+    if (part.stopped?.stage === 'resolve' && part.route.kind === 'direct') findings.push(finding('DNS_LOOKUP_FAILED', `${host} does not resolve: ${part.resolution?.lookup?.error?.message ?? 'no address'}.`, host));
+    return { error: part.stopped?.error ?? { code: 'ECONNREFUSED', message: `${host}:${port} could not be reached` }, findings, chain: [] };
+  }
+  const negotiated = { protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, keyExchange: tls.keyExchange };
+  const chain = certificatesFromInfo(tls.chain);
+  const preFindings = part.findings.filter((f) => f.code === 'TLS_PROTOCOL_DEPRECATED');
   // TLS 1.3 servers check the client certificate after the client's Finished (RFC 8446 §4.4.2):
   // a refusal arrives as an alert just after the handshake, a welcome as a session ticket.
-  const late = out.result.protocol === 'TLSv1.3' ? await lateRefusal(out.socket, Math.min(500, opts.timeoutMs)) : null;
-  out.socket.destroy();
-  if (late) return { error: late, late: true, findings: [], chain, tls };
-  return { findings: [], preFindings, chain, tls };
+  const late = tls.protocol === 'TLSv1.3' && connection.socket instanceof TLSSocket ? await lateRefusal(connection.socket, Math.min(500, opts.timeoutMs)) : null;
+  connection.close();
+  if (late) return { error: late, late: true, findings: [], chain, tls: negotiated };
+  return { findings: [], preFindings, chain, tls: negotiated };
 }
 
 function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | null> {
@@ -337,58 +377,32 @@ function lateRefusal(socket: TLSSocket, waitMs: number): Promise<ErrorInfo | nul
   });
 }
 
-function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const onAbort = (): void => {
-      socket.destroy();
-      reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(err);
-    });
-  });
-}
-
 /** GET the caIssuers URL: DER, PEM or a PKCS#7 bundle (RFC 5280 §4.2.2.1). */
 async function fetchIssuer(url: string, opts: CertCheckOptions): Promise<{ cert: X509Certificate } | { error: ErrorInfo }> {
+  const fetched = await fetchCapped(url, {
+    timeoutMs: opts.timeoutMs,
+    maxBytes: MAX_ISSUER_BYTES,
+    what: 'the issuer certificate',
+    ...reachOf(opts),
+  });
+  if ('error' in fetched) return fetched;
   try {
-    const body = await withDeadline(opts.signal, opts.timeoutMs, 'AIA download', (signal) => get(url, signal));
-    const cert = readCertFile(body).certificates[0];
-    if (!cert) return { error: { code: 'CERT_PARSE_ERROR', message: `${url} holds no certificate` } };
-    return { cert };
+    const cert = readCertFile(fetched.body).certificates[0];
+    return cert ? { cert } : { error: { code: 'CERT_PARSE_ERROR', message: `${url} holds no certificate` } };
   } catch (err) {
     return { error: errorInfo(err) };
   }
 }
 
-function get(url: string, signal: AbortSignal): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parsed = new URL(url);
-    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : null;
-    if (!client) return reject(Object.assign(new Error(`Unsupported URL ${url}`), { code: 'ERR_INVALID_URL' }));
-    const req = client.get(parsed, { signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > 1024 * 1024) req.destroy(new Error(`${url} is larger than 1 MiB`));
-        else chunks.push(c);
-      });
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url} answered HTTP ${res.statusCode ?? '?'}`))));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
+/** What every network step of a check shares: cancellation, how names resolve, the proxy. */
+function reachOf(opts: CertCheckOptions): Pick<CertCheckOptions, 'signal' | 'lookup' | 'pinned' | 'proxy'> {
+  return {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.pinned ? { pinned: opts.pinned } : {}),
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
+  };
 }
-
-
 
 /** OpenSSL 3 messages read `<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:`; keep the reason. */
 function opensslReason(message: string): string {

@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { CertificateInfo, PublicKeyInfo } from '../report';
 import { readCertificateFields } from './certificateFields';
+import { commonName } from './distinguishedName';
 import type { CertificateFields } from './certificateFields';
 
 const DAY_MS = 86_400_000;
@@ -129,8 +130,7 @@ export function oneLineName(name: string | undefined): string {
 /** The CN of a name as Node prints it, else the whole name on one line: for messages. */
 export function shortName(name: string | undefined): string {
   if (name === undefined) return '';
-  const cn = name.split('\n').find((line) => line.startsWith('CN='));
-  return cn ? cn.slice(3) : oneLineName(name);
+  return commonName(name) ?? oneLineName(name);
 }
 
 export class CertParseError extends Error {

@@ -5,6 +5,7 @@ import type { X509Certificate } from 'node:crypto';
 import { finding } from '../findings';
 import type { Finding, TlsVerification } from '../report';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
+import { commonName } from './distinguishedName';
 
 const DAY_MS = 86_400_000;
 /** CA/Browser Forum BR §6.3.2: at most 398 days for certificates issued on or after 2020-09-01. */
@@ -25,7 +26,7 @@ export function leafFindings(leaf: X509Certificate): Finding[] {
   // Node 20 gives undefined for an empty subject, despite its types.
   const subjectText = (leaf.subject as string | undefined) ?? '';
   if (subjectText.trim() === '') add('CERT_NO_SUBJECT', 'The server certificate has an empty subject; only its subjectAltName names it.');
-  else if (!subjectText.split('\n').some((l) => l.startsWith('CN='))) add('CERT_NO_COMMON_NAME', `The server certificate's subject "${subject}" has no common name (CN).`);
+  else if (commonName(subjectText) === null) add('CERT_NO_COMMON_NAME', `The server certificate's subject "${subject}" has no common name (CN).`);
   if (names.length === 0) {
     add('CERT_NO_SAN', `The server certificate "${shortName(leaf.subject) || '(no subject)'}" has no DNS or IP subjectAltName; browsers and most clients other than Node and curl refuse it.`);
   } else if (names.length > MANY_NAMES) {

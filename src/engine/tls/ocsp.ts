@@ -2,12 +2,11 @@
 // named in its Authority Information Access, and the answer read and verified. Also reads a
 // stapled OCSP response. Only ever called on an explicit user action: it talks to the CA.
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import forge from 'node-forge';
-import { errorInfo, withDeadline } from '../abort';
+import { fetchCapped } from '../fetch';
 import { finding } from '../findings';
-import type { ErrorInfo, Finding } from '../report';
+import type { LookupFn, ProxyConfig } from '../options';
+import type { DnsAddress, ErrorInfo, Finding } from '../report';
 import { fieldsOf, publicKeyOf, shortName } from './certificate';
 
 type Asn1 = forge.asn1.Asn1;
@@ -52,7 +51,17 @@ export interface OcspCheckOptions {
   signal?: AbortSignal;
   /** Overrides the AIA responder (tests, or a responder the user names). */
   responder?: string;
+  /** How the responder's name resolves and which proxy reaches it, as for a diagnosis. */
+  lookup?: LookupFn;
+  pinned?: Readonly<Record<string, readonly DnsAddress[]>>;
+  proxy?: ProxyConfig;
 }
+
+/** RFC 6960 §4.2.1 responses are a few KiB; anything near this is not one. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** The fetch's error codes as OCSP results name them. */
+const FETCH_CODES: Readonly<Record<string, string>> = { FETCH_BAD_URL: 'OCSP_BAD_URL', FETCH_TOO_LARGE: 'OCSP_TOO_LARGE', FETCH_HTTP_STATUS: 'OCSP_HTTP_ERROR' };
 
 /** Asks the certificate's OCSP responder. Never throws: failures are `error` in the result. */
 export async function checkOcsp(cert: X509Certificate, issuer: X509Certificate, opts: OcspCheckOptions): Promise<OcspResult> {
@@ -60,13 +69,20 @@ export async function checkOcsp(cert: X509Certificate, issuer: X509Certificate, 
   const responder = opts.responder ?? fieldsOf(cert).ocspUrls[0] ?? null;
   const done = (r: Omit<OcspResult, 'durationMs' | 'responder'>): OcspResult => ({ responder, ...r, durationMs: Math.round(performance.now() - started) });
   if (responder === null) return done({ status: null, signatureValid: false, error: { code: 'OCSP_NO_RESPONDER', message: `"${shortName(cert.subject)}" names no OCSP responder (no Authority Information Access OCSP URL)` } });
-  let body: Buffer;
-  try {
-    body = await withDeadline(opts.signal, opts.timeoutMs, 'OCSP request', (signal) => post(responder, ocspRequest(cert, issuer), signal));
-  } catch (err) {
-    return done({ status: null, signatureValid: false, error: errorInfo(err) });
-  }
-  return { ...readOcspResponse(body, cert, issuer), responder, durationMs: Math.round(performance.now() - started) };
+  const fetched = await fetchCapped(responder, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+    body: ocspRequest(cert, issuer),
+    timeoutMs: opts.timeoutMs,
+    maxBytes: MAX_RESPONSE_BYTES,
+    what: 'the OCSP response',
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.pinned ? { pinned: opts.pinned } : {}),
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
+  });
+  if ('error' in fetched) return done({ status: null, signatureValid: false, error: { ...fetched.error, code: FETCH_CODES[fetched.error.code] ?? fetched.error.code } });
+  return { ...readOcspResponse(fetched.body, cert, issuer), responder, durationMs: Math.round(performance.now() - started) };
 }
 
 /** Findings for a check result: revoked, or no usable answer. */
@@ -191,30 +207,6 @@ export function readOcspResponse(der: Buffer, cert: X509Certificate, issuer: X50
   });
   if (result.status === 'unknown') result.error = { code: 'OCSP_UNKNOWN', message: 'The responder does not know this certificate' };
   return result;
-}
-
-function post(url: string, body: Buffer, signal: AbortSignal): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parsed = new URL(url);
-    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : null;
-    if (!client) return reject(Object.assign(new Error(`Unsupported OCSP responder URL ${url}`), { code: 'OCSP_BAD_URL' }));
-    const req = client.request(parsed, { method: 'POST', signal, headers: { 'content-type': 'application/ocsp-request', 'content-length': body.length, accept: 'application/ocsp-response' } }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > 1024 * 1024) req.destroy(Object.assign(new Error('The OCSP response is larger than 1 MiB'), { code: 'OCSP_TOO_LARGE' }));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        if (res.statusCode !== 200) reject(Object.assign(new Error(`The OCSP responder answered HTTP ${res.statusCode ?? '?'}`), { code: 'OCSP_HTTP_ERROR' }));
-        else resolve(Buffer.concat(chunks));
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 function generalizedTime(value: string): string {

@@ -44,8 +44,8 @@ export interface ScanOptions {
   clientCertificate?: ClientCertificate;
   /** The leaf's issuer, to read a stapled OCSP response; may arrive while the scan runs. */
   issuer?: X509Certificate | Promise<X509Certificate | undefined>;
-  /** Name → address (default: the system resolver, once). */
-  lookup?: (host: string) => Promise<string>;
+  /** Name → address, asked once (default: the system resolver); bounded by the timeout either way. */
+  lookup?: (host: string, signal: AbortSignal) => Promise<string>;
 }
 
 export interface ScanProtocol {
@@ -126,7 +126,7 @@ async function resolve(opts: ScanOptions, signal: AbortSignal): Promise<string |
   if (isIP(opts.host) !== 0) return opts.host;
   const limit = deadline(signal, opts.timeoutMs, `Resolving ${opts.host}`);
   try {
-    const lookup = (opts.lookup ?? (async (name: string) => (await dnsLookup(name)).address))(opts.host);
+    const lookup = (opts.lookup ?? (async (name: string) => (await dnsLookup(name)).address))(opts.host, limit.signal);
     // A lookup that fails after it lost the race must not become an unhandled rejection.
     lookup.catch(() => undefined);
     return await Promise.race([lookup, abortPromise(limit.signal)]);

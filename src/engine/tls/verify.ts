@@ -11,6 +11,7 @@ import type { FindingCode } from '../findings';
 import type { TrustStores } from '../options';
 import type { Finding, TlsVerification } from '../report';
 import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
+import { commonName } from './distinguishedName';
 import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
 import { leafFindings } from './chainChecks';
 import { nameKeys, pemToDer } from './trustStore';
@@ -269,8 +270,8 @@ function coveredNames(cert: X509Certificate): string {
   const sans = fieldsOf(cert).subjectAltNames.filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'));
   if (sans.length > 0) return sans.map(displayName).join(', ');
   // Node 20 gives undefined for an empty subject, despite its types.
-  const cn = ((cert.subject as string | undefined) ?? '').split('\n').find((l) => l.startsWith('CN='));
-  return cn ? `only the common name ${cn.slice(3)} (it has no subjectAltName)` : 'no names at all (no subjectAltName, no CN)';
+  const cn = commonName(cert.subject);
+  return cn !== null ? `only the common name ${cn} (it has no subjectAltName)` : 'no names at all (no subjectAltName, no CN)';
 }
 
 function isoDay(t: number): string {

@@ -3,7 +3,9 @@
 // read-only certificate viewer. `addReport` lets Diagnose Endpoint list the chains it sees.
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
+import type { CertCheck } from '../../engine/tls/certCheck';
 import type { ConfigSource } from '../config';
+import type { UntrustedGate } from '../untrustedGate';
 import { CertificateEntries } from './entries';
 import type { CertificateEntry } from './entries';
 import { CertificateServices } from './services';
@@ -25,16 +27,17 @@ export const CERT_COMMANDS = {
   scanEntry: 'netdiag.certificates.scan',
   checkRevocation: 'netdiag.certificates.checkRevocation',
   fetchIssuer: 'netdiag.certificates.fetchIssuer',
-  list: 'netdiag.certificates.list',
 } as const;
 
 export interface CertificatesFeature extends vscode.Disposable {
   addReport(report: Report): void;
+  /** The checks the view lists, as plain JSON (the extension's API). */
+  list(): { key: string; check: CertCheck }[];
 }
 
-export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel): CertificatesFeature {
+export function registerCertificates(context: vscode.ExtensionContext, config: ConfigSource, log: vscode.LogOutputChannel, gate: UntrustedGate): CertificatesFeature {
   const entries = new CertificateEntries();
-  const services = new CertificateServices(entries, config, log);
+  const services = new CertificateServices(entries, config, log, gate);
   const tree = new CertificatesTree(entries);
   const view = vscode.window.createTreeView(CERTIFICATES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
 
@@ -104,13 +107,12 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
       const entry = entryOf(node);
       if (entry) entries.remove(entry.key);
     }),
-    // For tests and command links: the listed checks as plain JSON.
-    vscode.commands.registerCommand(CERT_COMMANDS.list, () => entries.all.map((e) => ({ key: e.key, check: e.check }))),
   ];
 
   const disposable = vscode.Disposable.from(entries, tree, view, registerCertificateViewer(context.extensionUri, services), ...commands);
   return {
     addReport: (report) => void services.addReport(report),
+    list: () => entries.all.map((e) => ({ key: e.key, check: e.check })),
     dispose: () => disposable.dispose(),
   };
 }

@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
 import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
-import { parseTarget, TargetError } from '../../engine/target';
+import { parseTlsEndpoint, TargetError } from '../../engine/target';
 import type { CertificateViewState } from '../../protocol/certificateView';
-import { toSetupInput } from '../config';
+import { proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
 import { loadClientCertificate } from './clientCertificate';
+import type { UntrustedGate } from '../untrustedGate';
 import type { CertificateEntries } from './entries';
 
 export interface EndpointActions {
@@ -22,13 +23,11 @@ export interface EndpointActions {
 }
 
 export class CertificateServices {
-  // Asked once per window, as Diagnose Endpoint does: a command link must not connect silently.
-  private untrustedConfirmed = false;
-
   constructor(
     readonly entries: CertificateEntries,
     private readonly config: ConfigSource,
     private readonly log: vscode.LogOutputChannel,
+    private readonly gate: UntrustedGate,
   ) {}
 
   /** Checks a certificate file and lists it; never touches the network. */
@@ -61,21 +60,18 @@ export class CertificateServices {
 
   /** Checks an endpoint (`host:port`, URL or host) under a progress notification and lists it. */
   async inspectEndpoint(input: string, actions: EndpointActions = {}): Promise<CertCheck | undefined> {
-    let host: string;
-    let port: number;
-    let ipLiteral: boolean;
+    let endpoint: { host: string; port: number; servername: string | null };
     try {
-      const { target } = parseTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(input) || /:\d+$/.test(input) ? input : `https://${input}`);
-      host = target.host;
-      port = target.port;
-      ipLiteral = target.ipFamily !== null;
+      endpoint = parseTlsEndpoint(input);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
+    const { host, port, servername } = endpoint;
     const label = `${host}:${port}`;
-    if (!(await this.confirmUntrusted(label, actions))) return undefined;
+    const extra = actions.checkRevocation ? " and ask the certificate authority's OCSP responder" : actions.fetchMissingIssuer ? ' and download the missing certificate from the address the certificate names' : '';
+    if (!(await this.gate.allow({ question: `Connect to ${label}?`, detail: `Netdiag will connect to ${label} from this machine${extra}.`, confirm: 'Connect' }))) return undefined;
     const what = actions.scan ? 'scanning the TLS configuration of' : actions.checkRevocation ? 'checking revocation for' : 'checking the certificate of';
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Netdiag: ${what} ${label}`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
@@ -84,7 +80,7 @@ export class CertificateServices {
         const base = await this.baseOptions();
         const clientCertificate = await loadClientCertificate(this.config.current.clientCertificate);
         const options: CertCheckOptions = { ...base, ...actions, signal: controller.signal, ...(clientCertificate ? { clientCertificate } : {}) };
-        const check = await loadEngine().checkEndpoint(host, port, ipLiteral ? null : host, options);
+        const check = await loadEngine().checkEndpoint(host, port, servername, options);
         this.entries.add(check);
         this.log.info(`Certificate of ${label}: ${check.verdict}${check.scan ? ` (scan: grade ${check.scan.grade.grade}, ${check.scan.handshakes} handshakes in ${check.scan.durationMs} ms)` : ''}`);
         await vscode.commands.executeCommand('netdiag.certificates.focus');
@@ -113,17 +109,11 @@ export class CertificateServices {
 
   private async baseOptions(): Promise<Omit<CertCheckOptions, 'signal'>> {
     const settings = this.config.current;
-    const { options, warnings } = await loadEngine().prepareOptions(toSetupInput(settings));
+    const engine = loadEngine();
+    const { options, warnings } = await engine.prepareOptions(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
-    return { trust: options.trust, timeoutMs: settings.timeouts.tlsMs, expiryWarningDays: options.certExpiryWarningDays };
-  }
-
-  private async confirmUntrusted(label: string, actions: EndpointActions): Promise<boolean> {
-    if (vscode.workspace.isTrusted || this.untrustedConfirmed) return true;
-    const extra = actions.checkRevocation ? ' and ask the certificate authority\'s OCSP responder' : actions.fetchMissingIssuer ? ' and download the missing certificate from the address the certificate names' : '';
-    const answer = await vscode.window.showWarningMessage(`Connect to ${label}?`, { modal: true, detail: `This workspace is not trusted. Netdiag will connect to ${label} from this machine${extra}.` }, 'Connect');
-    this.untrustedConfirmed = answer === 'Connect';
-    return this.untrustedConfirmed;
+    // The proxy a diagnosis would use reaches the endpoint, the OCSP responder and the AIA URL too.
+    return { ...engine.certCheckOptions(options), proxy: proxyConfig() };
   }
 }
 

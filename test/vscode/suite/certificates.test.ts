@@ -9,15 +9,16 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { NetdiagApi } from '../../../src/vscode/api';
 import type { CertCheck } from '../../../src/engine/tls/certCheck';
 import { makeCertificates } from '../../harness/certs.mjs';
 
-interface Listed {
-  key: string;
-  check: CertCheck;
-}
-
-const list = async (): Promise<Listed[]> => (await vscode.commands.executeCommand<Listed[]>('netdiag.certificates.list')) ?? [];
+/** The Certificates view's entries, through the API activate() returns. */
+const list = async (): Promise<ReturnType<NetdiagApi['certificates']['list']>> => {
+  const api = await vscode.extensions.getExtension<NetdiagApi>('netdiag.netdiag')?.activate();
+  assert.ok(api, 'the extension returned no API');
+  return api.certificates.list();
+};
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,28 @@
+// The bind analysis (`netdiag bind-scan`) for a terminal: each service with what it binds, how it
+// is published and who reaches it, then every finding as `file:line:column: severity CODE` (the
+// form editors' problem matchers read). Config values are text from a file of the project, maybe a
+// cloned one: the terminal module escapes these lines whole.
+import type { BindModel, LiveListener } from '../engine/bind/model';
+import type { Terminal } from './terminal';
+
+export function renderBindText(model: BindModel, files: number, live: LiveListener[] | null, term: Terminal): string[] {
+  const { paint } = term;
+  const lines: string[] = [];
+  for (const s of model.services) {
+    const binds = model.binds.filter((b) => b.service === s.id).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`);
+    const pubs = model.published.filter((p) => p.service === s.id && p.hostPort !== null).map((p) => `${p.hostIp ?? '*'}:${p.hostPort}→${p.containerPort}`);
+    const reached = model.clients.filter((x) => x.host === s.name && x.service !== s.id).map((x) => `${x.service} (${x.origin})`);
+    lines.push(`${s.name} ${paint('dim', `[${s.runtime}${s.hostNetwork ? ', host network' : ''}]`)}`);
+    if (binds.length > 0) lines.push(`  binds to      ${[...new Set(binds)].join(', ')}`);
+    if (pubs.length > 0) lines.push(`  published as  ${pubs.join(', ')}`);
+    if (reached.length > 0) lines.push(`  reached by    ${[...new Set(reached)].join(', ')}`);
+  }
+  if (live !== null) lines.push('', `Listening now: ${live.length} socket(s)`);
+  lines.push('');
+  for (const f of model.findings) {
+    lines.push(`${f.range.file}:${f.range.line + 1}:${f.range.column + 1}: ${term.severityWord(f.severity)} ${f.code}`, `  ${f.message}`, paint('dim', `  hint: ${f.hint}`));
+  }
+  const count = (s: string): number => model.findings.filter((f) => f.severity === s).length;
+  lines.push(`${files} config file(s), ${model.services.length} service(s): ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`);
+  return lines;
+}

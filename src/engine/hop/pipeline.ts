@@ -1,0 +1,355 @@
+// The one hop pipeline: resolve → connect → tunnel → TLS → exchange, for one target over one
+// route. The first request of a diagnosis, each redirect, the TLS-interception check, the
+// certificate check and the capped fetch all run here, so each step behaves the same wherever it
+// is used: the same lookup (resolveHost), the same connects (every address at once, bounded; the
+// first in OS order that works carries the hop: transport.startConnects), the same CONNECT
+// (proxy.openTunnel), handshake (tls/handshake) and exchange (httpRequest.sendRequest).
+//
+// runHop never throws. Each step's result lands in the hop's part (model.ts) as it ends, with its
+// findings and waterfall steps, and `observe` hears of it. A step that fails ends the hop with
+// `part.stopped`; what the failure means for the run (a finding about DNS, a failed redirect) is
+// the caller's to say. The caller owns the connection it gets back.
+import type { Socket } from 'node:net';
+import { ms } from '../abort';
+import { resolveHost } from '../dns/system';
+import { finding } from '../findings';
+import { sendRequest, type HopRequest } from '../httpRequest';
+import { openTunnel, type ParsedProxy } from '../proxy';
+import { redactUrl } from '../redact';
+import type { ConnectionResult, DnsAddress, ErrorInfo, Finding, WaterfallEntry } from '../report';
+import { tlsHandshake } from '../tls/handshake';
+import { startConnects, transportFindings } from '../transport';
+import { originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
+
+export function runHop(spec: HopSpec, ctx: HopContext, observe?: HopObserver): Promise<HopOutcome> {
+  return new Hop(spec, ctx, observe).run();
+}
+
+class Hop {
+  readonly part: HopPart;
+  private readonly proxy: ParsedProxy | null;
+  private beside: Promise<void> = Promise.resolve();
+  private body: Buffer | undefined;
+  /** The sockets this hop opened: closed at its end unless handed to the caller. */
+  private readonly sockets: Socket[] = [];
+
+  constructor(
+    private readonly spec: HopSpec,
+    private readonly ctx: HopContext,
+    private readonly observe: HopObserver | undefined,
+  ) {
+    const { route } = spec;
+    this.proxy = route.kind === 'direct' ? null : route.proxy;
+    this.part = {
+      target: spec.target,
+      route,
+      resolution: null,
+      connections: [],
+      connectsDone: false,
+      used: null,
+      proxy: this.proxy ? { address: null, connectMs: null, tunnelStatus: null, tunnelMs: null } : null,
+      tls: null,
+      exchange: null,
+      stopped: null,
+      timings: { dnsMs: 0, connectMs: 0, tlsMs: 0 },
+      findings: [],
+      waterfall: [],
+    };
+  }
+
+  async run(): Promise<HopOutcome> {
+    const reuse = this.spec.reuse;
+    if (reuse && !reuse.socket.destroyed) return this.onReused(reuse);
+    reuse?.close();
+    let kept: Connection | null = null;
+    try {
+      kept = await this.walk();
+    } finally {
+      // A connection handed to the caller closes its sockets itself (Connection.close).
+      if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
+    }
+    return { part: this.part, connection: kept, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+  }
+
+  /** The steps in order; the connection when it stays open for the caller, else null. */
+  private async walk(): Promise<Connection | null> {
+    const addresses = await this.resolve();
+    if (addresses === null || this.cancelledAt('connect')) return null;
+    const tcp = await this.connect(addresses);
+    if (tcp === null) return null;
+    if (this.part.route.kind === 'tunnel' && !(await this.tunnel(tcp))) return null;
+    if (this.cancelledAt('tls')) return null;
+    let socket: Socket = tcp;
+    let alpn: string | null = null;
+    if (this.spec.target.tls) {
+      const tls = await this.handshake(tcp);
+      if (tls === null) return null;
+      socket = tls;
+      alpn = this.part.tls?.alpn ?? null;
+      if (this.cancelledAt('exchange')) return null;
+    }
+    const { request } = this.spec;
+    if (request === null) return this.connection(socket, alpn);
+    if (this.spec.target.application !== 'http') return this.stop('exchange', 'EPROTO', `${this.spec.target.scheme}:// does not speak HTTP; no request was sent`);
+    const reusable = await this.exchange(socket, alpn, request, false);
+    return reusable ? this.connection(socket, alpn) : null;
+  }
+
+  private async onReused(reuse: Connection): Promise<HopOutcome> {
+    const { request } = this.spec;
+    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
+    const reusable = request === null || (await this.exchange(reuse.socket, reuse.alpn, request, true));
+    if (!reusable) reuse.close();
+    return { part: this.part, connection: reusable ? reuse : null, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+  }
+
+  private connection(socket: Socket, alpn: string | null): Connection {
+    const sockets = outermostFirst(this.sockets);
+    return { socket, origin: originOf(this.spec.target.url), alpn, route: this.part.route, close: () => sockets.forEach((s) => s.destroy()) };
+  }
+
+  // ── the steps ─────────────────────────────────────────────────────────────────────────────
+
+  /** The addresses of the host to connect to: the proxy's when there is one, else the target's. */
+  private async resolve(): Promise<DnsAddress[] | null> {
+    const { target } = this.spec;
+    const host = this.proxy ? this.proxy.host : target.host;
+    const start = this.ctx.now();
+    const r = await resolveHost(host, this.proxy ? this.proxy.ipFamily : target.ipFamily, {
+      ...(this.ctx.lookup ? { lookup: this.ctx.lookup } : {}),
+      pinned: this.ctx.pinned,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+      timeoutMs: this.ctx.timeouts.dnsMs,
+      now: this.ctx.now,
+    });
+    this.part.resolution = r;
+    const as = this.proxy ? ' (proxy)' : '';
+    if (r.lookup) {
+      this.part.timings.dnsMs = r.lookup.durationMs;
+      this.step('dns', `DNS (system) ${host}${as}`, start, r.lookup.durationMs, true);
+      this.log(`dns: system lookup of ${host}${as} → ${r.lookup.error ? r.lookup.error.code : r.addresses.map((a) => a.address).join(', ')} in ${r.lookup.durationMs} ms`);
+    } else if (r.source === 'pinned') this.log(`dns: ${host}${as} pinned to ${r.addresses.map((a) => a.address).join(', ')}; system lookup skipped`);
+    if (r.addresses.length === 0) {
+      const error = r.lookup?.error ?? { code: 'ENOTFOUND', message: `${host} has no address` };
+      if (this.proxy) {
+        this.part.proxy!.error = error;
+        this.note([finding('PROXY_UNREACHABLE', `The proxy ${this.proxy.url}${this.forRedirect()} cannot be reached: ${error.message}.`, this.proxy.url)]);
+      }
+      this.stop('resolve', error.code, this.proxy ? `the proxy ${this.proxy.url} does not resolve` : `${host} does not resolve`);
+    }
+    this.observe?.('resolved', this.part);
+    return r.addresses.length > 0 ? r.addresses : null;
+  }
+
+  /**
+   * Connects to every address at once (bounded). The first address in the OS order that accepts
+   * carries the hop as soon as it and every address before it have answered; the other connects
+   * finish beside it (`beside`), or are stopped when the spec has no use for them.
+   */
+  private async connect(addresses: DnsAddress[]): Promise<Socket | null> {
+    const { target } = this.spec;
+    const port = this.proxy ? this.proxy.port : target.port;
+    const host = this.proxy ? this.proxy.host : target.host;
+    const as = `${this.proxy ? ' (proxy)' : ''}${this.spec.redirect ? ' (redirect)' : ''}`;
+    const others = this.spec.probeOthers === false ? new AbortController() : null;
+    const unlink = others ? linkAbort(this.ctx.signal, others) : (): void => undefined;
+    const run = startConnects(addresses, port, {
+      ...(others ? { signal: others.signal } : this.ctx.signal ? { signal: this.ctx.signal } : {}),
+      timeoutMs: this.ctx.timeouts.connectMs,
+      now: this.ctx.now,
+      concurrency: this.ctx.connectConcurrency,
+      ...(target.zoneId && !this.proxy ? { zoneId: target.zoneId } : {}),
+      onResult: (r) => {
+        this.step('connect', `TCP ${r.address}${as}`, this.ctx.now() - r.durationMs, r.durationMs, false);
+        this.log(`tcp: ${r.address}:${port}${this.proxy ? ' (proxy)' : ''} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
+        this.part.connections.push(r);
+        this.observe?.('connect', this.part);
+      },
+    });
+    this.beside = run.done.then((results) => {
+      unlink();
+      this.connectsDone(results, host);
+    });
+    const primary = await run.primary;
+    if (!primary) {
+      await this.beside;
+      const first = this.part.connections.find((c) => c.error)?.error;
+      return this.stop('connect', first?.code ?? 'ECONNREFUSED', `No address of ${this.proxy ? `the proxy ${this.proxy.url}` : target.host} accepted a connection`);
+    }
+    others?.abort();
+    this.sockets.push(primary.socket);
+    const used = primary.result;
+    used.used = true;
+    this.part.used = used;
+    this.part.timings.connectMs = used.durationMs;
+    const entry = this.part.waterfall.find((w) => w.phase === 'connect' && w.label === `TCP ${used.address}${as}`);
+    if (entry) entry.critical = true;
+    if (this.part.proxy) {
+      this.part.proxy.address = used.address;
+      this.part.proxy.connectMs = used.durationMs;
+    }
+    this.observe?.('connected', this.part);
+    return primary.socket;
+  }
+
+  private connectsDone(results: ConnectionResult[], host: string): void {
+    // The same objects as streamed, now in the OS order; `used` is already set on one.
+    this.part.connections = results;
+    this.part.connectsDone = true;
+    this.note(transportFindings(host, results), host);
+    if (this.proxy && !results.some((r) => r.ok) && this.ctx.signal?.aborted !== true) {
+      const message = `No address of the proxy ${this.proxy.url}${this.forRedirect()} accepted a connection (${results.map((r) => `${r.address}: ${r.error?.code ?? 'failed'}`).join(', ')})`;
+      this.part.proxy!.error = { code: results[0]?.error?.code ?? 'ECONNREFUSED', message };
+      this.note([finding('PROXY_UNREACHABLE', `${message}.`, this.proxy.url)]);
+    }
+    this.observe?.('connects-done', this.part);
+  }
+
+  /** CONNECT through the proxy (RFC 9110 §9.3.6); true when the tunnel is open. */
+  private async tunnel(socket: Socket): Promise<boolean> {
+    const proxy = this.proxy!;
+    const { target } = this.spec;
+    const authority = `${target.ipFamily === 6 ? `[${target.host}]` : target.host}:${target.port}`;
+    const start = this.ctx.now();
+    const t = await openTunnel(socket, authority, {
+      authorization: proxy.authorization,
+      userAgent: this.ctx.userAgent,
+      timeoutMs: this.ctx.timeouts.connectMs,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+      now: this.ctx.now,
+      proxyLabel: `the proxy ${proxy.url}`,
+    });
+    this.step('connect', `CONNECT ${authority} (proxy)`, start, t.durationMs, true);
+    this.log(`proxy: CONNECT ${authority} via ${proxy.url} → ${t.status ?? t.error?.code} in ${t.durationMs} ms`);
+    const leg = this.part.proxy!;
+    leg.tunnelStatus = t.status;
+    leg.tunnelMs = t.durationMs;
+    if (t.authenticate.length > 0) leg.authenticate = t.authenticate;
+    if (t.error && t.error.code !== 'CANCELLED') leg.error = t.error;
+    this.part.timings.connectMs = ms(this.part.timings.connectMs + t.durationMs);
+    this.note(t.findings, proxy.url);
+    this.observe?.('tunnel', this.part);
+    if (!t.ok) this.stop('tunnel', 'PROXY_CONNECT_FAILED', `the proxy ${proxy.url} did not open a tunnel to ${target.host}:${target.port}`);
+    return t.ok;
+  }
+
+  private async handshake(socket: Socket): Promise<Socket | null> {
+    const { target } = this.spec;
+    const servername = this.spec.servername !== undefined ? this.spec.servername : target.ipFamily === null ? target.host : null;
+    const start = this.ctx.now();
+    const hs = await tlsHandshake(socket, {
+      servername,
+      alpn: this.spec.alpn ?? (target.scheme === 'https' ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
+      trust: this.ctx.trust,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+      timeoutMs: this.ctx.timeouts.tlsMs,
+      now: this.ctx.now,
+      expiryWarningDays: this.ctx.expiryWarningDays,
+      host: servername ?? target.host,
+      ...(this.ctx.wallClock ? { wallClock: this.ctx.wallClock } : {}),
+      ...(this.ctx.clientCertificate ? { clientCertificate: this.ctx.clientCertificate } : {}),
+    });
+    const r = hs.result;
+    this.part.tls = r;
+    this.part.timings.tlsMs = r.durationMs;
+    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, start, r.durationMs, true);
+    this.log(`tls: ${r.protocol ?? 'no protocol'} ${r.cipher ?? ''} alpn=${r.alpn ?? '-'} authorized=${r.authorized} in ${r.durationMs} ms`);
+    this.note(hs.findings);
+    this.observe?.('tls', this.part);
+    if (!hs.socket) return this.stop('tls', r.error?.code ?? 'TLS_HANDSHAKE_FAILED', r.error?.message ?? 'TLS handshake failed');
+    this.sockets.push(hs.socket);
+    return hs.socket;
+  }
+
+  /** The request on `socket`; true when the connection may carry another one (keep-alive). */
+  private async exchange(socket: Socket, alpn: string | null, request: HopRequest, reused: boolean): Promise<boolean> {
+    const { target } = this.spec;
+    const forward = this.part.route.kind === 'forward' ? this.proxy : null;
+    const sent = await sendRequest(socket, {
+      url: target.url,
+      auth: this.spec.auth,
+      request,
+      alpn,
+      forward,
+      userAgent: this.ctx.userAgent,
+      maxBodyBytes: this.ctx.maxBodyBytes,
+      timeoutMs: this.ctx.timeouts.httpMs,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+      now: this.ctx.now,
+      revealSecrets: this.ctx.revealSecrets,
+      ...(this.spec.keepBody ? { keepBody: true } : {}),
+    });
+    const { ttfbMs, downloadMs, totalMs } = sent.times;
+    this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
+    this.step('download', `Download ${target.url}`, sent.startedAt + ttfbMs, downloadMs, true);
+    this.log(`http: ${sent.exchange.method} ${redactUrl(target.url)}${forward ? ` via ${forward.url}` : ''} → ${sent.exchange.status ?? sent.exchange.error?.code} in ${totalMs} ms`);
+    const before = this.part.timings;
+    this.part.exchange = {
+      ...sent.exchange,
+      reusedConnection: reused,
+      timings: { ...before, ttfbMs, downloadMs, totalMs: ms(before.dnsMs + before.connectMs + before.tlsMs + totalMs) },
+      ...(this.proxy ? { viaProxy: true } : {}),
+    };
+    if (sent.proxyAuth && this.part.proxy && !this.part.proxy.error) {
+      this.part.proxy.error = sent.proxyAuth.error;
+      if (sent.proxyAuth.offers.length > 0) this.part.proxy.authenticate = sent.proxyAuth.offers;
+    }
+    if (sent.body) this.body = sent.body;
+    this.part.findings.push(...sent.findings);
+    this.observe?.('exchange', this.part);
+    return sent.reusable;
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────────────────────
+
+  private step(phase: WaterfallEntry['phase'], label: string, start: number, durationMs: number, critical: boolean): void {
+    this.part.waterfall.push({ phase, label, startMs: ms(start - this.ctx.t0), durationMs, critical });
+  }
+
+  private log(message: string): void {
+    this.ctx.log?.(message);
+  }
+
+  /**
+   * Adds findings to the part. A redirect's findings name its URL, so they are told apart from
+   * the first request's: `URL (what)` for those about an address or the proxy, else the URL.
+   */
+  private note(findings: readonly Finding[], about?: string): void {
+    const url = this.spec.target.url;
+    if (!this.spec.redirect) this.part.findings.push(...findings);
+    else this.part.findings.push(...findings.map((f) => ({ ...f, subject: about === undefined ? (f.subject ?? url) : `${url} (${f.subject ?? about})` })));
+  }
+
+  private forRedirect(): string {
+    return this.spec.redirect ? ` for the redirect to ${this.spec.target.url}` : '';
+  }
+
+  private stop(stage: HopStage, code: string, message: string): null {
+    this.part.stopped = { stage, error: { code, message } satisfies ErrorInfo };
+    return null;
+  }
+
+  /** True (and the hop stopped) when the run was cancelled before `stage`. */
+  private cancelledAt(stage: HopStage): boolean {
+    if (this.ctx.signal?.aborted !== true) return false;
+    this.stop(stage, 'CANCELLED', `cancelled before the ${stage === 'tls' ? 'TLS handshake' : stage}`);
+    return true;
+  }
+}
+
+/** Aborts `child` when `parent` does; returns the unlink. */
+function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
+  if (!parent) return () => undefined;
+  const onAbort = (): void => child.abort();
+  if (parent.aborted) child.abort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return () => parent.removeEventListener('abort', onAbort);
+}
+
+/**
+ * The TLS socket before the TCP socket it wraps: on Node 20, destroying the TCP socket first,
+ * under a TLSSocket that is still open, crashes the process (SIGSEGV).
+ */
+function outermostFirst(sockets: readonly Socket[]): Socket[] {
+  return [...sockets].reverse();
+}
