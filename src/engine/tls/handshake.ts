@@ -15,7 +15,8 @@ import { finding } from '../findings';
 import type { TrustStores } from '../options';
 import type { ErrorInfo, Finding, TlsResult } from '../report';
 import { describeCertificate } from './certificate';
-import { storeHolding, verifyChain } from './verify';
+import { storeHolding } from './storeIndex';
+import { verifyChain } from './verify';
 
 export interface TlsHandshakeOptions {
   /** SNI; null or an IP literal sends none (RFC 6066 §3 allows host names only). */
