@@ -19,13 +19,15 @@ import { findInterface } from './link';
 import type { DiagnoseOptions } from './options';
 import type { ConnectionResult, DnsAddress, DnsResult, ErrorInfo, Finding, HttpExchange, ProxyInfo, Report, TargetInfo, TlsResult, WaterfallEntry } from './report';
 import { buildHops, buildLayers, initialState, type ProbeState } from './summary';
+import { prepareRun } from './prepare';
 import { parseTarget, TargetError, type ParsedTarget } from './target';
 import { tlsHandshake } from './tls/handshake';
 import { startConnects, transportFindings } from './transport';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
-  return new Run(parsed, options).run();
+  const setupMs = await prepareRun(options);
+  return new Run(parsed, options, setupMs).run();
 }
 
 /** RFC 6761 §6.3: names under localhost are answered locally, never sent to DNS servers. */
@@ -46,6 +48,7 @@ class Run {
   constructor(
     private readonly parsed: ParsedTarget,
     private readonly options: DiagnoseOptions,
+    private readonly setupMs: number,
   ) {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
@@ -636,6 +639,7 @@ class Run {
       waterfall: [...this.waterfall].sort((a, b) => a.startMs - b.startMs),
       findings,
       durationMs: ms(this.now() - this.t0),
+      setupMs: this.setupMs,
       ...this.extras(),
     } satisfies Report);
   }
