@@ -7,7 +7,7 @@ import { listListeners, localInterfaces } from '../../engine/bind/live';
 import type { BindFinding, BindModel, LiveListener } from '../../engine/bind/model';
 import { hasErrors } from '../../engine/findings';
 import { UsageError, type CliCommand } from '../command';
-import { parseStrict } from './diagnose';
+import { parseStrict } from '../args';
 
 const USAGE = `Usage: netdiag bind-scan [DIR] [options]
 

@@ -10,7 +10,7 @@ import type { CertCheck, CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { parseStrict, wholeNumber } from './diagnose';
+import { parseStrict, wholeNumber } from '../args';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
 
@@ -91,7 +91,7 @@ export const certCommand: CliCommand = {
   async run(argv, io) {
     const args = parseCertArgs(argv);
     const password = passwordFrom(args, io);
-    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'] });
+    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined });
     for (const w of warnings) io.stderr(`netdiag: warning: ${w}\n`);
     const common: CertCheckOptions = {
       trust: options.trust,

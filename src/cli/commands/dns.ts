@@ -9,8 +9,8 @@ import { defaultDnsServers, parseDnsServer } from '../../engine/dns/servers';
 import { osLookup } from '../../engine/dns/system';
 import type { DnsServer } from '../../engine/options';
 import { UsageError, type CliCommand } from '../command';
+import { parseStrict, wholeNumber } from '../args';
 import { renderDnsText } from '../dnsText';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
 

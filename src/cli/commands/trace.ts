@@ -3,8 +3,8 @@ import { hasErrors } from '../../engine/findings';
 import { traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
+import { parseStrict, wholeNumber } from '../args';
 import { clean, renderRouteText } from '../httpText';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag trace <host> [options]
 
