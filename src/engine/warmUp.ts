@@ -1,21 +1,20 @@
 // The first socket of a process pays for code that runs for the first time: Node's lazily loaded
 // internals, V8 compiling functions on their first call, OpenSSL's first handshake state, the
 // HTTP parsers. Paid inside a timed window, that cost reads as network time. This module pays it
-// before the clock starts, without sending a packet anywhere: every exercise runs in memory (a
-// DNS message encoded and decoded, a TLS ClientHello written into a buffer, an HTTP/1.1 and an
-// HTTP/2 exchange between two in-memory streams, a certificate described and verified), and
-// sockets are only created and closed, never connected or bound.
-import { randomInt, X509Certificate } from 'node:crypto';
-import dgram from 'node:dgram';
+// before the clock starts, without sending a packet anywhere: every exercise runs in memory (DNS
+// messages encoded and decoded: dns/warmUp.ts; a TLS ClientHello written into a buffer; an
+// HTTP/1.1 and an HTTP/2 request answered by a stream that replays a server's bytes; a
+// certificate described and verified), and sockets are only created and closed, never connected
+// or bound. Only the client side runs: a server would be work the probes never do.
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { SecureContext } from 'node:tls';
-import dnsPacket from 'dns-packet';
 import { deadline } from './abort';
-import { decodeMessage, encodeQuery } from './dns/codec';
+import { warmUpDns } from './dns/warmUp';
 import { describeCertificate } from './tls/certificate';
 import { verifyChain } from './tls/verify';
 
@@ -28,11 +27,12 @@ let processWarm: Promise<void> | null = null;
 const warmContexts = new WeakSet<SecureContext>();
 
 /**
- * Exercises the code paths of DNS, TCP, TLS and HTTP once per process, and a TLS ClientHello once
- * per context. Never throws: a warm-up that fails only leaves that path cold.
+ * Exercises the code paths of a diagnosis (DNS, TCP, TLS and HTTP) once per process, and a TLS
+ * ClientHello once per context. Never throws: a warm-up that fails only leaves that path cold.
  */
 export async function warmUp(context: SecureContext | null): Promise<void> {
-  processWarm ??= warmProcess();
+  warmUpDns();
+  processWarm ??= warmConnections();
   await processWarm;
   if (context && !warmContexts.has(context)) {
     warmContexts.add(context);
@@ -40,9 +40,8 @@ export async function warmUp(context: SecureContext | null): Promise<void> {
   }
 }
 
-async function warmProcess(): Promise<void> {
-  attempt(warmDns);
-  attempt(warmSockets);
+async function warmConnections(): Promise<void> {
+  attempt(warmSocket);
   attempt(warmCertificates);
   await attemptAsync(exchangeHttp1);
   await attemptAsync(exchangeHttp2);
@@ -76,26 +75,8 @@ function bounded(signal: AbortSignal, work: (resolve: () => void, reject: (err: 
   }).finally(cleanup);
 }
 
-/** The wire codec both ways, the query ID's random source, a UDP socket made and closed unbound. */
-function warmDns(): void {
-  const id = randomInt(0, 0x10000);
-  const query = encodeQuery({ name: NOWHERE, type: 'A', rd: true, id });
-  const answer = dnsPacket.encode({
-    type: 'response',
-    id,
-    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
-    questions: [{ type: 'A', name: NOWHERE, class: 'IN' }],
-    answers: [{ type: 'A', name: NOWHERE, ttl: 1, data: '192.0.2.1' }],
-  });
-  decodeMessage(query);
-  decodeMessage(answer);
-  dgram.createSocket('udp4').close();
-}
-
-/** A TCP socket object and a deadline, created and disposed without a connection. */
-function warmSockets(): void {
-  const d = deadline(new AbortController().signal, EXCHANGE_LIMIT_MS, 'warm-up');
-  d.dispose();
+/** A TCP socket object, created and destroyed without a connection. */
+function warmSocket(): void {
   new net.Socket().destroy();
 }
 
@@ -110,19 +91,20 @@ function warmCertificates(): void {
 
 /** The probe's ClientHello for this context, written into memory; no server ever sees it. */
 function writeClientHello(context: SecureContext): void {
-  const [client, other] = memoryPair();
-  const socket = tls.connect({ socket: client, secureContext: context, servername: NOWHERE, rejectUnauthorized: false, ALPNProtocols: ['h2', 'http/1.1'] });
+  const sink = replayingPeer(() => undefined);
+  const socket = tls.connect({ socket: sink, secureContext: context, servername: NOWHERE, rejectUnauthorized: false, ALPNProtocols: ['h2', 'http/1.1'] });
   socket.on('error', () => undefined);
   socket.destroy();
-  other.destroy();
+  sink.destroy();
 }
 
-/** A GET and its response through Node's HTTP/1.1 client and server, between two in-memory streams. */
+/** RFC 9112 §4: a complete response to the request, whatever it was. */
+const HTTP1_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+
+/** A GET through Node's HTTP/1.1 client and parser, answered from memory. */
 function exchangeHttp1(signal: AbortSignal): Promise<void> {
-  const [client, server] = memoryPair();
-  const peer = http.createServer((_req, res) => res.end('ok'));
-  peer.emit('connection', server);
-  const req = new http.ClientRequest({ host: NOWHERE, path: '/', method: 'GET', headers: { accept: '*/*' }, createConnection: () => client as net.Socket });
+  const peer = replayingPeer((_chunk, push) => push(HTTP1_RESPONSE));
+  const req = new http.ClientRequest({ host: NOWHERE, path: '/', method: 'GET', headers: { accept: '*/*' }, createConnection: () => peer as net.Socket });
   return bounded(
     signal,
     (resolve, reject) => {
@@ -135,19 +117,33 @@ function exchangeHttp1(signal: AbortSignal): Promise<void> {
     },
     () => {
       req.destroy();
-      client.destroy();
-      server.destroy();
-      peer.close();
+      peer.destroy();
     },
   );
 }
 
-/** The same over HTTP/2 (cleartext: the TLS layer is exercised by writeClientHello). */
+// A server's side of one HTTP/2 exchange (RFC 9113 §4.1 frames: 3-byte length, type, flags,
+// stream id): its SETTINGS (the server preface, §3.4), the ACK of the client's SETTINGS (§6.5.3),
+// and on stream 1 a HEADERS frame with END_STREAM | END_HEADERS whose one header is HPACK static
+// index 8, `:status: 200` (RFC 7541 Appendix A).
+const H2_CLIENT_PREFACE_BYTES = 24;
+const H2_SERVER_SETTINGS = Buffer.from('000000040000000000000000040100000000', 'hex');
+const H2_RESPONSE = Buffer.from('00000101050000000188', 'hex');
+const H2_HEADERS = 0x1;
+
+/** A GET through Node's HTTP/2 client (nghttp2), answered from memory once its HEADERS frame is written. */
 function exchangeHttp2(signal: AbortSignal): Promise<void> {
-  const [client, server] = memoryPair();
-  const peer = http2.createServer((_req, res) => res.end('ok'));
-  peer.emit('connection', server);
-  const session = http2.connect(`http://${NOWHERE}`, { createConnection: () => client });
+  let written = Buffer.alloc(0);
+  let answered = false;
+  const peer = replayingPeer((chunk, push) => {
+    written = Buffer.concat([written, chunk]);
+    if (!answered && wroteRequestHeaders(written)) {
+      answered = true;
+      push(H2_RESPONSE);
+    }
+  });
+  peer.push(H2_SERVER_SETTINGS);
+  const session = http2.connect(`http://${NOWHERE}`, { createConnection: () => peer });
   return bounded(
     signal,
     (resolve, reject) => {
@@ -160,29 +156,26 @@ function exchangeHttp2(signal: AbortSignal): Promise<void> {
     },
     () => {
       session.destroy();
-      client.destroy();
-      server.destroy();
-      peer.close();
+      peer.destroy();
     },
   );
 }
 
-/** Two connected in-memory streams: what one writes, the other reads. */
-function memoryPair(): [Duplex, Duplex] {
-  const make = (): Duplex =>
-    new Duplex({
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        other(this).push(chunk);
-        callback();
-      },
-      final(callback) {
-        other(this).push(null);
-        callback();
-      },
-    });
-  const a = make();
-  const b = make();
-  const other = (side: Duplex): Duplex => (side === a ? b : a);
-  return [a, b];
+/** Whether the client's bytes so far (preface, then frames) hold a HEADERS frame on stream 1. */
+function wroteRequestHeaders(bytes: Buffer): boolean {
+  for (let p = H2_CLIENT_PREFACE_BYTES; p + 9 <= bytes.length; p += 9 + bytes.readUIntBE(p, 3)) {
+    if (bytes[p + 3] === H2_HEADERS && (bytes.readUInt32BE(p + 5) & 0x7fffffff) === 1) return true;
+  }
+  return false;
+}
+
+/** An in-memory stream standing in for a server: `answer` sees each chunk the client writes and may push bytes back. */
+function replayingPeer(answer: (chunk: Buffer, push: (bytes: Buffer) => void) => void): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      answer(chunk, (bytes) => this.push(bytes));
+      callback();
+    },
+  });
 }
