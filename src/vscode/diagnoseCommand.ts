@@ -10,7 +10,7 @@ import { proxyConfig, toSetupInput } from './config';
 import { askRequest, exportFromPanel, runTrace, traceHost } from './httpActions';
 import type { ConfigSource } from './config';
 import { loadClientCertificate } from './certificates/clientCertificate';
-import { loadEngine } from './loadEngine';
+import { loadEngine, prepareEngine } from './loadEngine';
 import { pendingReport } from './pendingReport';
 import { RecentTargets } from './recentTargets';
 import { RequestStore } from './requestStore';
@@ -125,6 +125,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   }
 
   const command = vscode.commands.registerCommand(DIAGNOSE_COMMAND, async (arg?: unknown) => {
+    if (typeof arg !== 'string') prepareEngine(toSetupInput(config.current));
     const input = typeof arg === 'string' ? arg : await askTarget(initialValue(), recent.list());
     return input === undefined ? undefined : run(input);
   });
