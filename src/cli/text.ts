@@ -16,7 +16,9 @@ export function renderText(report: Report, color: boolean): string {
   const out: string[] = [];
   const t = report.target;
   const idn = t.hostUnicode ? ` (${clean(t.hostUnicode)})` : '';
-  out.push(`${paint('1', clean(t.url))}${idn}  ${report.durationMs} ms${report.cancelled ? paint('33', '  (cancelled)') : ''}`);
+  // Set-up (trust stores, TLS context, warm-up) ran before the clock: said apart, never added in.
+  const setup = report.setupMs === undefined ? '' : paint('2', `  (set-up ${report.setupMs} ms before it)`);
+  out.push(`${paint('1', clean(t.url))}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('33', '  (cancelled)') : ''}`);
   out.push('');
   for (const layer of report.layers) {
     const name = layer.name.padEnd(12);
