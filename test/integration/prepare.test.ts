@@ -2,14 +2,16 @@
 // send nothing anywhere, leave nothing running, and be reported apart from the network phases.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import tls from 'node:tls';
 import { diagnose } from '../../src/engine/diagnose';
 import { parseTarget } from '../../src/engine/target';
+import { loadTrustStores } from '../../src/engine/tls/trustStore';
 import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
 
@@ -68,6 +70,30 @@ describe('a diagnosis', () => {
     assert.equal(typeof report.setupMs, 'number');
     assert.ok((report.setupMs ?? -1) >= 0);
     assert.ok(updates.length > 1 && updates.every((s) => s === report.setupMs), 'each update carries the same set-up time');
+  });
+
+  it('anchors in a loaded OS bundle or CA file Node does not bundle, with the context built from the stores’ facts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netdiag-prepare-'));
+    try {
+      writeFileSync(join(dir, 'os.crt'), `${tls.rootCertificates[0]}${pki.root.cert}`);
+      writeFileSync(join(dir, 'other.crt'), pki.otherRoot.cert);
+      writeFileSync(join(dir, 'ca.pem'), pki.root.cert);
+      for (const [osBundle, caFiles, store] of [
+        ['os.crt', [], 'os'],
+        ['other.crt', ['ca.pem'], 'extra'],
+      ] as const) {
+        const { stores } = await loadTrustStores(caFiles.map((f) => join(dir, f)), { osBundlePaths: [join(dir, osBundle)], cacheDir: join(dir, 'cache') });
+        const report = await diagnose(parseTarget(`https://localhost:${port}/`), testOptions({ trust: stores, pinned: { localhost: [{ address: '127.0.0.1', family: 4 }] } }));
+        assert.equal(report.tls?.authorized, true, `${store}: ${report.tls?.authorizationError}`);
+        assert.deepEqual(report.tls?.verification, { trusted: true, store, hostnameMatches: true, errors: [] });
+      }
+      const { stores } = await loadTrustStores([], { osBundlePaths: [join(dir, 'other.crt')], cacheDir: join(dir, 'cache') });
+      const untrusted = await diagnose(parseTarget(`https://localhost:${port}/`), testOptions({ trust: stores, pinned: { localhost: [{ address: '127.0.0.1', family: 4 }] } }));
+      assert.equal(untrusted.tls?.authorized, false);
+      assert.equal(untrusted.tls?.verification.store, null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('verifies the same with a client certificate prepared before the clock', async () => {

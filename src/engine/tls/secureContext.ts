@@ -95,7 +95,6 @@ function defaultStoreAdditions(trust: TrustStores): string[] | null {
   const bundled = tls.rootCertificates;
   if (bundled.length === 0 || trust.node.length !== bundled.length || trust.node.some((pem, i) => pem !== bundled[i])) return null;
   if (process.execArgv.includes('--use-openssl-ca')) return null;
-  const present = new Set(bundled.map(pemBody));
   const getCACertificates = (tls as { getCACertificates?: GetCACertificates }).getCACertificates;
   if (typeof getCACertificates === 'function') {
     let defaults: string[];
@@ -104,14 +103,22 @@ function defaultStoreAdditions(trust: TrustStores): string[] | null {
     } catch {
       return null;
     }
-    if (defaults.length !== bundled.length || !defaults.every((pem) => present.has(pemBody(pem)))) return null;
+    const bodies = new Set(bundled.map(pemBody));
+    if (defaults.length !== bundled.length || !defaults.every((pem) => bodies.has(pemBody(pem)))) return null;
   }
-  return [...trust.os, ...trust.extra].filter((pem) => {
-    const body = pemBody(pem);
-    if (present.has(body)) return false;
-    present.add(body);
-    return true;
-  });
+  // A certificate's identity: its DER's digest where loadTrustStores worked it out (storeFacts.ts),
+  // else its base64 text, which costs a pass of a regular expression over every certificate.
+  const facts = attachedFacts(trust);
+  const identity = (store: keyof TrustStores, i: number, pem: string): string => facts?.[store][i]?.digest ?? pemBody(pem);
+  const present = new Set(trust.node.map((pem, i) => identity('node', i, pem)));
+  return (['os', 'extra'] as const).flatMap((store) =>
+    trust[store].filter((pem, i) => {
+      const id = identity(store, i, pem);
+      if (present.has(id)) return false;
+      present.add(id);
+      return true;
+    }),
+  );
 }
 
 /** The base64 of a PEM block without its armour and line breaks: equal bodies, equal certificates. */
