@@ -3,24 +3,24 @@
 // HTTP parsers. Paid inside a timed window, that cost reads as network time. This module pays it
 // before the clock starts, without sending a packet anywhere: every exercise runs in memory (DNS
 // messages encoded and decoded: dns/warmUp.ts; a TLS ClientHello written into a buffer; an
-// HTTP/1.1 and an HTTP/2 request answered by a stream that replays a server's bytes; a
-// certificate described and verified), and sockets are only created and closed, never connected
-// or bound. Only the client side runs: a server would be work the probes never do.
+// HTTP/1.1 and an HTTP/2 GET through the probe's own http.ts, answered by a stream that replays a
+// server's bytes; a certificate described and verified), and sockets are only created and
+// closed, never connected or bound. Only the client side runs: a server would be work the
+// probes never do.
 import { X509Certificate } from 'node:crypto';
-import http from 'node:http';
-import http2 from 'node:http2';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { SecureContext } from 'node:tls';
-import { deadline } from './abort';
 import { warmUpDns } from './dns/warmUp';
+import { httpExchange } from './http';
 import { describeCertificate } from './tls/certificate';
 import { verifyChain } from './tls/verify';
 
 /** A name that can never resolve (RFC 6761 §6.4): nothing here looks anything up anyway. */
 const NOWHERE = 'warm-up.invalid';
-/** A bound on the in-memory exchanges: they take a few milliseconds; this only guards a Node change. */
+/** A bound on each in-memory exchange: it takes a few milliseconds; this only guards a Node change. */
 const EXCHANGE_LIMIT_MS = 200;
 
 let processWarm: Promise<void> | null = null;
@@ -43,8 +43,8 @@ export async function warmUp(context: SecureContext | null): Promise<void> {
 async function warmConnections(): Promise<void> {
   attempt(warmSocket);
   attempt(warmCertificates);
-  await attemptAsync(exchangeHttp1);
-  await attemptAsync(exchangeHttp2);
+  await exchangeOverMemory(null);
+  await exchangeOverMemory('h2');
 }
 
 function attempt(fn: () => void): void {
@@ -53,26 +53,6 @@ function attempt(fn: () => void): void {
   } catch {
     // A path that cannot be exercised here stays cold; the probe itself reports real failures.
   }
-}
-
-/** Runs an in-memory exchange under EXCHANGE_LIMIT_MS; on the limit it tears down what it made. */
-async function attemptAsync(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const limit = deadline(undefined, EXCHANGE_LIMIT_MS, 'warm-up');
-  try {
-    await fn(limit.signal);
-  } catch {
-    // As above.
-  } finally {
-    limit.dispose();
-  }
-}
-
-/** Settles with `work`, or rejects when `signal` aborts; `cleanup` runs either way. */
-function bounded(signal: AbortSignal, work: (resolve: () => void, reject: (err: unknown) => void) => void, cleanup: () => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    work(resolve, reject);
-  }).finally(cleanup);
 }
 
 /** A TCP socket object, created and destroyed without a connection. */
@@ -101,27 +81,6 @@ function writeClientHello(context: SecureContext): void {
 /** RFC 9112 §4: a complete response to the request, whatever it was. */
 const HTTP1_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
 
-/** A GET through Node's HTTP/1.1 client and parser, answered from memory. */
-function exchangeHttp1(signal: AbortSignal): Promise<void> {
-  const peer = replayingPeer((_chunk, push) => push(HTTP1_RESPONSE));
-  const req = new http.ClientRequest({ host: NOWHERE, path: '/', method: 'GET', headers: { accept: '*/*' }, createConnection: () => peer as net.Socket });
-  return bounded(
-    signal,
-    (resolve, reject) => {
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', reject);
-      req.end();
-    },
-    () => {
-      req.destroy();
-      peer.destroy();
-    },
-  );
-}
-
 // A server's side of one HTTP/2 exchange (RFC 9113 §4.1 frames: 3-byte length, type, flags,
 // stream id): its SETTINGS (the server preface, §3.4), the ACK of the client's SETTINGS (§6.5.3),
 // and on stream 1 a HEADERS frame with END_STREAM | END_HEADERS whose one header is HPACK static
@@ -131,34 +90,35 @@ const H2_SERVER_SETTINGS = Buffer.from('000000040000000000000000040100000000', '
 const H2_RESPONSE = Buffer.from('00000101050000000188', 'hex');
 const H2_HEADERS = 0x1;
 
-/** A GET through Node's HTTP/2 client (nghttp2), answered from memory once its HEADERS frame is written. */
-function exchangeHttp2(signal: AbortSignal): Promise<void> {
+/**
+ * One GET through the probe's own HTTP code (http.ts, Node's HTTP/1.1 client or nghttp2) over
+ * a stream that answers like a server. httpExchange has its own deadline and never throws.
+ */
+async function exchangeOverMemory(alpn: 'h2' | null): Promise<void> {
   let written = Buffer.alloc(0);
   let answered = false;
   const peer = replayingPeer((chunk, push) => {
+    if (alpn !== 'h2') return push(HTTP1_RESPONSE);
     written = Buffer.concat([written, chunk]);
     if (!answered && wroteRequestHeaders(written)) {
       answered = true;
       push(H2_RESPONSE);
     }
   });
-  peer.push(H2_SERVER_SETTINGS);
-  const session = http2.connect(`http://${NOWHERE}`, { createConnection: () => peer });
-  return bounded(
-    signal,
-    (resolve, reject) => {
-      session.on('error', reject);
-      const stream = session.request({ ':path': '/' });
-      stream.on('error', reject);
-      stream.resume();
-      stream.on('end', resolve);
-      stream.end();
-    },
-    () => {
-      session.destroy();
-      peer.destroy();
-    },
-  );
+  if (alpn === 'h2') peer.push(H2_SERVER_SETTINGS);
+  try {
+    await httpExchange(peer as net.Socket, {
+      url: `${alpn === 'h2' ? 'https' : 'http'}://${NOWHERE}/`,
+      method: 'GET',
+      headers: { accept: '*/*' },
+      alpn,
+      maxBodyBytes: 1024,
+      timeoutMs: EXCHANGE_LIMIT_MS,
+      now: () => performance.now(),
+    });
+  } finally {
+    peer.destroy();
+  }
 }
 
 /** Whether the client's bytes so far (preface, then frames) hold a HEADERS frame on stream 1. */
