@@ -19,8 +19,8 @@ import { freeTcpPort, haveNginx, startNginx } from '../helpers/nginx';
 import { curl, median, ratio, startEngineRunner, table, timed, type CurlTimes } from './measure';
 
 const DELAY_MS = 20;
-const COLD_RUNS = 9;
-const WARM_RUNS = 9;
+const COLD_RUNS = 15;
+const WARM_RUNS = 15;
 const NAME = 'bench.test';
 const KNOT_ADDRESS = '127.53.9.1';
 const ROOT = join(__dirname, '../..');

@@ -18,7 +18,7 @@ import { freeTcpPort } from '../helpers/nginx';
 import { median, ratio, startEngineRunner, table, timed } from './measure';
 
 const DELAY_MS = 20;
-const RUNS = 9;
+const RUNS = 15;
 const NAME = 'host.example.test';
 const KNOT_NAME = 'bench.test';
 const KNOT_ADDRESS = '127.53.9.2';
