@@ -10,7 +10,7 @@
 // curl runs between Netdiag's runs, so both see the same machine. Needs nginx, knotd and curl.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/engine/report';
 import { haveKnot, startKnot } from '../helpers/knot';
@@ -81,6 +81,9 @@ async function main(): Promise<void> {
   try {
     const emptyCache = await cli(`https://${NAME}:${nginx.port}/`);
     console.log(`one-way delay through the relay ${DELAY_MS} ms (RTT ${2 * DELAY_MS} ms); ${COLD_RUNS} cold and ${WARM_RUNS} warm runs per case, medians, ms`);
+    // Netdiag spends about ten times curl's CPU per run (start-up, set-up): other load on the
+    // machine stretches its wall clock more than curl's, so say how loaded it was.
+    console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
     console.log(`the CLI's very first run (empty caches, plain loopback): wall ${emptyCache.wall.toFixed(1)} ms, durationMs ${emptyCache.total.toFixed(1)}, set-up ${emptyCache.setup.toFixed(1)}`);
     for (const [label, port] of [
       ['plain loopback', nginx.port],
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
         ]),
       );
     }
+    console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log('\nbundle sizes:');
     for (const f of ['extension.js', 'engine.js', 'cli.js', 'cli/diagnose.js', 'webview/report.js']) {
       try {
