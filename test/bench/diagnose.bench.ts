@@ -16,7 +16,7 @@ import type { Report } from '../../src/engine/report';
 import { haveKnot, startKnot } from '../helpers/knot';
 import { startLatencyProxy } from '../helpers/latencyProxy';
 import { freeTcpPort, haveNginx, startNginx } from '../helpers/nginx';
-import { curl, median, ratio, startEngineRunner, table, timed, type CurlTimes } from './measure';
+import { curl, median, pairedRatio, startEngineRunner, table, timed, type CurlTimes } from './measure';
 
 const DELAY_MS = 20;
 const COLD_RUNS = 15;
@@ -94,28 +94,40 @@ async function main(): Promise<void> {
       const cold: Sample[] = [];
       const coldCurl: Sample[] = [];
       const coldRedirect: number[] = [];
-      const curlRedirect: number[] = [];
+      const coldCurlRedirect: number[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
         cold.push(await cli(url));
         coldCurl.push(curlSample(await curl(curlArgs(port, '/', false))));
         coldRedirect.push((await cli(redirects)).total);
-        curlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
+        coldCurlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
       }
       const runner = startEngineRunner(ENGINE);
       const first = sampleOf(await runner.run<Report>({ kind: 'diagnose', url, setup }));
       const warm: Sample[] = [];
       const warmCurl: Sample[] = [];
       const warmRedirect: number[] = [];
+      const warmCurlRedirect: number[] = [];
       for (let i = 0; i < WARM_RUNS; i++) {
         warm.push(sampleOf(await runner.run<Report>({ kind: 'diagnose', url, setup })));
         warmCurl.push(curlSample(await curl(curlArgs(port, '/', false))));
         warmRedirect.push((await runner.run<Report>({ kind: 'diagnose', url: redirects, setup })).durationMs);
-        curlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
+        warmCurlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
       }
       await runner.close();
 
+      // Ratios pair each Netdiag run with the curl run right after it, then take the median:
+      // the machine's load drifts less within a pair than across the whole run.
+      const values = (xs: readonly Sample[], k: keyof Sample): number[] => xs.map((x) => x[k]);
       const both = [...coldCurl, ...warmCurl];
-      const row = (name: string, k: keyof Sample): (string | number)[] => [name, pick(cold, k), first[k], pick(warm, k), pick(both, k), ratio(pick(cold, k), pick(both, k)), ratio(pick(warm, k), pick(both, k))];
+      const row = (name: string, k: keyof Sample): (string | number)[] => [
+        name,
+        pick(cold, k),
+        first[k],
+        pick(warm, k),
+        pick(both, k),
+        pairedRatio(values(cold, k), values(coldCurl, k)),
+        pairedRatio(values(warm, k), values(warmCurl, k)),
+      ];
       console.log(`\n${label}`);
       console.log(
         table([
@@ -124,9 +136,17 @@ async function main(): Promise<void> {
           row('TLS handshake', 'tls'),
           row('time to first byte', 'ttfb'),
           row('durationMs / curl time_total', 'total'),
-          ['redirects /r1→/r2→/r3→/ (curl -L)', median(coldRedirect), null, median(warmRedirect), median(curlRedirect), ratio(median(coldRedirect), median(curlRedirect)), ratio(median(warmRedirect), median(curlRedirect))],
+          [
+            'redirects /r1→/r2→/r3→/ (curl -L)',
+            median(coldRedirect),
+            null,
+            median(warmRedirect),
+            median([...coldCurlRedirect, ...warmCurlRedirect]),
+            pairedRatio(coldRedirect, coldCurlRedirect),
+            pairedRatio(warmRedirect, warmCurlRedirect),
+          ],
           ['set-up before the clock (setupMs)', pick(cold, 'setup'), first.setup, pick(warm, 'setup'), null, '', ''],
-          ['process wall clock', pick(cold, 'wall'), null, null, pick(coldCurl, 'wall'), ratio(pick(cold, 'wall'), pick(coldCurl, 'wall')), ''],
+          ['process wall clock', pick(cold, 'wall'), null, null, pick(coldCurl, 'wall'), pairedRatio(values(cold, 'wall'), values(coldCurl, 'wall')), ''],
         ]),
       );
     }

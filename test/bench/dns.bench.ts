@@ -15,7 +15,7 @@ import type { DnsLookupResult } from '../../src/engine/dns/model';
 import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
 import { haveKnot, startKnot } from '../helpers/knot';
 import { freeTcpPort } from '../helpers/nginx';
-import { median, ratio, startEngineRunner, table, timed } from './measure';
+import { median, pairedRatio, ratio, startEngineRunner, table, timed } from './measure';
 
 const DELAY_MS = 20;
 const RUNS = 15;
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     console.log(
       table([
         ['', 'netdiag', 'dig +trace', 'ratio'],
-        ['process (netdiag dns --trace)', median(ours), median(digs), ratio(median(ours), median(digs))],
+        ['process (netdiag dns --trace)', median(ours), median(digs), pairedRatio(ours, digs)],
         ['engine in-process vs dig process', median(engine), median(digs), ratio(median(engine), median(digs))],
       ]),
     );
@@ -113,15 +113,15 @@ async function main(): Promise<void> {
       await tools();
     }
     await runner.close();
-    console.log(`\none A query to Knot on loopback (no delay): each tool's reading of its query`);
+    console.log(`\none A query to Knot on loopback (no delay): each tool's reading of its query; × kdig pairs each run with the kdig run after it`);
     console.log(
       table(
         [
           ['', 'netdiag', 'kdig', 'dig', '× kdig'],
-          ['cold (a fresh netdiag dns process)', median(cold), median(kdig), median(dig), ratio(median(cold), median(kdig))],
+          ['cold (a fresh netdiag dns process)', median(cold), median(kdig), median(dig), pairedRatio(cold, kdig.slice(0, RUNS))],
           ['first lookup of a fresh engine process', first, median(kdig), median(dig), ratio(first, median(kdig))],
-          ['warm (the engine after a first lookup)', median(warm), median(kdig), median(dig), ratio(median(warm), median(kdig))],
-          ['process wall clock', median(coldWall), median(kdigWall), median(digWall), ratio(median(coldWall), median(kdigWall))],
+          ['warm (the engine after a first lookup)', median(warm), median(kdig), median(dig), pairedRatio(warm, kdig.slice(RUNS))],
+          ['process wall clock', median(coldWall), median(kdigWall), median(digWall), pairedRatio(coldWall, kdigWall.slice(0, RUNS))],
         ],
         2,
       ),

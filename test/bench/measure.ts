@@ -106,3 +106,9 @@ export function table(rows: readonly (readonly (string | number | null)[])[], di
 export function ratio(a: number, b: number): string {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '–';
 }
+
+/** The median of a[i] / b[i]: runs taken one after the other compared pair by pair. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): string {
+  const ratios = a.map((x, i) => x / (b[i] ?? NaN)).filter((r) => Number.isFinite(r));
+  return ratios.length === 0 ? '–' : median(ratios).toFixed(2);
+}
