@@ -9,7 +9,7 @@ import type { BindFinding, BindScanJson } from '../../engine/model/bind';
 import { renderBindText } from '../bindText';
 import { UsageError, type CliCommand } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict } from './diagnose';
+import { parseStrict } from '../args';
 
 const USAGE = `Usage: netdiag bind-scan [DIR] [options]
 

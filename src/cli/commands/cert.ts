@@ -13,7 +13,7 @@ import type { ClientCertificate } from '../../engine/tls/scan';
 import { renderCertText } from '../certText';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from './diagnose';
+import { parseStrict, wholeNumber } from '../args';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
 
@@ -98,7 +98,7 @@ export const certCommand: CliCommand = {
     const args = parseCertArgs(argv);
     const term = terminal(io);
     const password = passwordFrom(args, io);
-    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
+    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
     for (const w of warnings) term.warn(w);
     const common: CertCheckOptions = {
       ...certCheckOptions(options),

@@ -1,6 +1,5 @@
 // netdiag diagnose <target>: the whole stack for one endpoint.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
@@ -10,6 +9,7 @@ import { redactUrl } from '../../engine/redact';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
+import { parseStrict, wholeNumber } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { renderPathText } from '../httpText';
 import { terminal, terminalLine } from '../terminal';
@@ -118,7 +118,7 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined });
     for (const w of warnings) term.warn(w);
     let report = await diagnose(parsed, {
       ...options,
@@ -158,24 +158,4 @@ async function readBody(file: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`--data @${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-/** parseArgs in strict mode, with its errors turned into one-line usage errors. */
-export function parseStrict<T extends NonNullable<OptionSpec>>(argv: readonly string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message.split('\n')[0]! : String(err));
-  }
-}
-
-/** A whole number for a flag; 0 only when allowed. */
-export function wholeNumber(raw: string, flag: string, allowZero = false): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || (!allowZero && n === 0) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`${flag} takes a whole number${allowZero ? '' : ' above 0'}, got "${raw}".`);
-  }
-  return n;
 }

@@ -6,9 +6,9 @@ import { hasErrors } from '../../engine/findings';
 import { DEFAULT_TIMEOUTS, type DnsServer } from '../../engine/options';
 import { dnsLookupOptions } from '../../engine/setup';
 import { UsageError, type CliCommand } from '../command';
+import { parseStrict, wholeNumber } from '../args';
 import { renderDnsText } from '../dnsText';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
 

@@ -4,9 +4,9 @@ import { DEFAULTS } from '../../engine/options';
 import { traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
 import { UsageError, type CliCommand } from '../command';
+import { parseStrict, wholeNumber } from '../args';
 import { renderRouteText } from '../httpText';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag trace <host> [options]
 
