@@ -2,7 +2,8 @@
 // strict mode with its errors as one-line usage errors, a negative number taken as an option's
 // value (so `--timeout -1` is judged by its range, not called ambiguous), and every numeric option
 // checked against the engine's range for it (LIMITS in src/engine/options.ts, which the engine's
-// setup applies to the VS Code settings too).
+// setup applies to the VS Code settings too). Its own module, not a command's: each command is a
+// bundle of its own (esbuild.js), and importing another command would pull that one in too.
 import { parseArgs } from 'node:util';
 import { rangeProblem, type Range } from '../engine/options';
 import { UsageError } from './command';

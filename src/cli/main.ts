@@ -1,12 +1,18 @@
 // netdiag: the engine from a terminal or CI. Proves the engine is free of VS Code.
 // Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted,
 // 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
-import { SetupError } from '../engine/setup';
-import { TargetError } from '../engine/target';
+//
+// This is the whole of dist/cli.js, kept small because every run loads it: it dispatches to the
+// command's own bundle (dist/cli/<command>.js, through V8's code cache: loadBundle.ts) and
+// imports nothing of the engine but its version.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { VERSION } from '../engine/version';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
 import { terminalLine } from './terminal';
+import { userCacheDir } from './cacheDir';
+import { loadBundle, type LoadedBundle } from './loadBundle';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -38,7 +44,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === first);
   if (!entry) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
-  const command = await entry.load();
+  const cacheDir = userCacheDir(process.env, process.platform, homedir());
+  let bundle: LoadedBundle | undefined;
+  const command = entry.command(<T>(name: string): T => {
+    bundle = loadBundle(join(__dirname, 'cli', `${name}.js`), cacheDir);
+    return bundle.exports as T;
+  });
   if (rest.includes('-h') || rest.includes('--help')) {
     out(`${command.usage}\n`);
     return 0;
@@ -61,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     color: !noColor && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
     env: process.env,
     signal: controller.signal,
+    cacheDir,
   };
   try {
     const code = await command.run(
@@ -72,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
     clearTimeout(giveUp);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
+    // After the run, so the cache holds every function it compiled; the output is already written.
+    bundle?.saveCodeCache();
   }
 }
 
@@ -93,6 +107,15 @@ process.on('beforeExit', () => {
   process.exitCode = 3;
 });
 
+/**
+ * Errors that are the user's input, not a bug. By code, not class: each command bundle has its
+ * own copy of UsageError, TargetError, SetupError and CertParseError.
+ */
+function isInputError(err: unknown): err is Error {
+  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  return code === 'USAGE' || code === 'SETUP_INVALID' || code.startsWith('TARGET_') || code.startsWith('CERT_PARSE');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     settled = true;
@@ -100,7 +123,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     settled = true;
-    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
+    if (isInputError(err)) {
       process.stderr.write(terminalLine(`netdiag: ${err.message}`));
       process.exitCode = 2;
       return;

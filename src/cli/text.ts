@@ -13,7 +13,9 @@ export function renderText(report: Report, term: Terminal): string[] {
   const out: string[] = [];
   const t = report.target;
   const idn = t.hostUnicode ? ` (${t.hostUnicode})` : '';
-  out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
+  // Set-up (trust stores, TLS context, warm-up) ran before the clock: said apart, never added in.
+  const setup = report.setupMs === undefined ? '' : paint('dim', `  (set-up ${report.setupMs} ms before it)`);
+  out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
   out.push('');
   for (const layer of report.layers) {
     const name = layer.name.padEnd(12);

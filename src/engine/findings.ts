@@ -366,6 +366,18 @@ export const FINDINGS = {
     title: 'The server refuses clients that send no server name',
     hint: 'Handshakes without SNI fail. Current clients always send it; connections by IP address and some old clients cannot.',
   },
+  TLS_SSL2_ENABLED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The server accepts SSL 2.0',
+    hint: 'SSL 2.0 is broken beyond repair (RFC 6176 prohibits it) and lets attackers decrypt even TLS connections to servers sharing the key (DROWN, CVE-2016-0800). Disable it everywhere the certificate\'s key is used (OpenSSL: no SSLv2; nginx/Apache: remove SSLv2 from the protocol list).',
+  },
+  TLS_SSL3_ENABLED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The server accepts SSL 3.0',
+    hint: 'SSL 3.0 is broken (POODLE, CVE-2014-3566; RFC 7568 prohibits it). Disable it (nginx ssl_protocols TLSv1.2 TLSv1.3; Apache SSLProtocol -all +TLSv1.2 +TLSv1.3).',
+  },
   TLS_DEPRECATED_PROTOCOL_OFFERED: {
     severity: 'warning',
     layer: 'tls',

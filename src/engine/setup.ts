@@ -26,6 +26,8 @@ export interface SetupInput {
   resolve?: readonly string[];
   /** The SSL_CERT_FILE of the caller's environment: the OS store's bundle when set. */
   sslCertFile?: string | undefined;
+  /** The caller's cache directory (the CLI's user cache, the extension's storage): facts about the trust stores are kept there. */
+  cacheDir?: string | undefined;
 }
 
 export class SetupError extends Error {
@@ -73,7 +75,7 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
   }
 
   const osBundlePaths = input.sslCertFile ? [input.sslCertFile, ...DEFAULT_OS_BUNDLE_PATHS] : undefined;
-  const { stores, errors } = await loadTrustStores(input.extraCaFiles, osBundlePaths ? { osBundlePaths } : undefined);
+  const { stores, errors } = await loadTrustStores(input.extraCaFiles, { ...(osBundlePaths ? { osBundlePaths } : {}), ...(input.cacheDir ? { cacheDir: input.cacheDir } : {}) });
   warnings.push(...errors);
 
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };

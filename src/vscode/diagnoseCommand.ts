@@ -11,7 +11,7 @@ import { loadClientCertificate } from './certificates/clientCertificate';
 import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine } from './loadEngine';
+import { loadEngine, prepareEngine } from './loadEngine';
 import { RecentTargets } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
@@ -118,6 +118,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   }
 
   const command = vscode.commands.registerCommand(DIAGNOSE_COMMAND, async (arg?: unknown) => {
+    if (typeof arg !== 'string') prepareEngine(toSetupInput(config.current));
     const input = typeof arg === 'string' ? arg : await askTarget(initialValue(), recent.list());
     return input === undefined ? undefined : run(input);
   });

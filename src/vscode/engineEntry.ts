@@ -1,6 +1,7 @@
 // Entry of the separate bundle dist/engine.js (esbuild.js `engine`): the probes, node-forge and
 // dns-packet load on the first diagnosis, not when the extension activates.
 export { diagnose } from '../engine/diagnose';
+export { prepareRun } from '../engine/prepare';
 export { certCheckOptions, dnsLookupOptions, prepareOptions } from '../engine/setup';
 export { toCurl } from '../engine/curl';
 export { lookupDns } from '../engine/dns/lookup';

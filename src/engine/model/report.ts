@@ -272,7 +272,14 @@ export interface Report {
   findings: Finding[];
   /** Where the connection breaks, or that it works, in a few words. */
   verdict: Verdict;
+  /** The run from its clock's start (t = 0 of the waterfall) to the final report. */
   durationMs: number;
+  /**
+   * What the engine did before its clock started (trust-store index, TLS contexts, first-use
+   * warm-up; src/engine/prepare.ts): set-up, not network, so not part of `durationMs` or any
+   * phase. Absent in partial placeholders made before a run starts.
+   */
+  setupMs?: number;
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
   /** Intermediaries (CDN, cache, load balancer, reverse proxy) read from the last response. */

@@ -61,10 +61,40 @@ const MAX_ISSUER_BYTES = 1024 * 1024;
 /** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */
 const LEAF_CODES: ReadonlySet<string> = new Set(['CERT_NO_SUBJECT', 'CERT_NO_COMMON_NAME', 'CERT_NO_SAN', 'CERT_MANY_NAMES', 'CERT_KEY_LARGE', 'CERT_VALIDITY_TOO_LONG', 'CERT_NO_SERVER_AUTH', 'CERT_LEAF_IS_CA']);
 
-/** Checks an endpoint; never throws. `host` is a name or IP literal; `servername` defaults to host. */
+/**
+ * Checks an endpoint; never throws. `host` is a name or IP literal; `servername` defaults to host.
+ * With `scan`, the scan runs beside the check from the start (it needs only the issuer, for the
+ * staple, which the check hands over once it has verified the chain), and even when the check's
+ * own handshake fails: a server that speaks only SSL 3.0 is what a scan is for.
+ */
 export async function checkEndpoint(host: string, port: number, servername: string | null, opts: CertCheckOptions): Promise<CertCheck> {
-  const now = (opts.wallClock ?? Date.now)();
   const sni = servername ?? (net.isIP(host) ? null : host);
+  if (!opts.scan) return checkHandshake(host, port, sni, opts);
+  let handIssuer: (issuer: X509Certificate | undefined) => void = () => undefined;
+  const issuer = new Promise<X509Certificate | undefined>((resolve) => (handIssuer = resolve));
+  const lookup = scanLookup(host, opts);
+  const scanning = scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, issuer, ...(lookup ? { lookup } : {}), ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}) });
+  const result = await checkHandshake(host, port, sni, opts, handIssuer).finally(() => handIssuer(undefined));
+  result.scan = await scanning;
+  result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
+  return finish(result);
+}
+
+/** The scan resolves the endpoint as the check does: a pinned address first, then the injected lookup (the system's by default). */
+function scanLookup(host: string, opts: CertCheckOptions): ((name: string, signal: AbortSignal) => Promise<string>) | undefined {
+  const pinned = opts.pinned?.[host.toLowerCase()]?.[0];
+  if (pinned) return async () => pinned.address;
+  const lookup = opts.lookup;
+  if (!lookup) return undefined;
+  return async (name, signal) => {
+    const [first] = await lookup(name, signal);
+    if (!first) throw new Error(`${name} has no address`);
+    return first.address;
+  };
+}
+
+async function checkHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions, handIssuer?: (issuer: X509Certificate | undefined) => void): Promise<CertCheck> {
+  const now = (opts.wallClock ?? Date.now)();
   const source: CertCheckSource = { kind: 'endpoint', label: `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`, host, port, servername: sni };
   const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', status: 'ok', checkedAt: new Date(now).toISOString() });
 
@@ -122,12 +152,8 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   result.verification = verified.verification;
   result.path = pathOf(verified.path, verified.verification);
   result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs) : []), ...storeFindings(verified.verification));
+  handIssuer?.(verified.path[1]);
   await extras(result, certs, verified.path, opts, sni ?? host, now);
-  if (opts.scan && !outcome.error) {
-    const issuer = verified.path[1];
-    result.scan = await scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}), ...(issuer ? { issuer } : {}) });
-    result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
-  }
   return finish(result);
 }
 
