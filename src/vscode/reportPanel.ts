@@ -27,7 +27,10 @@ export interface ReportPanelHandlers {
 
 export class ReportPanel implements vscode.Disposable {
   private disposed = false;
+  /** The latest run's controller: it stops the run, and after its end the probes that outlived the report. */
   private run: AbortController | undefined;
+  /** Between beginRun and endRun. */
+  private running = false;
   private readonly view: ReportWebview<Report, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -64,6 +67,7 @@ export class ReportPanel implements vscode.Disposable {
   beginRun(input: string, run: AbortController, pending: Report): void {
     this.run?.abort();
     this.run = run;
+    this.running = true;
     this.input = input;
     this.panel.title = panelTitle(pending.target);
     this.view.show(pending);
@@ -82,6 +86,7 @@ export class ReportPanel implements vscode.Disposable {
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
+    this.running = false;
     this.view.setStatus(status, error);
   }
 
@@ -118,10 +123,14 @@ export class ReportPanel implements vscode.Disposable {
         await this.handlers.editRequest(this.input, report);
         return;
       case 'traceRoute': {
-        if (!report || this.run) return;
+        if (!report || this.running) return;
+        // The route is drawn into this report: probes of its run still out (Report.unfinished)
+        // stop here, so no later update replaces the report that carries the route.
+        const run = this.run;
+        run?.abort();
         const traced = await this.handlers.traceRoute(report);
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
-        if (traced && !this.run) this.view.show(traced);
+        if (traced && this.run === run) this.view.show(traced);
         return;
       }
       case 'export':
