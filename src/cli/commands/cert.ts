@@ -3,17 +3,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
 import type { CertCheck } from '../../engine/model/certCheck';
-import { DEFAULT_TIMEOUTS } from '../../engine/options';
+import { DEFAULT_TIMEOUTS, LIMITS } from '../../engine/options';
 import { certCheckOptions, prepareOptions } from '../../engine/setup';
 import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
+import { numberOption, parseStrict } from '../args';
 import { renderCertText } from '../certText';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from '../args';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
 
@@ -85,8 +85,8 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
     cert: values.cert ?? null,
     key: values.key ?? null,
     pfx: values.pfx ?? null,
-    timeoutMs: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout'),
-    concurrency: values.concurrency === undefined ? null : wholeNumber(values.concurrency, '--concurrency'),
+    timeoutMs: values.timeout === undefined ? null : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
+    concurrency: values.concurrency === undefined ? null : numberOption(values.concurrency, '--concurrency', LIMITS.scanConcurrency),
     json: values.json === true,
   };
 }
