@@ -9,6 +9,7 @@ import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
+import { setEngineCacheDir } from './vscode/loadEngine';
 import { createLog } from './vscode/log';
 import { UntrustedGate } from './vscode/untrustedGate';
 import { registerVantage } from './vscode/vantage/register';
@@ -16,6 +17,7 @@ import { registerVantage } from './vscode/vantage/register';
 export function activate(context: vscode.ExtensionContext): NetdiagApi {
   try {
     const log = createLog();
+    setEngineCacheDir(context.globalStorageUri.fsPath);
     const config = watchConfig((c) => {
       log.info('Settings changed');
       for (const w of c.warnings) log.warn(w);

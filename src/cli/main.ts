@@ -1,84 +1,22 @@
 // netdiag: the engine from a terminal or CI. Proves the engine is free of VS Code.
-// Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted,
-// 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
-import { SetupError } from '../engine/setup';
-import { TargetError } from '../engine/target';
-import { VantageError } from '../engine/vantage/errors';
-import { VERSION } from '../engine/version';
-import { UsageError, type CliIo } from './command';
-import { COMMANDS } from './commands';
-import { terminalLine } from './terminal';
+//
+// This is the whole of dist/cli.js, kept small because every run loads it: it dispatches
+// (run.ts) to the command's own bundle (dist/cli/<command>.js, through V8's code cache:
+// loadBundle.ts) and imports nothing of the engine but its version.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { userCacheDir } from './cacheDir';
+import { loadBundle, type LoadedBundle } from './loadBundle';
+import { runCli } from './run';
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
-  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
-  return `Usage: netdiag <command> [options]
+const cacheDir = userCacheDir(process.env, process.platform, homedir());
+let bundle: LoadedBundle | undefined;
 
-Commands:
-${list}
-
-  netdiag <command> --help   options of a command
-  -h, --help                 this help
-  -v, --version              the version
-
-Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted.
-`;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const out = (s: string): void => void process.stdout.write(s);
-  const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('No command given. Try: netdiag diagnose https://example.com');
-  if (first === '-h' || first === '--help' || first === 'help') {
-    out(usage());
-    return 0;
-  }
-  if (first === '-v' || first === '--version') {
-    out(`${VERSION}\n`);
-    return 0;
-  }
-  const entry = COMMANDS.find((c) => c.name === first);
-  if (!entry) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
-  const command = await entry.load();
-  if (rest.includes('-h') || rest.includes('--help')) {
-    out(`${command.usage}\n`);
-    return 0;
-  }
-  const noColor = rest.includes('--no-color');
-  const controller = new AbortController();
-  const interrupted = (): void => controller.abort();
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  const io: CliIo = {
-    stdout: out,
-    stderr: (s) => void process.stderr.write(s),
-    color: !noColor && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
-    env: process.env,
-    signal: controller.signal,
-  };
-  try {
-    return await command.run(
-      rest.filter((a) => a !== '--no-color'),
-      io,
-    );
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+runCli(process.argv.slice(2), {
+  cacheDir,
+  load: <T>(name: string): T => {
+    bundle = loadBundle(join(__dirname, 'cli', `${name}.js`), cacheDir);
+    return bundle.exports as T;
   },
-  (err: unknown) => {
-    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || err instanceof VantageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
-      process.stderr.write(terminalLine(`netdiag: ${err.message}`));
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(terminalLine(`netdiag: internal error: ${err instanceof Error ? err.message : String(err)}`));
-    if (process.env['NETDIAG_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 3;
-  },
-);
+  afterRun: () => bundle?.saveCodeCache(),
+});

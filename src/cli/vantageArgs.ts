@@ -1,12 +1,15 @@
 // The flags that say where a command runs (`--from`) and how to get there, shared by diagnose,
 // dns, trace and bind-scan --check, turned into the engine's vantage setup.
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { VantageInfo } from '../engine/model/vantage';
-import { DEFAULTS } from '../engine/options';
-import { vantageInfo } from '../engine/vantage/diagnoseAt';
+import { DEFAULTS, LIMITS } from '../engine/options';
+import { vantageInfo } from '../engine/vantage/spec';
 import { VantageError } from '../engine/vantage/errors';
 import type { ContainerEngine, ContainerMethod, VantageSetup } from '../engine/vantage/plan';
 import { runAt, type RunAtOptions } from '../engine/vantage/runner';
 import { parseVantage, VantageSpecError, type VantageSpec } from '../engine/vantage/spec';
+import { numberOption } from './args';
 import { UsageError, type CliIo } from './command';
 import { terminalLine, type Terminal } from './terminal';
 
@@ -65,8 +68,7 @@ export function runAtOptions(values: VantageValues, io: CliIo, log?: (m: string)
   const method = values['vantage-method'] ?? DEFAULTS.vantageMethod;
   if (!['auto', 'nsenter', 'helper'].includes(method)) throw new UsageError(`--vantage-method takes auto, nsenter or helper, got "${method}".`);
   const timeout = values['vantage-timeout'];
-  const timeoutMs = timeout === undefined ? DEFAULTS.vantageTimeoutMs : Number(timeout);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || (timeout !== undefined && !/^\d+$/.test(timeout))) throw new UsageError(`--vantage-timeout takes a whole number above 0, got "${timeout}".`);
+  const timeoutMs = timeout === undefined ? DEFAULTS.vantageTimeoutMs : numberOption(timeout, '--vantage-timeout', LIMITS.timeoutMs);
   const setup: VantageSetup = {
     containerEngine: (engine ?? null) as ContainerEngine | null,
     image: values['vantage-image'] ?? DEFAULTS.vantageImage,
@@ -79,7 +81,7 @@ export function runAtOptions(values: VantageValues, io: CliIo, log?: (m: string)
     env: io.env,
     canEnterNamespaces: process.platform === 'linux' && process.getuid?.() === 0,
   };
-  return { timeoutMs, bundlePath: __filename, setup, ...(log ? { log } : {}) };
+  return { timeoutMs, bundlePath: vantageBundle(), setup, ...(log ? { log } : {}) };
 }
 
 export interface SideResult<T> {
@@ -146,4 +148,14 @@ export function withoutVantageFlags(argv: readonly string[]): string[] {
     out.push(a);
   }
   return out;
+}
+
+/** dist/vantage.js beside the CLI's entry (dist/cli.js, or the `netdiag` link to it). */
+function vantageBundle(): string {
+  const entry = process.argv[1] ?? '';
+  try {
+    return join(dirname(realpathSync(entry)), 'vantage.js');
+  } catch {
+    return join(dirname(entry), 'vantage.js');
+  }
 }

@@ -9,10 +9,10 @@ import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
 import { parseVantage, vantageLabel, VantageSpecError, type VantageSpec } from '../engine/vantage/spec';
 import { loadClientCertificate } from './certificates/clientCertificate';
-import { proxyConfig, toSetupInput } from './config';
+import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine } from './loadEngine';
+import { loadEngine, prepareEngine } from './loadEngine';
 import { RecentTargets, storableInput } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
@@ -114,13 +114,16 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          // The engine sends nothing through an unusable proxy (and never falls back to a direct
+          // connection): say so where it cannot be missed, not only in the panel.
+          if (report.proxy?.error?.code === 'PROXY_INVALID') void vscode.window.showErrorMessage(`Netdiag: nothing was sent. ${report.proxy.reason}.`);
           onReport?.(report);
           log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;
         } catch (err) {
           // The engine turns network failures into findings; reaching here is a bug or a broken
           // setup (an unreadable CA file), so say so rather than show an empty report.
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           log.error(`Diagnose ${parsed.target.url} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
           panel.endRun(signal, 'failed', message);
           void vscode.window.showErrorMessage(`Netdiag: the diagnosis failed: ${message}`);
@@ -172,6 +175,8 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
 
   const command = vscode.commands.registerCommand(DIAGNOSE_COMMAND, async (arg?: DiagnoseArgument) => {
     if (typeof arg === 'string') return run(arg);
+    // Set-up (trust stores, TLS context) runs while the user types a target.
+    if (arg === undefined) prepareEngine(toSetupInput(config.current));
     if (arg && typeof arg === 'object' && typeof arg.target === 'string') return run(arg.target, typeof arg.from === 'string' ? arg.from : null);
     const asked = await askTarget(initialValue(), recent.list());
     if (asked === undefined) return undefined;

@@ -1,7 +1,11 @@
 // Runs the built CLI (dist/cli.js) for the vantage suites: in a folder (a Compose project), and
 // behind a prefix (withLocalResolver) so "this machine" asks the test's resolver.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { CLI, type CliResult } from './cli';
+
+/** The one-file CLI the runner ships to a vantage (esbuild.js `vantage`). */
+export const VANTAGE_BUNDLE = join(__dirname, '../../dist/vantage.js');
 
 export function runCliIn(cwd: string, prefix: readonly string[], args: readonly string[], killAfterMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {

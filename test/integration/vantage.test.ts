@@ -17,7 +17,7 @@ import { compareVantages } from '../../src/engine/vantage/compare';
 import { diagnoseAt, type DiagnoseAtOptions } from '../../src/engine/vantage/diagnoseAt';
 import type { VantageSetup } from '../../src/engine/vantage/plan';
 import { parseVantage } from '../../src/engine/vantage/spec';
-import { CLI } from '../helpers/cli';
+import { VANTAGE_BUNDLE } from '../helpers/vantageCli';
 import { BUSYBOX_IMAGE, NODE_IMAGE, podman, podmanReady } from '../helpers/containers';
 import { startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
 import { stopProcess } from '../helpers/process';
@@ -56,12 +56,12 @@ async function localDiagnosis(input: string): Promise<Report> {
 }
 
 function at(input: string, extra: Partial<DiagnoseAtOptions> = {}): DiagnoseAtOptions {
-  return { timeoutMs: 20_000, bundlePath: CLI, setup, args: ['--timeout', '2000'], local: () => localDiagnosis(input), ...extra };
+  return { timeoutMs: 20_000, bundlePath: VANTAGE_BUNDLE, setup, args: ['--timeout', '2000'], local: () => localDiagnosis(input), ...extra };
 }
 
 before(async () => {
   if (rootReason) return;
-  assert.ok(existsSync(CLI), 'npm run build first: the runner ships dist/cli.js');
+  assert.ok(existsSync(VANTAGE_BUNDLE), 'npm run build first: the runner ships dist/vantage.js');
   spawnSync('ip', ['netns', 'del', NS]);
   assert.equal(spawnSync('ip', ['netns', 'add', NS]).status, 0);
   assert.equal(spawnSync('ip', ['netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up']).status, 0);

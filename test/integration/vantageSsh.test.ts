@@ -12,7 +12,7 @@ import type { Report } from '../../src/engine/model/report';
 import { diagnoseAt, type DiagnoseAtOptions } from '../../src/engine/vantage/diagnoseAt';
 import type { VantageSetup } from '../../src/engine/vantage/plan';
 import { parseVantage } from '../../src/engine/vantage/spec';
-import { CLI } from '../helpers/cli';
+import { VANTAGE_BUNDLE } from '../helpers/vantageCli';
 import { stopProcess } from '../helpers/process';
 import { closedPort, startHttpServer, startSilentServer, type HttpTestServer, type RawTcpServer } from '../helpers/servers';
 
@@ -56,7 +56,7 @@ function setup(key: string): VantageSetup {
 }
 
 function at(key: string, extra: Partial<DiagnoseAtOptions> = {}): DiagnoseAtOptions {
-  return { timeoutMs: 20_000, bundlePath: CLI, setup: setup(key), args: ['--timeout', '2000'], local: () => Promise.reject(new Error('not local')), ...extra };
+  return { timeoutMs: 20_000, bundlePath: VANTAGE_BUNDLE, setup: setup(key), args: ['--timeout', '2000'], local: () => Promise.reject(new Error('not local')), ...extra };
 }
 
 before(async () => {

@@ -7,8 +7,9 @@ import { describe, it } from 'node:test';
 import type { VantageRun } from '../../src/engine/model/comparison';
 import type { Report } from '../../src/engine/model/report';
 import { compareVantages } from '../../src/engine/vantage/compare';
-import { vantageInfo, withVantage } from '../../src/engine/vantage/diagnoseAt';
-import { parseVantage } from '../../src/engine/vantage/spec';
+import { withVantage } from '../../src/engine/vantage/diagnoseAt';
+import { parseVantage, vantageInfo } from '../../src/engine/vantage/spec';
+
 
 const ok = JSON.parse(readFileSync(join(__dirname, '../fixtures/reports/ok.json'), 'utf8')) as Report;
 const side = { resolvers: ['10.89.0.1'], search: [], hosts: [], interfaces: [] };

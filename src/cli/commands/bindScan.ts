@@ -8,17 +8,17 @@ import { diagnose } from '../../engine/diagnose';
 import { hasErrors } from '../../engine/findings';
 import type { BindFinding, BindScanJson } from '../../engine/model/bind';
 import type { BindCheckJson } from '../../engine/model/endpointCheck';
-import { DEFAULTS } from '../../engine/options';
+import { DEFAULTS, LIMITS } from '../../engine/options';
 import { prepareOptions } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { checkReferences } from '../../engine/vantage/check';
 import { diagnoseAt } from '../../engine/vantage/diagnoseAt';
+import { numberOption, parseStrict } from '../args';
 import { renderBindText } from '../bindText';
 import { renderCheckText } from '../checkText';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
 import { runAtOptions, VANTAGE_OPTIONS, type VantageValues } from '../vantageArgs';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag bind-scan [DIR] [options]
 
@@ -67,11 +67,11 @@ export const bindScanCommand: CliCommand = {
       else term.print(renderBindText(model, analysis.files.length, live, term));
       return hasErrors(model.findings) ? 1 : 0;
     }
-    const stepMs = values.timeout === undefined ? undefined : wholeNumber(values.timeout, '--timeout');
+    const stepMs = values.timeout === undefined ? undefined : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs);
     const { checks, findings } = await checkReferences(model, {
       signal: io.signal,
-      concurrency: values.concurrency === undefined ? DEFAULTS.checkConcurrency : wholeNumber(values.concurrency, '--concurrency'),
-      perTargetTimeoutMs: values['check-timeout'] === undefined ? DEFAULTS.checkTimeoutMs : wholeNumber(values['check-timeout'], '--check-timeout'),
+      concurrency: values.concurrency === undefined ? DEFAULTS.checkConcurrency : numberOption(values.concurrency, '--concurrency', LIMITS.checkConcurrency),
+      perTargetTimeoutMs: values['check-timeout'] === undefined ? DEFAULTS.checkTimeoutMs : numberOption(values['check-timeout'], '--check-timeout', LIMITS.timeoutMs),
       fromContainers: true,
       diagnose: checkDiagnosis(dir, stepMs, values, io),
     });

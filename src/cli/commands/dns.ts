@@ -3,15 +3,15 @@
 import { DnsInputError, lookupDns } from '../../engine/dns/lookup';
 import { parseDnsServer } from '../../engine/dns/servers';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULT_TIMEOUTS, type DnsServer } from '../../engine/options';
+import { DEFAULT_TIMEOUTS, LIMITS, type DnsServer } from '../../engine/options';
 import { dnsLookupOptions } from '../../engine/setup';
 import type { DnsLookupResult } from '../../engine/model/dns';
 import type { VantageSpec } from '../../engine/vantage/spec';
+import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { renderDnsText } from '../dnsText';
 import { terminal } from '../terminal';
 import { fromEach, parseFrom, printSides, VANTAGE_OPTIONS, VANTAGE_USAGE, withoutVantageFlags, type VantageValues } from '../vantageArgs';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
 
@@ -95,7 +95,7 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     authoritative: values.authoritative === true,
     compare: servers(values.compare, '--compare'),
     system: values['no-system'] !== true,
-    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : wholeNumber(values.timeout, '--timeout'),
+    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
     from: parseFrom(values),
     vantage: values,
   };

@@ -8,7 +8,7 @@ import type { VantageInfo } from '../model/vantage';
 import { clientInterface, describeSide, type VantageSide } from './describe';
 import { VantageError } from './errors';
 import { runAt, type RunAtOptions } from './runner';
-import { vantageLabel, type VantageSpec } from './spec';
+import { vantageInfo, type VantageSpec } from './spec';
 
 export interface DiagnoseAtOptions extends Omit<RunAtOptions, 'signal'> {
   signal?: AbortSignal;
@@ -19,11 +19,6 @@ export interface DiagnoseAtOptions extends Omit<RunAtOptions, 'signal'> {
 }
 
 const NO_SIDE: VantageSide = { resolvers: [], search: [], hosts: [], interfaces: [] };
-
-/** The vantage block of `spec`, with what is known of its side. */
-export function vantageInfo(spec: VantageSpec, how: string | null, side: VantageSide): VantageInfo {
-  return { kind: spec.kind, name: spec.name, label: vantageLabel(spec), how, ...side };
-}
 
 /** The report with its vantage, the client hop saying "from Compose service web" and its interface. */
 export function withVantage(report: Report, vantage: VantageInfo): Report {

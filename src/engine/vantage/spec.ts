@@ -1,7 +1,7 @@
 // `--from` values: where a diagnosis runs (docs/vantage.md). Parsing is pure; what each kind
 // needs to run is in plan.ts.
 import { isIP } from 'node:net';
-import type { VantageKind } from '../model/vantage';
+import type { VantageInfo, VantageKind } from '../model/vantage';
 
 export type VantageSpec =
   | { kind: 'local'; name: 'local' }
@@ -81,4 +81,9 @@ export function vantageLabel(spec: VantageSpec): string {
     case 'ssh':
       return `host ${spec.host}`;
   }
+}
+
+/** The vantage block of `spec`, with what is known of its side (resolvers, hosts, interfaces). */
+export function vantageInfo(spec: VantageSpec, how: string | null, side: Pick<VantageInfo, 'resolvers' | 'search' | 'hosts' | 'interfaces'>): VantageInfo {
+  return { kind: spec.kind, name: spec.name, label: vantageLabel(spec), how, ...side };
 }

@@ -1,5 +1,5 @@
-// The settings and the extension's own files as the engine's vantage options: the CLI bundle the
-// runner ships (dist/cli.js of this extension), this extension host's Node (Electron's, which
+// The settings and the extension's own files as the engine's vantage options: the one-file CLI
+// the runner ships (dist/vantage.js of this extension), this extension host's Node (Electron's, which
 // runs as plain Node with ELECTRON_RUN_AS_NODE), the Compose project of the workspace folder.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
@@ -10,7 +10,7 @@ export function vantageReach(config: NetdiagConfig, extensionUri: vscode.Uri, fo
   const v = config.vantage;
   return {
     timeoutMs: v.timeoutMs,
-    bundlePath: path.join(extensionUri.fsPath, 'dist', 'cli.js'),
+    bundlePath: path.join(extensionUri.fsPath, 'dist', 'vantage.js'),
     setup: {
       containerEngine: v.containerEngine,
       image: v.image,
