@@ -43,10 +43,28 @@ export const FINDINGS = {
     hint: 'The resolver did not answer: it is down, unreachable (firewall, VPN), or the query was lost. Check the nameservers in /etc/resolv.conf or the netdiag.dns.servers setting.',
   },
   DNS_BAD_RESPONSE: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The DNS server sent no usable answer',
+    hint: 'Every reply was malformed (undecodable, a record whose data does not fit its type) or mismatched (another ID or question, not a response), or the server answered an rcode that is no answer (FORMERR, NOTIMP). Something between you and the server, or the server itself, is broken: compare with another resolver.',
+  },
+  DNS_NO_RECURSION: {
     severity: 'warning',
     layer: 'internet',
-    title: 'The DNS server sent a malformed or mismatched answer',
-    hint: 'The answer could not be decoded, or its ID or question did not match the query. Something between you and the server (or the server itself) is broken; ignore it and compare with another resolver.',
+    title: 'The DNS server does not recurse: its referral is not an answer',
+    hint: 'The server answered without RA (recursion available) and referred the question to another zone\'s servers: it is an authoritative or root server, not a recursive resolver. Ask a recursive resolver (the one in /etc/resolv.conf, or --server), or follow the referrals with --trace.',
+  },
+  DNS_TRUNCATED: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The answer was still truncated',
+    hint: 'The server set TC (truncated) on the answer that was used: over TCP this means it dropped records (RFC 7766 §8 allows 64 KiB). The records shown are only part of the answer; shrink the RRset or fix the server.',
+  },
+  DNS_TRACE_LIMIT: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The trace hit a safety limit',
+    hint: 'A referral named more name servers without glue than a resolver looks up, or the trace needed more queries than allowed: resolvers bound both (against NXNSAttack-style amplification) and may fail the same way. Give the zone\'s name servers glue, or fewer of them.',
   },
   DNS_SYSTEM_WIRE_MISMATCH: {
     severity: 'warning',

@@ -6,6 +6,7 @@ import type { CnameLink, Family, Finding } from '../model/common';
 import type { DnsAddress, DnsRecord, WireQuery } from '../model/dns';
 import { normalName } from './codec';
 import type { DnsProbe } from './hops';
+import { referralFinding, referralInstead, refusedRecursionHint, truncatedFinding } from './recursion';
 import { canonicalIp } from './servers';
 
 /**
@@ -54,7 +55,18 @@ export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
     add('DNS_SERVFAIL', queries.filter((q) => q.rcode === 'SERVFAIL'), (types) =>
       `${server} answers SERVFAIL for ${host} (${types}): it could not get an answer from the authoritative servers of the name.`,
     );
-    add('DNS_REFUSED', queries.filter((q) => q.rcode === 'REFUSED'), (types) => `${server} refuses to answer queries for ${host} (${types}).`);
+    const refused = queries.filter((q) => q.rcode === 'REFUSED');
+    add('DNS_REFUSED', refused, (types) => `${server} refuses to answer queries for ${host} (${types}).${refused[0] === undefined ? '' : refusedRecursionHint(refused[0])}`);
+    const referred = queries.flatMap((q) => {
+      const referral = q.error === undefined ? referralInstead(q, q.question.name) : null;
+      return referral === null ? [] : [{ q, referral }];
+    });
+    const firstReferral = referred[0];
+    if (firstReferral !== undefined) findings.push(referralFinding(server, `${host} (${typesOf(referred.map((r) => r.q))})`, firstReferral.q, firstReferral.referral));
+    for (const q of queries) {
+      const truncated = q.error === undefined ? truncatedFinding(server, `${host} ${q.type}`, q) : null;
+      if (truncated) findings.push(truncated);
+    }
 
     const timedOut = queries.filter((q) => q.error?.code === 'DNS_TIMEOUT');
     const unreachable = queries.filter((q) => q.error !== undefined && !OWN_ERRORS.has(q.error.code));
@@ -75,7 +87,8 @@ export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
     });
   }
 
-  const succeeded = dns.wire.filter((q) => q.rcode === 'NOERROR' && q.error === undefined);
+  // A referral (recursion.ts) is no answer: it is neither NODATA nor compared with the system's.
+  const succeeded = dns.wire.filter((q) => q.rcode === 'NOERROR' && q.error === undefined && referralInstead(q, q.question.name) === null);
   const wireAddresses = addressesIn(succeeded);
   const pinned = dns.pinned !== undefined && dns.pinned.length > 0;
   if (succeeded.length > 0 && wireAddresses.length === 0 && !pinned && dns.system.addresses.length === 0) {
