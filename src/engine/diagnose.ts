@@ -9,7 +9,8 @@ import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
 import { withDnsHops } from './dns/hops';
 import type { DnsProbe } from './dns/hops';
-import { cnameChain, dnsFindings } from './dns/probe';
+import { cnameChain, dnsFindings, dnsOnlyAddresses, dnsOnlyFindings } from './dns/probe';
+import { hostsSource } from './dns/systemResolver';
 import { formatDnsServer } from './dns/servers';
 import { wireQuery } from './dns/wire';
 import { finding } from './findings';
@@ -21,11 +22,12 @@ import { checkInterception } from './interception';
 import { readIntermediaries } from './intermediaries';
 import { findInterface } from './link';
 import type { Finding } from './model/common';
-import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
+import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
 import { buildHops, buildLayers, type ProbeState } from './summary';
+import { connectTcp } from './transport';
 import type { ParsedTarget } from './target';
 import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
@@ -51,6 +53,9 @@ class Run {
   /** Every request of the chain, the first included. */
   private readonly chain: ChainStep[] = [];
   private dns: DnsProbe | null = null;
+  /** Connects to addresses only DNS gives (probeDnsOnly), and every such address met. */
+  private readonly dnsOnly: ConnectionResult[] = [];
+  private readonly dnsOnlyTried = new Set<string>();
   private link: LinkInfo | null = null;
   private readonly internet: Report['internet'] = { local: null, remote: [] };
   /** Steps of the run itself (wire DNS); each hop keeps its own. */
@@ -111,7 +116,11 @@ class Run {
     } finally {
       pool.closeAll();
     }
-    await Promise.all(this.work);
+    // Work may start more work (a wire answer starts the connects to DNS-only addresses).
+    for (let waited = 0; waited < this.work.length; ) {
+      waited = this.work.length;
+      await Promise.all(this.work);
+    }
     this.finish();
     const report = this.report(true);
     this.options.onUpdate?.(report);
@@ -157,8 +166,36 @@ class Run {
     if (this.dns && r.source === 'pinned') {
       this.dns.pinned = [...r.addresses];
       this.dns.system = { addresses: [], durationMs: 0, skipped: 'pinned' };
-    } else if (this.dns && r.lookup) this.dns.system = r.lookup;
+    } else if (this.dns && r.lookup) {
+      const hostsFile = this.options.hostsFile;
+      const entries = hostsFile && r.lookup.error === undefined ? hostsSource(r.lookup.addresses.map((a) => a.address), this.target.host, hostsFile) : null;
+      this.dns.system = entries ? { ...r.lookup, hostsEntries: entries } : r.lookup;
+    }
     this.opening.push(...addressFindings(this.target.ipFamily === null ? this.target.host : null, remote));
+    this.probeDnsOnly();
+  }
+
+  /**
+   * Connects to the addresses DNS gives that this machine's answer lacks (dns/probe.ts), each
+   * once and at most MAX_DNS_ONLY of them, as soon as both answers are in: what other clients get.
+   */
+  private probeDnsOnly(): void {
+    const dns = this.dns;
+    if (!dns || this.first?.resolution == null || this.first.route.kind !== 'direct' || this.options.signal?.aborted) return;
+    for (const a of dnsOnlyAddresses(dns)) {
+      if (this.dnsOnlyTried.has(a.address)) continue;
+      this.dnsOnlyTried.add(a.address);
+      if (this.dnsOnlyTried.size > MAX_DNS_ONLY) continue;
+      const opts = { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.connectMs, now: this.now };
+      this.work.push(
+        connectTcp(a.address, a.family, this.target.port, opts).then(({ result, socket }) => {
+          socket?.destroy();
+          this.options.log?.(`tcp: ${a.address}:${this.target.port} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
+          this.dnsOnly.push({ ...result, dnsOnly: true });
+          this.emit();
+        }),
+      );
+    }
   }
 
   private startWireQueries(host: string, dns: DnsProbe): void {
@@ -171,6 +208,7 @@ class Run {
             this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
             this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
             dns.cnameChain = cnameChain(host, dns.wire);
+            this.probeDnsOnly();
             this.emit();
           }),
         );
@@ -183,6 +221,7 @@ class Run {
     if (this.dns) {
       this.dns.wire.sort((a, b) => a.server.localeCompare(b.server) || a.type.localeCompare(b.type));
       this.closing.push(...dnsFindings(this.target.host, this.dns));
+      this.closing.push(...dnsOnlyFindings(this.target.host, this.dns, this.dnsOnly, Math.max(0, this.dnsOnlyTried.size - MAX_DNS_ONLY)));
     }
     this.finished = true;
     this.cancelled = this.options.signal?.aborted === true;
@@ -234,7 +273,7 @@ class Run {
       target: this.target,
       dns: this.dns,
       addressesKnown: first?.resolution != null,
-      connections: first?.connections ?? [],
+      connections: [...(first?.connections ?? []), ...this.dnsOnly],
       connectsDone: first?.connectsDone ?? false,
       link: this.link,
       tls: first?.tls ?? null,
@@ -288,3 +327,5 @@ class Run {
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+/** The most DNS-only addresses a diagnosis connects to; the others are counted in the finding. */
+const MAX_DNS_ONLY = 4;

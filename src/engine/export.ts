@@ -89,7 +89,7 @@ export function toMarkdown(report: Report): string {
     out.push('');
   }
   if (report.connections.length > 0) {
-    out.push(`Connections: ${report.connections.map((c) => `${endpoint(c.address, c.port)} ${c.ok ? `${c.durationMs} ms${c.used ? ' (used)' : ''}` : (c.error?.code ?? 'failed')}`).join(', ')}`, '');
+    out.push(`Connections: ${report.connections.map((c) => `${endpoint(c.address, c.port)} ${c.ok ? `${c.durationMs} ms${c.used ? ' (used)' : ''}` : (c.error?.code ?? 'failed')}${c.dnsOnly ? ' (DNS only)' : ''}`).join(', ')}`, '');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -67,6 +67,11 @@ export interface DiagnoseOptions {
   userAgent: string;
   /** Injected for tests; defaults to the OS resolver. */
   lookup?: LookupFn;
+  /**
+   * The hosts file the system resolver reads (its path and text), so the report can say which
+   * line answered. The caller reads it (setup.ts); absent: the answer's source is not named.
+   */
+  hostsFile?: { path: string; text: string };
   /** Monotonic milliseconds; defaults to performance.now. */
   now?: () => number;
   /** Called with a partial report each time a probe ends, and with the final one. */
@@ -99,3 +104,8 @@ export const DEFAULTS = {
   traceTimeoutMs: 60_000,
   traceMaxHops: 30,
 } as const;
+
+/** The hosts file the system resolver reads: /etc/hosts, or %SystemRoot%\System32\drivers\etc\hosts on Windows. */
+export function defaultHostsPath(platform: NodeJS.Platform, systemRoot = 'C:\\Windows'): string {
+  return platform === 'win32' ? `${systemRoot}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
+}

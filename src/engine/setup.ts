@@ -1,7 +1,7 @@
 // Builds the engine's options from plain values: a diagnosis, a DNS lookup and a certificate
 // check. The VS Code settings module and the CLI flags both call these, so both front ends share
 // defaults (options.ts), validation and trust-store loading.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { unbracket } from './address';
 import type { DnsLookupOptions } from './dns/lookup';
@@ -26,6 +26,24 @@ export interface SetupInput {
   resolve?: readonly string[];
   /** The SSL_CERT_FILE of the caller's environment: the OS store's bundle when set. */
   sslCertFile?: string | undefined;
+  /**
+   * The hosts file the system resolver reads (`defaultHostsPath`), so a diagnosis can say which
+   * line answered a name. Absent, unreadable or larger than MAX_HOSTS_BYTES: not read.
+   */
+  hostsFile?: string;
+}
+
+/** Hosts files of ad blockers run to a few MiB; a larger one is not read. */
+const MAX_HOSTS_BYTES = 16 * 1024 * 1024;
+
+/** The hosts file's text, or undefined when it cannot be read whole within the limit. */
+function readHostsFile(path: string): { path: string; text: string } | undefined {
+  try {
+    if (statSync(path).size > MAX_HOSTS_BYTES) return undefined;
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
 }
 
 export class SetupError extends Error {
@@ -71,8 +89,10 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
   const maxBodyBytes = input.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) throw new SetupError('The body limit must be a whole number of bytes.');
 
+  const hostsFile = input.hostsFile === undefined ? undefined : readHostsFile(input.hostsFile);
   return {
     options: {
+      ...(hostsFile ? { hostsFile } : {}),
       timeouts,
       dnsServers,
       pinned,

@@ -5,7 +5,7 @@ import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS, type RequestSpec } from '../../engine/options';
+import { DEFAULTS, defaultHostsPath, type RequestSpec } from '../../engine/options';
 import { redactUrl } from '../../engine/redact';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
@@ -118,7 +118,7 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
     for (const w of warnings) term.warn(w);
     let report = await diagnose(parsed, {
       ...options,

@@ -205,6 +205,11 @@ export interface DnsAddress {
 export interface SystemLookup {
   addresses: DnsAddress[];
   durationMs: number;
+  /**
+   * The hosts-file lines that give every address of the answer, when the answer came from the
+   * hosts file rather than DNS (the file is an input of the diagnosis: `/etc/hosts` by default).
+   */
+  hostsEntries?: HostsEntry[];
   /** Set when the lookup was not made: `pinned` (--resolve), `ip-literal`. */
   skipped?: 'pinned' | 'ip-literal';
   error?: ErrorInfo;

@@ -39,6 +39,11 @@ export interface ConnectionResult {
   localPort?: number;
   /** True for the connection that carried TLS and HTTP. */
   used?: boolean;
+  /**
+   * An address only DNS gives: this machine's answer (a hosts-file line, a pin) lacks it, so the
+   * connection shows what other clients get. It never carries TLS or HTTP.
+   */
+  dnsOnly?: boolean;
   error?: ErrorInfo;
 }
 
