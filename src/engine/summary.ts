@@ -71,8 +71,9 @@ export function buildLayers(s: ProbeState): LayerResult[] {
   return LAYERS.map((name) => {
     const base = baseLayer(name, s);
     const status = worst(base.status, findingStatus(name, s.findings));
-    // Findings are listed once, in `findings`; details are the layer's own facts.
-    return { name, status, summary: base.summary, details: base.details };
+    // The layer's own facts, then its findings: a layer that a finding fails says why right there.
+    const own = s.findings.filter((f) => f.layer === name && f.code !== 'CANCELLED').map((f) => `${f.code}: ${f.message}`);
+    return { name, status, summary: base.summary, details: [...base.details, ...own] };
   });
 }
 
