@@ -24,9 +24,12 @@ export class BindAnalysis {
     return [...this.facts.keys()].sort();
   }
 
-  /** (Re)reads one file (path relative to the folder, `/`-separated). Returns false when it is not a config file. */
-  update(file: string, content: string | Uint8Array): boolean {
-    const facts = extractFile(file, content);
+  /**
+   * (Re)reads one file (path relative to the folder, `/`-separated). Returns false when it is not
+   * a config file. `size`: the real size of a file too large to read (`content` then is empty).
+   */
+  update(file: string, content: string | Uint8Array, size?: number): boolean {
+    const facts = extractFile(file, content, size);
     this.cached = null;
     if (facts === null) {
       this.facts.delete(file);
@@ -215,9 +218,9 @@ export async function scanDirectory(root: string, options: ScanOptions = {}): Pr
     const full = path.join(root, rel);
     try {
       const stat = await fs.stat(full);
-      // Huge files are not read at all; extractFile reports them from a placeholder of their size.
-      const content = stat.size > MAX_CONFIG_BYTES ? new Uint8Array(stat.size > MAX_CONFIG_BYTES * 4 ? MAX_CONFIG_BYTES + 1 : stat.size) : await fs.readFile(full);
-      analysis.update(rel, content);
+      // Huge files are not read at all: extractFile reports them from their size.
+      if (stat.size > MAX_CONFIG_BYTES) analysis.update(rel, new Uint8Array(0), stat.size);
+      else analysis.update(rel, await fs.readFile(full));
     } catch {
       // A file deleted or unreadable between listing and reading is simply not analysed.
     }

@@ -12,7 +12,6 @@ import { loadBind } from './loadBind';
 export const CONFIG_GLOB = '**/{*compose*.yml,*compose*.yaml,Dockerfile*,Containerfile*,*.dockerfile,.env,.env.*,*.env,package.json,vite.config.*,webpack.config.*,next.config.*,nuxt.config.*,Procfile*,gunicorn*.py,*.json,*.jsonc,*.yml,*.yaml,*.toml,*.ini,*.properties,*.xml,*.conf,*.cnf,*.nginx}';
 
 const MAX_FILES = 5000;
-const HUGE_BYTES = 2 * 1024 * 1024;
 const DEBOUNCE_MS = 300;
 
 export interface FolderModel {
@@ -123,7 +122,7 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
         if (file.split('/').some((part) => SKIPPED_DIRS.has(part))) return;
         const content = await readContent(uri);
         if (content === null) return;
-        if (analysis.update(file, content)) read++;
+        if (analysis.update(file, content.bytes, content.size)) read++;
       }),
     );
     // Open editors may hold unsaved text that differs from the disk.
@@ -187,7 +186,7 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
     if (open) return;
     const content = await readContent(uri);
     if (content === null) t.analysis.remove(t.file);
-    else t.analysis.update(t.file, content);
+    else t.analysis.update(t.file, content.bytes, content.size);
     this.changed.fire();
   }
 
@@ -209,13 +208,14 @@ function relative(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
   return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
 }
 
-/** The file's bytes, a size-only placeholder for huge files (never read), or null when unreadable. */
-async function readContent(uri: vscode.Uri): Promise<Uint8Array | null> {
+/** The file's bytes and size; no bytes for a file too large to analyse (never read); null when unreadable. */
+async function readContent(uri: vscode.Uri): Promise<{ bytes: Uint8Array; size: number } | null> {
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) return null;
-    if (stat.size > HUGE_BYTES) return new Uint8Array(HUGE_BYTES + 1);
-    return await vscode.workspace.fs.readFile(uri);
+    if (stat.size > loadBind().MAX_CONFIG_BYTES) return { bytes: new Uint8Array(0), size: stat.size };
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { bytes, size: bytes.length };
   } catch {
     return null;
   }
