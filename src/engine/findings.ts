@@ -250,7 +250,13 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'tls',
     title: 'Incomplete chain: an intermediate certificate is missing',
-    hint: 'The server sends its certificate without the intermediate that signed it. Browsers may hide this by fetching it; other clients fail. Configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem).',
+    hint: 'The server sends its certificate without the issuer that signed it, and no trust store holds it. When that issuer is an intermediate (browsers may hide this by fetching it; other clients fail), configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem). When it is a private root, no chain helps: clients must trust that root (netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS, the OS store).',
+  },
+  CERT_CHAIN_LOOP: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The chain goes round in a circle',
+    hint: 'The server sends CA certificates that issued each other (cross-signed), so following issuers never reaches a root or a certificate a trust store holds. Send the chain that ends at a root your clients trust (leaf, then its intermediates), or have clients trust one of these CAs.',
   },
   CERT_WEAK_KEY: {
     severity: 'warning',
