@@ -84,7 +84,7 @@ export function toMarkdown(report: Report): string {
     out.push('');
   }
   if (report.route) {
-    out.push('### Route', '', report.route.command ? `${markdownCode(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}` : markdownText(report.route.error?.message ?? 'no route'), '');
+    out.push('### Route', '', report.route.command ? `${markdownCode(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}${report.route.pmtu !== undefined ? `, path MTU ${report.route.pmtu} bytes` : ''}` : markdownText(report.route.error?.message ?? 'no route'), '');
     for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null && h.name === null ? '*' : markdownText(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${markdownText(h.note)}` : ''}`);
     out.push('');
   }

@@ -215,6 +215,8 @@ export interface RouteResult {
   hops: RouteHop[];
   /** True when the last hop is the destination. */
   reached: boolean;
+  /** The path MTU in bytes, when the tool measures it (tracepath's `Resume: pmtu N`). */
+  pmtu?: number;
   durationMs: number;
   error?: ErrorInfo;
 }
