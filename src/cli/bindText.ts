@@ -9,7 +9,7 @@ export function renderBindText(model: BindModel, files: number, live: LiveListen
   const { paint } = term;
   const lines: string[] = [];
   for (const s of model.services) {
-    const binds = model.binds.filter((b) => b.service === s.id).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`);
+    const binds = model.binds.filter((b) => b.service === s.id).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}${b.hostName !== undefined ? ` (every interface: Kestrel does not bind the name "${b.hostName}")` : ''}`);
     const pubs = model.published.filter((p) => p.service === s.id && p.hostPort !== null).map((p) => `${p.hostIp ?? '*'}:${p.hostPort}→${p.containerPort}`);
     const reached = model.clients.filter((x) => x.host === s.name && x.service !== s.id).map((x) => `${x.service} (${x.origin})`);
     lines.push(`${s.name} ${paint('dim', `[${s.runtime}${s.hostNetwork ? ', host network' : ''}]`)}`);

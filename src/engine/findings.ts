@@ -534,6 +534,12 @@ export const FINDINGS = {
     title: 'A name or URL is used as a bind address',
     hint: 'A server binds an address of its own interfaces (0.0.0.0 or :: for all, 127.0.0.1 for this machine only). The name or URL is what clients type; put it in the client configuration instead.',
   },
+  BIND_NAME_ALL_INTERFACES: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Kestrel binds every interface for this host name',
+    hint: 'In Urls, ASPNETCORE_URLS, applicationUrl or a Kestrel endpoint, a host other than an IP address or localhost is read as "*": the server listens on every interface and never resolves the name. Write http://*:PORT (or 0.0.0.0) to say what it binds, and keep the name in the clients\' configuration.',
+  },
   BIND_ADDRESS_NOT_LOCAL: {
     severity: 'error',
     layer: 'transport',

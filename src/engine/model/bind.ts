@@ -47,8 +47,13 @@ export interface Service {
 
 export interface BindSite {
   service: string;
-  /** The address text as written, or null when only a port is configured. */
+  /**
+   * The address text as written, or null when only a port is configured; `*` for a Kestrel URL
+   * whose host is a name other than localhost (Kestrel binds every interface for it).
+   */
   address: string | null;
+  /** That name, as written (`my-awesome-service` of `http://my-awesome-service:5000`): what clients type, not what is bound. */
+  hostName?: string;
   kind: BindAddressKind;
   port: number | null;
   protocol: Protocol;
