@@ -1,9 +1,13 @@
 // netdiag bind-scan, spawned from the built CLI like a user or CI job would run it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BindScanJson } from '../../src/engine/model/bind';
+import { runCli } from '../helpers/cli';
+import { writeHugeCompose } from '../helpers/hostileWorkspace';
 
 const CLI = join(__dirname, '../../dist/cli.js');
 const FIXTURES = join(__dirname, '../fixtures/bind');
@@ -64,6 +68,20 @@ describe('netdiag bind-scan', () => {
   it('--live adds the listening sockets', () => {
     const j = JSON.parse(run([join(FIXTURES, 'rules', 'BIND_PORT_CONFLICT', 'neg'), '--live', '--json']).stdout) as BindScanJson;
     assert.ok(Array.isArray(j.live));
+  });
+
+  it('Ctrl-C during a scan of 63,881 services exits 130 without printing the model (issue 14 item 14)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netdiag-huge-'));
+    try {
+      writeHugeCompose(dir);
+      // The file takes a second or two to parse: the interrupt lands while it is being read.
+      const r = await runCli(['bind-scan', dir], { interruptAfterMs: 400 });
+      assert.equal(r.code, 130, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /bind-scan cancelled/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad usage exits 2', () => {
