@@ -10,8 +10,8 @@ import { addressFindings, classifyAddress } from './address';
 import { withDnsHops } from './dns/hops';
 import type { DnsProbe } from './dns/hops';
 import { cnameChain, dnsFindings, dnsOnlyAddresses, dnsOnlyFindings } from './dns/probe';
-import { hostsSource } from './dns/systemResolver';
 import { formatDnsServer } from './dns/servers';
+import { hostsSource } from './dns/systemResolver';
 import { wireQuery } from './dns/wire';
 import { finding } from './findings';
 import { KeepAlive } from './hop/keepAlive';
@@ -24,16 +24,19 @@ import { findInterface } from './link';
 import type { Finding } from './model/common';
 import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
-import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
+import { prepareRun } from './prepare';
+import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
-import { buildHops, buildLayers, type ProbeState } from './summary';
-import { connectTcp } from './transport';
+import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
+import { buildHops, buildLayers, endpoint, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
+import { connectTcp } from './transport';
 import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
-  return new Run(parsed, options).run();
+  const setupMs = await prepareRun(options);
+  return new Run(parsed, options, setupMs).run();
 }
 
 /** RFC 6761 §6.3: names under localhost are answered locally, never sent to DNS servers. */
@@ -53,9 +56,6 @@ class Run {
   /** Every request of the chain, the first included. */
   private readonly chain: ChainStep[] = [];
   private dns: DnsProbe | null = null;
-  /** Connects to addresses only DNS gives (probeDnsOnly), and every such address met. */
-  private readonly dnsOnly: ConnectionResult[] = [];
-  private readonly dnsOnlyTried = new Set<string>();
   private link: LinkInfo | null = null;
   private readonly internet: Report['internet'] = { local: null, remote: [] };
   /** Steps of the run itself (wire DNS); each hop keeps its own. */
@@ -63,26 +63,70 @@ class Run {
   /** Findings of the run itself: the proxy choice and the addresses, then what ran beside. */
   private readonly opening: Finding[] = [];
   private readonly beside: Finding[] = [];
-  /** Made once everything has ended: DNS (it needs every answer) and cancellation. */
-  private readonly closing: Finding[] = [];
-  private readonly work: Promise<void>[] = [];
+  /** What runs beside the critical path, and what of it is still running. */
+  private readonly work = new BesideWork();
+  /** Wire queries still out: the DNS findings need every answer. */
+  private wirePending = 0;
+  /** Connects to addresses only DNS gives (probeDnsOnly), every such address met, and those still out. */
+  private readonly dnsOnly: ConnectionResult[] = [];
+  private readonly dnsOnlyTried = new Set<string>();
+  private dnsOnlyPending = 0;
+  /**
+   * Every probe's signal: aborted by the caller's (cancellation) or by the final bound. After the
+   * report, the caller's signal still stops the late probes.
+   */
+  private readonly controller = new AbortController();
+  private readonly onCancel = (): void => this.controller.abort();
   private httpDone = false;
   private finished = false;
   private cancelled = false;
+  /** The final bound ran out before the critical path ended (a step that never settled). */
+  private overran = false;
 
   constructor(
     private readonly parsed: ParsedTarget,
     private readonly options: DiagnoseOptions,
+    private readonly setupMs: number,
   ) {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
-    this.ctx = hopContext(options, this.now, this.t0);
+    if (options.signal?.aborted) this.controller.abort();
+    else options.signal?.addEventListener('abort', this.onCancel, { once: true });
+    this.ctx = hopContext({ ...options, signal: this.controller.signal }, this.now, this.t0);
     this.choice = chooseProxy(this.target, options.proxy);
   }
 
+  /**
+   * The critical path under the final bound; then beside work for at most afterCriticalMs; then
+   * the report, complete. Work still running ends later and updates the report once more.
+   */
   async run(): Promise<Report> {
     this.emit();
+    const bound = finalBound(runBudgetMs(this.options), () => {
+      this.overran = true;
+      this.controller.abort();
+    });
+    try {
+      await Promise.race([this.criticalPath(), bound.expired]);
+      if (!this.overran) await Promise.race([settleWithin(this.work.settled(), afterCriticalMs(this.options)), bound.expired]);
+    } finally {
+      bound.dispose();
+    }
+    this.finished = true;
+    this.cancelled = this.options.signal?.aborted === true;
+    const report = this.report();
+    this.options.onUpdate?.(report);
+    void this.work.settled().then(() => {
+      // Until now the caller's signal still stops the late probes (the CLI's once it has printed).
+      this.options.signal?.removeEventListener('abort', this.onCancel);
+      if (report.unfinished) this.emit();
+    });
+    return report;
+  }
+
+  /** The first hop, then each redirect: one DNS answer, one connect, one handshake, one exchange per request. */
+  private async criticalPath(): Promise<void> {
     if (this.options.proxy) {
       this.opening.push(...this.choice.findings);
       this.options.log?.(`proxy: ${this.choice.info.reason}`);
@@ -94,9 +138,9 @@ class Run {
     }
     const pool = new KeepAlive();
     try {
-      const request = firstRequest(this.options.request);
+      const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request }, this.ctx, (event, part) => this.onFirstHop(event, part));
-      this.work.push(hop.beside);
+      this.work.add(hop.beside, () => stillConnecting(hop.part));
       const exchange = hop.part.exchange;
       if (exchange) {
         if (hop.connection) pool.keep(hop.connection);
@@ -108,7 +152,7 @@ class Run {
             this.chain.push(step);
             this.emit();
           },
-          beside: (work) => this.work.push(work),
+          beside: (work, part) => this.work.add(work, () => stillConnecting(part)),
         });
         this.httpDone = true;
         this.emit();
@@ -116,15 +160,6 @@ class Run {
     } finally {
       pool.closeAll();
     }
-    // Work may start more work (a wire answer starts the connects to DNS-only addresses).
-    for (let waited = 0; waited < this.work.length; ) {
-      waited = this.work.length;
-      await Promise.all(this.work);
-    }
-    this.finish();
-    const report = this.report(true);
-    this.options.onUpdate?.(report);
-    return report;
   }
 
   /** The first hop streams: each of its steps lands in the report as it ends. */
@@ -140,11 +175,17 @@ class Run {
         this.internet.local = local ? classifyAddress(local) : null;
         break;
       }
-      case 'tls':
-        if (part.route.kind !== 'direct' && part.tls && part.tls.chain.length > 0) {
-          this.work.push(checkInterception(this.target, part.tls, part.route.proxy, this.ctx).then((found) => void this.beside.push(...found)));
+      case 'tls': {
+        const proxy = proxyOf(part.route);
+        if (proxy && part.tls && part.tls.chain.length > 0) {
+          const check = checkInterception(this.target, part.tls, proxy, this.ctx).then((found) => {
+            this.beside.push(...found);
+            this.emit();
+          });
+          this.work.add(check, () => [`TLS interception check (a direct connection to ${this.target.host}:${this.target.port})`]);
         }
         break;
+      }
       case 'exchange':
         if (part.exchange) this.chain.push({ part, exchange: part.exchange });
         break;
@@ -181,20 +222,21 @@ class Run {
    */
   private probeDnsOnly(): void {
     const dns = this.dns;
-    if (!dns || this.first?.resolution == null || this.first.route.kind !== 'direct' || this.options.signal?.aborted) return;
+    if (!dns || this.first?.resolution == null || this.first.route.kind !== 'direct' || this.controller.signal.aborted) return;
     for (const a of dnsOnlyAddresses(dns)) {
       if (this.dnsOnlyTried.has(a.address)) continue;
       this.dnsOnlyTried.add(a.address);
       if (this.dnsOnlyTried.size > MAX_DNS_ONLY) continue;
-      const opts = { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.connectMs, now: this.now };
-      this.work.push(
-        connectTcp(a.address, a.family, this.target.port, opts).then(({ result, socket }) => {
-          socket?.destroy();
-          this.options.log?.(`tcp: ${a.address}:${this.target.port} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
-          this.dnsOnly.push({ ...result, dnsOnly: true });
-          this.emit();
-        }),
-      );
+      const port = this.target.port;
+      this.dnsOnlyPending++;
+      const connect = connectTcp(a.address, a.family, port, { signal: this.controller.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now }).then(({ result, socket }) => {
+        this.dnsOnlyPending--;
+        socket?.destroy();
+        this.options.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
+        this.dnsOnly.push({ ...result, dnsOnly: true });
+        this.emit();
+      });
+      this.work.add(connect, () => [`TCP ${endpoint(a.address, port)} (DNS only)`]);
     }
   }
 
@@ -202,39 +244,51 @@ class Run {
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
-        this.work.push(
-          wireQuery(server, host, type, { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
-            dns.wire.push(q);
-            this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-            this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
-            dns.cnameChain = cnameChain(host, dns.wire);
-            this.probeDnsOnly();
-            this.emit();
-          }),
-        );
+        const label = `DNS ${type} @${formatDnsServer(server)}`;
+        this.wirePending++;
+        const query = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
+          this.wirePending--;
+          dns.wire.push(q);
+          // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
+          // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
+          dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
+          this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
+          this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+          dns.cnameChain = cnameChain(host, dns.wire);
+          this.probeDnsOnly();
+          this.emit();
+        });
+        this.work.add(query, () => [label]);
       }
     }
   }
 
-  /** DNS findings need every answer (system and wire): made once, when all are in. */
-  private finish(): void {
-    if (this.dns) {
-      this.dns.wire.sort((a, b) => a.server.localeCompare(b.server) || a.type.localeCompare(b.type));
-      this.closing.push(...dnsFindings(this.target.host, this.dns));
-      this.closing.push(...dnsOnlyFindings(this.target.host, this.dns, this.dnsOnly, Math.max(0, this.dnsOnlyTried.size - MAX_DNS_ONLY)));
+  /**
+   * Made once the critical path has ended: DNS (once every answer is in: a verdict on some of
+   * them could be wrong), cancellation, and a run the final bound had to end.
+   */
+  private closing(): Finding[] {
+    if (!this.finished) return [];
+    const out: Finding[] = [];
+    if (this.dns && this.wirePending === 0) {
+      out.push(...dnsFindings(this.target.host, this.dns));
+      if (this.dnsOnlyPending === 0) out.push(...dnsOnlyFindings(this.target.host, this.dns, this.dnsOnly, Math.max(0, this.dnsOnlyTried.size - MAX_DNS_ONLY)));
     }
-    this.finished = true;
-    this.cancelled = this.options.signal?.aborted === true;
-    if (this.cancelled) this.closing.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+    if (this.cancelled) out.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+    if (this.overran) out.push(finding('DIAGNOSIS_INCOMPLETE', `The diagnosis did not end within ${Math.round(runBudgetMs(this.options) / 1000)} s, every step's timeout added up; the results shown are what had finished by then.`));
+    return out;
   }
 
   // ── the report ───────────────────────────────────────────────────────────────────────────
 
+  /** A partial report while the critical path runs; once it has ended, the complete report again with the late results. */
   private emit(): void {
-    if (this.options.onUpdate) this.options.onUpdate(this.report(false));
+    if (this.options.onUpdate) this.options.onUpdate(this.report());
   }
 
-  private report(complete: boolean): Report {
+  private report(): Report {
+    const complete = this.finished;
+    const unfinished = complete ? this.work.unfinished() : [];
     const state = this.state();
     const layers = buildLayers(state);
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
@@ -261,7 +315,10 @@ class Run {
       findings,
       verdict: diagnosisVerdict(layers, findings, complete, this.cancelled),
       durationMs: ms(this.now() - this.t0),
+      setupMs: this.setupMs,
       ...this.extras(state.proxy),
+      ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
+      ...(unfinished.length > 0 ? { unfinished } : {}),
     } satisfies Report);
   }
 
@@ -290,7 +347,7 @@ class Run {
   /** In the order they were made; HTTP/3 is said once, for the first answer that advertises it. */
   private findings(): Finding[] {
     const hops = this.chain.length > 0 ? this.chain.map((s) => s.part) : this.first ? [this.first] : [];
-    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...this.closing];
+    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...this.closing()];
     const h3 = all.find((f) => f.code === 'HTTP3_ADVERTISED');
     return all.filter((f) => f.code !== 'HTTP3_ADVERTISED' || f === h3);
   }
@@ -305,7 +362,7 @@ class Run {
     if (this.first?.proxy) Object.assign(info, this.first.proxy);
     for (const { part } of this.chain.slice(1)) {
       const auth = part.proxy?.error;
-      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || part.route.kind === 'direct' || part.route.proxy.url !== info.url) continue;
+      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || proxyOf(part.route)?.url !== info.url) continue;
       info.error = auth;
       if (part.proxy?.authenticate) info.authenticate = part.proxy.authenticate;
     }
@@ -329,3 +386,15 @@ class Run {
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 /** The most DNS-only addresses a diagnosis connects to; the others are counted in the finding. */
 const MAX_DNS_ONLY = 4;
+
+/** The addresses a hop is still connecting to, as `TCP ADDRESS:PORT`. */
+function stillConnecting(part: HopPart): string[] {
+  if (part.connectsDone || !part.resolution) return [];
+  const ended = new Set(part.connections.map((c) => c.address));
+  const port = proxyOf(part.route)?.port ?? part.target.port;
+  return part.probed.filter((a) => !ended.has(a.address)).map((a) => `TCP ${endpoint(a.address, port)}`);
+}
+
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

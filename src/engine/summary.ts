@@ -89,6 +89,10 @@ function notRun(s: ProbeState, why: string): BaseLayer {
 
 function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
   const used = s.connections.find((c) => c.used);
+  const unusable = s.proxy?.error?.code === 'PROXY_INVALID' ? s.proxy : null;
+  if (unusable && (name === 'internet' || name === 'transport')) {
+    return name === 'transport' ? { status: 'fail', summary: `Nothing was sent: ${unusable.reason}`, details: [] } : { status: 'skipped', summary: 'No name was resolved: the proxy that applies cannot be used', details: [] };
+  }
   switch (name) {
     case 'link': {
       if (!s.link) return used || s.connectsDone ? { status: 'skipped', summary: 'No connection was made, so no local interface was used', details: [] } : notRun(s, 'No connection was made');
@@ -123,7 +127,10 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       if (own.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
       const ok = own.filter((c) => c.ok);
       const details = s.connections.map((c) => `${endpoint(c.address, c.port)}${c.dnsOnly ? ' (only DNS gives it: what other clients get)' : ''}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
-      if (used) return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${own.length} addresses accept)`, details };
+      if (used) {
+        const others = s.finished && !s.connectsDone ? '; others still connecting' : '';
+        return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${own.length} addresses accept${others})`, details };
+      }
       if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
       if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };
       return { status: 'ok', summary: `${ok.length}/${own.length} addresses accept TCP on port ${s.target.port}`, details };
@@ -151,10 +158,12 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       }
       if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
       const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
+      if (last.status === null && last.error?.code === 'CANCELLED') return { status: 'skipped', summary: `Cancelled before ${last.url} answered${redirects}`, details: [] };
       if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
+      const opened = last.websocket?.accepted === true ? 'WebSocket opened: ' : '';
       return {
         status: 'ok',
-        summary: `${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
+        summary: `${opened}${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
         details: reqs.map((r) => `${r.method} ${r.url} → ${r.status ?? 'no response'} (${r.timings.totalMs} ms)`),
       };
     }
@@ -187,9 +196,15 @@ function addressList(s: ProbeState): string[] {
   return list.map((a) => a.address);
 }
 
-/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
-export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+/**
+ * How an HTTP exchange is marked: failed without a response, with a 5xx status, with a switch of
+ * protocols that did not open the WebSocket asked for (or that nobody asked for); a warning with
+ * a 4xx.
+ */
+export function exchangeOutcome(exchange: Pick<HttpExchange, 'status' | 'websocket'>): HttpExchange['outcome'] {
+  const { status, websocket } = exchange;
   if (status === null || status >= 500) return 'fail';
+  if (websocket ? !websocket.accepted && (status < 300 || status > 399) : status === 101) return 'fail';
   return status >= 400 ? 'warn' : 'ok';
 }
 
