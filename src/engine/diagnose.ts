@@ -20,6 +20,7 @@ import { runHop } from './hop/pipeline';
 import { firstRequest, requestInfo } from './httpRequest';
 import { checkInterception } from './interception';
 import { readIntermediaries } from './intermediaries';
+import { redactSecrets, redactText } from './redact';
 import { findInterface } from './link';
 import type { Finding } from './model/common';
 import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
@@ -77,6 +78,7 @@ class Run {
    */
   private readonly controller = new AbortController();
   private readonly onCancel = (): void => this.controller.abort();
+  private readonly log: ((message: string) => void) | undefined;
   private httpDone = false;
   private finished = false;
   private cancelled = false;
@@ -93,7 +95,10 @@ class Run {
     this.target = parsed.target;
     if (options.signal?.aborted) this.controller.abort();
     else options.signal?.addEventListener('abort', this.onCancel, { once: true });
-    this.ctx = hopContext({ ...options, signal: this.controller.signal }, this.now, this.t0);
+    // Logs leave the engine (an output channel, stderr): secrets never reach them, revealed or not.
+    const log = options.log;
+    this.log = log ? (message: string) => log(redactText(message)) : undefined;
+    this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0);
     this.choice = chooseProxy(this.target, options.proxy);
   }
 
@@ -129,7 +134,7 @@ class Run {
   private async criticalPath(): Promise<void> {
     if (this.options.proxy) {
       this.opening.push(...this.choice.findings);
-      this.options.log?.(`proxy: ${this.choice.info.reason}`);
+      this.log?.(`proxy: ${this.choice.info.reason}`);
     }
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
@@ -232,7 +237,7 @@ class Run {
       const connect = connectTcp(a.address, a.family, port, { signal: this.controller.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now }).then(({ result, socket }) => {
         this.dnsOnlyPending--;
         socket?.destroy();
-        this.options.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
+        this.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
         this.dnsOnly.push({ ...result, dnsOnly: true });
         this.emit();
       });
@@ -253,7 +258,7 @@ class Run {
           // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
           dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
           this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-          this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+          this.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
           dns.cnameChain = cnameChain(host, dns.wire);
           this.probeDnsOnly();
           this.emit();
@@ -294,8 +299,9 @@ class Run {
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     const waterfall = [...this.steps, ...this.chain.flatMap((s) => s.part.waterfall)];
     if (this.first && this.chain[0]?.part !== this.first) waterfall.push(...this.first.waterfall);
-    // A plain-JSON deep copy: a streamed partial report must not change after it was sent.
-    return structuredClone({
+    // A plain-JSON deep copy (a streamed partial report must not change after it was sent), with
+    // every secret redacted unless the caller asked to reveal them (redact.ts).
+    const report: Report = {
       kind: 'diagnosis',
       schemaVersion: 1,
       tool: { name: 'netdiag', version: VERSION },
@@ -319,7 +325,8 @@ class Run {
       ...this.extras(state.proxy),
       ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
       ...(unfinished.length > 0 ? { unfinished } : {}),
-    } satisfies Report);
+    };
+    return this.options.revealSecrets ? structuredClone(report) : redactSecrets(report);
   }
 
   /** What the layers and hops are derived from (summary.ts), as of now. */

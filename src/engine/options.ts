@@ -82,7 +82,7 @@ export interface DiagnoseOptions {
   proxy?: ProxyConfig;
   /** Method, headers and body of the request; absent means `GET` without a body. */
   request?: RequestSpec;
-  /** Keep Authorization, Cookie and URL passwords in the report (off: they read `<redacted>`). */
+  /** Keep the request's credentials (headers, query parameters) in the report (off: redact.ts masks them). */
   revealSecrets?: boolean;
   /** Sent when a server asks for one (mutual TLS): a PEM pair or PKCS#12, with its passphrase. */
   clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };

@@ -9,6 +9,7 @@ import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
 import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
 import { diagnosisVerdict } from './verdict';
 import { commonName } from './tls/distinguishedName';
+import { redactSecrets } from './redact';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -42,7 +43,8 @@ export function initialState(target: TargetInfo): ProbeState {
  */
 export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
   const layers = buildLayers(initialState(target));
-  return {
+  // Its target still holds the real query (the request needs it): masked as in every report.
+  return redactSecrets({
     kind: 'diagnosis',
     schemaVersion: 1,
     tool: { name: 'netdiag', version },
@@ -62,7 +64,7 @@ export function pendingReport(target: TargetInfo, version: string, startedAt: Da
     findings: [],
     verdict: diagnosisVerdict(layers, [], false, false),
     durationMs: 0,
-  };
+  } satisfies Report);
 }
 
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];

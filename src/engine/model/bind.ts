@@ -83,7 +83,7 @@ export interface ClientRef {
   service: string;
   host: string;
   port: number | null;
-  /** The URL as written, when the reference is a URL. */
+  /** The URL as written, when the reference is a URL, with any credentials in it masked (`user:***@`, `token=***`). */
   url: string | null;
   /** The key it came from: `DATABASE_URL`, `proxy_pass`… */
   origin: string;

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, type Node as YamlNode, type Scalar, type YAMLMa
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { Protocol, Service } from '../../model/bind';
 import type { FileFacts } from '../facts';
+import { redactUrl } from '../../redact';
 import { SourceText } from '../sourceText';
 import { bindKind, commandBinds, envRole, parseHostPort, parseUrl, validPort } from '../values';
 
@@ -29,7 +30,8 @@ export class FactsBuilder {
     const addressStart = o.addressStart ?? (written === null ? null : o.start + Math.max(0, this.src.text.slice(o.start, o.end).indexOf(written)));
     this.facts.binds.push({
       service: o.service,
-      address: o.address,
+      // A URL where an address belongs may carry credentials: they never reach the model.
+      address: o.address !== null && bindKind(o.address) === 'url' ? redactUrl(o.address) : o.address,
       kind: bindKind(o.address),
       port: o.port,
       protocol: o.protocol ?? 'tcp',
@@ -63,7 +65,8 @@ export class FactsBuilder {
       service: o.service,
       host: o.host,
       port: o.port,
-      url: o.url,
+      // Credentials in a client URL (DATABASE_URL's password, a token) never reach the model.
+      url: o.url === null ? null : redactUrl(o.url),
       origin: o.origin,
       source: this.src.range(o.start, o.end),
       hostRange: this.src.range(o.hostStart, o.hostStart + o.host.length),
