@@ -15,6 +15,7 @@ import { loadEngine, prepareEngine } from './loadEngine';
 import { RecentTargets } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
+import { redactUrl } from '../engine/redact';
 import type { UntrustedGate } from './untrustedGate';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
@@ -32,7 +33,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       return loadEngine().toCurl(report, request ? { request } : {});
     },
     editRequest: async (input, report) => {
-      const key = report?.target.url ?? parseTarget(input).target.url;
+      const key = report?.target.url ?? redactUrl(parseTarget(input).target.url);
       const spec = await askRequest(key, await requests.get(key));
       if (!spec) return;
       await requests.set(key, spec);
@@ -42,7 +43,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       const result = await runTrace(loadEngine().traceTarget(report), log);
       return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
     },
-    exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
+    exportReport: async (report, input) => exportFromPanel(report, await requests.get(report.target.url), parseTarget(input).target.url),
   }, log);
 
   async function run(input: string): Promise<Report | undefined> {
@@ -54,8 +55,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
+    // The URL as shown, logged and used as a key: its secrets masked, as in the report (redact.ts).
+    const shown = redactUrl(parsed.target.url);
     const allowed = await gate.allow({
-      question: `Diagnose ${parsed.target.url}?`,
+      question: `Diagnose ${shown}?`,
       detail: 'Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
       confirm: 'Diagnose',
     });
@@ -67,10 +70,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
     const controller = new AbortController();
     const { signal } = controller;
     panel.beginRun(input, controller, pendingReport(parsed.target, version, new Date()));
-    log.info(`Diagnose ${parsed.target.url}`);
+    log.info(`Diagnose ${shown}`);
 
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${parsed.target.url}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${shown}`, cancellable: true },
       async (progress, token) => {
         const onCancel = token.onCancellationRequested(() => controller.abort());
         try {
@@ -79,7 +82,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           const allWarnings = [...settings.warnings, ...warnings];
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
-          const request = await requests.get(parsed.target.url);
+          const request = await requests.get(shown);
           const clientCertificate = await loadClientCertificate(settings.clientCertificate);
           const report = await engine.diagnose(parsed, {
             ...options,
@@ -106,7 +109,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           // The engine turns network failures into findings; reaching here is a bug or a broken
           // setup (an unreadable CA file), so say so rather than show an empty report.
           const message = errorMessage(err);
-          log.error(`Diagnose ${parsed.target.url} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+          log.error(`Diagnose ${shown} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
           panel.endRun(signal, 'failed', message);
           void vscode.window.showErrorMessage(`Netdiag: the diagnosis failed: ${message}`);
           return undefined;

@@ -4,8 +4,8 @@ import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS, LIMITS, type RequestSpec } from '../../engine/options';
-import { parseProxyUrl, redactProxyUrl } from '../../engine/proxy';
+import { DEFAULTS, defaultHostsPath, LIMITS, type RequestSpec } from '../../engine/options';
+import { parseProxyUrl } from '../../engine/proxy';
 import { redactUrl } from '../../engine/redact';
 import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
@@ -36,7 +36,7 @@ Options:
   -H, --header 'NAME: VALUE'  a request header (repeatable)
   -d, --data BODY           a request body (@FILE reads it from a file); the method defaults to POST
   --format FORMAT           text (default), json, markdown (for a ticket), har (HTTP part), curl
-  --show-secrets            keep Authorization, Cookie and URL passwords in the output
+  --show-secrets            keep the request's credentials (headers, query parameters) in the output
   --trace                   also trace the route to the server (tracepath/traceroute/tracert)
   --verbose                 log each probe to stderr
   --no-color                plain text even on a terminal`;
@@ -101,7 +101,7 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   if (values.proxy !== undefined) {
     const proxy = parseProxyUrl(values.proxy);
     // Never a silent direct connection when the proxy asked for cannot be used.
-    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactProxyUrl(values.proxy)}": ${proxy}.`);
+    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactUrl(values.proxy)}": ${proxy}.`);
   }
   const headers: Record<string, string> = {};
   for (const h of values.header ?? []) {
@@ -131,7 +131,7 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
     for (const w of warnings) term.warn(w);
     // The report comes at most one step timeout after the last request; the probes still running
     // then (Report.unfinished) are stopped once it is printed, so the process ends with it.
@@ -145,7 +145,8 @@ export const diagnoseCommand: CliCommand = {
         proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
         ...(args.request ? { request: args.request } : {}),
         ...(args.showSecrets ? { revealSecrets: true } : {}),
-        ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
+        // The engine redacts its log lines (redact.ts), revealed run or not.
+        ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) } : {}),
       });
       if (args.trace && !report.cancelled) {
         const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
@@ -157,7 +158,7 @@ export const diagnoseCommand: CliCommand = {
           term.print([...renderText(report, term), ...renderPathText(report, term)]);
           break;
         case 'curl':
-          term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
+          term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), url: parsed.target.url, ...reveal })]);
           break;
         case 'markdown':
           term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
