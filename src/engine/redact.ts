@@ -16,12 +16,17 @@ const MASK = '***';
  */
 const SECRET_WORD = /^(?:auth|authorization|\w*token|\w*key|\w*secret|password|passwd|pwd|passphrase|pass|\w*session|sessionid|sid|signature|sig|cookie2?|credentials?|jwt|csrf|xsrf|sas|otp)$/;
 
+/**
+ * Names the rule would catch that carry no secret by design: the WebSocket handshake's nonce and
+ * its hash (RFC 6455 §4.2.2, needed to explain WEBSOCKET_BAD_ACCEPT), and OAuth's token type
+ * (RFC 6749 §7.1, "Bearer").
+ */
+const PUBLIC_NAMES: ReadonlySet<string> = new Set(['sec-websocket-key', 'sec-websocket-accept', 'token_type']);
+
 /** True when `name` (a header, cookie or query parameter) names a credential. */
 export function isSecretName(name: string): boolean {
-  return name
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .some((word) => SECRET_WORD.test(word));
+  const lower = name.toLowerCase();
+  return !PUBLIC_NAMES.has(lower) && lower.split(/[^a-z0-9]+/).some((word) => SECRET_WORD.test(word));
 }
 
 /** A header whose value is a credential (the same rule as every other name). */
