@@ -29,7 +29,7 @@ export function renderText(report: Report, term: Terminal): string[] {
     out.push('', paint('bold', 'Addresses'));
     for (const c of conns) {
       const state = c.ok ? paint('green', `connected in ${c.durationMs} ms`) : paint('red', c.error?.message ?? 'failed');
-      out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}`);
+      out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}${c.dnsOnly ? '  (only DNS gives it: what other clients get)' : ''}`);
     }
   }
   const left = report.addressesNotProbed ?? [];

@@ -9,8 +9,9 @@ import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
 import { withDnsHops } from './dns/hops';
 import type { DnsProbe } from './dns/hops';
-import { cnameChain, dnsFindings } from './dns/probe';
+import { cnameChain, dnsFindings, dnsOnlyAddresses, dnsOnlyFindings } from './dns/probe';
 import { formatDnsServer } from './dns/servers';
+import { hostsSource } from './dns/systemResolver';
 import { wireQuery } from './dns/wire';
 import { finding } from './findings';
 import { KeepAlive } from './hop/keepAlive';
@@ -19,9 +20,10 @@ import { runHop } from './hop/pipeline';
 import { firstRequest, requestInfo } from './httpRequest';
 import { checkInterception } from './interception';
 import { readIntermediaries } from './intermediaries';
+import { redactSecrets, redactText } from './redact';
 import { findInterface } from './link';
 import type { Finding } from './model/common';
-import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
+import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { prepareRun } from './prepare';
 import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
@@ -29,6 +31,7 @@ import { followRedirects, type ChainStep } from './redirects';
 import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
 import { buildHops, buildLayers, endpoint, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
+import { connectTcp } from './transport';
 import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
@@ -65,12 +68,17 @@ class Run {
   private readonly work = new BesideWork();
   /** Wire queries still out: the DNS findings need every answer. */
   private wirePending = 0;
+  /** Connects to addresses only DNS gives (probeDnsOnly), every such address met, and those still out. */
+  private readonly dnsOnly: ConnectionResult[] = [];
+  private readonly dnsOnlyTried = new Set<string>();
+  private dnsOnlyPending = 0;
   /**
    * Every probe's signal: aborted by the caller's (cancellation) or by the final bound. After the
    * report, the caller's signal still stops the late probes.
    */
   private readonly controller = new AbortController();
   private readonly onCancel = (): void => this.controller.abort();
+  private readonly log: ((message: string) => void) | undefined;
   private httpDone = false;
   private finished = false;
   private cancelled = false;
@@ -87,7 +95,10 @@ class Run {
     this.target = parsed.target;
     if (options.signal?.aborted) this.controller.abort();
     else options.signal?.addEventListener('abort', this.onCancel, { once: true });
-    this.ctx = hopContext({ ...options, signal: this.controller.signal }, this.now, this.t0);
+    // Logs leave the engine (an output channel, stderr): secrets never reach them, revealed or not.
+    const log = options.log;
+    this.log = log ? (message: string) => log(redactText(message)) : undefined;
+    this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0);
     this.choice = chooseProxy(this.target, options.proxy);
   }
 
@@ -123,7 +134,7 @@ class Run {
   private async criticalPath(): Promise<void> {
     if (this.options.proxy) {
       this.opening.push(...this.choice.findings);
-      this.options.log?.(`proxy: ${this.choice.info.reason}`);
+      this.log?.(`proxy: ${this.choice.info.reason}`);
     }
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
@@ -201,8 +212,37 @@ class Run {
     if (this.dns && r.source === 'pinned') {
       this.dns.pinned = [...r.addresses];
       this.dns.system = { addresses: [], durationMs: 0, skipped: 'pinned' };
-    } else if (this.dns && r.lookup) this.dns.system = r.lookup;
+    } else if (this.dns && r.lookup) {
+      const hostsFile = this.options.hostsFile;
+      const entries = hostsFile && r.lookup.error === undefined ? hostsSource(r.lookup.addresses.map((a) => a.address), this.target.host, hostsFile) : null;
+      this.dns.system = entries ? { ...r.lookup, hostsEntries: entries } : r.lookup;
+    }
     this.opening.push(...addressFindings(this.target.ipFamily === null ? this.target.host : null, remote));
+    this.probeDnsOnly();
+  }
+
+  /**
+   * Connects to the addresses DNS gives that this machine's answer lacks (dns/probe.ts), each
+   * once and at most MAX_DNS_ONLY of them, as soon as both answers are in: what other clients get.
+   */
+  private probeDnsOnly(): void {
+    const dns = this.dns;
+    if (!dns || this.first?.resolution == null || this.first.route.kind !== 'direct' || this.controller.signal.aborted) return;
+    for (const a of dnsOnlyAddresses(dns)) {
+      if (this.dnsOnlyTried.has(a.address)) continue;
+      this.dnsOnlyTried.add(a.address);
+      if (this.dnsOnlyTried.size > MAX_DNS_ONLY) continue;
+      const port = this.target.port;
+      this.dnsOnlyPending++;
+      const connect = connectTcp(a.address, a.family, port, { signal: this.controller.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now }).then(({ result, socket }) => {
+        this.dnsOnlyPending--;
+        socket?.destroy();
+        this.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
+        this.dnsOnly.push({ ...result, dnsOnly: true });
+        this.emit();
+      });
+      this.work.add(connect, () => [`TCP ${endpoint(a.address, port)} (DNS only)`]);
+    }
   }
 
   private startWireQueries(host: string, dns: DnsProbe): void {
@@ -218,8 +258,9 @@ class Run {
           // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
           dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
           this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-          this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+          this.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
           dns.cnameChain = cnameChain(host, dns.wire);
+          this.probeDnsOnly();
           this.emit();
         });
         this.work.add(query, () => [label]);
@@ -234,7 +275,10 @@ class Run {
   private closing(): Finding[] {
     if (!this.finished) return [];
     const out: Finding[] = [];
-    if (this.dns && this.wirePending === 0) out.push(...dnsFindings(this.target.host, this.dns));
+    if (this.dns && this.wirePending === 0) {
+      out.push(...dnsFindings(this.target.host, this.dns));
+      if (this.dnsOnlyPending === 0) out.push(...dnsOnlyFindings(this.target.host, this.dns, this.dnsOnly, Math.max(0, this.dnsOnlyTried.size - MAX_DNS_ONLY)));
+    }
     if (this.cancelled) out.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
     if (this.overran) out.push(finding('DIAGNOSIS_INCOMPLETE', `The diagnosis did not end within ${Math.round(runBudgetMs(this.options) / 1000)} s, every step's timeout added up; the results shown are what had finished by then.`));
     return out;
@@ -255,8 +299,9 @@ class Run {
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     const waterfall = [...this.steps, ...this.chain.flatMap((s) => s.part.waterfall)];
     if (this.first && this.chain[0]?.part !== this.first) waterfall.push(...this.first.waterfall);
-    // A plain-JSON deep copy: a streamed partial report must not change after it was sent.
-    return structuredClone({
+    // A plain-JSON deep copy (a streamed partial report must not change after it was sent), with
+    // every secret redacted unless the caller asked to reveal them (redact.ts).
+    const report: Report = {
       kind: 'diagnosis',
       schemaVersion: 1,
       tool: { name: 'netdiag', version: VERSION },
@@ -280,7 +325,8 @@ class Run {
       ...this.extras(state.proxy),
       ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
       ...(unfinished.length > 0 ? { unfinished } : {}),
-    } satisfies Report);
+    };
+    return this.options.revealSecrets ? structuredClone(report) : redactSecrets(report);
   }
 
   /** What the layers and hops are derived from (summary.ts), as of now. */
@@ -291,7 +337,7 @@ class Run {
       target: this.target,
       dns: this.dns,
       addressesKnown: first?.resolution != null,
-      connections: first?.connections ?? [],
+      connections: [...(first?.connections ?? []), ...this.dnsOnly],
       connectsDone: first?.connectsDone ?? false,
       link: this.link,
       tls: first?.tls ?? null,
@@ -345,6 +391,8 @@ class Run {
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+/** The most DNS-only addresses a diagnosis connects to; the others are counted in the finding. */
+const MAX_DNS_ONLY = 4;
 
 /** The addresses a hop is still connecting to, as `TCP ADDRESS:PORT`. */
 function stillConnecting(part: HopPart): string[] {

@@ -43,10 +43,28 @@ export const FINDINGS = {
     hint: 'The resolver did not answer: it is down, unreachable (firewall, VPN), or the query was lost. Check the nameservers in /etc/resolv.conf or the netdiag.dns.servers setting.',
   },
   DNS_BAD_RESPONSE: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The DNS server sent no usable answer',
+    hint: 'Every reply was malformed (undecodable, a record whose data does not fit its type) or mismatched (another ID or question, not a response), or the server answered an rcode that is no answer (FORMERR, NOTIMP). Something between you and the server, or the server itself, is broken: compare with another resolver.',
+  },
+  DNS_NO_RECURSION: {
     severity: 'warning',
     layer: 'internet',
-    title: 'The DNS server sent a malformed or mismatched answer',
-    hint: 'The answer could not be decoded, or its ID or question did not match the query. Something between you and the server (or the server itself) is broken; ignore it and compare with another resolver.',
+    title: 'The DNS server does not recurse: its referral is not an answer',
+    hint: 'The server answered without RA (recursion available) and referred the question to another zone\'s servers: it is an authoritative or root server, not a recursive resolver. Ask a recursive resolver (the one in /etc/resolv.conf, or --server), or follow the referrals with --trace.',
+  },
+  DNS_TRUNCATED: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The answer was still truncated',
+    hint: 'The server set TC (truncated) on the answer that was used: over TCP this means it dropped records (RFC 7766 §8 allows 64 KiB). The records shown are only part of the answer; shrink the RRset or fix the server.',
+  },
+  DNS_TRACE_LIMIT: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The trace hit a safety limit',
+    hint: 'A referral named more name servers without glue than a resolver looks up, or the trace needed more queries than allowed: resolvers bound both (against NXNSAttack-style amplification) and may fail the same way. Give the zone\'s name servers glue, or fewer of them.',
   },
   DNS_SYSTEM_WIRE_MISMATCH: {
     severity: 'warning',
@@ -238,7 +256,13 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'tls',
     title: 'Incomplete chain: an intermediate certificate is missing',
-    hint: 'The server sends its certificate without the intermediate that signed it. Browsers may hide this by fetching it; other clients fail. Configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem).',
+    hint: 'The server sends its certificate without the issuer that signed it, and no trust store holds it. When that issuer is an intermediate (browsers may hide this by fetching it; other clients fail), configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem). When it is a private root, no chain helps: clients must trust that root (netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS, the OS store).',
+  },
+  CERT_CHAIN_LOOP: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The chain goes round in a circle',
+    hint: 'The server sends CA certificates that issued each other (cross-signed), so following issuers never reaches a root or a certificate a trust store holds. Send the chain that ends at a root your clients trust (leaf, then its intermediates), or have clients trust one of these CAs.',
   },
   CERT_WEAK_KEY: {
     severity: 'warning',
@@ -569,6 +593,12 @@ export const FINDINGS = {
     layer: 'transport',
     title: 'A name or URL is used as a bind address',
     hint: 'A server binds an address of its own interfaces (0.0.0.0 or :: for all, 127.0.0.1 for this machine only). The name or URL is what clients type; put it in the client configuration instead.',
+  },
+  BIND_NAME_ALL_INTERFACES: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Kestrel binds every interface for this host name',
+    hint: 'In Urls, ASPNETCORE_URLS, applicationUrl or a Kestrel endpoint, a host other than an IP address or localhost is read as "*": the server listens on every interface and never resolves the name. Write http://*:PORT (or 0.0.0.0) to say what it binds, and keep the name in the clients\' configuration.',
   },
   BIND_ADDRESS_NOT_LOCAL: {
     severity: 'error',

@@ -34,6 +34,7 @@ import { finding } from './findings';
 import type { ErrorInfo, Finding } from './model/common';
 import type { HttpExchange, HttpTimings } from './model/report';
 import { describeBytes } from './peek';
+import { isSecretHeader, REDACTED } from './redact';
 
 export interface HttpExchangeOptions {
   /** The URL of this hop; a zone id (`[fe80::1%25eth0]`) is allowed and never sent. */
@@ -78,8 +79,6 @@ export interface HttpExchangeOutcome {
   body?: Buffer;
 }
 
-/** Header values that carry secrets; their values never reach a report. */
-const REDACTED_HEADERS = new Set(['set-cookie', 'set-cookie2', 'cookie', 'authorization', 'proxy-authorization']);
 /** Connection-specific headers are forbidden in HTTP/2 (RFC 9113 §8.2.2); Node throws on them. */
 const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 const PEEK_BYTES = 64;
@@ -418,7 +417,8 @@ function headersFromObject(h: http2.IncomingHttpHeaders): Record<string, string 
 
 function add(out: Record<string, string | string[]>, rawName: string, rawValue: string): void {
   const name = rawName.toLowerCase();
-  const value = REDACTED_HEADERS.has(name) ? '<redacted>' : rawValue;
+  // Credentials never reach a report, whatever the run reveals: by the name's words (redact.ts).
+  const value = isSecretHeader(name) ? REDACTED : rawValue;
   const prev = out[name];
   out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
 }

@@ -67,6 +67,11 @@ export interface DiagnoseOptions {
   userAgent: string;
   /** Injected for tests; defaults to the OS resolver. */
   lookup?: LookupFn;
+  /**
+   * The hosts file the system resolver reads (its path and text), so the report can say which
+   * line answered. The caller reads it (setup.ts); absent: the answer's source is not named.
+   */
+  hostsFile?: { path: string; text: string };
   /** Monotonic milliseconds; defaults to performance.now. */
   now?: () => number;
   /** Called with a partial report each time a probe ends, and with the final one. */
@@ -77,7 +82,7 @@ export interface DiagnoseOptions {
   proxy?: ProxyConfig;
   /** Method, headers and body of the request; absent means `GET` without a body. */
   request?: RequestSpec;
-  /** Keep Authorization, Cookie and URL passwords in the report (off: they read `<redacted>`). */
+  /** Keep the request's credentials (headers, query parameters) in the report (off: redact.ts masks them). */
   revealSecrets?: boolean;
   /** Sent when a server asks for one (mutual TLS): a PEM pair or PKCS#12, with its passphrase. */
   clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
@@ -141,4 +146,9 @@ export const LIMITS = {
 export function rangeProblem(value: number, range: Range): string | null {
   if (Number.isSafeInteger(value) && value >= range.min && value <= range.max) return null;
   return `takes a whole number${range.unit ? ` of ${range.unit}` : ''} from ${range.min} to ${range.max}`;
+}
+
+/** The hosts file the system resolver reads: /etc/hosts, or %SystemRoot%\System32\drivers\etc\hosts on Windows. */
+export function defaultHostsPath(platform: NodeJS.Platform, systemRoot = 'C:\\Windows'): string {
+  return platform === 'win32' ? `${systemRoot}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
 }

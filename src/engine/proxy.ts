@@ -18,6 +18,7 @@ import type { ErrorInfo, Finding } from './model/common';
 import type { ProxyInfo, TargetInfo } from './model/report';
 import type { ProxyConfig } from './options';
 import { describeBytes } from './peek';
+import { redactUrl } from './redact';
 
 export interface ParsedProxy {
   /** `http://host:port`, credentials removed. */
@@ -78,8 +79,8 @@ export function chooseProxy(target: TargetInfo, config: ProxyConfig | undefined)
   const use = (raw: string, source: ProxyInfo['source'], name: string, why: string): ProxyChoice => {
     const parsed = parseProxyUrl(raw);
     if (typeof parsed === 'string') {
-      const reason = `${name} is "${redactProxyUrl(raw)}": ${parsed}; Netdiag does not fall back to a direct connection, which your applications would not make either`;
-      return { proxy: null, info: info({ source, name, reason, strictSSL, error: { code: 'PROXY_INVALID', message: parsed } }), findings: [finding('PROXY_INVALID', `${name}: ${parsed}.`, redactProxyUrl(raw))] };
+      const reason = `${name} is "${redactUrl(raw)}": ${parsed}; Netdiag does not fall back to a direct connection, which your applications would not make either`;
+      return { proxy: null, info: info({ source, name, reason, strictSSL, error: { code: 'PROXY_INVALID', message: parsed } }), findings: [finding('PROXY_INVALID', `${name}: ${parsed}.`, redactUrl(raw))] };
     }
     // ws:// too goes through CONNECT, as browsers send it: an Upgrade in absolute form is not
     // something forward proxies pass on.
@@ -88,7 +89,7 @@ export function chooseProxy(target: TargetInfo, config: ProxyConfig | undefined)
   };
 
   if (config?.override === false) return direct('cli', '--no-proxy', '--no-proxy: the connection is direct');
-  if (typeof config?.override === 'string') return use(config.override, 'cli', '--proxy', `--proxy names ${redactProxyUrl(config.override)}`);
+  if (typeof config?.override === 'string') return use(config.override, 'cli', '--proxy', `--proxy names ${redactUrl(config.override)}`);
   if (!isWebScheme(target.scheme)) return direct('none', null, `proxy settings apply to HTTP(S) and WebSocket URLs, not ${target.scheme}://; the connection is direct`);
 
   const setting = config?.setting;
@@ -128,11 +129,6 @@ export function parseProxyUrl(raw: string): ParsedProxy | string {
   const user = decodeURIComponent(u.username);
   const authorization = user === '' && u.password === '' ? null : `Basic ${Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString('base64')}`;
   return { url: `http://${u.host}`, host, port: u.port === '' ? 80 : Number(u.port), ipFamily: family === 0 ? null : (family as 4 | 6), authorization };
-}
-
-/** The URL with its password replaced by `***`. */
-export function redactProxyUrl(raw: string): string {
-  return raw.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Builds the engine's options from plain values: a diagnosis, a DNS lookup and a certificate
 // check. The VS Code settings module and the CLI flags both call these, so both front ends share
 // defaults (options.ts), validation and trust-store loading.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { unbracket } from './address';
 import type { DnsLookupOptions } from './dns/lookup';
@@ -28,6 +28,24 @@ export interface SetupInput {
   sslCertFile?: string | undefined;
   /** The caller's cache directory (the CLI's user cache, the extension's storage): facts about the trust stores are kept there. */
   cacheDir?: string | undefined;
+  /**
+   * The hosts file the system resolver reads (`defaultHostsPath`), so a diagnosis can say which
+   * line answered a name. Absent, unreadable or larger than MAX_HOSTS_BYTES: not read.
+   */
+  hostsFile?: string;
+}
+
+/** Hosts files of ad blockers run to a few MiB; a larger one is not read. */
+const MAX_HOSTS_BYTES = 16 * 1024 * 1024;
+
+/** The hosts file's text, or undefined when it cannot be read whole within the limit. */
+function readHostsFile(path: string): { path: string; text: string } | undefined {
+  try {
+    if (statSync(path).size > MAX_HOSTS_BYTES) return undefined;
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
 }
 
 export class SetupError extends Error {
@@ -85,8 +103,10 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
   const maxRedirects = checkRange('maxRedirects', input.maxRedirects ?? DEFAULTS.maxRedirects, LIMITS.maxRedirects);
   const maxBodyBytes = checkRange('maxBodyBytes', input.maxBodyBytes ?? DEFAULTS.maxBodyBytes, LIMITS.maxBodyBytes);
 
+  const hostsFile = input.hostsFile === undefined ? undefined : readHostsFile(input.hostsFile);
   return {
     options: {
+      ...(hostsFile ? { hostsFile } : {}),
       timeouts,
       dnsServers,
       pinned,

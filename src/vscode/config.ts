@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProxyConfig } from '../engine/options';
+import { defaultHostsPath, type ProxyConfig } from '../engine/options';
 import type { SetupInput } from '../engine/setup';
 import { SETTING_DEFAULTS as D } from './settingDefaults';
 
@@ -86,6 +86,7 @@ export function toSetupInput(config: NetdiagConfig): SetupInput {
     maxBodyBytes: config.maxBodyBytes,
     // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
     sslCertFile: process.env.SSL_CERT_FILE,
+    hostsFile: defaultHostsPath(process.platform, process.env.SystemRoot),
   };
 }
 

@@ -16,6 +16,7 @@ import { loadEngine, prepareEngine } from './loadEngine';
 import { RecentTargets, storableInput } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
+import { redactUrl } from '../engine/redact';
 import type { UntrustedGate } from './untrustedGate';
 import { pickVantage } from './vantage/pickVantage';
 import { vantageReach } from './vantage/reach';
@@ -40,7 +41,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       return loadEngine().toCurl(report, request ? { request } : {});
     },
     editRequest: async (input, report) => {
-      const key = report?.target.url ?? parseTarget(input).target.url;
+      const key = report?.target.url ?? redactUrl(parseTarget(input).target.url);
       const spec = await askRequest(key, await requests.get(key));
       if (!spec) return;
       await requests.set(key, spec);
@@ -50,7 +51,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       const result = await runTrace(loadEngine().traceTarget(report), log);
       return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
     },
-    exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
+    exportReport: async (report, input) => exportFromPanel(report, await requests.get(report.target.url), parseTarget(input).target.url),
   }, log);
 
   async function run(input: string, from: string | null = null): Promise<Report | undefined> {
@@ -72,8 +73,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       }
       return runAt(input, parsed, spec);
     }
+    // The URL as shown, logged and used as a key: its secrets masked, as in the report (redact.ts).
+    const shown = redactUrl(parsed.target.url);
     const allowed = await gate.allow({
-      question: `Diagnose ${parsed.target.url}?`,
+      question: `Diagnose ${shown}?`,
       detail: 'Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
       confirm: 'Diagnose',
     });
@@ -85,10 +88,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
     const controller = new AbortController();
     const { signal } = controller;
     panel.beginRun(input, controller, pendingReport(parsed.target, version, new Date()));
-    log.info(`Diagnose ${parsed.target.url}`);
+    log.info(`Diagnose ${shown}`);
 
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${parsed.target.url}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${shown}`, cancellable: true },
       async (progress, token) => {
         const onCancel = token.onCancellationRequested(() => controller.abort());
         try {
@@ -97,7 +100,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           const allWarnings = [...settings.warnings, ...warnings];
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
-          const request = await requests.get(parsed.target.url);
+          const request = await requests.get(shown);
           const clientCertificate = await loadClientCertificate(settings.clientCertificate);
           const report = await engine.diagnose(parsed, {
             ...options,
@@ -124,7 +127,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           // The engine turns network failures into findings; reaching here is a bug or a broken
           // setup (an unreadable CA file), so say so rather than show an empty report.
           const message = errorMessage(err);
-          log.error(`Diagnose ${parsed.target.url} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+          log.error(`Diagnose ${shown} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
           panel.endRun(signal, 'failed', message);
           void vscode.window.showErrorMessage(`Netdiag: the diagnosis failed: ${message}`);
           return undefined;
@@ -138,13 +141,14 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   /** The diagnosis at a vantage: the engine runs there and its Report streams back whole. */
   async function runAt(input: string, parsed: ParsedTarget, spec: Exclude<VantageSpec, { kind: 'local' }>): Promise<Report | undefined> {
     const settings = config.current;
+    const shown = redactUrl(parsed.target.url);
     const panel = panels.open(parsed.target, input, spec.name);
     const controller = new AbortController();
     const { signal } = controller;
     panel.beginRun(input, controller, pendingReport(parsed.target, version, new Date()));
-    log.info(`Diagnose ${parsed.target.url} from ${spec.name}`);
+    log.info(`Diagnose ${shown} from ${spec.name}`);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${parsed.target.url} from ${vantageLabel(spec)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${shown} from ${vantageLabel(spec)}`, cancellable: true },
       async (_progress, token) => {
         const onCancel = token.onCancellationRequested(() => controller.abort());
         try {
@@ -164,7 +168,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           }
           panel.update(signal, result.report);
           panel.endRun(signal, result.report.cancelled ? 'cancelled' : 'done');
-          log.info(`${parsed.target.url} from ${spec.name}: ${result.report.verdict.text}`);
+          log.info(`${shown} from ${spec.name}: ${result.report.verdict.text}`);
           return result.report;
         } finally {
           onCancel.dispose();

@@ -9,7 +9,7 @@ export { parseDnsServer } from '../engine/dns/servers';
 export { exportReport } from '../engine/export';
 export { attachRoute, routeHostProblem, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
-export { isPkcs12 } from '../engine/tls/certFile';
+export { certFileTooLarge, isPkcs12 } from '../engine/tls/certFile';
 export { diagnoseAt } from '../engine/vantage/diagnoseAt';
 export { compareVantages } from '../engine/vantage/compare';
 export { checkReferences } from '../engine/vantage/check';

@@ -111,15 +111,15 @@ interface ExportItem extends vscode.QuickPickItem {
 }
 
 /** The panel's Export action: a file (JSON, Markdown, HAR) or the clipboard. */
-export async function exportFromPanel(report: Report, request: RequestSpec | undefined): Promise<void> {
+export async function exportFromPanel(report: Report, request: RequestSpec | undefined, url: string): Promise<void> {
   const items: ExportItem[] = [
     { label: '$(json) Save the report as JSON…', action: 'json' },
     { label: '$(markdown) Save the report as Markdown…', description: 'for a ticket', action: 'markdown' },
     { label: '$(globe) Save the HTTP requests as HAR…', description: 'opens in browser devtools', action: 'har' },
     { label: '$(copy) Copy the report as Markdown', action: 'copy-markdown' },
-    { label: '$(key) Copy the curl command with secrets', description: 'includes Authorization and Cookie values', action: 'copy-curl-secrets' },
+    { label: '$(key) Copy the curl command with secrets', description: 'includes credential headers and query parameters', action: 'copy-curl-secrets' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Netdiag: export', placeHolder: 'Secrets (Authorization, Cookie, URL passwords) are redacted unless an item says otherwise' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Netdiag: export', placeHolder: 'Secrets (credential headers and query parameters, URL userinfo) are redacted unless an item says otherwise' });
   if (!pick) return;
   const engine = loadEngine();
   switch (pick.action) {
@@ -128,7 +128,7 @@ export async function exportFromPanel(report: Report, request: RequestSpec | und
       vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as Markdown', 3000);
       return;
     case 'copy-curl-secrets':
-      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), revealSecrets: true }));
+      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), url, revealSecrets: true }));
       vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied (with secrets)', 3000);
       return;
     default: {

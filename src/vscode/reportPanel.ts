@@ -9,6 +9,7 @@ import { storableInput } from './recentTargets';
 import { ReportWebview } from './reportWebview';
 import type { ReportWebviewState } from './reportWebview';
 import { webviewRoots } from './webviewHtml';
+import { redactUrl } from '../engine/redact';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
@@ -22,7 +23,8 @@ export interface ReportPanelHandlers {
   /** Traces the route to the report's server; the report with its route, or undefined. */
   traceRoute(report: Report): Promise<Report | undefined>;
   /** Saves or copies the report in the format the user picks. */
-  exportReport(report: Report): Promise<void>;
+  /** Exports `report`; `input` is what the user typed (a curl command with secrets needs its real query). */
+  exportReport(report: Report, input: string): Promise<void>;
 }
 
 export class ReportPanel implements vscode.Disposable {
@@ -147,7 +149,7 @@ export class ReportPanel implements vscode.Disposable {
       }
       case 'export':
         if (!report) return;
-        await this.handlers.exportReport(report);
+        await this.handlers.exportReport(report, this.input);
         return;
       default: {
         const unreachable: never = message;
@@ -231,7 +233,11 @@ function panelTitle(target: TargetInfo, from: string | null): string {
   return `Netdiag: ${host}:${target.port}${from ? ` (from ${from.slice(from.indexOf(':') + 1)})` : ''}`;
 }
 
-/** One panel per target and vantage. */
+/**
+ * One panel per target and vantage. The report's own URL (secrets masked), so a panel restored
+ * from its report finds its key again.
+ */
 function panelKey(url: string, from: string | null): string {
-  return from ? `${url} from ${from}` : url;
+  const masked = redactUrl(url);
+  return from ? `${masked} from ${from}` : masked;
 }

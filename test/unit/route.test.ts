@@ -16,7 +16,7 @@ describe('parseTracepath', () => {
       '     Resume: pmtu 1500 hops 3 back 3 ',
     ].join('\n');
     assert.deepEqual(parseTracepath(out), [
-      { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43] },
+      { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43], note: 'pmtu 1500' },
       { ttl: 2, address: null, name: null, rttMs: [] },
       { ttl: 3, address: '10.0.2.2', name: null, rttMs: [1.041], note: 'reached' },
       { ttl: 4, address: null, name: 'gw-only-name', rttMs: [2] },
@@ -133,5 +133,29 @@ describe('traceTarget', () => {
     assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: '10.9.9.9' } as Report['proxy'] })), '10.9.9.9');
     assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: null } as unknown as Report['proxy'] })), 'example.test');
     assert.equal(traceTarget(report({ connections: [] })), 'example.test');
+  });
+});
+
+describe('tracepath placeholders and the path MTU (issue 14 item 7)', () => {
+  // `netdiag trace ::1` as tracepath -b prints it where it cannot name the hop.
+  const out = [' 1?: [LOCALHOST]                        0.022ms pmtu 65536', ' 1:  ??? (::1)                                             0.254ms reached', ' 2:  ???                                                   1.000ms ', '     Resume: pmtu 65536 hops 1 back 1 '].join('\n');
+
+  it('never takes ??? for a router name', () => {
+    assert.deepEqual(parseTracepath(out), [
+      { ttl: 1, address: '::1', name: null, rttMs: [0.254], note: 'pmtu 65536, reached' },
+      { ttl: 2, address: null, name: null, rttMs: [1] },
+    ]);
+    assert.equal(parseTraceroute(' 1  ??? (10.0.1.1)  0.05 ms')[0]?.name, null);
+  });
+
+  it('keeps the path MTU in the route and in the report', async () => {
+    const run: CommandRunner = async () => ({ stdout: out, stderr: '' });
+    const { route } = await traceRoute('::1', { timeoutMs: 1000, maxHops: 2, names: true, platform: 'linux', run });
+    assert.equal(route.pmtu, 65536);
+    assert.equal(route.hops[0]?.note, 'pmtu 65536, reached');
+    const report = { hops: [{ kind: 'client', label: 'lo', status: 'ok' }], findings: [] } as unknown as Report;
+    const attached = attachRoute(report, route, []);
+    assert.equal(attached.route?.pmtu, 65536);
+    assert.deepEqual(attached.hops.map((h) => [h.label, h.detail]), [['lo', undefined], ['hop 1: ::1', 'pmtu 65536, reached'], ['hop 2: no reply', undefined]]);
   });
 });

@@ -105,3 +105,22 @@ test('a switch of protocols is fine only when it opened the WebSocket the reques
   assert.equal(exchangeOutcome({ status: 200, websocket: { accepted: false } }), 'fail');
   assert.equal(exchangeOutcome({ status: 302, websocket: { accepted: false } }), 'ok', 'a redirect is followed');
 });
+
+test("a layer's details hold its findings, so a layer a finding fails says why (issue 14 item 6)", () => {
+  // The Internet layer fails on DNS_NXDOMAIN while the system resolver still answered.
+  const s = state('https://app.example.com', {
+    dns: { system: { addresses: [{ address: '127.0.0.1', family: 4 }], durationMs: 2 }, wire: [], cnameChain: [] },
+    addressesKnown: true,
+    connections: [okConn],
+    connectsDone: true,
+    finished: true,
+    findings: [finding('DNS_NXDOMAIN', '10.0.0.53 answers NXDOMAIN for app.example.com (A).'), finding('TCP_REFUSED', '[::1]:443: refused'), finding('CANCELLED')],
+  });
+  const layers = buildLayers(s);
+  const internet = layers.find((l) => l.name === 'internet');
+  assert.equal(internet?.status, 'fail');
+  assert.deepEqual(internet?.details, ['DNS_NXDOMAIN: 10.0.0.53 answers NXDOMAIN for app.example.com (A).']);
+  const transport = layers.find((l) => l.name === 'transport');
+  assert.deepEqual(transport?.details, ['127.0.0.1:443: connected in 0.3 ms', 'TCP_REFUSED: [::1]:443: refused'], 'its own facts first, then its findings');
+  assert.ok(!layers.some((l) => l.details.some((d) => d.startsWith('CANCELLED'))), 'cancellation is the run, not a layer');
+});

@@ -8,7 +8,7 @@ import { diagnose } from '../../engine/diagnose';
 import { hasErrors } from '../../engine/findings';
 import type { BindFinding, BindScanJson } from '../../engine/model/bind';
 import type { BindCheckJson } from '../../engine/model/endpointCheck';
-import { DEFAULTS, LIMITS } from '../../engine/options';
+import { DEFAULTS, defaultHostsPath, LIMITS } from '../../engine/options';
 import { prepareOptions } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
 import { checkReferences } from '../../engine/vantage/check';
@@ -49,9 +49,17 @@ export const bindScanCommand: CliCommand = {
     const dir = path.resolve(positionals[0] ?? '.');
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder.`);
-    const analysis = await scanDirectory(dir, { signal: io.signal });
+    // Ctrl-C (io.signal) is seen between files and between the steps below: a step that parses or
+    // links runs to its end, then the command stops with 130 instead of printing.
+    const analysis = await scanDirectory(dir, { signal: io.signal }).catch((err: unknown) => {
+      if (io.signal.aborted) return null;
+      throw err;
+    });
+    if (analysis === null || (await interrupted(io))) return cancelled(io);
     const live = values.live ? await listListeners({ signal: io.signal }) : null;
+    if (await interrupted(io)) return cancelled(io);
     const model = analysis.model({ interfaces: localInterfaces(), live });
+    if (await interrupted(io)) return cancelled(io);
     const json: BindScanJson = {
       services: model.services,
       binds: model.binds,
@@ -78,7 +86,7 @@ export const bindScanCommand: CliCommand = {
     const all = [...model.findings, ...findings];
     if (values.json) term.printJson({ ...json, findings: all.map(flat), checks } satisfies BindCheckJson);
     else term.print([...renderBindText({ ...model, findings: all }, analysis.files.length, live, term), '', ...renderCheckText(checks, term)]);
-    if (io.signal.aborted) return 130;
+    if (io.signal.aborted) return cancelled(io);
     return hasErrors(all) ? 1 : 0;
   },
 };
@@ -88,7 +96,7 @@ function checkDiagnosis(dir: string, stepMs: number | undefined, values: Vantage
   const reach = runAtOptions(values, io);
   reach.setup.composeDir = dir;
   const timeouts = stepMs === undefined ? {} : { timeouts: { dnsMs: stepMs, connectMs: stepMs, tlsMs: stepMs, httpMs: stepMs } };
-  const prepared = prepareOptions({ dnsServers: null, extraCaFiles: [], followRedirects: true, ...timeouts, sslCertFile: io.env['SSL_CERT_FILE'] });
+  const prepared = prepareOptions({ dnsServers: null, extraCaFiles: [], followRedirects: true, ...timeouts, sslCertFile: io.env['SSL_CERT_FILE'], hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
   const args = stepMs === undefined ? [] : ['--timeout', String(stepMs)];
   return (spec, input, signal) =>
     diagnoseAt(spec, input, {
@@ -97,6 +105,20 @@ function checkDiagnosis(dir: string, stepMs: number | undefined, values: Vantage
       args,
       local: async () => diagnose(parseTarget(input), { ...(await prepared).options, signal }),
     });
+}
+
+/**
+ * Whether Ctrl-C came. A signal that arrived while a file was being parsed is delivered on the
+ * event loop's next turn (setImmediate runs after the poll that delivers it), not before.
+ */
+async function interrupted(io: CliIo): Promise<boolean> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return io.signal.aborted;
+}
+
+function cancelled(io: CliIo): number {
+  io.stderr('netdiag: bind-scan cancelled\n');
+  return 130;
 }
 
 function flat(f: BindFinding): BindScanJson['findings'][number] {

@@ -4,8 +4,8 @@ import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS, LIMITS, type RequestSpec } from '../../engine/options';
-import { parseProxyUrl, redactProxyUrl } from '../../engine/proxy';
+import { DEFAULTS, defaultHostsPath, LIMITS, type RequestSpec } from '../../engine/options';
+import { parseProxyUrl } from '../../engine/proxy';
 import { redactUrl } from '../../engine/redact';
 import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
@@ -44,7 +44,7 @@ Options:
   -H, --header 'NAME: VALUE'  a request header (repeatable)
   -d, --data BODY           a request body (@FILE reads it from a file); the method defaults to POST
   --format FORMAT           text (default), json, markdown (for a ticket), har (HTTP part), curl
-  --show-secrets            keep Authorization, Cookie and URL passwords in the output
+  --show-secrets            keep the request's credentials (headers, query parameters) in the output
   --trace                   also trace the route to the server (tracepath/traceroute/tracert)
   --verbose                 log each probe to stderr
   --no-color                plain text even on a terminal
@@ -123,7 +123,7 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   if (values.proxy !== undefined) {
     const proxy = parseProxyUrl(values.proxy);
     // Never a silent direct connection when the proxy asked for cannot be used.
-    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactProxyUrl(values.proxy)}": ${proxy}.`);
+    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactUrl(values.proxy)}": ${proxy}.`);
   }
   const headers: Record<string, string> = {};
   for (const h of values.header ?? []) {
@@ -155,7 +155,7 @@ export const diagnoseCommand: CliCommand = {
     const local = (): Promise<Report> => localDiagnosis(args, parsed, io);
     if (args.from.length === 0) {
       const report = await local();
-      return print(args.vantageInfo ? { ...report, vantage: vantageInfo({ kind: 'local', name: 'local' }, null, describeSide(report.target.host)) } : report, args, io);
+      return print(args.vantageInfo ? { ...report, vantage: vantageInfo({ kind: 'local', name: 'local' }, null, describeSide(report.target.host)) } : report, parsed, args, io);
     }
     if (args.setup.extraCaFiles.length > 0 && args.from.some((f) => f.kind !== 'local')) term.warn('--ca applies on this machine only; other vantages use their own trust stores.');
     const log = args.verbose ? (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) : undefined;
@@ -165,7 +165,7 @@ export const diagnoseCommand: CliCommand = {
     if (runs.length === 1) {
       const [only] = runs;
       if (!only?.report) throw new VantageError('VANTAGE_FAILED', only?.error?.message ?? 'the vantage did not run');
-      return print(only.report, args, io);
+      return print(only.report, parsed, args, io);
     }
     for (const run of runs) if (run.error) io.stderr(terminalLine(`netdiag: ${run.error.message}`));
     const comparison = compareVantages(parsed.target.input, runs, Date.now() - started);
@@ -184,7 +184,7 @@ export const diagnoseCommand: CliCommand = {
  */
 async function localDiagnosis(args: DiagnoseArgs, parsed: ReturnType<typeof parseTarget>, io: CliIo): Promise<Report> {
   const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
-  const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined });
+  const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
   for (const w of warnings) terminal(io).warn(w);
   const run = new AbortController();
   const stop = (): void => run.abort();
@@ -196,7 +196,8 @@ async function localDiagnosis(args: DiagnoseArgs, parsed: ReturnType<typeof pars
       proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
       ...(args.request ? { request: args.request } : {}),
       ...(args.showSecrets ? { revealSecrets: true } : {}),
-      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
+      // The engine redacts its log lines (redact.ts), revealed run or not.
+      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) } : {}),
     });
     if (args.trace && !report.cancelled) {
       const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
@@ -210,7 +211,7 @@ async function localDiagnosis(args: DiagnoseArgs, parsed: ReturnType<typeof pars
 }
 
 /** One report in the chosen format; the exit code from its findings. */
-function print(report: Report, args: DiagnoseArgs, io: CliIo): number {
+function print(report: Report, parsed: ReturnType<typeof parseTarget>, args: DiagnoseArgs, io: CliIo): number {
   const term = terminal(io);
   const reveal = { revealSecrets: args.showSecrets };
   switch (args.format) {
@@ -218,7 +219,7 @@ function print(report: Report, args: DiagnoseArgs, io: CliIo): number {
       term.print([...renderText(report, term), ...renderPathText(report, term)]);
       break;
     case 'curl':
-      term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
+      term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), url: parsed.target.url, ...reveal })]);
       break;
     case 'markdown':
       term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));

@@ -22,10 +22,18 @@ export class DnsExchangeError extends Error {
   }
 }
 
+/** The truncated UDP answer that sent the query to TCP, and when it came (ms after the start). */
+export interface TruncatedUdp {
+  message: DecodedMessage;
+  durationMs: number;
+}
+
 export interface ExchangeResult {
   message: DecodedMessage;
   transport: 'udp' | 'tcp';
   truncated: boolean;
+  /** Set when the UDP answer was truncated and `message` is the TCP retry's. */
+  udp?: TruncatedUdp;
 }
 
 export interface ExchangeOptions {
@@ -35,6 +43,8 @@ export interface ExchangeOptions {
   timeoutMs: number;
   /** TCP from the start (like dig +tcp). */
   tcp?: boolean;
+  /** Monotonic milliseconds, to time a truncated UDP answer apart from its TCP retry. */
+  now: () => number;
 }
 
 /** Resend the same UDP query after 1/3 and 2/3 of the timeout: loss, not silence, is common. */
@@ -54,10 +64,12 @@ export async function exchange(server: DnsServer, question: Question, opts: Exch
   // A random ID is one of the two secrets (with the source port) against spoofed answers (RFC 5452 §4.3).
   const spec: QuerySpec = { ...question, id: randomInt(0, 0x10000) };
   if (opts.tcp) return { message: await tcpExchange(server, spec, opts.signal), transport: 'tcp', truncated: false };
-  const udp = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
-  if (!udp.tc) return { message: udp, transport: 'udp', truncated: false };
+  const start = opts.now();
+  const message = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
+  if (!message.tc) return { message, transport: 'udp', truncated: false };
+  const udp: TruncatedUdp = { message, durationMs: opts.now() - start };
   try {
-    return { message: await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts.signal), transport: 'tcp', truncated: true };
+    return { message: await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts.signal), transport: 'tcp', truncated: true, udp };
   } catch (err) {
     throw new TruncatedError(err, udp);
   }
@@ -66,13 +78,15 @@ export async function exchange(server: DnsServer, question: Question, opts: Exch
 /** The UDP answer was truncated and the TCP retry failed: keeps both so findings can say so. */
 export class TruncatedError extends Error {
   readonly code: string;
+  readonly udpMessage: DecodedMessage;
   constructor(
     readonly tcpError: unknown,
-    readonly udpMessage: DecodedMessage,
+    readonly udp: TruncatedUdp,
   ) {
     const inner = tcpError instanceof Error ? tcpError : new Error(String(tcpError));
     super(`the UDP answer was truncated and the TCP retry failed: ${inner.message}`);
     this.name = 'TruncatedError';
+    this.udpMessage = udp.message;
     const code = (inner as NodeJS.ErrnoException).code;
     this.code = tcpError instanceof ProbeTimeoutError ? 'DNS_TIMEOUT' : typeof code === 'string' ? code : inner.name;
   }
@@ -115,7 +129,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     const onAbort = (): void => {
       const reason = reasonOf(signal);
       if (reason instanceof ProbeTimeoutError && ignored > 0) {
-        finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} response(s) that did not match the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
+        finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} unusable repl${ignored === 1 ? 'y' : 'ies'} to the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
       } else finish(reason);
     };
     const send = (): void => {

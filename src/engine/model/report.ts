@@ -7,9 +7,9 @@ import type { DnsResult } from './dns';
 import type { VantageInfo } from './vantage';
 
 export interface TargetInfo {
-  /** What the user typed, trimmed, with any password replaced by `***`. */
+  /** What the user typed, trimmed, with its secrets (userinfo, credential query parameters) replaced by `***`. */
   input: string;
-  /** Normalised URL (punycode host, default port omitted), password redacted. */
+  /** Normalised URL (punycode host, default port omitted); in a report, its secrets are redacted. */
   url: string;
   scheme: string;
   /** ASCII host (punycode for international names), without IPv6 brackets. */
@@ -40,6 +40,11 @@ export interface ConnectionResult {
   localPort?: number;
   /** True for the connection that carried TLS and HTTP. */
   used?: boolean;
+  /**
+   * An address only DNS gives: this machine's answer (a hosts-file line, a pin) lacks it, so the
+   * connection shows what other clients get. It never carries TLS or HTTP.
+   */
+  dnsOnly?: boolean;
   error?: ErrorInfo;
 }
 
@@ -125,7 +130,7 @@ export interface HttpExchange {
    */
   outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
-  /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
+  /** Lower-case names; repeated headers keep every value. Credential headers (redact.ts) read `<redacted>`. */
   headers: Record<string, string | string[]>;
   bodyBytes: number;
   /** True when the body was larger than the cap and reading stopped there. */
@@ -141,7 +146,7 @@ export interface HttpExchange {
   retriedAfter?: ErrorInfo;
   timings: HttpTimings;
   error?: ErrorInfo;
-  /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
+  /** The request headers sent (credential headers redacted unless asked). */
   requestHeaders?: Record<string, string>;
   /** Bytes of request body sent. */
   requestBodyBytes?: number;
@@ -226,6 +231,8 @@ export interface RouteResult {
   hops: RouteHop[];
   /** True when the last hop is the destination. */
   reached: boolean;
+  /** The path MTU in bytes, when the tool measures it (tracepath's `Resume: pmtu N`). */
+  pmtu?: number;
   durationMs: number;
   error?: ErrorInfo;
 }

@@ -151,7 +151,7 @@ async function checkHandshake(host: string, port: number, sni: string | null, op
   result.chain = certs.map((c) => describeCertificate(c, now));
   result.verification = verified.verification;
   result.path = pathOf(verified.path, verified.verification);
-  result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs) : []), ...storeFindings(verified.verification));
+  result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs, verified.verification) : []), ...storeFindings(verified.verification));
   handIssuer?.(verified.path[1]);
   await extras(result, certs, verified.path, opts, sni ?? host, now);
   return finish(result);
@@ -174,7 +174,7 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
   for (const f of verified.findings) if (f.code === 'CERT_SELF_SIGNED') f.message = f.message.replace('The server sent a self-signed certificate', 'The file holds a self-signed certificate');
   let findings = verified.findings.filter((f) => (host !== null || f.code !== 'CERT_HOSTNAME_MISMATCH') && !(leafIsCa && LEAF_CODES.has(f.code)));
   // The order in a file matters when it is served as is (fullchain.pem); a root in it does not.
-  findings = [...findings, ...sentOrderFindings(certs).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
+  findings = [...findings, ...sentOrderFindings(certs, verified.verification).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
   const verification: TlsVerification = {
     ...verified.verification,
     hostnameMatches: host === null ? true : verified.verification.hostnameMatches,

@@ -3,7 +3,7 @@
 // passes through a remote shell or a process list), and `--json` is the wire format. The
 // document must be of this version of Netdiag; anything else is a clear error.
 import { readFile } from 'node:fs/promises';
-import { redactUrl } from '../redact';
+import { isSecretHeader, REDACTED, redactUrl } from '../redact';
 import { VERSION } from '../version';
 import { execCommand } from './exec';
 import { explainFailure, firstLine, VantageError } from './errors';
@@ -32,11 +32,11 @@ export function vantageScript(bundle: string, args: readonly string[]): string {
   return `"use strict";process.argv.splice(1, process.argv.length - 1, "netdiag", ...${JSON.stringify(args)});\n${body}`;
 }
 
-/** Arguments as `how` shows them: URL passwords and secret header values hidden. */
+/** Arguments as `how` shows them: URL secrets and secret header values hidden (redact.ts's rule), and bodies. */
 export function redactArgs(args: readonly string[]): string[] {
   return args.map((a, i) => {
     const prev = args[i - 1];
-    if ((prev === '-H' || prev === '--header') && /^\s*(authorization|proxy-authorization|cookie)\s*:/i.test(a)) return `${a.slice(0, a.indexOf(':') + 1)} <redacted>`;
+    if ((prev === '-H' || prev === '--header') && a.includes(':') && isSecretHeader(a.slice(0, a.indexOf(':')).trim())) return `${a.slice(0, a.indexOf(':') + 1)} ${REDACTED}`;
     if (prev === '-d' || prev === '--data') return '<body>';
     return redactUrl(a);
   });

@@ -34,13 +34,16 @@ export class CertificateServices {
   /** Checks a certificate file and lists it; never touches the network. */
   async inspectFile(uri: vscode.Uri): Promise<Omit<CertificateViewState, 'title'>> {
     const name = path.basename(uri.path);
+    const engine = loadEngine();
     let bytes: Buffer;
     try {
+      // The size first: a huge file is never read (certFileTooLarge says why).
+      const tooLarge = engine.certFileTooLarge(name, (await vscode.workspace.fs.stat(uri)).size);
+      if (tooLarge !== null) return { check: null, error: `${tooLarge}.` };
       bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
     } catch (err) {
       return { check: null, error: `${name} could not be read: ${errorMessage(err)}` };
     }
-    const engine = loadEngine();
     let password: string | undefined;
     if (engine.isPkcs12(bytes)) {
       password = await vscode.window.showInputBox({ title: `Password of ${name}`, prompt: 'PKCS#12 files are encrypted. The password is used once and never stored.', password: true, ignoreFocusOut: true });

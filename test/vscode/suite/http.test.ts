@@ -1,6 +1,6 @@
 // Extension-host suite for HTTP in depth: VS Code's http.proxy and http.noProxy reach the engine
 // (a Node proxy on loopback, started here), requests go through it (an unusable proxy sends
-// nothing), settings out of range are refused, and Netdiag: Trace Route traces a loopback address
+// nothing), the report the panel gets holds no planted secret, settings out of range are refused, and Netdiag: Trace Route traces a loopback address
 // and shows the hops (and refuses a host that would be an option).
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { Report, RouteResult } from '../../../src/engine/model/report';
 import { startForwardProxy, type TestProxy } from '../../helpers/proxies';
+import { PLANTED, startSecretsPeer } from '../../helpers/secretsPeer';
 
 suite('Netdiag HTTP, proxies and the route', () => {
   const httpSettings = vscode.workspace.getConfiguration('http');
@@ -73,6 +74,21 @@ suite('Netdiag HTTP, proxies and the route', () => {
     assert.equal(report.layers.find((l) => l.name === 'transport')?.status, 'fail');
     assert.equal(requests, before, 'the server was not reached directly');
     assert.equal(proxy.seen.length, seen);
+  });
+
+  test('the report the panel shows holds no secret: URL password, token username, query and Location credentials, cookies', async () => {
+    const peer = await startSecretsPeer();
+    try {
+      for (const url of [peer.urlWithPassword, peer.urlWithTokenUser]) {
+        const report = await vscode.commands.executeCommand<Report | undefined>('netdiag.diagnoseEndpoint', url);
+        assert.ok(report);
+        assert.equal(report.http?.requests.length, 2, 'the redirect was followed');
+        const text = JSON.stringify(report).toLowerCase();
+        assert.ok(!text.includes(PLANTED), text.match(/planted[-\w]*/g)?.join(', '));
+      }
+    } finally {
+      await peer.close();
+    }
   });
 
   test('a timeout setting Node would clamp to 1 ms is refused before anything is sent', async () => {
