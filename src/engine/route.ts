@@ -9,26 +9,16 @@
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
 //     between the client and the rest of the path.
 //   traceTarget(report) → string: where to trace for a report.
-import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
+import { execRunner, type CommandRunner } from './command';
 import { finding } from './findings';
 import type { Finding, Hop } from './model/common';
 import type { Report, RouteHop, RouteResult } from './model/report';
 import { diagnosisVerdict } from './verdict';
 
 export type RouteTool = 'tracepath' | 'traceroute' | 'tracert';
-
-export interface CommandOutcome {
-  stdout: string;
-  stderr: string;
-  /** Node's error code: ENOENT (no such tool), ABORT_ERR, ETIMEDOUT, or the exit status as text. */
-  errorCode?: string;
-}
-
-/** Runs a program without a shell; injected by tests (e.g. to run it in a network namespace). */
-export type CommandRunner = (file: string, args: readonly string[], opts: { signal: AbortSignal; timeoutMs: number }) => Promise<CommandOutcome>;
 
 export interface TraceOptions {
   signal?: AbortSignal;
@@ -42,18 +32,6 @@ export interface TraceOptions {
   run?: CommandRunner;
   now?: () => number;
 }
-
-export const execRunner: CommandRunner = (file, args, opts) =>
-  new Promise((resolve) => {
-    execFile(file, [...args], { signal: opts.signal, timeout: opts.timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      const out: CommandOutcome = { stdout: String(stdout), stderr: String(stderr) };
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        out.errorCode = e.code === 'ABORT_ERR' || e.name === 'AbortError' ? 'ABORT_ERR' : e.killed ? 'ETIMEDOUT' : String(e.code ?? 'EFAIL');
-      }
-      resolve(out);
-    });
-  });
 
 /** The tools to try on a platform, in order. */
 export function routeTools(platform: NodeJS.Platform): RouteTool[] {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { execRunner, traceRoute, type CommandRunner } from '../../src/engine/route';
+import { execRunner, type CommandRunner } from '../../src/engine/command';
+import { traceRoute } from '../../src/engine/route';
 
 const tag = `nd${process.pid % 100000}`;
 const ns = { client: `${tag}c`, router: `${tag}r`, server: `${tag}s` };

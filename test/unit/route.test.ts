@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
-import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
+import type { CommandRunner } from '../../src/engine/command';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget } from '../../src/engine/route';
 
 describe('parseTracepath', () => {
   it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
