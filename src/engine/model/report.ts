@@ -4,6 +4,7 @@
 import type { CertificateInfo, TlsVerification } from './certificate';
 import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
 import type { DnsResult } from './dns';
+import type { LinkFacts, RouteFacts, StackReport, TcpFacts } from './stack';
 
 export interface TargetInfo {
   /** What the user typed, trimmed, with any password replaced by `***`. */
@@ -40,6 +41,12 @@ export interface ConnectionResult {
   /** True for the connection that carried TLS and HTTP. */
   used?: boolean;
   error?: ErrorInfo;
+  /** The route the kernel chose to this address, read after the exchange (absent when the OS could not say). */
+  route?: RouteFacts;
+  /** The interface that route leaves through, and the next hop on its link. */
+  link?: LinkFacts;
+  /** What TCP did: the kernel's TCP_INFO, for the connection that carried the exchange. */
+  tcp?: TcpFacts;
 }
 
 export type AddressClass =
@@ -266,4 +273,6 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /** The stack as the picture draws it: the DNS exchange, then each layer at the client, across the path, at the server. */
+  stack?: StackReport;
 }
