@@ -2,7 +2,7 @@
 // module escapes whole when it prints them (network text is data, never terminal control).
 import type { LayerStatus } from '../engine/model/common';
 import type { Report } from '../engine/model/report';
-import { endpoint } from '../engine/summary';
+import { endpoint } from '../engine/address';
 import type { Style, Terminal } from './terminal';
 
 const ICON: Record<LayerStatus, string> = { ok: '✔', warn: '▲', fail: '✖', skipped: '·', pending: '…' };

@@ -5,7 +5,8 @@
 import type { HttpExchange, Report } from './model/report';
 import { redactUrl, REDACTED, isSecretHeader } from './redact';
 import { jsonText, markdownCode, markdownText } from './safeText';
-import { endpoint, formatBytes } from './summary';
+import { endpoint } from './address';
+import { formatBytes } from './summary';
 import { VERSION } from './version';
 
 export type ExportFormat = 'json' | 'markdown' | 'har';

@@ -71,6 +71,7 @@ export function toSetupInput(config: NetdiagConfig): SetupInput {
     maxBodyBytes: config.maxBodyBytes,
     // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
     sslCertFile: process.env.SSL_CERT_FILE,
+    systemRoot: process.env.SystemRoot,
   };
 }
 

@@ -4,6 +4,7 @@ import { finding } from '../../src/engine/findings';
 import type { ConnectionResult, TlsResult } from '../../src/engine/model/report';
 import { buildHops, buildLayers, exchangeOutcome, initialState, type ProbeState } from '../../src/engine/summary';
 import { parseTarget } from '../../src/engine/target';
+import { diagnosisVerdict } from '../../src/engine/verdict';
 
 function state(input: string, patch: Partial<ProbeState> = {}): ProbeState {
   return { ...initialState(parseTarget(input).target), ...patch };
@@ -19,14 +20,15 @@ test('at the start every layer is pending except those the scheme skips', () => 
   assert.deepEqual(status(state('postgres://db.example.com')), { link: 'pending', internet: 'pending', transport: 'pending', tls: 'skipped', application: 'skipped' });
 });
 
-test('a failed lookup fails the internet layer and skips everything above once finished', () => {
+test('a failed lookup breaks at DNS: the internet layer has no address to route to, everything above is skipped', () => {
   const s = state('https://nx.example.com', {
     dns: { system: { addresses: [], durationMs: 3, error: { code: 'ENOTFOUND', message: 'not found' } }, wire: [], cnameChain: [] },
     addressesKnown: true,
     finished: true,
     findings: [finding('DNS_LOOKUP_FAILED', 'nope')],
   });
-  assert.deepEqual(status(s), { link: 'skipped', internet: 'fail', transport: 'skipped', tls: 'skipped', application: 'skipped' });
+  assert.deepEqual(status(s), { link: 'skipped', internet: 'skipped', transport: 'skipped', tls: 'skipped', application: 'skipped' });
+  assert.equal(diagnosisVerdict(buildLayers(s), s.findings, true, false).text, 'Breaks at DNS (1 error)');
   const hops = buildHops(s, buildLayers(s));
   assert.deepEqual(
     hops.map((h) => [h.kind, h.status]),

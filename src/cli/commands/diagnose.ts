@@ -118,7 +118,7 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'] });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], systemRoot: io.env['SystemRoot'] });
     for (const w of warnings) term.warn(w);
     let report = await diagnose(parsed, {
       ...options,

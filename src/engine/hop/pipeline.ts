@@ -69,7 +69,7 @@ class Hop {
       kept = await this.walk();
     } finally {
       // A connection handed to the caller closes its sockets itself (Connection.close).
-      if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
+      if (kept === null) this.closeSockets();
     }
     return { part: this.part, connection: kept, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
   }
@@ -104,6 +104,14 @@ class Hop {
     const reusable = request === null || (await this.exchange(reuse.socket, reuse.alpn, request, true));
     if (!reusable) reuse.close();
     return { part: this.part, connection: reusable ? reuse : null, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+  }
+
+  /** Closes this hop's sockets, once the caller has read the kernel's facts of them when it asked to. */
+  private closeSockets(): void {
+    const sockets = outermostFirst(this.sockets);
+    const close = (): void => sockets.forEach((s) => s.destroy());
+    if (this.spec.holdOpen) void this.spec.holdOpen.then(close, close);
+    else close();
   }
 
   private connection(socket: Socket, alpn: string | null): Connection {

@@ -181,7 +181,8 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
       const out = await deps.run('ss', ['-tinH', 'sport', '=', `:${ends.localPort}`, 'and', 'dport', '=', `:${ends.remotePort}`], ctl);
       if (out.errorCode !== undefined) return unavailable(toolFailure('ss', out.errorCode, out.stderr, IPROUTE));
       const facts = parseSsTcpInfo(out.stdout, ends);
-      return facts ? { value: facts } : unavailable('the socket had closed before ss could read its TCP_INFO');
+      // TCP_INFO lives as long as the socket: one the exchange closed (Connection: close, a failure) is gone.
+      return facts ? { value: facts } : unavailable('the connection was closed before ss could read its TCP_INFO (Connection: close, or the exchange failed)');
     },
     async resolverFiles() {
       const read = async (path: string): Promise<{ path: string; text: string } | null> => {
