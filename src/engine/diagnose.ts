@@ -27,7 +27,7 @@ import { DEFAULTS, type DiagnoseOptions } from './options';
 import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
 import { dnsExchange } from './stack/dnsExchange';
-import { stackFindings } from './stack/judge';
+import { exchangeStalled, stackFindings } from './stack/judge';
 import { stackRows } from './stack/picture';
 import { readStackFacts, type StackFacts } from './stack/read';
 import { buildHops, buildLayers, type ProbeState } from './summary';
@@ -330,9 +330,7 @@ class Run {
   /** The diagnosed connection's exchange stopped on a timeout (TLS or HTTP): with a smaller path MTU, a black hole. */
   private stalled(): boolean {
     const first = this.first;
-    if (!first?.used) return false;
-    const code = first.tls?.error?.code ?? first.exchange?.error?.code ?? '';
-    return /TIMEOUT|ETIMEDOUT/.test(code);
+    return first?.used != null && exchangeStalled(first.tls?.error?.code, first.exchange?.error?.code);
   }
 
   /**

@@ -7,7 +7,7 @@
 //   traceRoute(host, opts) → { route, findings }: never throws.
 //   parseTracepath / parseTraceroute / parseTracert(stdout) → RouteHop[]: pure.
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
-//     between the client and the rest of the path.
+//     between the client and the rest of the path, and its stack redrawn with them.
 //   traceTarget(report) → string: where to trace for a report.
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +16,7 @@ import { execRunner, type CommandRunner } from './command';
 import { finding } from './findings';
 import type { Finding, Hop } from './model/common';
 import type { Report, RouteHop, RouteResult } from './model/report';
+import { restackWithTrace } from './stack/trace';
 import { diagnosisVerdict } from './verdict';
 
 export type RouteTool = 'tracepath' | 'traceroute' | 'tracert';
@@ -194,13 +195,16 @@ export function parseTracert(stdout: string): RouteHop[] {
   return [...hops.values()].sort((a, b) => a.ttl - b.ttl);
 }
 
-/** The report with the route: its hops after the client hop, and its findings. */
 /** Where to trace for a report: the address of the server it used (or of the proxy), else the host. */
 export function traceTarget(report: Report): string {
   if (report.proxy?.url) return report.proxy.address ?? report.target.host;
   return report.connections.find((c) => c.used)?.address ?? report.target.host;
 }
 
+/**
+ * The report with the route: its hops after the client hop, its findings, and the stack redrawn
+ * with the trace's routers and the path MTU it measured.
+ */
 export function attachRoute(report: Report, route: RouteResult, findings: readonly Finding[]): Report {
   const withoutOld = report.hops.filter((h) => h.kind !== 'route');
   const routeHops: Hop[] = route.hops.map((r) => {
@@ -216,7 +220,10 @@ export function attachRoute(report: Report, route: RouteResult, findings: readon
   });
   const clientIndex = withoutOld.findIndex((h) => h.kind === 'client');
   const hops = [...withoutOld.slice(0, clientIndex + 1), ...routeHops, ...withoutOld.slice(clientIndex + 1)];
-  const kept = report.findings.filter((f) => f.code !== 'ROUTE_INCOMPLETE' && f.code !== 'ROUTE_TOOL_MISSING');
+  const restacked = report.stack ? restackWithTrace(report, report.stack, route, traceTarget(report)) : null;
+  const kept = (restacked?.findings ?? report.findings).filter((f) => f.code !== 'ROUTE_INCOMPLETE' && f.code !== 'ROUTE_TOOL_MISSING');
   const all = [...kept, ...findings];
-  return { ...report, route, hops, findings: all, verdict: diagnosisVerdict(report.layers, all, report.complete, report.cancelled) };
+  const out: Report = { ...report, route, hops, findings: all, verdict: diagnosisVerdict(report.layers, all, report.complete, report.cancelled) };
+  if (restacked) Object.assign(out, { connections: restacked.connections, stack: restacked.stack });
+  return out;
 }

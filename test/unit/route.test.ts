@@ -106,6 +106,35 @@ describe('attachRoute', () => {
   });
 });
 
+describe('attachRoute and the stack', () => {
+  it('the path MTU tracepath measured joins the traced address\' route, is judged, and the routers are drawn at the internet layer', () => {
+    const report = {
+      target: { host: '10.77.2.2', tls: false, application: 'http', scheme: 'http', path: '/' },
+      connections: [{ address: '10.77.2.2', family: 4, port: 80, ok: true, durationMs: 1, localAddress: '10.77.1.2', localPort: 40000, used: true, route: { interface: 'c0', source: '10.77.1.2', gateway: '10.77.1.1' }, link: { interface: 'c0', kind: 'veth', mtu: 1400, state: 'up', mac: '46:91:ec:dd:a8:9d', nextHop: null } }],
+      link: null,
+      internet: { local: null, remote: [] },
+      tls: null,
+      http: null,
+      hops: [{ kind: 'client', label: 'c0', status: 'ok' }],
+      findings: [],
+      layers: [],
+      complete: true,
+      cancelled: false,
+      stack: { dns: null, rows: [], systemFacts: 'read', unavailable: [] },
+    } as unknown as Report;
+    const hops = [
+      { ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.05], note: 'pmtu 1300' },
+      { ttl: 2, address: '10.77.2.2', name: null, rttMs: [0.09], note: 'reached' },
+    ];
+    const out = attachRoute(report, { tool: 'tracepath', host: '10.77.2.2', command: 'tracepath -n 10.77.2.2', hops, reached: true, durationMs: 30 }, []);
+    assert.deepEqual(out.connections[0]?.route, { interface: 'c0', source: '10.77.1.2', gateway: '10.77.1.1', pmtu: 1300, pmtuSource: 'trace' });
+    assert.deepEqual(out.findings.map((f) => f.code), ['PATH_MTU_REDUCED']);
+    assert.deepEqual(out.stack?.rows.find((r) => r.layer === 'internet')?.path.map((p) => p.label), ['hop 1: 10.77.1.1']);
+    const again = attachRoute(out, { tool: 'tracepath', host: '10.77.2.2', command: 'tracepath -n 10.77.2.2', hops, reached: true, durationMs: 30 }, []);
+    assert.deepEqual(again.findings.map((f) => f.code), ['PATH_MTU_REDUCED'], 'a second trace does not repeat the finding');
+  });
+});
+
 describe('traceTarget', () => {
   const report = (patch: Partial<Report>): Report =>
     ({ target: { host: 'example.test' }, proxy: null, connections: [{ address: '10.0.0.1', used: false }, { address: '10.0.0.2', used: true }], ...patch }) as unknown as Report;

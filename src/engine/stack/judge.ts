@@ -12,6 +12,11 @@ import { endpoint } from '../address';
 /** The codes this module makes: replaced as a whole when a report is judged again. */
 export const STACK_CODES: ReadonlySet<string> = new Set(['TCP_RETRANSMISSIONS', 'PATH_MTU_REDUCED', 'ROUTE_UNEXPECTED_INTERFACE', 'LINK_NEIGHBOUR_UNRESOLVED']);
 
+/** A TLS or HTTP step of the diagnosed connection ended on a timeout. */
+export function exchangeStalled(tlsErrorCode: string | undefined, httpErrorCode: string | undefined): boolean {
+  return /TIMEOUT|ETIMEDOUT/.test(tlsErrorCode ?? httpErrorCode ?? '');
+}
+
 export interface JudgeContext {
   /** The exchange on the diagnosed connection stalled (an HTTP or TLS timeout): with a reduced MTU, a black hole. */
   stalled: boolean;
