@@ -133,6 +133,8 @@ const HOST_AND_ADDRESS = /^(\S+)\s+\(([0-9a-f.:]+)\)/i;
  */
 export function parseTracepath(stdout: string): RouteHop[] {
   const hops = new Map<number, RouteHop>();
+  /** TTLs whose address came from a "packet too big" answer: the router before the smaller MTU, not this hop. */
+  const tooBig = new Set<number>();
   for (const line of stdout.split('\n')) {
     const m = /^\s*(\d+)\??:\s+(.*)$/.exec(line);
     if (!m) continue;
@@ -146,9 +148,19 @@ export function parseTracepath(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    const name = named ? named[1]! : address === null && first !== '' ? first : null;
+    // With -b, a router without a reverse name is `??? (10.0.0.1)`.
+    const name = named ? (named[1] === '???' ? null : named[1]!) : address === null && first !== '' ? first : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?)ms/g)].map((r) => Number(r[1]));
-    const notes = [/\breached\b/.exec(rest)?.[0], /\bpmtu \d+/.exec(rest)?.[0], /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
+    const pmtu = /\bpmtu \d+/.exec(rest)?.[0];
+    const notes = [/\breached\b/.exec(rest)?.[0], pmtu, /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
+    // tracepath probes a TTL again after a router said "packet too big": the retry's answer is the hop.
+    const hop = hops.get(ttl);
+    if (hop && tooBig.has(ttl) && address !== null && address !== hop.address) {
+      hop.address = address;
+      hop.name = name;
+      hop.rttMs = [];
+      tooBig.delete(ttl);
+    } else if (!hop && pmtu !== undefined && !/\breached\b/.test(rest)) tooBig.add(ttl);
     merge(hops, ttl, address, name, rtts, notes.length > 0 ? notes.join(', ') : undefined);
   }
   return [...hops.values()].sort((a, b) => a.ttl - b.ttl);

@@ -25,6 +25,27 @@ describe('parseTracepath', () => {
   });
 });
 
+describe('parseTracepath when the path MTU shrinks', () => {
+  // Recorded in the namespace lab: a client link of MTU 1400, the server's of 1300 behind the router.
+  it('a router\'s "packet too big" at a TTL is not that hop: the retry at the same TTL is', () => {
+    const out = [
+      ' 1?: [LOCALHOST]                      pmtu 1400',
+      ' 1:  10.77.1.1                                             0.211ms ',
+      ' 1:  10.77.1.1                                             0.011ms ',
+      ' 2:  10.77.1.1                                             0.013ms pmtu 1300',
+      ' 2:  10.77.2.2                                             0.090ms reached',
+      '     Resume: pmtu 1300 hops 2 back 2 ',
+    ].join('\n');
+    assert.deepEqual(parseTracepath(out), [
+      { ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.211, 0.011] },
+      { ttl: 2, address: '10.77.2.2', name: null, rttMs: [0.09], note: 'pmtu 1300, reached' },
+    ]);
+  });
+  it('with -b a router without a reverse name is ??? (its address)', () => {
+    assert.deepEqual(parseTracepath(' 1:  ??? (10.77.1.1)                                       0.021ms '), [{ ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.021] }]);
+  });
+});
+
 describe('parseTraceroute', () => {
   it('reads -n and named output, stars and !H flags', () => {
     const out = [
