@@ -1,0 +1,125 @@
+// A small network the tests build out of Linux network namespaces (root only): a client, a router
+// and a server joined by veth pairs, with IP forwarding in the router. Every address exists only
+// inside these namespaces, so no packet of a test leaves them.
+//
+//   client ──c0 (10.77.1.2/24)─── r0 (10.77.1.1) ┐
+//          ──c1 (10.77.3.2/24)─── r2 (10.77.3.1) ┼ router ── r1 (10.77.2.1) ───s0 (10.77.2.2/24, 10.77.2.3/24) server
+//                                                 ┘
+// The second client link (c1) exists when asked for. Names are unique per process, so parallel
+// runs do not meet; `close()` removes the namespaces (their veths go with them), the files under
+// /etc/netns and any process started inside, and runs at exit too when a test failed first.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { stopProcess } from './process';
+
+export interface LabOptions {
+  /** MTU of the client–router link (c0/r0) and of the router–server link (r1/s0); 1500 by default. */
+  clientMtu?: number;
+  serverMtu?: number;
+  /** A second client–router link (c1/r2, 10.77.3.0/24). */
+  secondLink?: boolean;
+  /** Files `ip netns exec` shows the client as /etc/<name> (hosts, resolv.conf). */
+  clientEtc?: Record<string, string>;
+}
+
+export interface Lab {
+  ns: { client: string; router: string; server: string };
+  /** Interface names: c0, c1 (client), r0, r1, r2 (router), s0 (server), prefixed per run. */
+  dev: Record<'c0' | 'c1' | 'r0' | 'r1' | 'r2' | 's0', string>;
+  /** Runs a command inside a namespace; throws with its stderr when it fails. */
+  exec(ns: string, ...args: string[]): string;
+  /** The MAC address of an interface inside a namespace. */
+  mac(ns: string, dev: string): string;
+  /** Starts a long-running process inside a namespace; stopped by close(). */
+  start(ns: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Why this machine cannot build the lab (not Linux, not root, no iproute2), or null. */
+export function labUnavailable(): string | null {
+  if (process.platform !== 'linux') return 'network namespaces exist on Linux only';
+  if (process.getuid?.() !== 0) return 'making network namespaces needs root';
+  if (spawnSync('ip', ['-V']).status !== 0) return 'iproute2 is not installed (apt-get install iproute2)';
+  return null;
+}
+
+function run(args: readonly string[]): string {
+  try {
+    return execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw new Error(`${args.join(' ')}: ${stderr || (err as Error).message}`);
+  }
+}
+
+export function makeLab(opts: LabOptions = {}): Lab {
+  const tag = `nds${process.pid % 100000}${Math.floor(Math.random() * 100)}`;
+  const ns = { client: `${tag}c`, router: `${tag}r`, server: `${tag}s` };
+  const dev = { c0: `${tag}c0`, c1: `${tag}c1`, r0: `${tag}r0`, r1: `${tag}r1`, r2: `${tag}r2`, s0: `${tag}s0` };
+  const children: ChildProcess[] = [];
+  const cleanup = (): void => {
+    for (const n of Object.values(ns)) {
+      spawnSync('ip', ['netns', 'del', n]);
+      rmSync(`/etc/netns/${n}`, { recursive: true, force: true });
+    }
+  };
+  const onExit = (): void => {
+    for (const c of children) c.kill('SIGKILL');
+    cleanup();
+  };
+  process.once('exit', onExit);
+  const exec = (n: string, ...args: string[]): string => run(['ip', 'netns', 'exec', n, ...args]);
+  try {
+    if (opts.clientEtc) {
+      mkdirSync(`/etc/netns/${ns.client}`, { recursive: true });
+      for (const [name, text] of Object.entries(opts.clientEtc)) writeFileSync(`/etc/netns/${ns.client}/${name}`, text);
+    }
+    for (const n of Object.values(ns)) run(['ip', 'netns', 'add', n]);
+    const pair = (a: string, aNs: string, b: string, bNs: string, mtu: number): void => {
+      run(['ip', 'link', 'add', a, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', b, 'mtu', String(mtu)]);
+      run(['ip', 'link', 'set', a, 'netns', aNs]);
+      run(['ip', 'link', 'set', b, 'netns', bNs]);
+    };
+    pair(dev.c0, ns.client, dev.r0, ns.router, opts.clientMtu ?? 1500);
+    pair(dev.r1, ns.router, dev.s0, ns.server, opts.serverMtu ?? 1500);
+    if (opts.secondLink) pair(dev.c1, ns.client, dev.r2, ns.router, 1500);
+    const addr = (n: string, d: string, cidr: string): void => void run(['ip', '-n', n, 'addr', 'add', cidr, 'dev', d]);
+    addr(ns.client, dev.c0, '10.77.1.2/24');
+    addr(ns.router, dev.r0, '10.77.1.1/24');
+    addr(ns.router, dev.r1, '10.77.2.1/24');
+    addr(ns.server, dev.s0, '10.77.2.2/24');
+    addr(ns.server, dev.s0, '10.77.2.3/24');
+    if (opts.secondLink) {
+      addr(ns.client, dev.c1, '10.77.3.2/24');
+      addr(ns.router, dev.r2, '10.77.3.1/24');
+    }
+    const up: [string, string][] = [[ns.client, dev.c0], [ns.router, dev.r0], [ns.router, dev.r1], [ns.server, dev.s0], ...(opts.secondLink ? ([[ns.client, dev.c1], [ns.router, dev.r2]] as [string, string][]) : [])];
+    for (const [n, d] of up) run(['ip', '-n', n, 'link', 'set', d, 'up']);
+    for (const n of Object.values(ns)) run(['ip', '-n', n, 'link', 'set', 'lo', 'up']);
+    run(['ip', '-n', ns.client, 'route', 'add', 'default', 'via', '10.77.1.1']);
+    run(['ip', '-n', ns.server, 'route', 'add', 'default', 'via', '10.77.2.1']);
+    exec(ns.router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    // The router answers every probe: ICMP errors are rate-limited per namespace by default (1 s).
+    exec(ns.router, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+  } catch (err) {
+    process.removeListener('exit', onExit);
+    cleanup();
+    throw err;
+  }
+  return {
+    ns,
+    dev,
+    exec,
+    mac: (n, d) => (JSON.parse(run(['ip', '-n', n, '-j', 'link', 'show', 'dev', d])) as { address: string }[])[0]!.address,
+    start(n, args, env) {
+      const child = spawn('ip', ['netns', 'exec', n, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      children.push(child);
+      return child;
+    },
+    async close() {
+      await Promise.all(children.map((c) => stopProcess(c)));
+      process.removeListener('exit', onExit);
+      cleanup();
+    },
+  };
+}
