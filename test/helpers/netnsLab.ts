@@ -48,7 +48,7 @@ function run(args: readonly string[]): string {
     return execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`${args.join(' ')}: ${stderr || (err as Error).message}`);
+    throw new Error(`${args.join(' ')}: ${stderr || (err as Error).message}`, { cause: err });
   }
 }
 
