@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
+import { makeCertificates } from '../harness/certs.mjs';
 import { runCli } from '../helpers/cli';
 import { labUnavailable, makeLab, type Lab } from '../helpers/netnsLab';
 
@@ -37,7 +38,12 @@ before(async () => {
   // A network behind a gateway that does not exist: ARP for it fails (after 3 probes 100 ms apart).
   lab.exec(lab.ns.client, 'ip', 'route', 'add', '10.77.9.0/24', 'via', '10.77.1.99', 'dev', lab.dev.c0);
   lab.exec(lab.ns.client, 'sysctl', '-qw', `net.ipv4.neigh.${lab.dev.c0}.retrans_time_ms=100`);
-  const peer = lab.start(lab.ns.server, [process.execPath, '--import', 'tsx', join(__dirname, '../helpers/netnsPeer.ts')]);
+  tmp = mkdtempSync(join(tmpdir(), 'netdiag-stack-'));
+  const certs = makeCertificates({ commonName: 'www.netdiag.test', dnsNames: ['www.netdiag.test'], ipAddresses: ['10.77.2.2'] });
+  writeFileSync(join(tmp, 'cert.pem'), certs.certPem);
+  writeFileSync(join(tmp, 'key.pem'), certs.keyPem);
+  writeFileSync(join(tmp, 'ca.pem'), certs.caPem);
+  const peer = lab.start(lab.ns.server, [process.execPath, '--import', 'tsx', join(__dirname, '../helpers/netnsPeer.ts')], { NETDIAG_PEER_CERT: join(tmp, 'cert.pem'), NETDIAG_PEER_KEY: join(tmp, 'key.pem') });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     peer.stdout?.on('data', (d: Buffer) => {
@@ -46,7 +52,6 @@ before(async () => {
     });
     peer.once('exit', (code) => reject(new Error(`the server namespace's peer exited (${code}): ${out}`)));
   });
-  tmp = mkdtempSync(join(tmpdir(), 'netdiag-stack-'));
 });
 
 after(async () => {
@@ -109,6 +114,19 @@ describe('the stack between network namespaces', () => {
     }
     assert.match(text.stdout, /^Stack/m);
     assert.match(md.stdout, /^### Stack$/m);
+  });
+
+  it('HTTPS over HTTP/2: the TLS layer\'s line at each end, and TCP_INFO read before the HTTP/2 session closed', async (t) => {
+    if (skip) return t.skip(skip);
+    const { report, code } = await diagnose('https://www.netdiag.test:8443/', '--ca', join(tmp, 'ca.pem'));
+    assert.equal(code, 0, JSON.stringify(report.findings));
+    assert.equal(report.http?.requests[0]?.httpVersion, '2.0');
+    const rows = Object.fromEntries((report.stack?.rows ?? []).map((r) => [r.layer, r]));
+    assert.match(rows['tls']?.client ?? '', /^TLS 1\.3 TLS_\w+, SNI www\.netdiag\.test, ALPN h2$/);
+    assert.equal(rows['tls']?.server, 'certificate www.netdiag.test, trusted');
+    assert.equal(rows['application']?.server, 'HTTP/2 200 OK · netns-peer');
+    assert.ok(used(report)?.tcp, JSON.stringify(report.stack?.unavailable));
+    assert.equal(used(report)?.tcp?.pathMtu, 1300);
   });
 
   it('a name the system resolver asks the resolv.conf resolver for: DNS over UDP to it', async (t) => {

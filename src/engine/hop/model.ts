@@ -116,7 +116,8 @@ export interface HopSpec {
   keepBody?: boolean;
   /**
    * Settles once the caller has read what the kernel knows of the connection (TCP_INFO): the hop
-   * closes the sockets it would close only then, without waiting for it itself.
+   * closes the sockets it would close, and an HTTP/2 session it ended, only then, without waiting
+   * for it itself.
    */
   holdOpen?: Promise<void>;
 }

@@ -289,6 +289,7 @@ class Hop {
       now: this.ctx.now,
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
+      ...(this.spec.holdOpen ? { closeAfter: this.spec.holdOpen } : {}),
     });
     const { ttfbMs, downloadMs, totalMs } = sent.times;
     this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
