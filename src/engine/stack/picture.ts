@@ -14,11 +14,11 @@ import { ipLine, linkLine, nextHopLine, tcpLine } from './words';
 
 /** What each layer does, in one sentence; docs/layers.md explains each with Netdiag's own examples. */
 export const LAYER_ABOUT: Readonly<Record<LayerName, string>> = {
-  application: 'Carries what the programs say to each other — HTTP here; the name lookup before it, DNS, is an application protocol too.',
-  tls: 'Encrypts the byte stream and proves the server is who the name says, with its certificate chain.',
-  transport: 'Carries bytes between two processes by port; TCP makes them reliable over IP, resending what is lost and pacing to the path.',
-  internet: 'Routes packets by IP address from router to router, best effort: packets may be lost, duplicated or reordered on the way.',
-  link: 'Moves frames to the next hop on the same link by MAC address: Ethernet, Wi-Fi, a tunnel, or loopback inside this machine.',
+  application: 'What the programs say to each other: HTTP here. DNS, the lookup before it, is an application protocol too.',
+  tls: 'Encrypts the bytes and proves the server owns the name, with its certificate chain.',
+  transport: 'Carries bytes between two processes by port; TCP resends what is lost and paces itself to the path.',
+  internet: 'Routes packets by IP address, router to router, best effort: they may be lost, duplicated or reordered.',
+  link: 'Moves frames to the next hop on the same link by MAC address: Ethernet, Wi-Fi, a tunnel, or loopback.',
 };
 
 export type PictureInput = Pick<Report, 'target' | 'connections' | 'link' | 'internet' | 'tls' | 'http' | 'proxy' | 'intermediaries' | 'route' | 'request'>;
