@@ -251,7 +251,7 @@ export function freePort() {
 }
 
 /** What of the repository goes into the installed extension: what the .vsix would carry. */
-const EXTENSION_FILES = ['dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const EXTENSION_FILES = ['dist', 'media', 'docs/layers.md', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 /**
  * Puts an extension folder into `extensionsDir` as `publisher.name-version/`, the layout VS Code
@@ -265,7 +265,9 @@ export function installExtension(extensionsDir, sourceDir = REPO_ROOT, files = E
   fs.copyFileSync(path.join(sourceDir, 'package.json'), path.join(target, 'package.json'));
   for (const entry of files) {
     const from = path.join(sourceDir, entry);
-    if (fs.existsSync(from)) fs.symlinkSync(from, path.join(target, entry));
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(target, entry)), { recursive: true });
+    fs.symlinkSync(from, path.join(target, entry));
   }
   return target;
 }
