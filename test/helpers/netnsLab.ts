@@ -2,11 +2,12 @@
 // and a server joined by veth pairs, with IP forwarding in the router. Every address exists only
 // inside these namespaces, so no packet of a test leaves them.
 //
-//   client ──c0 (10.77.1.2/24)─── r0 (10.77.1.1) ┐
-//          ──c1 (10.77.3.2/24)─── r2 (10.77.3.1) ┼ router ── r1 (10.77.2.1) ───s0 (10.77.2.2/24, 10.77.2.3/24) server
-//                                                 ┘
-// The second client link (c1) exists when asked for. Names are unique per process, so parallel
-// runs do not meet; `close()` removes the namespaces (their veths go with them), the files under
+//   client eth0 (10.77.1.2/24) ─── eth0 (10.77.1.1) ┐
+//          eth1 (10.77.3.2/24) ─── eth2 (10.77.3.1) ┼ router eth1 (10.77.2.1) ─── eth0 (10.77.2.2/24, 10.77.2.3/24) server
+//                                                    ┘
+// The second client link (eth1) exists when asked for. Namespace names are unique per process and
+// the links are made under unique names before they are named ethN inside, so parallel runs do not
+// meet; `close()` removes the namespaces (their veths go with them), the files under
 // /etc/netns and any process started inside, and runs at exit too when a test failed first.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ export interface LabOptions {
 
 export interface Lab {
   ns: { client: string; router: string; server: string };
-  /** Interface names: c0, c1 (client), r0, r1, r2 (router), s0 (server), prefixed per run. */
+  /** Interface names inside each namespace: c0, c1 (client: eth0, eth1), r0, r1, r2 (router: eth0–eth2), s0 (server: eth0). */
   dev: Record<'c0' | 'c1' | 'r0' | 'r1' | 'r2' | 's0', string>;
   /** Runs a command inside a namespace; throws with its stderr when it fails. */
   exec(ns: string, ...args: string[]): string;
@@ -55,7 +56,9 @@ function run(args: readonly string[]): string {
 export function makeLab(opts: LabOptions = {}): Lab {
   const tag = `nds${process.pid % 100000}${Math.floor(Math.random() * 100)}`;
   const ns = { client: `${tag}c`, router: `${tag}r`, server: `${tag}s` };
-  const dev = { c0: `${tag}c0`, c1: `${tag}c1`, r0: `${tag}r0`, r1: `${tag}r1`, r2: `${tag}r2`, s0: `${tag}s0` };
+  // Made under unique names in this namespace, then named as a host would name them in their own.
+  const made = { c0: `${tag}c0`, c1: `${tag}c1`, r0: `${tag}r0`, r1: `${tag}r1`, r2: `${tag}r2`, s0: `${tag}s0` };
+  const dev = { c0: 'eth0', c1: 'eth1', r0: 'eth0', r1: 'eth1', r2: 'eth2', s0: 'eth0' };
   const children: ChildProcess[] = [];
   const cleanup = (): void => {
     for (const n of Object.values(ns)) {
@@ -75,14 +78,17 @@ export function makeLab(opts: LabOptions = {}): Lab {
       for (const [name, text] of Object.entries(opts.clientEtc)) writeFileSync(`/etc/netns/${ns.client}/${name}`, text);
     }
     for (const n of Object.values(ns)) run(['ip', 'netns', 'add', n]);
-    const pair = (a: string, aNs: string, b: string, bNs: string, mtu: number): void => {
-      run(['ip', 'link', 'add', a, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', b, 'mtu', String(mtu)]);
-      run(['ip', 'link', 'set', a, 'netns', aNs]);
-      run(['ip', 'link', 'set', b, 'netns', bNs]);
+    type End = keyof typeof dev;
+    const pair = (a: End, aNs: string, b: End, bNs: string, mtu: number): void => {
+      run(['ip', 'link', 'add', made[a], 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', made[b], 'mtu', String(mtu)]);
+      for (const [end, n] of [[a, aNs], [b, bNs]] as const) {
+        run(['ip', 'link', 'set', made[end], 'netns', n]);
+        run(['ip', '-n', n, 'link', 'set', made[end], 'name', dev[end]]);
+      }
     };
-    pair(dev.c0, ns.client, dev.r0, ns.router, opts.clientMtu ?? 1500);
-    pair(dev.r1, ns.router, dev.s0, ns.server, opts.serverMtu ?? 1500);
-    if (opts.secondLink) pair(dev.c1, ns.client, dev.r2, ns.router, 1500);
+    pair('c0', ns.client, 'r0', ns.router, opts.clientMtu ?? 1500);
+    pair('r1', ns.router, 's0', ns.server, opts.serverMtu ?? 1500);
+    if (opts.secondLink) pair('c1', ns.client, 'r2', ns.router, 1500);
     const addr = (n: string, d: string, cidr: string): void => void run(['ip', '-n', n, 'addr', 'add', cidr, 'dev', d]);
     addr(ns.client, dev.c0, '10.77.1.2/24');
     addr(ns.router, dev.r0, '10.77.1.1/24');

@@ -23,6 +23,11 @@ describe('stackFindings', () => {
     assert.match(f?.message ?? '', /resent 24 segment.*17 of the server's arrived out of order/);
     assert.match(stackFindings([conn({ tcp: tcp({ outOfOrder: 3 }) })], { stalled: false })[0]?.message ?? '', /3 segment\(s\) from 10\.77\.2\.2:8080 arrived out of order/);
   });
+  it('retransmissions the server already had (DSACK) lost nothing: no finding for them alone', () => {
+    assert.deepEqual(codes([conn({ tcp: tcp({ retransmits: 1, spuriousRetransmits: 1 }) })]), []);
+    const [f] = stackFindings([conn({ tcp: tcp({ retransmits: 3, spuriousRetransmits: 1 }) })], { stalled: false });
+    assert.match(f?.message ?? '', /resent 2 segment\(s\) to 10\.77\.2\.2:8080 on this connection \(3 in all; the server already had 1\)/);
+  });
   it('a path MTU below the interface\'s: PATH_MTU_REDUCED, naming a black hole when the exchange stalled', () => {
     const c = conn({ link: veth(), tcp: tcp({ mss: 1248, pmtu: 1400, pathMtu: 1300 }) });
     const [f] = stackFindings([c], { stalled: false });

@@ -102,6 +102,11 @@ describe('ss -tinH', () => {
     const t = parseSsTcpInfo(SS_LOSSY, ends('10.77.1.2', 39046, '10.77.2.2', 8080));
     assert.deepEqual([t?.retransmits, t?.outOfOrder, t?.pmtu, t?.pathMtu, t?.bytesSent], [24, 17, 1300, 1300, 177612]);
   });
+  it('reads the retransmissions the server reported it already had (dsack_dups)', () => {
+    const spurious = SS_NAMESPACE.replace('snd_wnd:65536', 'retrans:0/1 dsack_dups:1 snd_wnd:65536');
+    const t = parseSsTcpInfo(spurious, ends('10.77.1.2', 45452, '10.77.2.2', 8080));
+    assert.deepEqual([t?.retransmits, t?.spuriousRetransmits], [1, 1]);
+  });
   it('on loopback the MSS is capped by the window, not the path: the path MTU stays the kernel\'s', () => {
     const t = parseSsTcpInfo(SS_LOOPBACK, ends('127.0.0.1', 50360, '127.0.0.1', 35851));
     assert.deepEqual([t?.mss, t?.pathMtu, t?.congestion], [32768, 65535, 'bbr']);

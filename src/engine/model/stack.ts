@@ -73,6 +73,8 @@ export interface TcpFacts {
   minRttMs?: number;
   /** Segments this side sent again (tcpi_total_retrans): loss on the way to the server. */
   retransmits: number;
+  /** Of those, the ones the server reported it already had (DSACK, RFC 2883; tcpi_dsack_dups): sent again though nothing was lost, as a tail-loss probe on a busy host does. */
+  spuriousRetransmits?: number;
   /** Segments from the server that arrived out of order (tcpi_rcv_ooopack): it resent lost ones, or the path reorders. */
   outOfOrder: number;
   /** The largest segment this side sends (tcpi_snd_mss). */

@@ -28,8 +28,11 @@ export function stackFindings(connections: readonly ConnectionResult[], ctx: Jud
   const tcp = used?.tcp;
   if (used && tcp) {
     const where = endpoint(used.address, used.port);
-    if (tcp.retransmits > 0) {
-      findings.push(finding('TCP_RETRANSMISSIONS', `TCP resent ${tcp.retransmits} segment(s) to ${where} on this connection: packets on the way to the server were lost${tcp.outOfOrder > 0 ? `, and ${tcp.outOfOrder} of the server's arrived out of order (lost and resent on the way back, or reordered)` : ''}.`, where));
+    // Retransmissions the server said it already had (DSACK) lost nothing: a probe sent early on a busy host.
+    const lost = tcp.retransmits - (tcp.spuriousRetransmits ?? 0);
+    if (lost > 0) {
+      const spurious = tcp.spuriousRetransmits ? ` (${tcp.retransmits} in all; the server already had ${tcp.spuriousRetransmits})` : '';
+      findings.push(finding('TCP_RETRANSMISSIONS', `TCP resent ${lost} segment(s) to ${where} on this connection${spurious}: packets on the way to the server were lost${tcp.outOfOrder > 0 ? `, and ${tcp.outOfOrder} of the server's arrived out of order (lost and resent on the way back, or reordered)` : ''}.`, where));
     } else if (tcp.outOfOrder > 0) {
       findings.push(finding('TCP_RETRANSMISSIONS', `${tcp.outOfOrder} segment(s) from ${where} arrived out of order: the server resent what was lost on the way to you, or the path reorders packets.`, where));
     }

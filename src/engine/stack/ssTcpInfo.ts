@@ -90,6 +90,8 @@ function readInfo(state: string, text: string, peer: string): TcpFacts | null {
     pathMtu: connectionPathMtu(mss, pmtu, advmss, num('snd_wnd'), (isIP(peer) === 6 ? 60 : 40) + (timestamps ? 12 : 0)),
   };
   if (congestion !== undefined) facts.congestion = congestion;
+  const dsack = num('dsack_dups');
+  if (dsack !== undefined && dsack > 0) facts.spuriousRetransmits = Math.min(dsack, facts.retransmits);
   const minRtt = num('minrtt');
   if (minRtt !== undefined) facts.minRttMs = minRtt;
   if (advmss !== undefined) facts.advmss = advmss;

@@ -65,7 +65,7 @@ export function kernelMs(value: number): string {
 
 /** `rtt 0.1 ms ± 0.04, 0 retransmits, MSS 1248, path MTU 1300`. */
 export function tcpWords(t: TcpFacts): string {
-  const parts = [`rtt ${kernelMs(t.rttMs)} ms ± ${kernelMs(t.rttVarMs)}`, `${t.retransmits} retransmit${t.retransmits === 1 ? '' : 's'}`];
+  const parts = [`rtt ${kernelMs(t.rttMs)} ms ± ${kernelMs(t.rttVarMs)}`, `${t.retransmits} retransmit${t.retransmits === 1 ? '' : 's'}${t.spuriousRetransmits ? ` (${t.spuriousRetransmits} spurious)` : ''}`];
   if (t.outOfOrder > 0) parts.push(`${t.outOfOrder} out of order`);
   parts.push(`MSS ${t.mss}`, `path MTU ${t.pathMtu}`);
   return parts.join(', ');
@@ -81,7 +81,7 @@ export function tcpLine(c: ConnectionResult): string {
 export function tcpDetails(t: TcpFacts): string[] {
   const out = [`TCP_INFO (${t.state}): rtt ${t.rttMs} ms, rttvar ${t.rttVarMs} ms${t.minRttMs !== undefined ? `, min rtt ${t.minRttMs} ms` : ''}`];
   out.push(`Congestion window ${t.cwnd} segments${t.congestion ? ` (${t.congestion})` : ''}; MSS ${t.mss}${t.advmss !== undefined ? `, announced ${t.advmss}` : ''}; kernel path MTU ${t.pmtu}${t.pathMtu < t.pmtu ? `, ${t.pathMtu} as the MSS shows` : ''}`);
-  out.push(`Retransmitted ${t.retransmits} segment(s); ${t.outOfOrder} segment(s) from the server arrived out of order`);
+  out.push(`Retransmitted ${t.retransmits} segment(s)${t.spuriousRetransmits ? `, ${t.spuriousRetransmits} of them spurious (the server already had them: DSACK)` : ''}; ${t.outOfOrder} segment(s) from the server arrived out of order`);
   if (t.bytesSent !== undefined || t.bytesReceived !== undefined) out.push(`Bytes sent ${t.bytesSent ?? '?'}, received ${t.bytesReceived ?? '?'}`);
   return out;
 }
