@@ -148,8 +148,8 @@ export function parseTracepath(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    // With -b, a router without a reverse name is `??? (10.0.0.1)`.
-    const name = named ? (named[1] === '???' ? null : named[1]!) : address === null && first !== '' ? first : null;
+    // With -b, a router without a reverse name is `??? (10.0.0.1)`, or its address twice.
+    const name = named ? (named[1] === '???' || named[1] === named[2] ? null : named[1]!) : address === null && first !== '' ? first : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?)ms/g)].map((r) => Number(r[1]));
     const pmtu = /\bpmtu \d+/.exec(rest)?.[0];
     const notes = [/\breached\b/.exec(rest)?.[0], pmtu, /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);

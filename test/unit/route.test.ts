@@ -41,8 +41,9 @@ describe('parseTracepath when the path MTU shrinks', () => {
       { ttl: 2, address: '10.77.2.2', name: null, rttMs: [0.09], note: 'pmtu 1300, reached' },
     ]);
   });
-  it('with -b a router without a reverse name is ??? (its address)', () => {
+  it('with -b a router without a reverse name is ??? (its address), or its address twice', () => {
     assert.deepEqual(parseTracepath(' 1:  ??? (10.77.1.1)                                       0.021ms '), [{ ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.021] }]);
+    assert.deepEqual(parseTracepath(' 1:  10.77.1.1 (10.77.1.1)                                 0.334ms '), [{ ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.334] }]);
   });
 });
 
