@@ -8,8 +8,8 @@
 // The parsers are pure and exported for the tests, which replay recorded output.
 import { isIP } from 'node:net';
 import type { CommandRunner } from '../command';
-import type { NeighbourState, RouteFacts } from '../model/stack';
-import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type SystemFacts } from './facts';
+import type { NeighbourState } from '../model/stack';
+import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type KernelRoute, type SystemFacts } from './facts';
 
 export interface DarwinDeps {
   run: CommandRunner;
@@ -135,7 +135,7 @@ export function darwinFacts(deps: DarwinDeps): SystemFacts {
         from = 'value' in itf ? ((isIP(address) === 6 ? itf.value.inet6 : itf.value.inet) ?? null) : null;
       }
       if (from === null) return unavailable(`no source address on ${r.interface} for ${address}`);
-      const route: Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> = { interface: r.interface, source: from };
+      const route: KernelRoute = { interface: r.interface, source: from };
       if (r.gateway !== undefined) route.gateway = r.gateway;
       if (r.flags.includes('LOCAL') || r.interface.startsWith('lo')) route.local = true;
       if (r.mtu !== undefined) route.pmtu = r.mtu;

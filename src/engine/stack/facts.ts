@@ -5,7 +5,7 @@
 // front ends pass `systemFacts(process.platform)` in and tests pass a runner that works inside a
 // network namespace. A fact the OS cannot give is `unavailable` with the reason, never a throw.
 import type { Family } from '../model/common';
-import type { InterfaceKind, NeighbourState, RouteFacts, TcpFacts } from '../model/stack';
+import type { LinkFacts, NeighbourState, RouteFacts, TcpFacts } from '../model/stack';
 
 /** A fact, or why the OS could not give it. */
 export type Fact<T> = { value: T } | { unavailable: string };
@@ -24,15 +24,10 @@ export interface SocketEnds {
 }
 
 /** An interface as the OS describes it (the next hop is looked up separately). */
-export interface InterfaceFacts {
-  interface: string;
-  kind: InterfaceKind;
-  driver?: string;
-  mtu: number;
-  mac?: string;
-  state: string;
-  speedMbps?: number;
-}
+export type InterfaceFacts = Omit<LinkFacts, 'nextHop'>;
+
+/** A route as the OS's tool gives it; the marks that need other facts (tunnel, default route) are added after. */
+export type KernelRoute = Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'>;
 
 /** The system resolver's configuration files, as text (null when absent on this OS). */
 export interface ResolverFiles {
@@ -45,7 +40,7 @@ export interface SystemFacts {
   /** The OS's name for messages ("Linux", "macOS", "Windows"). */
   readonly os: string;
   /** The route to `destination` (an IP, with a zone id for link-local IPv6), from `source` when the connection had one. */
-  route(destination: string, source: string | null, ctl: FactControl): Promise<Fact<Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'>>>;
+  route(destination: string, source: string | null, ctl: FactControl): Promise<Fact<KernelRoute>>;
   /** The interface the default route of `family` leaves through; null when there is no default route. */
   defaultInterface(family: Family, ctl: FactControl): Promise<Fact<string | null>>;
   link(name: string, ctl: FactControl): Promise<Fact<InterfaceFacts>>;

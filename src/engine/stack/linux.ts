@@ -9,8 +9,8 @@
 import { isIP } from 'node:net';
 import type { CommandRunner } from '../command';
 import type { Family } from '../model/common';
-import type { InterfaceKind, NeighbourState, RouteFacts } from '../model/stack';
-import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type ResolverFiles, type SystemFacts } from './facts';
+import type { InterfaceKind, NeighbourState } from '../model/stack';
+import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type ResolverFiles, type KernelRoute, type SystemFacts } from './facts';
 import { parseSsTcpInfo } from './ssTcpInfo';
 
 export interface LinuxDeps {
@@ -47,12 +47,12 @@ function parseJson<T>(text: string): T | null {
 }
 
 /** `ip -j route get` → the route, its source being `source` when given (the connection's own). */
-export function parseRouteGet(stdout: string, source: string | null): Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> | null {
+export function parseRouteGet(stdout: string, source: string | null): KernelRoute | null {
   const r = parseJson<RouteJson[]>(stdout)?.[0];
   if (!r?.dev) return null;
   const from = source ?? r.prefsrc ?? r.from;
   if (from === undefined) return null;
-  const route: Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> = { interface: r.dev, source: from };
+  const route: KernelRoute = { interface: r.dev, source: from };
   const gateway = r.gateway ?? r.via?.host;
   if (gateway !== undefined) route.gateway = gateway;
   if (r.type === 'local') route.local = true;

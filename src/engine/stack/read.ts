@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { Family } from '../model/common';
 import type { ConnectionResult } from '../model/report';
 import type { LinkFacts, NextHop, RouteFacts, TcpFacts, UnavailableFact } from '../model/stack';
-import type { Fact, FactControl, InterfaceFacts, ResolverFiles, SystemFacts } from './facts';
+import type { Fact, FactControl, InterfaceFacts, KernelRoute, ResolverFiles, SystemFacts } from './facts';
 
 export interface StackFacts {
   /** By address connected to (or tried): the route, and the link it leaves through. */
@@ -71,7 +71,7 @@ export async function readStackFacts(facts: SystemFacts, input: ReadInput, opts:
       else note('route', d, `default route (IPv${family})`);
     }
 
-    const found = new Map<string, Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'>>();
+    const found = new Map<string, KernelRoute>();
     for (const [address, r] of routes) {
       if ('value' in r) found.set(address, r.value);
       else note('route', r, address);
@@ -109,7 +109,7 @@ function withZone(address: string, zoneId: string | undefined): string {
 async function nextHop(
   facts: SystemFacts,
   address: string,
-  r: Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'>,
+  r: KernelRoute,
   itf: InterfaceFacts,
   ctl: () => FactControl,
   within: <T>(read: Promise<Fact<T>>) => Promise<Fact<T>>,

@@ -10,8 +10,8 @@
 // only inside single quotes, with quotes doubled. The parsers are pure and exported for the tests.
 import { isIP } from 'node:net';
 import type { CommandRunner } from '../command';
-import type { InterfaceKind, NeighbourState, RouteFacts } from '../model/stack';
-import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type SystemFacts } from './facts';
+import type { InterfaceKind, NeighbourState } from '../model/stack';
+import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type KernelRoute, type SystemFacts } from './facts';
 
 export interface WindowsDeps {
   run: CommandRunner;
@@ -47,12 +47,12 @@ function parseObject(text: string): Record<string, unknown> | null {
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
 /** Find-NetRoute's answer: an unspecified next hop (0.0.0.0, ::) means the destination is on the link. */
-export function parseFindNetRoute(stdout: string, destination: string): Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> | null {
+export function parseFindNetRoute(stdout: string, destination: string): KernelRoute | null {
   const o = parseObject(stdout);
   const itf = str(o?.['interface']);
   const source = str(o?.['source']);
   if (!o || itf === '' || isIP(source) === 0) return null;
-  const route: Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> = { interface: itf, source };
+  const route: KernelRoute = { interface: itf, source };
   const next = str(o['nextHop']);
   if (isIP(next) !== 0 && next !== '0.0.0.0' && next !== '::') route.gateway = next;
   if (/^Loopback/i.test(itf) || source === destination) route.local = true;
@@ -69,7 +69,7 @@ function v4(address: string): number | null {
  * `route print -4`'s Active Routes for `destination`: the longest prefix, then the lowest metric.
  * The table names an interface by its address, so `interface` is that address.
  */
-export function parseRoutePrint(stdout: string, destination: string): Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> | null {
+export function parseRoutePrint(stdout: string, destination: string): KernelRoute | null {
   const dest = v4(destination);
   if (dest === null) return null;
   const start = stdout.indexOf('Active Routes:');
@@ -86,7 +86,7 @@ export function parseRoutePrint(stdout: string, destination: string): Omit<Route
     if (best === null || bits > best.bits || (bits === best.bits && cost < best.metric)) best = { bits, metric: cost, gateway: gateway ?? '', itf };
   }
   if (best === null) return null;
-  const route: Omit<RouteFacts, 'viaTunnel' | 'defaultInterface' | 'pmtuSource'> = { interface: best.itf, source: best.itf };
+  const route: KernelRoute = { interface: best.itf, source: best.itf };
   if (v4(best.gateway) !== null) route.gateway = best.gateway;
   if (best.itf.startsWith('127.') || best.itf === destination) route.local = true;
   return route;
