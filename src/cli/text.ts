@@ -2,7 +2,7 @@
 // module escapes whole when it prints them (network text is data, never terminal control). It
 // renders what the engine decided — the verdict, each layer's and the DNS exchange's status, each
 // certificate's problems, each exchange's outcome — and judges nothing itself.
-import { endpoint } from '../engine/address';
+import { endpoint } from '../engine/stack/words';
 import type { Report } from '../engine/model/report';
 import { renderStackText, STATUS_ICON, STATUS_STYLE } from './stackText';
 import type { Terminal } from './terminal';

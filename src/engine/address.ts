@@ -119,11 +119,6 @@ export function normaliseAddress(address: string): { address: string; zoneId: st
 }
 
 /** A host as written in a URL or `[v6]:port`, without the brackets around an IPv6 literal (RFC 3986 §3.2.2). */
-/** `address:port`, with an IPv6 address in brackets (`[::1]:443`). */
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
 export function unbracket(host: string): string {
   return host.replace(/^\[|\]$/g, '');
 }

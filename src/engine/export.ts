@@ -5,7 +5,7 @@
 import type { HttpExchange, Report } from './model/report';
 import { redactUrl, REDACTED, isSecretHeader } from './redact';
 import { jsonText, markdownCode, markdownText } from './safeText';
-import { endpoint } from './address';
+import { endpoint } from './stack/words';
 import { formatBytes } from './summary';
 import { VERSION } from './version';
 

@@ -3,13 +3,12 @@
 // the same results always give the same layers and hops, so partial reports (streamed while
 // probes run) and the final one agree.
 import { ms } from './abort';
-import { endpoint } from './address';
 import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
 import type { ConnectionResult, HttpExchange, HttpResult, InternetInfo, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
 import { addressList, internetLayer, linkLayer, notRun, transportLayer, type BaseLayer } from './stack/layers';
-import { stackRows } from './stack/picture';
+import { endpoint } from './stack/words';
 import { commonName } from './tls/distinguishedName';
 import { diagnosisVerdict } from './verdict';
 
@@ -69,7 +68,6 @@ export function pendingReport(target: TargetInfo, version: string, startedAt: Da
     findings: [],
     verdict: diagnosisVerdict(layers, [], false, false),
     durationMs: 0,
-    stack: { dns: null, rows: stackRows({ target, connections: [], link: null, internet: { local: null, remote: [] }, tls: null, http: null }), systemFacts: 'pending', unavailable: [] },
   };
 }
 

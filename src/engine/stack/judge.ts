@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { finding } from '../findings';
 import type { Finding } from '../model/common';
 import type { ConnectionResult } from '../model/report';
-import { endpoint } from '../address';
+import { endpoint } from './words';
 
 /** The codes this module makes: replaced as a whole when a report is judged again. */
 export const STACK_CODES: ReadonlySet<string> = new Set(['TCP_RETRANSMISSIONS', 'PATH_MTU_REDUCED', 'ROUTE_UNEXPECTED_INTERFACE', 'LINK_NEIGHBOUR_UNRESOLVED']);

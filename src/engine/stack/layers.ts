@@ -2,11 +2,10 @@
 // and the next hop on it), internet (IP: which addresses, which route, the path MTU, a NAT on the
 // way) and transport (TCP: the connects, and what TCP did on the one that carried the exchange).
 // The name lookup is not here: it is an exchange of its own (dnsExchange.ts). Pure.
-import { endpoint } from '../address';
 import type { LayerStatus } from '../model/common';
 import type { ClassifiedAddress, ConnectionResult } from '../model/report';
 import type { ProbeState } from '../summary';
-import { ipLine, kindWord, linkLine, nextHopLine, tcpDetails, tcpWords } from './words';
+import { endpoint, ipLine, kindWord, linkLine, nextHopLine, tcpDetails, tcpWords } from './words';
 
 export interface BaseLayer {
   status: LayerStatus;

@@ -3,14 +3,13 @@
 // layer (routers from the route trace and a NAT at the internet layer, the next hop at the link
 // layer, proxies and CDNs at the application layer), and the server's line. Built from the
 // report's parts, so a route trace added later redraws it the same way. Pure.
-import { endpoint } from '../address';
 import { ROLE_TITLES } from '../intermediaries';
 import type { LayerName } from '../model/common';
 import type { Report } from '../model/report';
 import type { PathElement, StackRow } from '../model/stack';
 import { commonName } from '../tls/distinguishedName';
 import { natHint } from './layers';
-import { ipLine, linkLine, nextHopLine, tcpLine } from './words';
+import { endpoint, ipLine, linkLine, nextHopLine, tcpLine } from './words';
 
 /** What each layer does, in one sentence; docs/layers.md explains each with Netdiag's own examples. */
 export const LAYER_ABOUT: Readonly<Record<LayerName, string>> = {

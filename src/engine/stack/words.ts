@@ -4,6 +4,11 @@ import { ms } from '../abort';
 import type { ConnectionResult } from '../model/report';
 import type { InterfaceKind, LinkFacts, NextHop, RouteFacts, TcpFacts } from '../model/stack';
 
+/** `address:port`, with an IPv6 address in brackets (`[::1]:443`). */
+export function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 const KIND_WORDS: Readonly<Record<InterfaceKind, string>> = {
   ethernet: 'Ethernet',
   wifi: 'Wi-Fi',
