@@ -24,6 +24,9 @@ const targets = {
     format: 'cjs',
     target: 'node20',
   },
+  // The CLI's entry: argv dispatch only, loaded by every run. Each command is a bundle of its own
+  // (`cli/<command>` below), which the entry loads on demand through V8's code cache
+  // (src/cli/loadBundle.ts): a run reads and compiles its command's code and nothing else.
   cli: {
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
@@ -31,9 +34,8 @@ const targets = {
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot follow.
-    mainFields: ['module', 'main'],
   },
+  ...cliCommands(),
   // The bind analysis (YAML, JSONC and TOML parsers included) as its own bundle, required on the
   // first analysis or hover (src/vscode/bind/loadBind.ts), so activation stays cheap.
   bind: {
@@ -60,6 +62,25 @@ const targets = {
   },
 };
 
+/** One target per file in src/cli/commands/: `cli/<name>` → dist/cli/<name>.js (src/cli/commands.ts lists them). */
+function cliCommands() {
+  const fs = require('node:fs');
+  const out = {};
+  for (const file of fs.readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts'))) {
+    const name = file.slice(0, -'.ts'.length);
+    out[`cli/${name}`] = {
+      entryPoints: [`src/cli/commands/${file}`],
+      outfile: `dist/cli/${name}.js`,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot follow.
+      mainFields: ['module', 'main'],
+    };
+  }
+  return out;
+}
+
 /** Codicons' stylesheet and font, next to the webview bundles that link them (webviewHtml.ts). */
 function copyCodicons() {
   const fs = require('node:fs');
@@ -73,7 +94,8 @@ function copyCodicons() {
 async function main() {
   copyCodicons();
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  const names = Object.keys(targets).filter((n) => !only || only.split(',').includes(n));
+  // `--only=cli` also builds every `cli/<command>` bundle.
+  const names = Object.keys(targets).filter((n) => !only || only.split(',').some((o) => n === o || n.startsWith(`${o}/`)));
   const contexts = await Promise.all(
     names.map((name) =>
       esbuild.context({

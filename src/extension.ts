@@ -9,12 +9,14 @@ import { watchConfig } from './vscode/config';
 import { registerDiagnoseCommand } from './vscode/diagnoseCommand';
 import { registerDnsCommand } from './vscode/dnsCommand';
 import { registerTraceRouteCommand } from './vscode/httpActions';
+import { setEngineCacheDir } from './vscode/loadEngine';
 import { createLog } from './vscode/log';
 import { UntrustedGate } from './vscode/untrustedGate';
 
 export function activate(context: vscode.ExtensionContext): NetdiagApi {
   try {
     const log = createLog();
+    setEngineCacheDir(context.globalStorageUri.fsPath);
     const config = watchConfig((c) => {
       log.info('Settings changed');
       for (const w of c.warnings) log.warn(w);

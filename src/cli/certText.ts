@@ -31,7 +31,7 @@ export function renderCertText(check: CertCheck, term: Terminal): string[] {
   if (check.revocation) out.push('', `OCSP ${check.revocation.responder ?? '(stapled)'}: ${check.revocation.status ?? check.revocation.error?.message ?? 'no answer'}`);
   const s = check.scan;
   if (s) {
-    out.push('', paint('bold', `TLS configuration: grade ${s.grade.grade}`) + `  (${s.handshakes} handshakes, ${s.durationMs} ms)`);
+    out.push('', paint('bold', `TLS configuration: grade ${s.grade.grade}`) + `  (${s.handshakes} connections, ${s.durationMs} ms)`);
     for (const r of s.grade.reasons) out.push(`  · ${r}`);
     for (const p of s.protocols) out.push(`  ${p.name.padEnd(8)} ${p.supported ? paint('green', 'yes') : p.tested ? 'no' : paint('dim', 'not tested')}${p.tested ? '' : `  (${p.note ?? ''})`}`);
     for (const p of s.protocols.filter((x) => x.supported)) {
@@ -40,10 +40,12 @@ export function renderCertText(check: CertCheck, term: Terminal): string[] {
       for (const c of s.ciphers.filter((x) => x.protocol === p.name)) out.push(`    ${c.weak ? paint('yellow', c.name) : c.name}`);
     }
     out.push(`  ALPN        ${s.alpn.join(', ') || 'none'}`);
-    out.push(`  groups      ${s.groups.join(', ') || 'none'}`);
+    if (s.groupsByProtocol.length === 0) out.push('  groups      none');
+    for (const g of s.groupsByProtocol) out.push(`  groups      ${g.protocol}: ${g.groups.join(', ') || 'none'}`);
     out.push(`  resumption  ${s.resumption.map((r) => `${r.protocol} ${r.resumed ? 'yes' : 'no'}`).join(', ') || 'n/a'}`);
     if (s.withoutSni) out.push(`  without SNI ${s.withoutSni.handshake ? (s.withoutSni.sameCertificate === false ? 'another certificate' : 'same certificate') : 'refused'}`);
     out.push(`  OCSP staple ${s.ocsp.stapled ? 'yes' : 'no'}${s.ocsp.mustStaple ? ' (must-staple)' : ''}`);
+    for (const why of s.incomplete) out.push(paint('yellow', `  incomplete: ${why}`));
   }
   if (check.findings.length > 0) {
     out.push('', paint('bold', 'Findings'));

@@ -1,7 +1,11 @@
-// The shape of one CLI subcommand. Each lives in src/cli/commands/<name>.ts and is listed in
-// src/cli/commands.ts; main.ts only dispatches and maps errors to exit codes.
+// The shape of one CLI subcommand. Each lives in src/cli/commands/<name>.ts, is built into a bundle
+// of its own (dist/cli/<name>.js) and listed in src/cli/commands.ts; main.ts only dispatches and
+// maps errors to exit codes.
 
-export class UsageError extends Error {}
+/** Bad usage or input: one line, exit code 2. The code lets main.ts tell it from another bundle's errors. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -11,6 +15,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /** The user's cache directory for Netdiag (cacheDir.ts), or null when there is none. */
+  cacheDir: string | null;
 }
 
 export interface CliCommand {

@@ -1,12 +1,18 @@
 // netdiag: the engine from a terminal or CI. Proves the engine is free of VS Code.
 // Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted,
 // 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
-import { SetupError } from '../engine/setup';
-import { TargetError } from '../engine/target';
+//
+// This is the whole of dist/cli.js, kept small because every run loads it: it dispatches to the
+// command's own bundle (dist/cli/<command>.js, through V8's code cache: loadBundle.ts) and
+// imports nothing of the engine but its version.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { VERSION } from '../engine/version';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
 import { terminalLine } from './terminal';
+import { userCacheDir } from './cacheDir';
+import { loadBundle, type LoadedBundle } from './loadBundle';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -38,40 +44,86 @@ async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === first);
   if (!entry) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
-  const command = await entry.load();
+  const cacheDir = userCacheDir(process.env, process.platform, homedir());
+  let bundle: LoadedBundle | undefined;
+  const command = entry.command(<T>(name: string): T => {
+    bundle = loadBundle(join(__dirname, 'cli', `${name}.js`), cacheDir);
+    return bundle.exports as T;
+  });
   if (rest.includes('-h') || rest.includes('--help')) {
     out(`${command.usage}\n`);
     return 0;
   }
   const noColor = rest.includes('--no-color');
   const controller = new AbortController();
-  const interrupted = (): void => controller.abort();
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  // Ctrl-C stops every probe and the command prints what finished; should it not return within
+  // a moment, or on a second Ctrl-C, the process ends anyway. Either way the exit code is 130.
+  let giveUp: NodeJS.Timeout | undefined;
+  const interrupted = (): void => {
+    if (controller.signal.aborted) exitInterrupted();
+    controller.abort();
+    giveUp = setTimeout(exitInterrupted, INTERRUPT_GRACE_MS);
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   const io: CliIo = {
     stdout: out,
     stderr: (s) => void process.stderr.write(s),
     color: !noColor && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
     env: process.env,
     signal: controller.signal,
+    cacheDir,
   };
   try {
-    return await command.run(
+    const code = await command.run(
       rest.filter((a) => a !== '--no-color'),
       io,
     );
+    return controller.signal.aborted ? 130 : code;
   } finally {
+    clearTimeout(giveUp);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
+    // After the run, so the cache holds every function it compiled; the output is already written.
+    bundle?.saveCodeCache();
   }
+}
+
+/** How long an interrupted command has to print what finished before the process ends without it. */
+const INTERRUPT_GRACE_MS = 2000;
+
+function exitInterrupted(): void {
+  process.stderr.write('netdiag: interrupted\n');
+  process.exit(130);
+}
+
+let settled = false;
+// Every command ends with a result or an error; a promise that never settles would let Node exit
+// quietly with code 0 once nothing is left to wait for. Say so instead: it is a bug.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write(terminalLine('netdiag: internal error: the command ended without a result (a step never finished)'));
+  process.exitCode = 3;
+});
+
+/**
+ * Errors that are the user's input, not a bug. By code, not class: each command bundle has its
+ * own copy of UsageError, TargetError, SetupError and CertParseError.
+ */
+function isInputError(err: unknown): err is Error {
+  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  return code === 'USAGE' || code === 'SETUP_INVALID' || code.startsWith('TARGET_') || code.startsWith('CERT_PARSE');
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof TargetError || err instanceof SetupError || (err instanceof Error && 'code' in err && String(err.code).startsWith('CERT_PARSE'))) {
+    settled = true;
+    if (isInputError(err)) {
       process.stderr.write(terminalLine(`netdiag: ${err.message}`));
       process.exitCode = 2;
       return;

@@ -14,7 +14,9 @@ export function renderText(report: Report, term: Terminal): string[] {
   const out: string[] = [];
   const t = report.target;
   const idn = t.hostUnicode ? ` (${t.hostUnicode})` : '';
-  out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
+  // Set-up (trust stores, TLS context, warm-up) ran before the clock: said apart, never added in.
+  const setup = report.setupMs === undefined ? '' : paint('dim', `  (set-up ${report.setupMs} ms before it)`);
+  out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
   out.push(paint(STATUS_STYLE[report.verdict.status], `${STATUS_ICON[report.verdict.status]} ${report.verdict.text}`));
   out.push('');
   const dns = report.stack?.dns;
@@ -32,6 +34,8 @@ export function renderText(report: Report, term: Terminal): string[] {
       out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}`);
     }
   }
+  const left = report.addressesNotProbed ?? [];
+  if (left.length > 0) out.push(paint('dim', `  not probed (${left.length}): ${left.join(', ')}`));
 
   if (report.tls && report.tls.chain.length > 0) {
     out.push('', paint('bold', 'Certificate chain (as sent)'));
@@ -49,9 +53,15 @@ export function renderText(report: Report, term: Terminal): string[] {
     for (const r of reqs) {
       const status = r.status === null ? (r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
       out.push(`  ${r.method} ${r.url} → ${r.outcome === 'ok' ? status : paint(OUTCOME_STYLE[r.outcome], status)}`);
+      if (r.retriedAfter) out.push(paint('dim', `     sent again on a fresh connection: the server had closed the kept-alive one (${r.retriedAfter.code})`));
       const tm = r.timings;
       out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
     }
+  }
+
+  if (report.unfinished) {
+    out.push('', paint('bold', 'Still running when the report was made'));
+    out.push(`  ${report.unfinished.join(', ')}`);
   }
 
   if (report.findings.length > 0) {

@@ -24,19 +24,23 @@ import type { Finding } from './model/common';
 import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { StackReport } from './model/stack';
 import { DEFAULTS, type DiagnoseOptions } from './options';
-import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
+import { prepareRun } from './prepare';
+import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
 import { followRedirects, type ChainStep } from './redirects';
+import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
 import { dnsExchange } from './stack/dnsExchange';
 import { exchangeStalled, stackFindings } from './stack/judge';
 import { stackRows } from './stack/picture';
 import { readStackFacts, type StackFacts } from './stack/read';
+import { endpoint } from './stack/words';
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
 import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
 export async function diagnose(parsed: ParsedTarget, options: DiagnoseOptions): Promise<Report> {
-  return new Run(parsed, options).run();
+  const setupMs = await prepareRun(options);
+  return new Run(parsed, options, setupMs).run();
 }
 
 /** RFC 6761 §6.3: names under localhost are answered locally, never sent to DNS servers. */
@@ -63,30 +67,70 @@ class Run {
   /** Findings of the run itself: the proxy choice and the addresses, then what ran beside. */
   private readonly opening: Finding[] = [];
   private readonly beside: Finding[] = [];
-  /** Made once everything has ended: DNS (it needs every answer) and cancellation. */
-  private readonly closing: Finding[] = [];
-  private readonly work: Promise<void>[] = [];
+  /** What runs beside the critical path, and what of it is still running. */
+  private readonly work = new BesideWork();
+  /** Wire queries still out: the DNS findings need every answer. */
+  private wirePending = 0;
+  /**
+   * Every probe's signal: aborted by the caller's (cancellation) or by the final bound. After the
+   * report, the caller's signal still stops the late probes.
+   */
+  private readonly controller = new AbortController();
+  private readonly onCancel = (): void => this.controller.abort();
   /** What the OS said of the connections, once read after the exchange. */
   private facts: StackFacts | null = null;
   private systemFacts: StackReport['systemFacts'];
   private httpDone = false;
   private finished = false;
   private cancelled = false;
+  /** The final bound ran out before the critical path ended (a step that never settled). */
+  private overran = false;
 
   constructor(
     private readonly parsed: ParsedTarget,
     private readonly options: DiagnoseOptions,
+    private readonly setupMs: number,
   ) {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
-    this.ctx = hopContext(options, this.now, this.t0);
+    if (options.signal?.aborted) this.controller.abort();
+    else options.signal?.addEventListener('abort', this.onCancel, { once: true });
+    this.ctx = hopContext({ ...options, signal: this.controller.signal }, this.now, this.t0);
     this.choice = chooseProxy(this.target, options.proxy);
     this.systemFacts = options.systemFacts ? 'pending' : 'not-asked';
   }
 
+  /**
+   * The critical path under the final bound; then beside work for at most afterCriticalMs; then
+   * the report, complete. Work still running ends later and updates the report once more.
+   */
   async run(): Promise<Report> {
     this.emit();
+    const bound = finalBound(runBudgetMs(this.options), () => {
+      this.overran = true;
+      this.controller.abort();
+    });
+    try {
+      await Promise.race([this.criticalPath(), bound.expired]);
+      if (!this.overran) await Promise.race([settleWithin(this.work.settled(), afterCriticalMs(this.options)), bound.expired]);
+    } finally {
+      bound.dispose();
+    }
+    this.finished = true;
+    this.cancelled = this.options.signal?.aborted === true;
+    const report = this.report();
+    this.options.onUpdate?.(report);
+    void this.work.settled().then(() => {
+      // Until now the caller's signal still stops the late probes (the CLI's once it has printed).
+      this.options.signal?.removeEventListener('abort', this.onCancel);
+      if (report.unfinished) this.emit();
+    });
+    return report;
+  }
+
+  /** The first hop, then each redirect: one DNS answer, one connect, one handshake, one exchange per request. */
+  private async criticalPath(): Promise<void> {
     if (this.options.proxy) {
       this.opening.push(...this.choice.findings);
       this.options.log?.(`proxy: ${this.choice.info.reason}`);
@@ -101,9 +145,9 @@ class Run {
     let release = (): void => undefined;
     const holdOpen = new Promise<void>((resolve) => (release = resolve));
     try {
-      const request = firstRequest(this.options.request);
+      const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
-      this.work.push(hop.beside);
+      this.work.add(hop.beside, () => stillConnecting(hop.part));
       const exchange = hop.part.exchange;
       if (exchange) {
         if (hop.connection) pool.keep(hop.connection);
@@ -115,25 +159,19 @@ class Run {
             this.chain.push(step);
             this.emit();
           },
-          beside: (work) => this.work.push(work),
+          beside: (work, part) => this.work.add(work, () => stillConnecting(part)),
         });
         this.httpDone = true;
         this.emit();
       }
     } finally {
       // Every timed step has ended: now what the OS knows, then the connections may close.
-      this.work.push(
-        this.readFacts().then(() => {
-          release();
-          pool.closeAll();
-        }),
-      );
+      const facts = this.readFacts().then(() => {
+        release();
+        pool.closeAll();
+      });
+      this.work.add(facts, () => (this.systemFacts === 'pending' ? ['the route, the interface and TCP_INFO'] : []));
     }
-    await Promise.all(this.work);
-    this.finish();
-    const report = this.report(true);
-    this.options.onUpdate?.(report);
-    return report;
   }
 
   /** The first hop streams: each of its steps lands in the report as it ends. */
@@ -149,11 +187,17 @@ class Run {
         this.internet.local = local ? classifyAddress(local) : null;
         break;
       }
-      case 'tls':
-        if (part.route.kind !== 'direct' && part.tls && part.tls.chain.length > 0) {
-          this.work.push(checkInterception(this.target, part.tls, part.route.proxy, this.ctx).then((found) => void this.beside.push(...found)));
+      case 'tls': {
+        const proxy = proxyOf(part.route);
+        if (proxy && part.tls && part.tls.chain.length > 0) {
+          const check = checkInterception(this.target, part.tls, proxy, this.ctx).then((found) => {
+            this.beside.push(...found);
+            this.emit();
+          });
+          this.work.add(check, () => [`TLS interception check (a direct connection to ${this.target.host}:${this.target.port})`]);
         }
         break;
+      }
       case 'exchange':
         if (part.exchange) this.chain.push({ part, exchange: part.exchange });
         break;
@@ -183,15 +227,20 @@ class Run {
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
-        this.work.push(
-          wireQuery(server, host, type, { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
-            dns.wire.push(q);
-            this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-            this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
-            dns.cnameChain = cnameChain(host, dns.wire);
-            this.emit();
-          }),
-        );
+        const label = `DNS ${type} @${formatDnsServer(server)}`;
+        this.wirePending++;
+        const query = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
+          this.wirePending--;
+          dns.wire.push(q);
+          // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
+          // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
+          dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
+          this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
+          this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+          dns.cnameChain = cnameChain(host, dns.wire);
+          this.emit();
+        });
+        this.work.add(query, () => [label]);
       }
     }
   }
@@ -204,17 +253,13 @@ class Run {
   private async readFacts(): Promise<void> {
     const facts = this.options.systemFacts;
     if (!facts) return;
-    if (this.options.signal?.aborted) {
+    if (this.controller.signal.aborted) {
       this.systemFacts = 'not-asked';
       return;
     }
     const connections = this.first?.connections ?? [];
     const lookedUp = this.dns !== null && this.dns.pinned === undefined && this.first?.resolution?.source === 'system';
-    this.facts = await readStackFacts(
-      facts,
-      { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp },
-      { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: DEFAULTS.systemFactsMs },
-    );
+    this.facts = await readStackFacts(facts, { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp }, { signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
     this.systemFacts = 'read';
     this.options.log?.(`stack: ${Object.keys(this.facts.byAddress).length} route(s)${this.facts.tcp ? `, TCP_INFO rtt ${this.facts.tcp.rttMs} ms, ${this.facts.tcp.retransmits} retransmits` : ''}${this.facts.unavailable.map((u) => `; no ${u.fact}: ${u.reason}`).join('')}`);
     this.emit();
@@ -233,24 +278,35 @@ class Run {
     });
   }
 
-  /** DNS findings need every answer (system and wire): made once, when all are in. */
-  private finish(): void {
-    if (this.dns) {
-      this.dns.wire.sort((a, b) => a.server.localeCompare(b.server) || a.type.localeCompare(b.type));
-      this.closing.push(...dnsFindings(this.target.host, this.dns));
-    }
-    this.finished = true;
-    this.cancelled = this.options.signal?.aborted === true;
-    if (this.cancelled) this.closing.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+  /** The diagnosed connection's exchange stopped on a timeout (TLS or HTTP): with a smaller path MTU, a black hole. */
+  private stalled(): boolean {
+    const first = this.first;
+    return first?.used != null && exchangeStalled(first.tls?.error?.code, first.exchange?.error?.code);
+  }
+
+  /**
+   * Made once the critical path has ended: DNS (once every answer is in: a verdict on some of
+   * them could be wrong), cancellation, and a run the final bound had to end.
+   */
+  private closing(): Finding[] {
+    if (!this.finished) return [];
+    const out: Finding[] = [];
+    if (this.dns && this.wirePending === 0) out.push(...dnsFindings(this.target.host, this.dns));
+    if (this.cancelled) out.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+    if (this.overran) out.push(finding('DIAGNOSIS_INCOMPLETE', `The diagnosis did not end within ${Math.round(runBudgetMs(this.options) / 1000)} s, every step's timeout added up; the results shown are what had finished by then.`));
+    return out;
   }
 
   // ── the report ───────────────────────────────────────────────────────────────────────────
 
+  /** A partial report while the critical path runs; once it has ended, the complete report again with the late results. */
   private emit(): void {
-    if (this.options.onUpdate) this.options.onUpdate(this.report(false));
+    if (this.options.onUpdate) this.options.onUpdate(this.report());
   }
 
-  private report(complete: boolean): Report {
+  private report(): Report {
+    const complete = this.finished;
+    const unfinished = complete ? this.work.unfinished() : [];
     const state = this.state();
     const layers = buildLayers(state);
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
@@ -289,7 +345,10 @@ class Run {
       findings,
       verdict: diagnosisVerdict(layers, findings, complete, this.cancelled),
       durationMs: ms(this.now() - this.t0),
+      setupMs: this.setupMs,
       ...extras,
+      ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
+      ...(unfinished.length > 0 ? { unfinished } : {}),
       stack,
     } satisfies Report);
   }
@@ -322,15 +381,9 @@ class Run {
   private findings(): Finding[] {
     const hops = this.chain.length > 0 ? this.chain.map((s) => s.part) : this.first ? [this.first] : [];
     const facts = this.facts ? stackFindings(this.connections(), { stalled: this.stalled() }) : [];
-    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...facts, ...this.closing];
+    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...facts, ...this.closing()];
     const h3 = all.find((f) => f.code === 'HTTP3_ADVERTISED');
     return all.filter((f) => f.code !== 'HTTP3_ADVERTISED' || f === h3);
-  }
-
-  /** The diagnosed connection's exchange stopped on a timeout (TLS or HTTP): with a smaller path MTU, a black hole. */
-  private stalled(): boolean {
-    const first = this.first;
-    return first?.used != null && exchangeStalled(first.tls?.error?.code, first.exchange?.error?.code);
   }
 
   /**
@@ -343,7 +396,7 @@ class Run {
     if (this.first?.proxy) Object.assign(info, this.first.proxy);
     for (const { part } of this.chain.slice(1)) {
       const auth = part.proxy?.error;
-      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || part.route.kind === 'direct' || part.route.proxy.url !== info.url) continue;
+      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || proxyOf(part.route)?.url !== info.url) continue;
       info.error = auth;
       if (part.proxy?.authenticate) info.authenticate = part.proxy.authenticate;
     }
@@ -365,3 +418,15 @@ class Run {
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** The addresses a hop is still connecting to, as `TCP ADDRESS:PORT`. */
+function stillConnecting(part: HopPart): string[] {
+  if (part.connectsDone || !part.resolution) return [];
+  const ended = new Set(part.connections.map((c) => c.address));
+  const port = proxyOf(part.route)?.port ?? part.target.port;
+  return part.probed.filter((a) => !ended.has(a.address)).map((a) => `TCP ${endpoint(a.address, port)}`);
+}
+
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

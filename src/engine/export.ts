@@ -73,7 +73,7 @@ export function toMarkdown(report: Report): string {
     out.push('### HTTP', '', '| # | Request | Status | Version | DNS | Connect | TLS | First byte | Download | Total |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     reqs.forEach((x, i) => {
       const tm = x.timings;
-      out.push(`| ${i + 1} | ${markdownText(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? markdownText(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
+      out.push(`| ${i + 1} | ${markdownText(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.retriedAfter ? ' (sent again: kept-alive connection closed)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? markdownText(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
     });
     out.push('', 'Times in milliseconds.', '');
   }

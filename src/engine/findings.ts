@@ -192,6 +192,12 @@ export const FINDINGS = {
     title: 'Some addresses of the name do not accept connections',
     hint: 'Clients that try a failing address first wait or fail before falling back. Remove the dead address from DNS or make the server listen on it.',
   },
+  TCP_ADDRESSES_NOT_PROBED: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Some addresses of the name were not probed',
+    hint: 'The name has more addresses than Netdiag connects to (the first 16, in the resolver\'s order). Clients try them in that order too and rarely get far down such a list; diagnose a left-out address by itself (as an IP, or with --resolve) to check it.',
+  },
   TCP_LOCALHOST_FAMILY_MISMATCH: {
     severity: 'warning',
     layer: 'transport',
@@ -384,6 +390,18 @@ export const FINDINGS = {
     title: 'The server refuses clients that send no server name',
     hint: 'Handshakes without SNI fail. Current clients always send it; connections by IP address and some old clients cannot.',
   },
+  TLS_SSL2_ENABLED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The server accepts SSL 2.0',
+    hint: 'SSL 2.0 is broken beyond repair (RFC 6176 prohibits it) and lets attackers decrypt even TLS connections to servers sharing the key (DROWN, CVE-2016-0800). Disable it everywhere the certificate\'s key is used (OpenSSL: no SSLv2; nginx/Apache: remove SSLv2 from the protocol list).',
+  },
+  TLS_SSL3_ENABLED: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The server accepts SSL 3.0',
+    hint: 'SSL 3.0 is broken (POODLE, CVE-2014-3566; RFC 7568 prohibits it). Disable it (nginx ssl_protocols TLSv1.2 TLSv1.3; Apache SSLProtocol -all +TLSv1.2 +TLSv1.3).',
+  },
   TLS_DEPRECATED_PROTOCOL_OFFERED: {
     severity: 'warning',
     layer: 'tls',
@@ -448,13 +466,49 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'application',
     title: 'Not a valid HTTP response',
-    hint: 'The server answered with something that is not HTTP: another protocol on this port, TLS expected (try https://), or a broken proxy.',
+    hint: 'The answer could not be read as HTTP: another protocol on this port or TLS expected (try https://), a malformed or cut-off response (a crashing backend), or a broken proxy.',
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The response headers are too large',
+    hint: 'Node.js clients (and Netdiag) read at most 16 KiB of response headers by default (--max-http-header-size); browsers and curl allow more, so the endpoint may work there and fail in Node. The usual cause is oversized Set-Cookie headers, or a header that grows with every request: trim them.',
+  },
+  HTTP_REDIRECT_UNFOLLOWABLE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A redirect no HTTP client can follow',
+    hint: 'Location must name an http(s) (or, for a WebSocket, ws/wss) URL with a valid host. Browsers and curl refuse to follow redirects to file:, data: or javascript: URLs, which would make the client read its own files or run code; a redirect to another protocol or a malformed URL breaks clients too. Fix the Location the server sends.',
   },
   HTTP_BODY_TRUNCATED: {
     severity: 'info',
     layer: 'application',
     title: 'Body larger than the read limit',
     hint: 'Reading stopped at the limit (netdiag.http.maxBodyBytes); timings for the download cover only what was read.',
+  },
+  HTTP_UNREQUESTED_UPGRADE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server switched protocols without being asked',
+    hint: 'A server may answer 101 Switching Protocols only to a request whose Upgrade header named the protocol (RFC 9110 §15.2.2, §7.8). An HTTP client that did not ask cannot go on: it fails or waits forever. Fix the server or the proxy in front of it.',
+  },
+  WEBSOCKET_NOT_UPGRADED: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server did not switch to WebSocket',
+    hint: 'A WebSocket endpoint answers the opening handshake with 101 Switching Protocols. A 200 means this URL serves plain HTTP: the wrong path, or a reverse proxy that drops Upgrade and Connection (nginx needs proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and Connection "upgrade"). A 400 or 426 usually means a version, origin or authentication check failed.',
+  },
+  WEBSOCKET_NO_UPGRADE_HEADER: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A 101 answer without Upgrade: websocket',
+    hint: 'A server that accepts a WebSocket answers 101 with Upgrade: websocket and Connection: Upgrade; without them a client must fail the connection (RFC 6455 §4.1). A proxy in between may strip them, or the server switched to another protocol.',
+  },
+  WEBSOCKET_BAD_ACCEPT: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The WebSocket accept key is missing or wrong',
+    hint: 'Sec-WebSocket-Accept must be base64(SHA-1(the client\'s key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) (RFC 6455 §4.2.2); browsers and client libraries refuse the connection otherwise. A cache or proxy that replays an old answer, or a hand-written handshake, gets it wrong.',
   },
   PROXY_INVALID: {
     severity: 'error',
@@ -515,6 +569,12 @@ export const FINDINGS = {
     layer: 'internet',
     title: 'The route trace did not reach the host',
     hint: 'Routers after the last answering hop drop or do not answer the probes. A firewall that drops UDP/ICMP is common and not always the fault; compare with the TCP connect result.',
+  },
+  DIAGNOSIS_INCOMPLETE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The diagnosis did not end within its overall bound',
+    hint: 'Every step has its own timeout, so this should not happen: a step never ended. The results shown are what had finished. Please report it with the target (and --verbose output) so it can be fixed.',
   },
   CANCELLED: {
     severity: 'info',

@@ -45,6 +45,12 @@ export interface HttpExchangeOptions {
   alpn: string | null;
   /** Request body; Content-Length is set from it. */
   body?: string | Buffer;
+  /**
+   * Written before closing a connection the server switched to another protocol (101, or a
+   * tunnel after CONNECT): a WebSocket close frame says goodbye politely. Without it the
+   * connection is just closed.
+   */
+  upgradeGoodbye?: Buffer;
   /** Keep the body (up to maxBodyBytes) in the outcome instead of only counting it. */
   keepBody?: boolean;
   /**
@@ -69,6 +75,11 @@ export interface HttpExchangeOutcome {
   exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
+  /**
+   * The connection was closed or reset before the server sent a single byte: on a kept-alive
+   * connection, the server had closed it as the request went out (RFC 9112 §9.3.1).
+   */
+  closedUnanswered: boolean;
   body?: Buffer;
 }
 
@@ -138,7 +149,8 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  const closedUnanswered = state.status === null && state.received === 0 && (ending.error?.code === 'ECONNRESET' || ending.error?.code === 'EPIPE');
+  return { exchange, findings, reusable: ending.reusable, closedUnanswered, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {
@@ -211,14 +223,34 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       settle({ error: { code: e.code ?? 'ERR_INVALID_ARG_VALUE', message: e.message }, findings: [], reusable: false }, false);
       return;
     }
-    req.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
-    req.on('response', (res) => {
+    let answer: http.IncomingMessage | undefined;
+    const record = (res: http.IncomingMessage): void => {
+      answer = res;
       state.headersAt = opts.now();
       state.status = res.statusCode ?? null;
       state.statusText = res.statusMessage ?? '';
       state.httpVersion = res.httpVersion;
       state.headers = headersFromRaw(res.rawHeaders);
       state.contentLength = contentLength(res.headers['content-length']);
+    };
+    // 101 Switching Protocols (asked for or not) and a CONNECT tunnel end the HTTP exchange: Node
+    // hands the socket over instead of a 'response', and without these listeners it destroys the
+    // socket and settles nothing, so the run used to end without a report.
+    const switched = (res: http.IncomingMessage, upgraded: net.Socket): void => {
+      record(res);
+      upgraded.on('error', () => undefined);
+      if (opts.upgradeGoodbye) upgraded.end(opts.upgradeGoodbye);
+      else upgraded.destroy();
+      settle({ findings: [], reusable: false }, false);
+    };
+    req.on('upgrade', switched);
+    req.on('connect', switched);
+    req.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
+    // The last word: a request that closes without any of the events above still ends the
+    // exchange (after the response's own 'end', which may come on a later tick).
+    req.on('close', () => setImmediate(() => settle(answer?.complete === true ? { findings: [], reusable: false } : errorEnding(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), opts, state), true)));
+    req.on('response', (res) => {
+      record(res);
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         state.bodyBytes += chunk.length;
@@ -333,6 +365,11 @@ function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: Stat
 function errorEnding(err: NodeJS.ErrnoException, opts: HttpExchangeOptions, state: State): Ending {
   const code = err.code ?? 'UNKNOWN';
   let message: string;
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    // An HTTP server, just a talkative one: not "not HTTP".
+    message = `the response headers are larger than ${http.maxHeaderSize / 1024} KiB, the most Node's HTTP client reads (${state.received} bytes came, starting with ${describeBytes(state.peek)})`;
+    return { error: { code, message }, findings: [finding('HTTP_HEADERS_TOO_LARGE', message, opts.url)], reusable: false };
+  }
   if (code.startsWith('HPE_')) {
     const looksHttp = state.peek.subarray(0, 5).toString('latin1') === 'HTTP/';
     message = looksHttp || state.status !== null

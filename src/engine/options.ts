@@ -96,7 +96,13 @@ export const DEFAULTS = {
   followRedirects: true,
   maxRedirects: 10,
   maxBodyBytes: 1024 * 1024,
-  connectConcurrency: 8,
+  /**
+   * The addresses of a name that are probed (in the resolver's order); the rest are named in the
+   * report, not connected to, so a run does not grow with a name of a hundred addresses.
+   */
+  maxAddresses: 16,
+  /** All probed addresses at once: every connect then ends within one connect timeout. */
+  connectConcurrency: 16,
   certExpiryWarningDays: 21,
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,
@@ -104,3 +110,32 @@ export const DEFAULTS = {
   /** The OS's facts of a diagnosis' connections, all together (PowerShell alone takes a second to start). */
   systemFactsMs: 5000,
 } as const;
+
+/** A whole-number range a setting or flag must lie in, both ends included. */
+export interface Range {
+  min: number;
+  max: number;
+  /** What the number counts, for messages: `ms`, `bytes`, or nothing. */
+  unit?: string;
+}
+
+/**
+ * The ranges of every numeric option, held once: the CLI's option validator and the engine's
+ * setup (which the VS Code settings go through) check the same ranges, and package.json's
+ * settings carry them as minimum and maximum (test/unit/settingDefaults.test.ts). A timer longer
+ * than 2^31 - 1 ms would fire after 1 ms (Node clamps it), and a DNS query or trace runs
+ * a multiple of its timeout (up to 20 times), so timeouts stop at ten minutes.
+ */
+export const LIMITS = {
+  timeoutMs: { min: 1, max: 600_000, unit: 'ms' },
+  maxRedirects: { min: 0, max: 50 },
+  maxBodyBytes: { min: 0, max: 1024 * 1024 * 1024, unit: 'bytes' },
+  traceMaxHops: { min: 1, max: 255 },
+  scanConcurrency: { min: 1, max: 64 },
+} as const satisfies Record<string, Range>;
+
+/** Why `value` is not a whole number in `range` (`a whole number of ms from 1 to 600000`), or null when it is. */
+export function rangeProblem(value: number, range: Range): string | null {
+  if (Number.isSafeInteger(value) && value >= range.min && value <= range.max) return null;
+  return `takes a whole number${range.unit ? ` of ${range.unit}` : ''} from ${range.min} to ${range.max}`;
+}

@@ -5,8 +5,8 @@
 //
 // API:
 //   chooseProxy(target, config) → { proxy, info, findings }: never throws; a bad URL gives
-//     PROXY_INVALID and a direct connection.
-//   routeOf(choice) → Route: the choice as the value a hop takes (direct, forward or tunnel).
+//     PROXY_INVALID (and no connection at all: routeOf makes it an unusable route).
+//   routeOf(choice) → Route: the choice as the value a hop takes (direct, forward, tunnel or unusable).
 //   openTunnel(socket, authority, opts) → TunnelOutcome: never throws; the socket carries the
 //     tunnel when `ok`, with any bytes that came after the proxy's answer put back.
 import type net from 'node:net';
@@ -38,15 +38,23 @@ export interface ProxyChoice {
 
 /**
  * How a hop reaches its target: directly, through a forward proxy (plain HTTP in absolute form),
- * or through a CONNECT tunnel. Passed to each hop as a value.
+ * through a CONNECT tunnel, or not at all: the proxy that applies is unusable (PROXY_INVALID),
+ * and falling back to a direct connection would test a path the user's applications do not take.
+ * Passed to each hop as a value.
  */
-export type Route = { kind: 'direct' } | { kind: 'forward' | 'tunnel'; proxy: ParsedProxy };
+export type Route = { kind: 'direct' } | { kind: 'forward' | 'tunnel'; proxy: ParsedProxy } | { kind: 'unusable'; error: ErrorInfo };
 
 export const DIRECT: Route = { kind: 'direct' };
 
 export function routeOf(choice: ProxyChoice): Route {
+  if (choice.info.error?.code === 'PROXY_INVALID') return { kind: 'unusable', error: choice.info.error };
   if (!choice.proxy) return DIRECT;
   return { kind: choice.info.mode === 'forward' ? 'forward' : 'tunnel', proxy: choice.proxy };
+}
+
+/** The proxy a route goes through, or null (direct, or no route at all). */
+export function proxyOf(route: Route): ParsedProxy | null {
+  return route.kind === 'forward' || route.kind === 'tunnel' ? route.proxy : null;
 }
 
 function info(patch: Pick<ProxyInfo, 'source' | 'name' | 'reason'> & Partial<ProxyInfo>): ProxyInfo {
@@ -70,10 +78,12 @@ export function chooseProxy(target: TargetInfo, config: ProxyConfig | undefined)
   const use = (raw: string, source: ProxyInfo['source'], name: string, why: string): ProxyChoice => {
     const parsed = parseProxyUrl(raw);
     if (typeof parsed === 'string') {
-      const reason = `${name} is "${redactProxyUrl(raw)}": ${parsed}; connecting directly instead`;
+      const reason = `${name} is "${redactProxyUrl(raw)}": ${parsed}; Netdiag does not fall back to a direct connection, which your applications would not make either`;
       return { proxy: null, info: info({ source, name, reason, strictSSL, error: { code: 'PROXY_INVALID', message: parsed } }), findings: [finding('PROXY_INVALID', `${name}: ${parsed}.`, redactProxyUrl(raw))] };
     }
-    const mode = target.tls || target.application !== 'http' ? 'tunnel' : 'forward';
+    // ws:// too goes through CONNECT, as browsers send it: an Upgrade in absolute form is not
+    // something forward proxies pass on.
+    const mode = target.tls || target.application !== 'http' || target.scheme === 'ws' ? 'tunnel' : 'forward';
     return { proxy: parsed, info: info({ source, name, reason: `${why}; ${mode === 'tunnel' ? 'a CONNECT tunnel carries the connection' : 'HTTP is sent to the proxy in absolute form'}`, strictSSL, url: parsed.url, mode }), findings: [] };
   };
 

@@ -4,7 +4,8 @@
 // Cancellable through the signal (the child is killed), bounded by a timeout.
 //
 // API:
-//   traceRoute(host, opts) → { route, findings }: never throws.
+//   traceRoute(host, opts) → { route, findings }: never throws; a host routeHostProblem refuses
+//     runs nothing (error ROUTE_HOST_INVALID).
 //   parseTracepath / parseTraceroute / parseTracert(stdout) → RouteHop[]: pure.
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
 //     between the client and the rest of the path, and its stack redrawn with them.
@@ -41,14 +42,25 @@ export function routeTools(platform: NodeJS.Platform): RouteTool[] {
   return ['traceroute'];
 }
 
+/**
+ * Why `host` cannot be traced, or null: an IP address, or a host name whose labels start with a
+ * letter, digit or underscore (RFC 1123 §2.1). A name starting with "-" would reach the tool as
+ * an option (tracepath -b…); `--` ends the options too, but tracert has no `--`.
+ */
+export function routeHostProblem(host: string): string | null {
+  if (isIP(host) !== 0) return null;
+  if (host === '' || host.split('.').some((label) => !/^[a-z0-9_][a-z0-9_-]*$/i.test(label))) return `"${host}" is not a host name or IP address (each label starts with a letter or digit)`;
+  return null;
+}
+
 function argsFor(tool: RouteTool, host: string, opts: TraceOptions): string[] {
   switch (tool) {
     case 'tracepath':
       // -b prints the name and the address; with names alone a hop would have no address.
-      return [...(opts.names ? ['-b'] : ['-n']), '-m', String(opts.maxHops), host];
+      return [...(opts.names ? ['-b'] : ['-n']), '-m', String(opts.maxHops), '--', host];
     case 'traceroute':
       // -w 1: one second per probe instead of five, so silent hops do not stall the trace.
-      return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), '-w', '1', host];
+      return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), '-w', '1', '--', host];
     case 'tracert':
       return [...(opts.names ? [] : ['-d']), '-h', String(opts.maxHops), '-w', '1000', host];
   }
@@ -65,6 +77,8 @@ export async function traceRoute(host: string, opts: TraceOptions): Promise<{ ro
   const start = now();
   const platform = opts.platform ?? process.platform;
   const runner = opts.run ?? execRunner;
+  const problem = routeHostProblem(host);
+  if (problem !== null) return { route: { tool: null, host, command: null, hops: [], reached: false, durationMs: 0, error: { code: 'ROUTE_HOST_INVALID', message: `${problem}; nothing was run` } }, findings: [] };
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
   if (opts.signal?.aborted) controller.abort();

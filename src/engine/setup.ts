@@ -10,7 +10,7 @@ import { defaultDnsServers, parseDnsServer } from './dns/servers';
 import { osLookup } from './dns/system';
 import { osFacts } from './stack/osFacts';
 import type { DnsAddress } from './model/dns';
-import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
+import { DEFAULT_TIMEOUTS, DEFAULTS, LIMITS, rangeProblem, type DiagnoseOptions, type DnsServer, type Range, type Timeouts } from './options';
 import type { CertCheckOptions } from './tls/certCheck';
 import { DEFAULT_OS_BUNDLE_PATHS, loadTrustStores } from './tls/trustStore';
 import { VERSION } from './version';
@@ -29,10 +29,28 @@ export interface SetupInput {
   sslCertFile?: string | undefined;
   /** The SystemRoot of the caller's environment (Windows: where the hosts file is). */
   systemRoot?: string | undefined;
+  /** The caller's cache directory (the CLI's user cache, the extension's storage): facts about the trust stores are kept there. */
+  cacheDir?: string | undefined;
 }
 
 export class SetupError extends Error {
   readonly code = 'SETUP_INVALID';
+  /**
+   * The SetupInput field at fault (`timeouts.httpMs`, `maxRedirects`, `maxBodyBytes`…), so a
+   * front end can name its own setting or flag; absent for a problem that is not one field's.
+   */
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** `value` when it lies in `range`; else a SetupError naming `field` and the range. */
+export function checkRange(field: string, value: number, range: Range): number {
+  const problem = rangeProblem(value, range);
+  if (problem !== null) throw new SetupError(`${field} ${problem}; got ${value}.`, field);
+  return value;
 }
 
 /** What prepareOptions gives: everything but the per-run signal, progress callback and log. */
@@ -60,19 +78,15 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
   }
 
   const osBundlePaths = input.sslCertFile ? [input.sslCertFile, ...DEFAULT_OS_BUNDLE_PATHS] : undefined;
-  const { stores, errors } = await loadTrustStores(input.extraCaFiles, osBundlePaths ? { osBundlePaths } : undefined);
+  const { stores, errors } = await loadTrustStores(input.extraCaFiles, { ...(osBundlePaths ? { osBundlePaths } : {}), ...(input.cacheDir ? { cacheDir: input.cacheDir } : {}) });
   warnings.push(...errors);
 
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
   for (const [key, value] of Object.entries(input.timeouts ?? {}) as [keyof Timeouts, number | undefined][]) {
-    if (value === undefined) continue;
-    if (!Number.isFinite(value) || value <= 0) throw new SetupError(`Timeout ${key} must be a positive number of milliseconds.`);
-    timeouts[key] = value;
+    if (value !== undefined) timeouts[key] = checkRange(`timeouts.${key}`, value, LIMITS.timeoutMs);
   }
-  const maxRedirects = input.maxRedirects ?? DEFAULTS.maxRedirects;
-  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) throw new SetupError('The redirect limit must be a whole number, 0 or more.');
-  const maxBodyBytes = input.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) throw new SetupError('The body limit must be a whole number of bytes.');
+  const maxRedirects = checkRange('maxRedirects', input.maxRedirects ?? DEFAULTS.maxRedirects, LIMITS.maxRedirects);
+  const maxBodyBytes = checkRange('maxBodyBytes', input.maxBodyBytes ?? DEFAULTS.maxBodyBytes, LIMITS.maxBodyBytes);
 
   return {
     options: {
@@ -120,7 +134,7 @@ export function dnsLookupOptions(input: DnsSetupInput, signal: AbortSignal): Dns
   const roots = input.trace === false ? [] : input.trace.roots;
   return {
     signal,
-    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUTS.dnsMs,
+    timeoutMs: checkRange('timeouts.dnsMs', input.timeoutMs ?? DEFAULT_TIMEOUTS.dnsMs, LIMITS.timeoutMs),
     types: input.types,
     servers: input.servers.length > 0 ? input.servers : defaultDnsServers(),
     tcp: input.tcp === true,

@@ -84,6 +84,10 @@ export function buildLayers(s: ProbeState): LayerResult[] {
 
 function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
   const used = s.connections.find((c) => c.used);
+  const unusable = s.proxy?.error?.code === 'PROXY_INVALID' ? s.proxy : null;
+  if (unusable && (name === 'internet' || name === 'transport')) {
+    return name === 'transport' ? { status: 'fail', summary: `Nothing was sent: ${unusable.reason}`, details: [] } : { status: 'skipped', summary: 'No name was resolved: the proxy that applies cannot be used', details: [] };
+  }
   switch (name) {
     case 'link':
       return linkLayer(s);
@@ -114,10 +118,12 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       }
       if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
       const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
+      if (last.status === null && last.error?.code === 'CANCELLED') return { status: 'skipped', summary: `Cancelled before ${last.url} answered${redirects}`, details: [] };
       if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
+      const opened = last.websocket?.accepted === true ? 'WebSocket opened: ' : '';
       return {
         status: 'ok',
-        summary: `${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
+        summary: `${opened}${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
         details: reqs.map((r) => `${r.method} ${r.url} → ${r.status ?? 'no response'} (${r.timings.totalMs} ms)`),
       };
     }
@@ -139,9 +145,15 @@ function worst(base: LayerStatus, fromFindings: LayerStatus): LayerStatus {
   return RANK[fromFindings] > RANK[base] ? fromFindings : base;
 }
 
-/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
-export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+/**
+ * How an HTTP exchange is marked: failed without a response, with a 5xx status, with a switch of
+ * protocols that did not open the WebSocket asked for (or that nobody asked for); a warning with
+ * a 4xx.
+ */
+export function exchangeOutcome(exchange: Pick<HttpExchange, 'status' | 'websocket'>): HttpExchange['outcome'] {
+  const { status, websocket } = exchange;
   if (status === null || status >= 500) return 'fail';
+  if (websocket ? !websocket.accepted && (status < 300 || status > 399) : status === 101) return 'fail';
   return status >= 400 ? 'warn' : 'ok';
 }
 

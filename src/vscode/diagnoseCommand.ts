@@ -8,10 +8,10 @@ import { pendingReport } from '../engine/summary';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
 import { loadClientCertificate } from './certificates/clientCertificate';
-import { proxyConfig, toSetupInput } from './config';
+import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine } from './loadEngine';
+import { loadEngine, prepareEngine } from './loadEngine';
 import { RecentTargets } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
@@ -96,13 +96,16 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          // The engine sends nothing through an unusable proxy (and never falls back to a direct
+          // connection): say so where it cannot be missed, not only in the panel.
+          if (report.proxy?.error?.code === 'PROXY_INVALID') void vscode.window.showErrorMessage(`Netdiag: nothing was sent. ${report.proxy.reason}.`);
           onReport?.(report);
           log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;
         } catch (err) {
           // The engine turns network failures into findings; reaching here is a bug or a broken
           // setup (an unreadable CA file), so say so rather than show an empty report.
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           log.error(`Diagnose ${parsed.target.url} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
           panel.endRun(signal, 'failed', message);
           void vscode.window.showErrorMessage(`Netdiag: the diagnosis failed: ${message}`);
@@ -115,6 +118,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
   }
 
   const command = vscode.commands.registerCommand(DIAGNOSE_COMMAND, async (arg?: unknown) => {
+    if (typeof arg !== 'string') prepareEngine(toSetupInput(config.current));
     const input = typeof arg === 'string' ? arg : await askTarget(initialValue(), recent.list());
     return input === undefined ? undefined : run(input);
   });

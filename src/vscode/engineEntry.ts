@@ -1,11 +1,12 @@
 // Entry of the separate bundle dist/engine.js (esbuild.js `engine`): the probes, node-forge and
 // dns-packet load on the first diagnosis, not when the extension activates.
 export { diagnose } from '../engine/diagnose';
+export { prepareRun } from '../engine/prepare';
 export { certCheckOptions, dnsLookupOptions, prepareOptions } from '../engine/setup';
 export { toCurl } from '../engine/curl';
 export { lookupDns } from '../engine/dns/lookup';
 export { parseDnsServer } from '../engine/dns/servers';
 export { exportReport } from '../engine/export';
-export { attachRoute, traceRoute, traceTarget } from '../engine/route';
+export { attachRoute, routeHostProblem, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
 export { isPkcs12 } from '../engine/tls/certFile';

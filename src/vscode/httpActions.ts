@@ -67,16 +67,14 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: Un
             title: 'Netdiag: Trace Route',
             prompt: 'Host name, IP address or URL',
             ignoreFocusOut: true,
-            validateInput: (v) => {
-              try {
-                parseTarget(v);
-                return null;
-              } catch (err) {
-                return err instanceof TargetError ? err.message : String(err);
-              }
-            },
+            validateInput: (v) => traceInputProblem(v),
           });
     if (input === undefined || input.trim() === '') return undefined;
+    const problem = traceInputProblem(input);
+    if (problem !== null) {
+      void vscode.window.showErrorMessage(`Netdiag: ${problem}`);
+      return undefined;
+    }
     const host = parseTarget(input.trim()).target.host;
     if (!(await gate.allow({ question: `Trace the route to ${host}?`, detail: 'Netdiag will send probes towards it from this machine.', confirm: 'Trace' }))) return undefined;
     const result = await runTrace(host, log);
@@ -85,6 +83,16 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: Un
     await vscode.window.showTextDocument(doc, { preview: true });
     return result.route;
   });
+}
+
+/** Why the Trace Route input cannot be traced (not a target, or a host the tools would take for an option), or null. */
+function traceInputProblem(input: string): string | null {
+  try {
+    return loadEngine().routeHostProblem(parseTarget(input.trim()).target.host);
+  } catch (err) {
+    if (err instanceof TargetError) return err.message;
+    throw err;
+  }
 }
 
 /** The route as a Markdown document. Router names come from reverse DNS: network text, escaped as text. */

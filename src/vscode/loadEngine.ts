@@ -1,15 +1,45 @@
 // Loads dist/engine.js on first use. esbuild cannot split a CommonJS bundle, so the engine is a
 // second bundle next to dist/extension.js; activation then parses and runs none of it.
+//
+// The first diagnosis in a window must not pay for the engine inside its timings: the engine
+// prepares before its clock starts (src/engine/prepare.ts), and prepareEngine() starts that work
+// when the command starts, while the user is still typing the target.
 import * as path from 'node:path';
+import type { SetupInput } from '../engine/setup';
 import type * as EngineModule from './engineEntry';
 
 export type Engine = typeof EngineModule;
 
 let engine: Engine | undefined;
+let cacheDir: string | undefined;
+
+/** The extension's storage, where the engine keeps the trust stores' facts between windows. Set at activation. */
+export function setEngineCacheDir(dir: string): void {
+  cacheDir = dir;
+}
 
 export function loadEngine(): Engine {
-  // A computed path keeps esbuild from inlining the engine into the extension bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
-  engine ??= require(path.join(__dirname, 'engine.js')) as Engine;
+  if (!engine) {
+    // A computed path keeps esbuild from inlining the engine into the extension bundle.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+    const loaded = require(path.join(__dirname, 'engine.js')) as Engine;
+    // The engine reads no environment: every caller's setup gets the storage directory here.
+    engine = { ...loaded, prepareOptions: (input) => loaded.prepareOptions({ ...input, cacheDir: input.cacheDir ?? cacheDir }) };
+  }
   return engine;
+}
+
+/**
+ * Loads the engine and prepares a run with these settings (trust stores, TLS context, first-use
+ * warm-up; no network), after the current event, so that the diagnosis that follows finds it
+ * done. Never throws: the diagnosis prepares again and reports what fails.
+ */
+export function prepareEngine(setup: SetupInput): void {
+  setTimeout(() => {
+    void (async () => {
+      const e = loadEngine();
+      const { options } = await e.prepareOptions(setup);
+      await e.prepareRun(options);
+    })().catch(() => undefined);
+  }, 0);
 }

@@ -27,7 +27,10 @@ export interface ReportPanelHandlers {
 
 export class ReportPanel implements vscode.Disposable {
   private disposed = false;
+  /** The latest run's controller: it stops the run, and after its end the probes that outlived the report. */
   private run: AbortController | undefined;
+  /** Between beginRun and endRun. */
+  private running = false;
   private readonly view: ReportWebview<Report, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -64,13 +67,18 @@ export class ReportPanel implements vscode.Disposable {
   beginRun(input: string, run: AbortController, pending: Report): void {
     this.run?.abort();
     this.run = run;
+    this.running = true;
     this.input = input;
     this.panel.title = panelTitle(pending.target);
     this.view.show(pending);
     this.view.setStatus('running');
   }
 
-  /** A report of the run `signal` belongs to; ignored once a newer run started. */
+  /**
+   * A report of the run `signal` belongs to; ignored once a newer run started. A run that has
+   * ended may still send one: probes that outlived the report (Report.unfinished) bring their
+   * results later, until the next run or the panel's closing aborts them.
+   */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
     this.view.show(report);
@@ -78,7 +86,7 @@ export class ReportPanel implements vscode.Disposable {
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
-    this.run = undefined;
+    this.running = false;
     this.view.setStatus(status, error);
   }
 
@@ -115,10 +123,14 @@ export class ReportPanel implements vscode.Disposable {
         await this.handlers.editRequest(this.input, report);
         return;
       case 'traceRoute': {
-        if (!report || this.run) return;
+        if (!report || this.running) return;
+        // The route is drawn into this report: probes of its run still out (Report.unfinished)
+        // stop here, so no later update replaces the report that carries the route.
+        const run = this.run;
+        run?.abort();
         const traced = await this.handlers.traceRoute(report);
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
-        if (traced && !this.run) this.view.show(traced);
+        if (traced && this.run === run) this.view.show(traced);
         return;
       }
       case 'export':

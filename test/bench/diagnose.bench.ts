@@ -1,113 +1,170 @@
-// Diagnose Endpoint against curl, one run, same conditions: a loopback HTTPS server behind a
-// user-space proxy that adds DELAY_MS each way, a DNS server that answers after DNS_DELAY_MS,
-// the name pinned for both tools (curl --resolve / netdiag --resolve) so the OS resolver is
-// out of the picture. Netdiag also queries DNS on the wire (A and AAAA, beside the critical
-// path), connects to every address and verifies the chain. Prints medians and the ratio.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
-import type net from 'node:net';
-import { tmpdir } from 'node:os';
+// Diagnose Endpoint against curl, cold and warm, in one run against the same servers: nginx
+// (HTTPS, HTTP/2, EC P-256 certificate verified by both tools against a CA file) on loopback,
+// directly and behind a relay that holds every chunk DELAY_MS each way; Knot answering the wire
+// DNS queries Netdiag sends beside its critical path; the name pinned for both tools.
+//
+// cold:  a fresh `node dist/cli.js diagnose … --json` process per run (what every CLI run is), its
+//        report's phases and durationMs against curl -w, and both processes' wall clocks;
+// first: the first diagnosis of a freshly loaded dist/engine.js (a VS Code window's first one);
+// warm:  the same engine process after that.
+// curl runs between Netdiag's runs, so both see the same machine. Needs nginx, knotd and curl.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import { diagnose } from '../../src/engine/diagnose';
 import type { Report } from '../../src/engine/model/report';
-import { parseTarget } from '../../src/engine/target';
-import { startDnsServer } from '../helpers/dnsServer';
+import { haveKnot, startKnot } from '../helpers/knot';
 import { startLatencyProxy } from '../helpers/latencyProxy';
-import { testOptions } from '../helpers/options';
+import { freeTcpPort, haveNginx, startNginx } from '../helpers/nginx';
+import { curl, median, pairedRatio, startEngineRunner, table, timed, type CurlTimes } from './measure';
 
 const DELAY_MS = 20;
-const DNS_DELAY_MS = 30;
-const RUNS = 15;
+const COLD_RUNS = 15;
+const WARM_RUNS = 15;
 const NAME = 'bench.test';
+const KNOT_ADDRESS = '127.53.9.1';
 const ROOT = join(__dirname, '../..');
-// Asynchronous on purpose: the servers live in this process, so a synchronous spawn would
-// block the very event loop that has to answer the child.
-const run = promisify(execFile);
+const CLI = join(ROOT, 'dist/cli.js');
+const ENGINE = join(ROOT, 'dist/engine.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+/** What is compared per run: Netdiag's report against curl's -w of the same transfer. */
+interface Sample {
+  connect: number;
+  tls: number;
+  ttfb: number;
+  total: number;
+  setup: number;
+  wall: number;
 }
 
 function certificate(dir: string): { key: string; cert: string; caFile: string } {
   const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME}`, '-addext', 'basicConstraints=critical,CA:FALSE'], { stdio: 'ignore' });
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), caFile: certFile };
+  const caFile = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', caFile, '-days', '30', '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME}`, '-addext', 'basicConstraints=critical,CA:FALSE'], { stdio: 'ignore' });
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(caFile, 'utf8'), caFile };
 }
 
+function sampleOf(report: Report, wall = NaN): Sample {
+  const first = report.http?.requests[0];
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  if (!first || first.status === null || errors.length > 0) throw new Error(`the diagnosis failed: ${JSON.stringify(errors)}`);
+  if (!report.dns?.wire.length || report.dns.wire.some((q) => q.rcode !== 'NOERROR')) throw new Error('the wire DNS queries did not run');
+  return { connect: first.timings.connectMs, tls: first.timings.tlsMs, ttfb: first.timings.ttfbMs, total: report.durationMs, setup: report.setupMs ?? NaN, wall };
+}
+
+function curlSample(c: CurlTimes): Sample {
+  return { connect: c.connect, tls: c.tls, ttfb: c.ttfb, total: c.total, setup: NaN, wall: c.wall };
+}
+
+const pick = (xs: readonly Sample[], k: keyof Sample): number => median(xs.map((x) => x[k]));
+
 async function main(): Promise<void> {
+  if (!haveNginx || !haveKnot) throw new Error('needs nginx and knotd (Debian nginx-light, knot)');
   const dir = mkdtempSync(join(tmpdir(), 'netdiag-bench-'));
   const { key, cert, caFile } = certificate(dir);
-  const server = https.createServer({ key, cert }, (_req, res) => res.end('x'.repeat(2048)));
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const origin = server.address() as net.AddressInfo;
-  const proxy = await startLatencyProxy({ host: '127.0.0.1', port: origin.port }, DELAY_MS);
-  const dns = await startDnsServer({ zone: { [NAME]: [{ type: 'A', data: '127.0.0.1' }] }, behaviours: { [NAME]: { delayMs: DNS_DELAY_MS } } });
-  const url = `https://${NAME}:${proxy.port}/`;
-  const trust = { node: [], os: [], extra: [cert] };
+  const nginx = await startNginx({ host: '127.0.0.1', cert, key, bodyBytes: 2048 });
+  const relay = await startLatencyProxy({ host: '127.0.0.1', port: nginx.port }, DELAY_MS);
+  const zone = `$ORIGIN ${NAME}.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A ${KNOT_ADDRESS}\n@ A 127.0.0.1\n`;
+  const knot = await startKnot(KNOT_ADDRESS, await freeTcpPort(KNOT_ADDRESS), { [NAME]: zone });
+  const resolver = `${KNOT_ADDRESS}:${knot.port}`;
+  // The CLI's caches (trust-store index, code cache) start empty in a directory of this run.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k))), NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache') };
 
-  const engineRun = async (): Promise<Report> =>
-    diagnose(parseTarget(url), testOptions({ dnsServers: [dns.server], pinned: { [NAME]: [{ address: '127.0.0.1', family: 4 }] }, trust, userAgent: 'netdiag-bench' }));
-  const curlArgs = ['-sS', '-o', '/dev/null', '-w', '%{time_total}', '--cacert', caFile, '--resolve', `${NAME}:${proxy.port}:127.0.0.1`, url];
-  const cliArgs = [join(ROOT, 'dist/cli.js'), 'diagnose', url, '--json', '--ca', caFile, '--resolve', `${NAME}:127.0.0.1`, '--resolver', `127.0.0.1:${dns.port}`];
+  const cli = async (url: string): Promise<Sample> => {
+    const r = await timed(process.execPath, [CLI, 'diagnose', url, '--json', '--ca', caFile, '--resolve', `${NAME}:127.0.0.1`, '--resolver', resolver], env);
+    if (r.code !== 0) throw new Error(`netdiag exited with ${r.code}:\n${r.stderr}`);
+    return sampleOf(JSON.parse(r.stdout) as Report, r.ms);
+  };
+  const curlArgs = (port: number, path: string, follow: boolean): string[] => [...(follow ? ['-L'] : []), '--cacert', caFile, '--resolve', `${NAME}:${port}:127.0.0.1`, `https://${NAME}:${port}${path}`];
+  const setup = { dnsServers: [resolver], extraCaFiles: [caFile], resolve: [`${NAME}:127.0.0.1`] };
 
-  // Warm-up: JIT, the OpenSSL contexts, the page cache for curl and node.
-  await engineRun();
-  await run('curl', curlArgs);
+  try {
+    const emptyCache = await cli(`https://${NAME}:${nginx.port}/`);
+    console.log(`one-way delay through the relay ${DELAY_MS} ms (RTT ${2 * DELAY_MS} ms); ${COLD_RUNS} cold and ${WARM_RUNS} warm runs per case, medians, ms`);
+    // Netdiag spends about ten times curl's CPU per run (start-up, set-up): other load on the
+    // machine stretches its wall clock more than curl's, so say how loaded it was.
+    console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+    console.log(`the CLI's very first run (empty caches, plain loopback): wall ${emptyCache.wall.toFixed(1)} ms, durationMs ${emptyCache.total.toFixed(1)}, set-up ${emptyCache.setup.toFixed(1)}`);
+    for (const [label, port] of [
+      ['plain loopback', nginx.port],
+      [`through the relay (+${DELAY_MS} ms each way)`, relay.port],
+    ] as const) {
+      const url = `https://${NAME}:${port}/`;
+      const redirects = `https://${NAME}:${port}/r1`;
+      const cold: Sample[] = [];
+      const coldCurl: Sample[] = [];
+      const coldRedirect: number[] = [];
+      const coldCurlRedirect: number[] = [];
+      for (let i = 0; i < COLD_RUNS; i++) {
+        cold.push(await cli(url));
+        coldCurl.push(curlSample(await curl(curlArgs(port, '/', false))));
+        coldRedirect.push((await cli(redirects)).total);
+        coldCurlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
+      }
+      const runner = startEngineRunner(ENGINE);
+      const first = sampleOf(await runner.run<Report>({ kind: 'diagnose', url, setup }));
+      const warm: Sample[] = [];
+      const warmCurl: Sample[] = [];
+      const warmRedirect: number[] = [];
+      const warmCurlRedirect: number[] = [];
+      for (let i = 0; i < WARM_RUNS; i++) {
+        warm.push(sampleOf(await runner.run<Report>({ kind: 'diagnose', url, setup })));
+        warmCurl.push(curlSample(await curl(curlArgs(port, '/', false))));
+        warmRedirect.push((await runner.run<Report>({ kind: 'diagnose', url: redirects, setup })).durationMs);
+        warmCurlRedirect.push((await curl(curlArgs(port, '/r1', true))).total);
+      }
+      await runner.close();
 
-  const engine: number[] = [];
-  const curl: number[] = [];
-  const cliWall: number[] = [];
-  const curlWall: number[] = [];
-  let last: Report | undefined;
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    last = await engineRun();
-    engine.push(performance.now() - t0);
-
-    const c = await run('curl', curlArgs, { encoding: 'utf8' });
-    curl.push(Number(c.stdout) * 1000);
-
-    // Whole processes, start-up included: what a user waits for in a terminal.
-    const t1 = performance.now();
-    await run(process.execPath, cliArgs, { encoding: 'utf8' });
-    cliWall.push(performance.now() - t1);
-    const t2 = performance.now();
-    await run('curl', curlArgs);
-    curlWall.push(performance.now() - t2);
-  }
-  if (!last || last.findings.some((f) => f.severity === 'error')) throw new Error(`the diagnosis found errors: ${JSON.stringify(last?.findings)}`);
-  if (last.dns?.wire.length !== 2 || last.dns.wire.some((q) => q.rcode !== 'NOERROR')) throw new Error('the wire DNS queries did not run');
-
-  const critical = last.waterfall.filter((w) => w.critical);
-  const fmt = (n: number): string => n.toFixed(1).padStart(7);
-  console.log(`one-way delay ${DELAY_MS} ms (RTT ${2 * DELAY_MS} ms), DNS answers after ${DNS_DELAY_MS} ms, ${RUNS} runs, medians`);
-  console.log(`                                   netdiag      curl   ratio`);
-  console.log(`diagnosis total (in process / -w)  ${fmt(median(engine))}   ${fmt(median(curl))}   ${(median(engine) / median(curl)).toFixed(2)}`);
-  console.log(`CLI wall time (process start-up)   ${fmt(median(cliWall))}   ${fmt(median(curlWall))}   ${(median(cliWall) / median(curlWall)).toFixed(2)}`);
-  console.log(`critical path of the last run: ${critical.map((w) => `${w.phase} ${w.durationMs} ms`).join(' → ')}`);
-  console.log(`beside it: ${last.waterfall.filter((w) => !w.critical).map((w) => `${w.label} ${w.durationMs} ms`).join(', ')}`);
-  console.log(`round trips on the critical path: TLS 1.3 handshake 1 + HTTP 1 = 2 × ${2 * DELAY_MS} ms (DNS pinned, TCP connect not delayable in user space); floor ${4 * DELAY_MS} ms`);
-  console.log(`proxy connections per netdiag run: 1 (${proxy.connections()} in total for ${RUNS * 2 + 1} netdiag runs and ${RUNS * 2 + 1} curl runs)`);
-  console.log('\nbundle sizes:');
-  for (const f of ['extension.js', 'engine.js', 'cli.js', 'webview/report.js']) {
-    try {
-      console.log(`  dist/${f.padEnd(18)} ${(statSync(join(ROOT, 'dist', f)).size / 1024).toFixed(1)} KiB`);
-    } catch {
-      console.log(`  dist/${f.padEnd(18)} (not built: npm run build)`);
+      // Ratios pair each Netdiag run with the curl run right after it, then take the median:
+      // the machine's load drifts less within a pair than across the whole run.
+      const values = (xs: readonly Sample[], k: keyof Sample): number[] => xs.map((x) => x[k]);
+      const both = [...coldCurl, ...warmCurl];
+      const row = (name: string, k: keyof Sample): (string | number)[] => [
+        name,
+        pick(cold, k),
+        first[k],
+        pick(warm, k),
+        pick(both, k),
+        pairedRatio(values(cold, k), values(coldCurl, k)),
+        pairedRatio(values(warm, k), values(warmCurl, k)),
+      ];
+      console.log(`\n${label}`);
+      console.log(
+        table([
+          ['', 'cold CLI', 'first in process', 'warm', 'curl', 'cold/curl', 'warm/curl'],
+          row('TCP connect', 'connect'),
+          row('TLS handshake', 'tls'),
+          row('time to first byte', 'ttfb'),
+          row('durationMs / curl time_total', 'total'),
+          [
+            'redirects /r1→/r2→/r3→/ (curl -L)',
+            median(coldRedirect),
+            null,
+            median(warmRedirect),
+            median([...coldCurlRedirect, ...warmCurlRedirect]),
+            pairedRatio(coldRedirect, coldCurlRedirect),
+            pairedRatio(warmRedirect, warmCurlRedirect),
+          ],
+          ['set-up before the clock (setupMs)', pick(cold, 'setup'), first.setup, pick(warm, 'setup'), null, '', ''],
+          ['process wall clock', pick(cold, 'wall'), null, null, pick(coldCurl, 'wall'), pairedRatio(values(cold, 'wall'), values(coldCurl, 'wall')), ''],
+        ]),
+      );
     }
+    console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log('\nbundle sizes:');
+    for (const f of ['extension.js', 'engine.js', 'cli.js', 'cli/diagnose.js', 'webview/report.js']) {
+      try {
+        console.log(`  dist/${f.padEnd(18)} ${(statSync(join(ROOT, 'dist', f)).size / 1024).toFixed(1)} KiB`);
+      } catch {
+        console.log(`  dist/${f.padEnd(18)} (not built)`);
+      }
+    }
+  } finally {
+    await relay.close();
+    await nginx.stop();
+    await knot.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  writeFileSync(join(dir, 'last-report.json'), JSON.stringify(last, null, 2));
-
-  server.closeAllConnections();
-  server.close();
-  await proxy.close();
-  await dns.close();
 }
 
 main().catch((err: unknown) => {

@@ -1,64 +1,64 @@
 // npm run bench -- dns: `netdiag dns --trace` against `dig +trace` (Debian bind9-dnsutils) on the
-// loopback hierarchy with a delay added to every answer, and one query's overhead against dig.
-// dig +trace finds the root servers' addresses (and glue-less NS names) with getaddrinfo, so it
-// runs in a private mount namespace whose /etc/hosts names the loopback servers and whose
-// resolv.conf points at 127.0.0.1: no query can leave loopback. Needs root (unshare -m) and dig.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// loopback hierarchy with a delay added to every answer; and one query to Knot DNS on loopback,
+// cold (a fresh `netdiag dns` process) and warm (the engine after a first lookup), against the
+// query time kdig (Debian knot-dnsutils) and dig report for the same server, and the processes'
+// wall clocks. dig +trace finds the root servers' addresses (and glue-less NS names) with
+// getaddrinfo, so it runs in a private mount namespace whose /etc/hosts names the loopback
+// servers and whose resolv.conf points at 127.0.0.1: no query can leave loopback. Needs root
+// (unshare -m), dig, kdig and knotd.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lookupDns } from '../../src/engine/dns/lookup';
+import type { DnsLookupResult } from '../../src/engine/model/dns';
 import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
+import { haveKnot, startKnot } from '../helpers/knot';
+import { freeTcpPort } from '../helpers/nginx';
+import { median, pairedRatio, ratio, startEngineRunner, table, timed } from './measure';
 
 const DELAY_MS = 20;
-const RUNS = 9;
+const RUNS = 15;
 const NAME = 'host.example.test';
-const CLI = join(__dirname, '../../dist/cli.js');
+const KNOT_NAME = 'bench.test';
+const KNOT_ADDRESS = '127.53.9.2';
+const ROOT = join(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-
-/** Runs a process without blocking the event loop: the DNS servers live in this process. */
-function timed(cmd: string, args: string[]): Promise<{ ms: number; out: string; ok: boolean }> {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ ms: performance.now() - start, out, ok: code === 0 || code === 1 }));
-  });
+/** kdig's "From … in 0.4 ms" and dig's "Query time: 0 msec": each tool's own reading of its query. */
+function reportedMs(out: string): number {
+  const m = /;; From .* in ([\d.]+) ms/.exec(out) ?? /;; Query time: (\d+) msec/.exec(out);
+  if (!m) throw new Error(`no query time in:\n${out}`);
+  return Number(m[1]);
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('dig', ['-v']).status !== 0) throw new Error('dig is not installed (Debian bind9-dnsutils)');
+  for (const [tool, flag] of [['dig', '-v'], ['kdig', '-V']] as const) if (spawnSync(tool, [flag]).status !== 0) throw new Error(`${tool} is not installed (Debian bind9-dnsutils, knot-dnsutils)`);
+  if (!haveKnot) throw new Error('knotd is not installed (Debian knot)');
   const dir = mkdtempSync(join(tmpdir(), 'netdiag-dns-bench-'));
   writeFileSync(join(dir, 'hosts'), `${HIERARCHY.root} a.root-servers.test\n${HIERARCHY.tld} ns1.nic.test\n${HIERARCHY.example1} ns1.example.test\n${HIERARCHY.example2} ns2.example.test\n`);
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
   const isolated = (command: string): [string, string[]] => ['unshare', ['-m', 'sh', '-c', `mount --bind ${dir}/hosts /etc/hosts && mount --bind ${dir}/resolv.conf /etc/resolv.conf && ${command}`]];
+  const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
 
   const slow = await startDnsHierarchy({ delayMs: DELAY_MS });
-  const fast = await startDnsHierarchy();
+  const zone = `$ORIGIN ${KNOT_NAME}.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A ${KNOT_ADDRESS}\n@ A 127.0.0.1\n`;
+  const knot = await startKnot(KNOT_ADDRESS, await freeTcpPort(KNOT_ADDRESS), { [KNOT_NAME]: zone });
   try {
-    const rows: [string, number, number][] = [];
     const traceArgs = (port: number): string[] => [CLI, 'dns', NAME, '--type', 'A', '--trace', '--root', `${HIERARCHY.root}:${port}`, '--server', `${HIERARCHY.example1}:${port}`, '--no-system', '--json'];
 
     // Trace, as processes: what a user waits for.
     const ours: number[] = [];
     const digs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const n = await timed(process.execPath, traceArgs(slow.port));
-      if (!n.ok || !n.out.includes('"traceAnswer"')) throw new Error(`netdiag dns --trace failed:\n${n.out}`);
+      const n = await timed(process.execPath, traceArgs(slow.port), env);
+      if (!n.stdout.includes('"traceAnswer"')) throw new Error(`netdiag dns --trace failed:\n${n.stdout}${n.stderr}`);
       ours.push(n.ms);
       const [cmd, args] = isolated(`dig -4 @${HIERARCHY.root} -p ${slow.port} +trace ${NAME} A`);
       const d = await timed(cmd, args);
-      if (!d.out.includes('192.0.2.1')) throw new Error(`dig +trace failed:\n${d.out}`);
+      if (!d.stdout.includes('192.0.2.1')) throw new Error(`dig +trace failed:\n${d.stdout}${d.stderr}`);
       digs.push(d.ms);
     }
-    rows.push([`trace, ${DELAY_MS} ms per answer (process)`, median(ours), median(digs)]);
-
     // Trace in-process (no Node start-up), against dig's process.
     const engine: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -66,27 +66,70 @@ async function main(): Promise<void> {
       if (r.traceAnswer?.[0]?.data !== '192.0.2.1') throw new Error('engine trace failed');
       engine.push(r.durationMs);
     }
-    rows.push([`trace, ${DELAY_MS} ms per answer (engine, in-process)`, median(engine), median(digs)]);
+    console.log(`median of ${RUNS} runs, ms; dig ${spawnSync('dig', ['-v'], { encoding: 'utf8' }).stderr.trim()}, kdig ${spawnSync('kdig', ['-V'], { encoding: 'utf8' }).stdout.trim()}`);
+    console.log(`\ntrace from the loopback root, ${DELAY_MS} ms per answer`);
+    console.log(
+      table([
+        ['', 'netdiag', 'dig +trace', 'ratio'],
+        ['process (netdiag dns --trace)', median(ours), median(digs), pairedRatio(ours, digs)],
+        ['engine in-process vs dig process', median(engine), median(digs), ratio(median(engine), median(digs))],
+      ]),
+    );
 
-    // One query, no delay: the overhead of a single lookup.
-    const one: number[] = [];
-    const digOne: number[] = [];
-    const oneEngine: number[] = [];
+    // One query to Knot: each tool's own reading of the query, and the processes' wall clocks.
+    const server = { address: KNOT_ADDRESS, port: knot.port };
+    const dnsArgs = [CLI, 'dns', KNOT_NAME, '--type', 'A', '--server', `${KNOT_ADDRESS}:${knot.port}`, '--no-system', '--json'];
+    const queryMs = (r: DnsLookupResult): number => {
+      const q = r.queries[0];
+      if (q?.rcode !== 'NOERROR' || q.answers[0]?.data !== '127.0.0.1') throw new Error(`the query failed: ${JSON.stringify(q)}`);
+      return q.durationMs;
+    };
+    await timed(process.execPath, dnsArgs, env); // fills the CLI's caches, as any earlier run would
+    const cold: number[] = [];
+    const coldWall: number[] = [];
+    const kdig: number[] = [];
+    const kdigWall: number[] = [];
+    const dig: number[] = [];
+    const digWall: number[] = [];
+    const tools = async (): Promise<void> => {
+      const k = await timed('kdig', [`@${KNOT_ADDRESS}`, '-p', String(knot.port), KNOT_NAME, 'A']);
+      kdig.push(reportedMs(k.stdout));
+      kdigWall.push(k.ms);
+      const d = await timed('dig', [`@${KNOT_ADDRESS}`, '-p', String(knot.port), KNOT_NAME, 'A']);
+      dig.push(reportedMs(d.stdout));
+      digWall.push(d.ms);
+    };
     for (let i = 0; i < RUNS; i++) {
-      one.push((await timed(process.execPath, [CLI, 'dns', NAME, '--type', 'A', '--server', `${HIERARCHY.example1}:${fast.port}`, '--no-system', '--json'])).ms);
-      const [cmd, args] = isolated(`dig -4 @${HIERARCHY.example1} -p ${fast.port} ${NAME} A`);
-      digOne.push((await timed(cmd, args)).ms);
-      oneEngine.push((await lookupDns(NAME, { timeoutMs: 2000, types: ['A'], servers: [{ address: HIERARCHY.example1, port: fast.port }] })).durationMs);
+      const n = await timed(process.execPath, dnsArgs, env);
+      cold.push(queryMs(JSON.parse(n.stdout) as DnsLookupResult));
+      coldWall.push(n.ms);
+      await tools();
     }
-    rows.push(['one query (process)', median(one), median(digOne)]);
-    rows.push(['one query (engine, in-process)', median(oneEngine), median(digOne)]);
-
-    console.log(`median of ${RUNS} runs; dig ${spawnSync('dig', ['-v'], { encoding: 'utf8' }).stderr.trim()}`);
-    console.log(`${'case'.padEnd(46)} ${'netdiag ms'.padStart(11)} ${'dig ms'.padStart(9)} ${'ratio'.padStart(7)}`);
-    for (const [label, n, d] of rows) console.log(`${label.padEnd(46)} ${n.toFixed(1).padStart(11)} ${d.toFixed(1).padStart(9)} ${(n / d).toFixed(2).padStart(7)}`);
+    const runner = startEngineRunner(join(ROOT, 'dist/engine.js'));
+    const first = queryMs(await runner.run<DnsLookupResult>({ kind: 'dns', name: KNOT_NAME, server }));
+    const warm: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      warm.push(queryMs(await runner.run<DnsLookupResult>({ kind: 'dns', name: KNOT_NAME, server })));
+      await tools();
+    }
+    await runner.close();
+    console.log(`\none A query to Knot on loopback (no delay): each tool's reading of its query; × kdig pairs each run with the kdig run after it`);
+    console.log(
+      table(
+        [
+          ['', 'netdiag', 'kdig', 'dig', '× kdig'],
+          ['cold (a fresh netdiag dns process)', median(cold), median(kdig), median(dig), pairedRatio(cold, kdig.slice(0, RUNS))],
+          ['first lookup of a fresh engine process', first, median(kdig), median(dig), ratio(first, median(kdig))],
+          ['warm (the engine after a first lookup)', median(warm), median(kdig), median(dig), pairedRatio(warm, kdig.slice(RUNS))],
+          ['process wall clock', median(coldWall), median(kdigWall), median(digWall), pairedRatio(coldWall, kdigWall.slice(0, RUNS))],
+        ],
+        2,
+      ),
+    );
   } finally {
     await slow.close();
-    await fast.close();
+    await knot.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -76,7 +76,7 @@ describe('netdiag cert', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { chain: unknown[]; scan: { protocols: { name: string; supported: boolean; tested: boolean }[]; ciphers: { protocol: string; name: string }[]; alpn: string[] } };
     assert.equal(out.chain.length, 2);
-    assert.deepEqual(out.scan.protocols.map((p) => p.name), ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+    assert.deepEqual(out.scan.protocols.map((p) => p.name), ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
     assert.deepEqual(out.scan.protocols.filter((p) => p.supported).map((p) => p.name), ['TLSv1.2', 'TLSv1.3']);
     assert.ok(out.scan.protocols.every((p) => typeof p.tested === 'boolean'));
     assert.ok(out.scan.ciphers.some((c) => c.protocol === 'TLSv1.3' && c.name === 'TLS_AES_256_GCM_SHA384'));

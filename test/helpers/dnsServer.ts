@@ -8,6 +8,7 @@
 //     behaviours: { 'slow.example.test': { delayMs: 200 } },
 //   });
 //   await wireQuery(dns.server, 'www.example.test', 'A', …);
+//   diagnose(…, { lookup: lookupThrough(dns) })     // the system lookup answered by it too
 //   await dns.close();
 //
 // It answers like a recursive resolver: it follows CNAMEs inside its zone and returns the chain
@@ -15,10 +16,11 @@
 // `zone` and `behaviours` are read on every query, so a test may change them while it runs.
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { promises as dnsPromises } from 'node:dns';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
-import type { DnsServer } from '../../src/engine/options';
+import type { DnsServer, LookupFn } from '../../src/engine/options';
 
 type DataOf<T extends Answer['type']> = Extract<Answer, { type: T }> extends { data: infer D } ? D : never;
 
@@ -370,4 +372,26 @@ function zoneAnswer(name: string, r: ZoneRecord, defaultTtl: number): Answer {
     default:
       return { ...r, name, ttl } as Answer;
   }
+}
+
+/**
+ * A system-style lookup (the engine's LookupFn) answered by `server` through Node's own stub
+ * resolver (c-ares, with its TCP retry on truncation), instead of the OS's configuration: for
+ * tests where getaddrinfo would have to ask a server the test started. A and AAAA, in that order.
+ */
+export function lookupThrough(server: Pick<TestDnsServer, 'address' | 'port'>): LookupFn {
+  return async (hostname, signal) => {
+    const resolver = new dnsPromises.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([net.isIP(server.address) === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`]);
+    const cancel = (): void => resolver.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const [v4, v6] = await Promise.all([resolver.resolve4(hostname).catch(() => []), resolver.resolve6(hostname).catch(() => [])]);
+      const found = [...v4.map((address) => ({ address, family: 4 as const })), ...v6.map((address) => ({ address, family: 6 as const }))];
+      if (found.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      return found;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
 }

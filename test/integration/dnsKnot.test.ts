@@ -3,22 +3,15 @@
 // Proves the codec reads a real server's encoding (HTTPS, CAA, SRV, SOA, EDNS) and that the
 // trace reaches it through a delegation. Skipped (with the reason) when knotd is not installed.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { lookupDns } from '../../src/engine/dns/lookup';
 import { startDnsHierarchy } from '../helpers/dnsHierarchy';
-import { stopProcess } from '../helpers/process';
+import { haveKnot, startKnot, type KnotServer } from '../helpers/knot';
 import type { DnsHierarchy, HierarchyServer } from '../helpers/dnsHierarchy';
 
 const KNOT_ADDRESS = '127.53.1.1';
-const haveKnot = spawnSync('knotd', ['--version']).status === 0;
 
-let dir: string;
-let knot: ChildProcess | undefined;
+let knot: KnotServer | undefined;
 let h: DnsHierarchy;
 
 const ZONE = `$ORIGIN knot.test.
@@ -43,38 +36,14 @@ function hierarchy(): HierarchyServer[] {
   ];
 }
 
-async function startKnot(port: number): Promise<void> {
-  dir = mkdtempSync(join(tmpdir(), 'netdiag-knot-'));
-  writeFileSync(join(dir, 'knot.test.zone'), ZONE);
-  writeFileSync(
-    join(dir, 'knot.conf'),
-    `server:\n    listen: ${KNOT_ADDRESS}@${port}\n    rundir: ${dir}\ncontrol:\n    listen: ${dir}/knot.sock\ndatabase:\n    storage: ${dir}\nlog:\n  - target: stderr\n    any: info\ntemplate:\n  - id: default\n    storage: ${dir}\n    file: "%s.zone"\nzone:\n  - domain: knot.test\n`,
-  );
-  const child = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  knot = child;
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`knotd did not start:\n${log}`)), 5000);
-    child.stderr?.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (/\[knot\.test\.\] loaded/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`knotd exited with ${code}:\n${log}`)));
-  });
-}
-
 describe('Knot DNS (real authoritative server)', { skip: haveKnot ? false : 'knotd is not installed (Debian package knot)' }, () => {
   before(async () => {
     h = await startDnsHierarchy({ servers: hierarchy() });
-    await startKnot(h.port);
+    knot = await startKnot(KNOT_ADDRESS, h.port, { 'knot.test': ZONE });
   });
   after(async () => {
-    if (knot) await stopProcess(knot);
+    await knot?.stop();
     await h?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const server = () => ({ address: KNOT_ADDRESS, port: h.port });

@@ -10,8 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import type { TrustStores } from '../../src/engine/options';
-import { nameKeys, pemToDer } from '../../src/engine/tls/trustStore';
-import { parsedStoreCertificates, storeHolding, trustPath, verifyChain } from '../../src/engine/tls/verify';
+import { nameKeys, pemToDer } from '../../src/engine/tls/derNames';
+import { parsedStoreCertificates, storeHolding } from '../../src/engine/tls/storeIndex';
+import { trustPath, verifyChain } from '../../src/engine/tls/verify';
 import { testPki } from '../helpers/pki';
 import type { ServerCase, TestPki } from '../helpers/pki';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
 import type { CommandRunner } from '../../src/engine/command';
-import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget } from '../../src/engine/route';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, routeHostProblem, traceRoute, traceTarget } from '../../src/engine/route';
 
 describe('parseTracepath', () => {
   it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
@@ -100,10 +100,28 @@ describe('traceRoute', () => {
       return file === 'tracepath' ? { stdout: '', stderr: '', errorCode: 'ENOENT' } : { stdout: ' 1  10.0.1.1  0.1 ms\n 2  * * *\n', stderr: '' };
     };
     const { route, findings } = await traceRoute('10.0.2.2', { timeoutMs: 1000, maxHops: 2, names: false, platform: 'linux', run });
-    assert.deepEqual(calls, ['tracepath -n -m 2 10.0.2.2', 'traceroute -n -m 2 -w 1 10.0.2.2']);
+    assert.deepEqual(calls, ['tracepath -n -m 2 -- 10.0.2.2', 'traceroute -n -m 2 -w 1 -- 10.0.2.2']);
     assert.equal(route.tool, 'traceroute');
     assert.equal(route.reached, false);
     assert.match(findings[0]?.message ?? '', /last router that answered is 10\.0\.1\.1 \(hop 1\)/);
+  });
+
+  it('runs nothing for a host the tool would take for an option', async () => {
+    const calls: string[] = [];
+    const run: CommandRunner = async (file, args) => {
+      calls.push(`${file} ${args.join(' ')}`);
+      return { stdout: '', stderr: '' };
+    };
+    for (const host of ['-b', 'x.-oProxyCommand', '']) {
+      const { route, findings } = await traceRoute(host, { timeoutMs: 1000, maxHops: 2, names: true, platform: 'linux', run });
+      assert.equal(route.error?.code, 'ROUTE_HOST_INVALID', host);
+      assert.deepEqual(findings, []);
+    }
+    assert.deepEqual(calls, []);
+    assert.equal(routeHostProblem('example.com'), null);
+    assert.equal(routeHostProblem('_srv.example.com'), null);
+    assert.equal(routeHostProblem('::1'), null);
+    assert.match(routeHostProblem('-n') ?? '', /"-n" is not a host name/);
   });
 
   it('uses tracert with -d on Windows', async () => {

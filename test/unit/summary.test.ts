@@ -97,5 +97,13 @@ test('a cancelled run marks what never ran as skipped, not pending', () => {
 });
 
 test('an HTTP exchange fails without a response or with a 5xx, warns with a 4xx, else is fine', () => {
-  assert.deepEqual([null, 503, 500, 404, 400, 399, 302, 200].map(exchangeOutcome), ['fail', 'fail', 'fail', 'warn', 'warn', 'ok', 'ok', 'ok']);
+  assert.deepEqual([null, 503, 500, 404, 400, 399, 302, 200].map((status) => exchangeOutcome({ status })), ['fail', 'fail', 'fail', 'warn', 'warn', 'ok', 'ok', 'ok']);
+});
+
+test('a switch of protocols is fine only when it opened the WebSocket the request asked for', () => {
+  assert.equal(exchangeOutcome({ status: 101 }), 'fail', 'nobody asked for it');
+  assert.equal(exchangeOutcome({ status: 101, websocket: { accepted: true } }), 'ok');
+  assert.equal(exchangeOutcome({ status: 101, websocket: { accepted: false } }), 'fail');
+  assert.equal(exchangeOutcome({ status: 200, websocket: { accepted: false } }), 'fail');
+  assert.equal(exchangeOutcome({ status: 302, websocket: { accepted: false } }), 'ok', 'a redirect is followed');
 });

@@ -67,6 +67,8 @@ export function renderHeader(report: Report, status: RunStatus): HTMLElement {
       ['Checks', what],
       ['Started', formatDate(report.startedAt)],
       ['Total time', report.complete ? formatMs(report.durationMs) : report.durationMs > 0 ? `${formatMs(report.durationMs)} so far` : '…'],
+      // Before the clock started (trust stores, TLS context, warm-up): set-up, not network time.
+      ['Set-up', report.setupMs === undefined ? null : `${formatMs(report.setupMs)} before the network, not in the total`],
     ]),
   );
 }

@@ -6,10 +6,10 @@ import { scanDirectory } from '../../engine/bind/analyze';
 import { listListeners, localInterfaces } from '../../engine/bind/live';
 import { hasErrors } from '../../engine/findings';
 import type { BindFinding, BindScanJson } from '../../engine/model/bind';
+import { parseStrict } from '../args';
 import { renderBindText } from '../bindText';
 import { UsageError, type CliCommand } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict } from './diagnose';
 
 const USAGE = `Usage: netdiag bind-scan [DIR] [options]
 

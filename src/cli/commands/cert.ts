@@ -3,17 +3,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
 import type { CertCheck } from '../../engine/model/certCheck';
-import { DEFAULT_TIMEOUTS } from '../../engine/options';
+import { DEFAULT_TIMEOUTS, LIMITS } from '../../engine/options';
 import { certCheckOptions, prepareOptions } from '../../engine/setup';
 import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import { CertPasswordError } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
+import { numberOption, parseStrict } from '../args';
 import { renderCertText } from '../certText';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from './diagnose';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
 
@@ -24,8 +24,9 @@ Options:
   --servername NAME         SNI to send, and the name the certificate must cover
                             (for a file: the host to check the leaf against)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
-  --scan                    scan the server's TLS configuration: protocols, suites in the
-                            server's order, ALPN, groups, resumption, no-SNI, OCSP stapling, grade
+  --scan                    scan the server's TLS configuration: SSL 2.0 to TLS 1.3, suites in
+                            the server's order, groups, ALPN, resumption, no-SNI, OCSP stapling,
+                            grade
   --ocsp                    ask the certificate's OCSP responder whether it is revoked
   --fetch-issuer            download a missing intermediate from the AIA caIssuers URL
   --password-env VAR        the PKCS#12 password is in environment variable VAR (never on the
@@ -33,7 +34,7 @@ Options:
   --cert FILE --key FILE    client certificate and key (PEM) for servers that ask (mutual TLS)
   --pfx FILE                client certificate as PKCS#12
   --timeout MS              timeout of each handshake and request (default ${DEFAULT_TIMEOUTS.tlsMs})
-  --concurrency N           handshakes at once during --scan (default: the scan's own, 8)
+  --concurrency N           connections at once during --scan (default: the scan's own, 8)
   --json                    print the result as JSON (docs/report.md, "netdiag cert --json")
   --no-color                plain text even on a terminal`;
 
@@ -84,8 +85,8 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
     cert: values.cert ?? null,
     key: values.key ?? null,
     pfx: values.pfx ?? null,
-    timeoutMs: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout'),
-    concurrency: values.concurrency === undefined ? null : wholeNumber(values.concurrency, '--concurrency'),
+    timeoutMs: values.timeout === undefined ? null : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
+    concurrency: values.concurrency === undefined ? null : numberOption(values.concurrency, '--concurrency', LIMITS.scanConcurrency),
     json: values.json === true,
   };
 }
@@ -97,7 +98,7 @@ export const certCommand: CliCommand = {
     const args = parseCertArgs(argv);
     const term = terminal(io);
     const password = passwordFrom(args, io);
-    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
+    const { options, warnings } = await prepareOptions({ dnsServers: [], extraCaFiles: args.ca, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, ...(args.timeoutMs !== null ? { timeouts: { tlsMs: args.timeoutMs } } : {}) });
     for (const w of warnings) term.warn(w);
     const common: CertCheckOptions = {
       ...certCheckOptions(options),

@@ -125,7 +125,10 @@ export interface HttpExchange {
   method: string;
   status: number | null;
   statusText: string;
-  /** How the exchange went: `fail` without a response or with a 5xx status, `warn` with a 4xx, else `ok`. */
+  /**
+   * How the exchange went: `fail` without a response, with a 5xx status, with a 101 the request did
+   * not ask for, or with a WebSocket handshake that did not open one; `warn` with a 4xx; else `ok`.
+   */
   outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
   /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
@@ -136,6 +139,12 @@ export interface HttpExchange {
   remoteAddress: string | null;
   /** True when this request reused the socket of the previous hop. */
   reusedConnection: boolean;
+  /**
+   * Set when the request was first sent on the previous hop's kept-alive connection and the server
+   * had closed it (the error, before a byte of answer): it was then sent once more on a fresh
+   * connection, as curl does, and this exchange is that second one.
+   */
+  retriedAfter?: ErrorInfo;
   timings: HttpTimings;
   error?: ErrorInfo;
   /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
@@ -146,6 +155,12 @@ export interface HttpExchange {
   viaProxy?: boolean;
   /** Protocols the response advertised in Alt-Svc (RFC 7838), e.g. `h3`, `h3-29`. */
   altSvc?: string[];
+  /**
+   * Set when the request was a WebSocket opening handshake (a `ws://` or `wss://` target, RFC 6455
+   * §4): `accepted` when the server switched (101) with `Upgrade: websocket` and the right
+   * `Sec-WebSocket-Accept`. The connection is then closed with a Close frame.
+   */
+  websocket?: { accepted: boolean };
 }
 
 export interface HttpResult {
@@ -264,7 +279,14 @@ export interface Report {
   findings: Finding[];
   /** Where the connection breaks, or that it works, in a few words. */
   verdict: Verdict;
+  /** The run from its clock's start (t = 0 of the waterfall) to the final report. */
   durationMs: number;
+  /**
+   * What the engine did before its clock started (trust-store index, TLS contexts, first-use
+   * warm-up; src/engine/prepare.ts): set-up, not network, so not part of `durationMs` or any
+   * phase. Absent in partial placeholders made before a run starts.
+   */
+  setupMs?: number;
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
   /** Intermediaries (CDN, cache, load balancer, reverse proxy) read from the last response. */
@@ -273,6 +295,17 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /**
+   * Addresses the name resolved to that were not connected to: beyond the first
+   * `DEFAULTS.maxAddresses` (16) in the resolver's order (finding `TCP_ADDRESSES_NOT_PROBED`).
+   */
+  addressesNotProbed?: string[];
+  /**
+   * Probes beside the critical path still running when the report was completed (one connect or
+   * DNS timeout after the last request ended), by name: `TCP 10.0.0.2:443`, `DNS A @192.0.2.53`.
+   * A later update (the panel) brings their results; the CLI prints without them.
+   */
+  unfinished?: string[];
   /** The stack as the picture draws it: the DNS exchange, then each layer at the client, across the path, at the server. */
   stack?: StackReport;
 }

@@ -99,7 +99,8 @@ export function transportLayer(s: ProbeState): BaseLayer {
   if (used) {
     if (used.tcp) details.push(...tcpDetails(used.tcp));
     const what = used.tcp ? `; ${tcpWords(used.tcp)}` : s.systemFacts === 'pending' ? '; reading TCP_INFO…' : '';
-    return { status: 'ok', summary: `TCP ${used.localPort ?? '?'} → ${endpoint(used.address, used.port)} connected in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept)${what}`, details };
+    const others = s.finished && !s.connectsDone ? '; others still connecting' : '';
+    return { status: 'ok', summary: `TCP ${used.localPort ?? '?'} → ${endpoint(used.address, used.port)} connected in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept${others})${what}`, details };
   }
   if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
   if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };

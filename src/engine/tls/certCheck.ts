@@ -17,6 +17,7 @@ import type { DnsAddress } from '../model/dns';
 import type { Report, TargetInfo } from '../model/report';
 import type { LookupFn, ProxyConfig, TrustStores } from '../options';
 import { chooseProxy, routeOf } from '../proxy';
+import { CANCELLED_VERDICT } from '../verdict';
 import { parseTarget } from '../target';
 import { readCertFile } from './certFile';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
@@ -60,10 +61,40 @@ const MAX_ISSUER_BYTES = 1024 * 1024;
 /** What chainChecks.leafFindings says about a server certificate; meaningless for a CA certificate file. */
 const LEAF_CODES: ReadonlySet<string> = new Set(['CERT_NO_SUBJECT', 'CERT_NO_COMMON_NAME', 'CERT_NO_SAN', 'CERT_MANY_NAMES', 'CERT_KEY_LARGE', 'CERT_VALIDITY_TOO_LONG', 'CERT_NO_SERVER_AUTH', 'CERT_LEAF_IS_CA']);
 
-/** Checks an endpoint; never throws. `host` is a name or IP literal; `servername` defaults to host. */
+/**
+ * Checks an endpoint; never throws. `host` is a name or IP literal; `servername` defaults to host.
+ * With `scan`, the scan runs beside the check from the start (it needs only the issuer, for the
+ * staple, which the check hands over once it has verified the chain), and even when the check's
+ * own handshake fails: a server that speaks only SSL 3.0 is what a scan is for.
+ */
 export async function checkEndpoint(host: string, port: number, servername: string | null, opts: CertCheckOptions): Promise<CertCheck> {
-  const now = (opts.wallClock ?? Date.now)();
   const sni = servername ?? (net.isIP(host) ? null : host);
+  if (!opts.scan) return checkHandshake(host, port, sni, opts);
+  let handIssuer: (issuer: X509Certificate | undefined) => void = () => undefined;
+  const issuer = new Promise<X509Certificate | undefined>((resolve) => (handIssuer = resolve));
+  const lookup = scanLookup(host, opts);
+  const scanning = scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, issuer, ...(lookup ? { lookup } : {}), ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}) });
+  const result = await checkHandshake(host, port, sni, opts, handIssuer).finally(() => handIssuer(undefined));
+  result.scan = await scanning;
+  result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
+  return finish(result);
+}
+
+/** The scan resolves the endpoint as the check does: a pinned address first, then the injected lookup (the system's by default). */
+function scanLookup(host: string, opts: CertCheckOptions): ((name: string, signal: AbortSignal) => Promise<string>) | undefined {
+  const pinned = opts.pinned?.[host.toLowerCase()]?.[0];
+  if (pinned) return async () => pinned.address;
+  const lookup = opts.lookup;
+  if (!lookup) return undefined;
+  return async (name, signal) => {
+    const [first] = await lookup(name, signal);
+    if (!first) throw new Error(`${name} has no address`);
+    return first.address;
+  };
+}
+
+async function checkHandshake(host: string, port: number, sni: string | null, opts: CertCheckOptions, handIssuer?: (issuer: X509Certificate | undefined) => void): Promise<CertCheck> {
+  const now = (opts.wallClock ?? Date.now)();
   const source: CertCheckSource = { kind: 'endpoint', label: `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`, host, port, servername: sni };
   const base = (): CertCheck => ({ source, chain: [], path: [], verification: { trusted: false, store: null, hostnameMatches: false, errors: [] }, findings: [], verdict: '', status: 'ok', checkedAt: new Date(now).toISOString() });
 
@@ -77,6 +108,12 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   const result = base();
   result.clientCertificate = { requested, sent };
 
+  if (outcome.error && (outcome.error.code === 'CANCELLED' || opts.signal?.aborted === true)) {
+    // Cancelled (Ctrl-C, the view's Cancel): that is all there is to say, not a server's fault.
+    result.error = { code: 'CANCELLED', message: 'cancelled before the handshake finished' };
+    result.findings.push(finding('CANCELLED', 'Cancelled before the handshake finished: no certificate was read.'));
+    return finish(result);
+  }
   if (outcome.error) {
     result.error = outcome.error;
     const needsCert = /CERTIFICATE_REQUIRED/.test(outcome.error.code) || (requested === true && !sent && /HANDSHAKE_FAILURE|BAD_CERTIFICATE|ECONNRESET/.test(outcome.error.code));
@@ -115,12 +152,8 @@ export async function checkEndpoint(host: string, port: number, servername: stri
   result.verification = verified.verification;
   result.path = pathOf(verified.path, verified.verification);
   result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs) : []), ...storeFindings(verified.verification));
+  handIssuer?.(verified.path[1]);
   await extras(result, certs, verified.path, opts, sni ?? host, now);
-  if (opts.scan && !outcome.error) {
-    const issuer = verified.path[1];
-    result.scan = await scanTls({ host, port, servername: sni, timeoutMs: opts.timeoutMs, ...(opts.scanConcurrency ? { concurrency: opts.scanConcurrency } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}), ...(issuer ? { issuer } : {}) });
-    result.findings.push(...result.scan.findings.filter((f) => !result.findings.some((g) => g.code === f.code)));
-  }
   return finish(result);
 }
 
@@ -234,6 +267,7 @@ function finish(result: CertCheck): CertCheck {
 
 /** The plain-words verdict the panel and the CLI show first. */
 export function verdictOf(check: Pick<CertCheck, 'findings' | 'verification' | 'error' | 'chain'>): string {
+  if (check.error?.code === 'CANCELLED') return CANCELLED_VERDICT.text;
   const first = check.findings.find((f) => f.severity === 'error');
   if (first) return first.message;
   if (check.error && check.chain.length === 0) return `No certificate: ${opensslReason(check.error.message)}`;
@@ -279,14 +313,16 @@ async function connectAndHandshake(host: string, port: number, sni: string | nul
     ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
     ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
   });
-  const hop = await runHop({ target, route: routeOf(chooseProxy(target, opts.proxy)), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
+  const choice = chooseProxy(target, opts.proxy);
+  const hop = await runHop({ target, route: routeOf(choice), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
   await hop.beside;
   const { part, connection } = hop;
   const tls = part.tls;
   if (!connection || !tls || tls.error) {
     connection?.close();
     if (tls) return { error: tls.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: part.findings.filter((f) => f.layer === 'tls'), chain: [] };
-    const findings = [...part.findings];
+    // Why nothing was reached: the proxy choice (an unusable proxy sends nothing), DNS, connects.
+    const findings = [...choice.findings, ...part.findings];
     if (part.stopped?.stage === 'resolve' && part.route.kind === 'direct') findings.push(finding('DNS_LOOKUP_FAILED', `${host} does not resolve: ${part.resolution?.lookup?.error?.message ?? 'no address'}.`, host));
     return { error: part.stopped?.error ?? { code: 'ECONNREFUSED', message: `${host}:${port} could not be reached` }, findings, chain: [] };
   }

@@ -1,8 +1,10 @@
 // What crypto.X509Certificate does not expose, read from the DER with node-forge's ASN.1 reader:
 // the signature algorithm, subject alternative names, key usage, extended key usage, basic
 // constraints, authority information access and CRL distribution points (RFC 5280 §4.1, §4.2).
-// Only the ASN.1 layer of forge is used: forge.pki.certificateFromPem cannot read EC keys.
-import forge from 'node-forge';
+// Only the ASN.1 layer of forge is used (forgeAsn1.d.ts): forge.pki.certificateFromPem cannot
+// read EC keys.
+import type forge from 'node-forge';
+import asn1 from 'node-forge/lib/asn1';
 import { domainToUnicode } from 'node:url';
 
 export interface CertificateFields {
@@ -38,9 +40,9 @@ type Asn1 = forge.asn1.Asn1;
 
 // @types/node-forge types the second parameter as the legacy `strict` boolean; forge's asn1.js
 // also takes this options object. Bit strings stay raw so key usage bits can be read.
-const fromDer = forge.asn1.fromDer as unknown as (bytes: string, options: { strict: boolean; decodeBitStrings: boolean; parseAllBytes: boolean }) => Asn1;
+const fromDer = asn1.fromDer as unknown as (bytes: string, options: { strict: boolean; decodeBitStrings: boolean; parseAllBytes: boolean }) => Asn1;
 
-const { Class, Type } = forge.asn1;
+const { Class, Type } = asn1;
 
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
@@ -169,7 +171,7 @@ export function readCertificateFields(der: Buffer): CertificateFields {
         break;
       case OID.tlsFeature:
         // status_request is TLS extension 5 (RFC 6066 §8).
-        fields.mustStaple = children(value).some((c) => c.type === Type.INTEGER && typeof c.value === 'string' && forge.asn1.derToInteger(c.value) === 5);
+        fields.mustStaple = children(value).some((c) => c.type === Type.INTEGER && typeof c.value === 'string' && asn1.derToInteger(c.value) === 5);
         break;
     }
   }
@@ -196,7 +198,7 @@ function children(node: Asn1 | undefined): Asn1[] {
 }
 
 function oidOf(node: Asn1 | undefined): string {
-  return node && node.type === Type.OID && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : '';
+  return node && node.type === Type.OID && typeof node.value === 'string' ? asn1.derToOid(node.value) : '';
 }
 
 /** GeneralName (RFC 5280 §4.2.1.6) in OpenSSL's print form; null for kinds a view cannot use. */
@@ -251,7 +253,7 @@ function basicConstraints(node: Asn1): { cA: boolean; pathLength?: number } {
   let pathLength: number | undefined;
   for (const c of children(node)) {
     if (c.type === Type.BOOLEAN && typeof c.value === 'string') cA = c.value !== '\x00';
-    else if (c.type === Type.INTEGER && typeof c.value === 'string') pathLength = forge.asn1.derToInteger(c.value);
+    else if (c.type === Type.INTEGER && typeof c.value === 'string') pathLength = asn1.derToInteger(c.value);
   }
   return pathLength === undefined ? { cA } : { cA, pathLength };
 }

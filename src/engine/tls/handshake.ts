@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import type { SecureContext, TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { deadline, errorInfo, ms, reasonOf } from '../abort';
 import { finding } from '../findings';
@@ -17,7 +17,9 @@ import type { TlsResult } from '../model/report';
 import type { TrustStores } from '../options';
 import { describeCertificate } from './certificate';
 import { withProblems } from './certProblems';
-import { storeHolding, verifyChain } from './verify';
+import { secureContextFor } from './secureContext';
+import { storeHolding } from './storeIndex';
+import { verifyChain } from './verify';
 
 export interface TlsHandshakeOptions {
   /** SNI; null or an IP literal sends none (RFC 6066 §3 allows host names only). */
@@ -50,92 +52,6 @@ const DEPRECATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
 /** OpenSSL's short curve names → the names TLS uses (RFC 8446 §4.2.7). */
 const GROUPS: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
-// tls.getCACertificates arrived in Node 22.15 / 23.5 (and is absent from @types/node 20).
-type GetCACertificates = (type: 'default') => string[];
-
-/** The native SecureContext behind tls.SecureContext (typed `any` by @types/node). */
-interface NativeSecureContext {
-  addCACert?: (pem: string) => void;
-}
-
-const BASE_OPTIONS: tls.SecureContextOptions = {
-  minVersion: 'TLSv1',
-  // Security level 0 admits SHA-1, RSA < 2048 and TLS 1.0/1.1 ciphers (OpenSSL 3 SSL_CTX_set_security_level).
-  ciphers: 'DEFAULT:@SECLEVEL=0',
-};
-
-// A context built from `ca` parses every PEM of every store (about 300) each time, some 50 ms.
-// Node's default store already holds its bundled roots (parsed once per process, natively), so
-// when `trust.node` is exactly that list the context starts from it and only the OS and extra
-// certificates Node does not bundle are added — the same set of anchors, far fewer parses.
-// Cached per TrustStores object for callers (the extension) that handshake more than once.
-const contexts = new WeakMap<TrustStores, SecureContext>();
-
-function contextFor(trust: TrustStores, clientCertificate?: TlsHandshakeOptions['clientCertificate']): SecureContext {
-  // tls.connect ignores cert/key/pfx when a secureContext is given: a client certificate needs a
-  // context of its own (not cached: it holds a key, and is rarely used).
-  if (clientCertificate) return createContext(trust, clientCertificate);
-  let context = contexts.get(trust);
-  if (!context) {
-    context = createContext(trust);
-    contexts.set(trust, context);
-  }
-  return context;
-}
-
-function createContext(trust: TrustStores, clientCertificate?: TlsHandshakeOptions['clientCertificate']): SecureContext {
-  const fromCa = (): SecureContext => tls.createSecureContext({ ...BASE_OPTIONS, ca: [...trust.node, ...trust.os, ...trust.extra], ...clientCertificate });
-  const added = defaultStoreAdditions(trust);
-  if (added === null) return fromCa();
-  // Without `ca`, createSecureContext starts from Node's shared default store (lib/internal/tls/
-  // secure-context.js: context.addRootCerts()). addCACert is what it calls for each `ca` entry;
-  // the first call on the shared store swaps in a fresh copy of the bundled roots before adding
-  // (src/crypto/crypto_context.cc SecureContext::AddCACert, NewRootCertStore), so other contexts
-  // are untouched and, as with `ca`, NODE_EXTRA_CA_CERTS is not among the anchors. Hence at least
-  // one call, with a bundled root (already present) when there is nothing else to add.
-  const context = tls.createSecureContext({ ...BASE_OPTIONS, ...clientCertificate });
-  const native = context.context as NativeSecureContext;
-  if (typeof native.addCACert !== 'function') return fromCa();
-  for (const pem of added.length > 0 ? added : trust.node.slice(0, 1)) native.addCACert(pem);
-  return context;
-}
-
-/**
- * The OS and extra certificates to add to Node's bundled roots so that the store holds exactly
- * node + os + extra; null when Node's default store cannot stand in for `trust.node`: the caller
- * chose other roots, Node was started with --use-openssl-ca on its command line (its default
- * store is then OpenSSL's), or Node 22.15 and later, which can list it, reports a default store
- * other than its bundled roots (--use-system-ca, --use-openssl-ca, NODE_EXTRA_CA_CERTS). Node 20
- * cannot tell --use-openssl-ca given in NODE_OPTIONS or built in (docs/report.md, `authorized`).
- */
-function defaultStoreAdditions(trust: TrustStores): string[] | null {
-  const bundled = tls.rootCertificates;
-  if (bundled.length === 0 || trust.node.length !== bundled.length || trust.node.some((pem, i) => pem !== bundled[i])) return null;
-  if (process.execArgv.includes('--use-openssl-ca')) return null;
-  const present = new Set(bundled.map(pemBody));
-  const getCACertificates = (tls as { getCACertificates?: GetCACertificates }).getCACertificates;
-  if (typeof getCACertificates === 'function') {
-    let defaults: string[];
-    try {
-      defaults = getCACertificates('default');
-    } catch {
-      return null;
-    }
-    if (defaults.length !== bundled.length || !defaults.every((pem) => present.has(pemBody(pem)))) return null;
-  }
-  return [...trust.os, ...trust.extra].filter((pem) => {
-    const body = pemBody(pem);
-    if (present.has(body)) return false;
-    present.add(body);
-    return true;
-  });
-}
-
-/** The base64 of a PEM block without its armour and line breaks: equal bodies, equal certificates. */
-function pemBody(pem: string): string {
-  return pem.replace(/-----[A-Z0-9 ]+-----|\s+/g, '');
-}
-
 /** Never throws: every failure becomes `result.error` and a finding. */
 export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): Promise<TlsHandshakeOutcome> {
   const started = opts.now();
@@ -148,7 +64,7 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
     if (limit.signal.aborted) throw reasonOf(limit.signal);
     const connectOptions: tls.ConnectionOptions = {
       socket,
-      secureContext: contextFor(opts.trust, opts.clientCertificate),
+      secureContext: secureContextFor(opts.trust, opts.clientCertificate),
       rejectUnauthorized: false,
       // Node checks the name against `servername || host`; check the target host explicitly so
       // an IP literal (no SNI) is matched as an IP rather than as "localhost".

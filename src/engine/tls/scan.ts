@@ -1,368 +1,209 @@
-// The TLS configuration scan: which protocol versions a server accepts, its cipher suites per
-// version in its own order of preference, ALPN protocols, key-exchange groups, session
-// resumption, what it does without SNI, OCSP stapling, and a grade with its reasons. Every probe
-// is a full handshake through Node's OpenSSL, so what this OpenSSL cannot offer is reported as
-// "not tested" rather than guessed. Handshakes run in parallel, at most `concurrency` at a time.
+// The TLS configuration scan: which protocol versions a server accepts (SSL 2.0 to TLS 1.3), its
+// cipher suites per version in its own order of preference, the key-exchange groups it accepts,
+// ALPN protocols, session resumption, what it does without SNI, OCSP stapling, and a grade with
+// its reasons. Every question a ServerHello answers is asked with a hand-written hello
+// (scanProbes.ts), so the scan does not depend on what this machine's OpenSSL can offer and the
+// server never has to finish a handshake; only resumption (and, for a TLS 1.3-only server, its
+// encrypted certificate, staple and ALPN) takes full handshakes through Node (scanHandshake.ts).
+// Connections run in parallel, at most `concurrency` at a time, within one time budget.
 import type { X509Certificate } from 'node:crypto';
 import { X509Certificate as X509 } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
-import tls from 'node:tls';
-import { deadline, errorInfo, reasonOf } from '../abort';
-import { finding } from '../findings';
-import type { ErrorInfo, Finding } from '../model/common';
+import { abortPromise, deadline, ProbeTimeoutError } from '../abort';
 import type { ProtocolName, ScanCipher, ScanProtocol, TlsScan } from '../model/tlsScan';
 import { fieldsOf, oneLineName } from './certificate';
+import { hex4, isWeakSuite, offerList, SSL2_CIPHER_KINDS, suiteOf } from './cipherSuites';
 import { readOcspResponse } from './ocsp';
+import { acceptedGroups, alpnRaw, alpnTls13, probeLegacy, probeSsl2, probeTls13, Prober, suiteOrder, VERSION_OF } from './scanProbes';
+import type { LegacyName, SuiteOrder, VersionAnswer } from './scanProbes';
+import type { HandshakeResult } from './scanHandshake';
+import { grade, scanFindings } from './scanVerdict';
 
-export const PROTOCOLS: readonly ProtocolName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+export const PROTOCOLS: readonly ProtocolName[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 /** A client certificate for servers that ask (mutual TLS): a PEM pair or PKCS#12. */
 export type ClientCertificate = { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
 
 export interface ScanOptions {
-  /** Where to connect: an IP literal or a name (then Node's resolver picks the address). */
+  /** Where to connect: an IP literal or a name (resolved once, then every probe uses that address). */
   host: string;
   port: number;
   /** SNI; null or an IP literal sends none. */
   servername: string | null;
-  /** Each handshake. */
+  /** Each connection. */
   timeoutMs: number;
-  /** Handshakes at once (default 8). */
+  /** Connections at once (default 8). */
   concurrency?: number;
+  /** The whole scan (default 20 × timeoutMs, at least a minute); when it runs out the scan returns what it found. */
+  budgetMs?: number;
   signal?: AbortSignal;
   clientCertificate?: ClientCertificate;
-  /** The leaf's issuer, to read a stapled OCSP response; optional. */
-  issuer?: X509Certificate;
+  /** The leaf's issuer, to read a stapled OCSP response; may arrive while the scan runs. */
+  issuer?: X509Certificate | Promise<X509Certificate | undefined>;
+  /** Name → address, asked once (default: the system resolver); bounded by the timeout either way. */
+  lookup?: (host: string, signal: AbortSignal) => Promise<string>;
 }
 
-const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'];
-/** Groups offered one at a time (names SSL_CTX_set1_groups_list takes). */
-const GROUPS = ['X25519', 'P-256', 'P-384', 'P-521', 'X448', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096'];
-const ALPN = ['h2', 'http/1.1', 'http/1.0'];
-/** How long to wait for a TLS 1.3 session ticket after the handshake. */
-const TICKET_WAIT_MS = 500;
-/** More suites than any OpenSSL build has for one protocol version. */
-const MAX_SUITES = 400;
-const CLIENT_LIMIT = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL']);
-
-interface Probe {
-  protocol: ProtocolName;
-  ciphers?: string;
-  servername?: string | null;
-  alpn?: string[];
-  group?: string;
-  session?: Buffer;
-  /** Wait for a session ticket after the handshake (TLS 1.3 sends it afterwards). */
-  wantSession?: boolean;
-  requestOcsp?: boolean;
-}
-
-interface ProbeOk {
-  ok: true;
-  protocol: string | null;
-  cipher: tls.CipherNameAndProtocol;
-  alpn: string | null;
-  group: string | null;
-  leaf: X509Certificate | null;
-  session: Buffer | null;
-  reused: boolean;
-  ocsp: Buffer | null;
-}
-type ProbeResult = ProbeOk | { ok: false; error: ErrorInfo; clientLimit: boolean };
-
-/** Runs the whole scan; never throws (a cancelled scan returns what it had). */
+/** Runs the whole scan; never throws (a cancelled or timed-out scan returns what it had). */
 export async function scanTls(opts: ScanOptions): Promise<TlsScan> {
   const started = performance.now();
   const sni = opts.servername && isIP(opts.servername) === 0 ? opts.servername : null;
-  let handshakes = 0;
-  const gate = semaphore(Math.max(1, opts.concurrency ?? 8));
-  const probe = (p: Probe): Promise<ProbeResult> =>
-    gate(() => {
-      handshakes++;
-      return handshake(opts, { servername: sni, ...p });
-    });
+  const budgetMs = opts.budgetMs ?? Math.max(60_000, 20 * opts.timeoutMs);
+  const budget = deadline(opts.signal, budgetMs, 'TLS scan');
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  // Every connection in flight listens on the budget's signal; more than ten is not a leak here.
+  setMaxListeners(concurrency + 10, budget.signal);
+  const incomplete: string[] = [];
+  try {
+    const host = await resolve(opts, budget.signal);
+    if (typeof host !== 'string') {
+      incomplete.push(`${opts.host} could not be resolved: ${host.error}`);
+      return { ...unreachable(host.error, sni), handshakes: 0, fullHandshakes: 0, incomplete, durationMs: Math.round(performance.now() - started) };
+    }
+    const p = new Prober({ host, port: opts.port, sni, timeoutMs: opts.timeoutMs, signal: budget.signal }, concurrency, opts.clientCertificate);
+    const result = await scanWith(p, sni, incomplete, opts.issuer);
+    if (budget.signal.reason instanceof ProbeTimeoutError) incomplete.push(`the scan stopped at its time limit (${budgetMs} ms); what it found by then is listed`);
+    return { ...result, handshakes: p.connections, fullHandshakes: p.fullHandshakes, incomplete, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    budget.dispose();
+  }
+}
 
-  // 1. Each version on its own, with everything this OpenSSL has, at security level 0.
-  const versionResults = await Promise.all(PROTOCOLS.map((protocol) => probe({ protocol, requestOcsp: true })));
-  const protocols: ScanProtocol[] = PROTOCOLS.map((name, i) => {
-    const r = versionResults[i]!;
-    if (r.ok) return { name, supported: true, tested: true };
-    if (r.clientLimit) return { name, supported: false, tested: false, note: `this machine's OpenSSL (${process.versions.openssl}) cannot offer ${name}` };
-    return { name, supported: false, tested: true, note: r.error.message };
+/** The address every probe connects to, resolved once; getaddrinfo takes no signal, so it is raced against the timeout. */
+async function resolve(opts: ScanOptions, signal: AbortSignal): Promise<string | { error: string }> {
+  if (isIP(opts.host) !== 0) return opts.host;
+  const limit = deadline(signal, opts.timeoutMs, `Resolving ${opts.host}`);
+  try {
+    const lookup = (opts.lookup ?? (async (name: string) => (await dnsLookup(name)).address))(opts.host, limit.signal);
+    // A lookup that fails after it lost the race must not become an unhandled rejection.
+    lookup.catch(() => undefined);
+    return await Promise.race([lookup, abortPromise(limit.signal)]);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    limit.dispose();
+  }
+}
+
+/** The scan of a server that could not be reached at all: every version not tested. */
+function unreachable(why: string, sni: string | null): Omit<TlsScan, 'handshakes' | 'fullHandshakes' | 'incomplete' | 'durationMs'> {
+  const protocols = PROTOCOLS.map((name) => ({ name, supported: false, tested: false, note: why }));
+  const ocsp = { stapled: false, mustStaple: false };
+  const findings = scanFindings(protocols, [], [], null, ocsp, sni);
+  return { protocols, ciphers: [], cipherOrder: [], alpn: [], groups: [], groupsByProtocol: [], resumption: [], withoutSni: null, ocsp, grade: grade(protocols, [], findings), findings };
+}
+
+/**
+ * Each version is asked on its own, all at once, and every later question starts as soon as the
+ * versions it depends on have answered: a server that leaves the SSL 2.0 hello unanswered until
+ * the timeout delays nothing else.
+ */
+async function scanWith(p: Prober, sni: string | null, incomplete: string[], issuerInput: ScanOptions['issuer']): Promise<Omit<TlsScan, 'handshakes' | 'fullHandshakes' | 'incomplete' | 'durationMs'>> {
+  const ssl2P = probeSsl2(p);
+  const tls13P = probeTls13(p);
+  const tls12P = probeLegacy(p, 'TLSv1.2');
+  const legacyP: Promise<VersionAnswer<LegacyName>>[] = [probeLegacy(p, 'SSLv3'), probeLegacy(p, 'TLSv1'), probeLegacy(p, 'TLSv1.1'), tls12P];
+  const answersP: Promise<VersionAnswer>[] = [ssl2P, ...legacyP, tls13P];
+  const ordersP = answersP.map(async (answerP) => {
+    const answer = await answerP;
+    if (!answer.supported) return null;
+    return suiteOrder(p, answer, answer.name === 'TLSv1.3' ? (await tls13P).mode : 'none');
   });
-  const supported = protocols.filter((p) => p.supported).map((p) => p.name);
-  const newest = supported[supported.length - 1];
+  // The newest TLS version whose first flight is in the clear answers the certificate, staple, ALPN and no-SNI questions.
+  const clearP = (async (): Promise<VersionAnswer<LegacyName> | undefined> => {
+    for (const answer of [...legacyP].reverse()) if ((await answer).supported && (await answer).name !== 'SSLv3') return answer;
+    return undefined;
+  })();
+  const groups13P = tls13P.then((t) => (t.supported ? acceptedGroups(p, 'TLSv1.3', t.mode) : null));
+  const groupsLegacyP = clearP.then((clear) => (clear ? acceptedGroups(p, clear.name, 'none') : null));
+  const alpnP = clearP.then(async (clear) => (clear ? alpnRaw(p, clear.name) : (await tls13P).supported ? alpnTls13(p) : []));
+  const resumptionP = Promise.all([tls12P, tls13P].map(async (answerP: Promise<VersionAnswer<'TLSv1.2' | 'TLSv1.3'>>) => {
+    const answer = await answerP;
+    return answer.supported ? resumes(p, answer.name, sni) : null;
+  }));
+  const noSniP = clearP.then(async (clear) => (sni === null ? null : clear ? noSniRaw(p, clear) : (await tls13P).supported ? p.handshake({ protocol: 'TLSv1.3', servername: null }) : null));
 
-  // 2. Ciphers per version, orders, ALPN, groups, resumption, no-SNI: all beside each other.
-  const [cipherLists, alpn, groups, resumption, withoutSni] = await Promise.all([
-    Promise.all(supported.map((protocol) => cipherOrder(protocol, probe))),
-    newest ? alpnProtocols(newest, probe) : Promise.resolve([]),
-    newest ? acceptedGroups(newest, probe) : Promise.resolve([]),
-    Promise.all(supported.filter((p) => p === 'TLSv1.2' || p === 'TLSv1.3').map((protocol) => resumes(protocol, probe))),
-    newest && sni !== null ? noSni(newest, versionResults[PROTOCOLS.indexOf(newest)], probe) : Promise.resolve(null),
-  ]);
-  const ciphers = cipherLists.flatMap((l) => l.ciphers);
-  const cipherOrderList = cipherLists.flatMap((l) => (l.serverOrder === null ? [] : [{ protocol: l.protocol, serverOrder: l.serverOrder }]));
+  const answers = await Promise.all(answersP);
+  const [orders, groups13, groupsLegacy, alpn, resumptions, noSni, clear] = await Promise.all([Promise.all(ordersP), groups13P, groupsLegacyP, alpnP, resumptionP, noSniP, clearP]);
+  const protocols: ScanProtocol[] = answers.map((a) => ({ name: a.name, supported: a.supported, tested: a.tested, ...(a.supported || !a.note ? {} : { note: a.note }) }));
+  for (const a of answers) if (!a.tested) incomplete.push(`${a.name} not tested: ${a.note ?? 'no answer'}`);
+  const ciphers = answers.flatMap((a, i) => (orders[i] ? ciphersOf(a, orders[i]) : []));
+  const cipherOrder = answers.flatMap((a, i) => (orders[i]?.serverOrder == null ? [] : [{ protocol: a.name, serverOrder: orders[i].serverOrder }]));
+  answers.forEach((a, i) => orders[i]?.note && incomplete.push(`${a.name} suites: ${orders[i].note}`));
+  const groupsByProtocol = [...(groups13 ? [{ protocol: 'TLSv1.3' as const, ...groups13 }] : []), ...(clear && groupsLegacy ? [{ protocol: clear.name, ...groupsLegacy }] : [])];
+  for (const g of groupsByProtocol) if (g.note) incomplete.push(`${g.protocol} groups: ${g.note}`);
+  const resumption = resumptions.filter((r) => r !== null);
 
-  const best = newest ? versionResults[PROTOCOLS.indexOf(newest)] : undefined;
-  const leaf = best?.ok ? best.leaf : null;
-  const mustStaple = leaf ? fieldsOf(leaf).mustStaple : false;
-  const staple = best?.ok ? best.ocsp : null;
-  const ocsp: TlsScan['ocsp'] = { stapled: staple !== null, mustStaple };
-  if (staple && leaf && opts.issuer) ocsp.status = readOcspResponse(staple, leaf, opts.issuer).status;
+  // The leaf and the staple: from the clear flight (SSL 3.0's if nothing newer), else from the TLS 1.3 resumption handshake.
+  const flight = clear ?? answers.find((a) => a.name === 'SSLv3' && a.supported);
+  const tls13Handshake = resumption.find((r) => r.protocol === 'TLSv1.3')?.first;
+  const leafDer = flight?.reply?.certificates[0] ?? null;
+  const leaf = leafDer ? parseCertificate(leafDer) : tls13Handshake?.ok ? tls13Handshake.leaf : null;
+  const staple = flight?.reply ? flight.reply.ocsp : tls13Handshake?.ok ? tls13Handshake.ocsp : null;
+  const ocsp: TlsScan['ocsp'] = { stapled: staple !== null, mustStaple: leaf ? fieldsOf(leaf).mustStaple : false };
+  const issuer = await issuerInput;
+  if (staple && leaf && issuer) ocsp.status = readOcspResponse(staple, leaf, issuer).status;
+  const withoutSni = noSni === null ? null : compareLeaf(leaf, noSni);
 
-  const findings = scanFindings(protocols, ciphers, cipherOrderList, withoutSni, ocsp, sni);
+  const findings = scanFindings(protocols, ciphers, cipherOrder, withoutSni, ocsp, sni);
   return {
     protocols,
     ciphers,
-    cipherOrder: cipherOrderList,
+    cipherOrder,
     alpn,
-    groups,
-    resumption,
+    groups: (groups13 ?? groupsLegacy)?.groups ?? [],
+    groupsByProtocol: groupsByProtocol.map(({ protocol, groups }) => ({ protocol, groups })),
+    resumption: resumption.map(({ protocol, resumed }) => ({ protocol, resumed })),
     withoutSni,
     ocsp,
     grade: grade(protocols, ciphers, findings),
     findings,
-    handshakes,
-    durationMs: Math.round(performance.now() - started),
   };
 }
 
-/**
- * The server's order by elimination (as testssl.sh and sslscan do): offer every suite, note the
- * one chosen, offer the rest, until the server refuses. Then the found suites offered in reverse:
- * the same first pick means the server imposes its order.
- */
-async function cipherOrder(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<{ protocol: ProtocolName; ciphers: ScanCipher[]; serverOrder: boolean | null }> {
-  const tls13 = protocol === 'TLSv1.3';
-  const offered = [...TLS13_SUITES];
-  const found: { openssl: string; name: string }[] = [];
-  // Bounded by what OpenSSL has (a few hundred at most), so a server that keeps choosing a suite
-  // it was not offered cannot loop us.
-  for (let round = 0; round < MAX_SUITES; round++) {
-    const r = await probe({ protocol, ciphers: tls13 ? offered.join(':') : remainingSuites(found.map((f) => f.openssl)) });
-    if (!r.ok) break;
-    const openssl = r.cipher.name.toUpperCase();
-    if (found.some((f) => f.openssl.toUpperCase() === openssl)) break;
-    if (tls13) {
-      const index = offered.indexOf(openssl);
-      if (index < 0) break;
-      offered.splice(index, 1);
-    }
-    found.push({ openssl: r.cipher.name, name: r.cipher.standardName || r.cipher.name });
-    if (tls13 && offered.length === 0) break;
+function ciphersOf(answer: VersionAnswer, order: SuiteOrder): ScanCipher[] {
+  if (answer.name === 'SSLv2') {
+    return (answer.ssl2Kinds ?? []).map((id) => {
+      const kind = SSL2_CIPHER_KINDS.find((k) => k.id === id);
+      return { protocol: 'SSLv2', name: kind?.name ?? `SSL_CK_0x${id.toString(16)}`, openssl: kind?.openssl ?? `0x${id.toString(16)}`, id: `0x${id.toString(16).toUpperCase().padStart(6, '0')}`, weak: true };
+    });
   }
-  let serverOrder: boolean | null = null;
-  if (found.length >= 2) {
-    const reversed = found.map((f) => f.openssl).reverse();
-    const r = await probe({ protocol, ciphers: suiteString(reversed, tls13) });
-    if (r.ok) serverOrder = r.cipher.name.toUpperCase() === found[0]!.openssl.toUpperCase();
-  }
-  return { protocol, ciphers: found.map((f) => ({ protocol, name: f.name, openssl: f.openssl, weak: isWeakSuite(f.openssl) })), serverOrder };
-}
-
-function suiteString(suites: readonly string[], tls13: boolean): string {
-  // Security level 0 lets this OpenSSL offer what old servers still accept (OpenSSL 3 SSL_CTX_set_security_level).
-  return tls13 ? suites.join(':') : `${suites.join(':')}:@SECLEVEL=0`;
-}
-
-/**
- * Every suite this OpenSSL has up to TLS 1.2 (ALL includes the anonymous ones; COMPLEMENTOFALL
- * the NULL ones), minus those already found. tls.getCiphers() would list only the DEFAULT set,
- * without CAMELLIA, ARIA, CCM or anonymous suites that servers still accept.
- */
-function remainingSuites(found: readonly string[]): string {
-  return ['ALL', 'COMPLEMENTOFALL', ...found.map((f) => `!${f}`), '@SECLEVEL=0'].join(':');
-}
-
-/** Static RSA key exchange (no forward secrecy), CBC, or under 128 bits. TLS 1.3 suites are all fine. */
-export function isWeakSuite(openssl: string): boolean {
-  const name = openssl.toUpperCase();
-  if (name.startsWith('TLS_')) return false;
-  const forwardSecret = /^(ECDHE|DHE|EDH)-/.test(name);
-  const aead = /GCM|CHACHA20|CCM/.test(name);
-  const small = /DES|RC4|NULL|EXP|IDEA|SEED/.test(name);
-  return !forwardSecret || !aead || small || isAnonymousSuite(name);
-}
-
-/** Suites without server authentication (ADH, AECDH): anyone in the path can impersonate the server. */
-export function isAnonymousSuite(openssl: string): boolean {
-  return /^(ADH|AECDH)-|-anon-/i.test(openssl);
-}
-
-async function alpnProtocols(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<string[]> {
-  const [preferred, ...single] = await Promise.all([probe({ protocol, alpn: ALPN }), ...ALPN.map((p) => probe({ protocol, alpn: [p] }))]);
-  const accepted = ALPN.filter((p, i) => {
-    const r = single[i];
-    return r?.ok === true && r.alpn === p;
-  });
-  const first = preferred?.ok ? preferred.alpn : null;
-  return first && accepted.includes(first) ? [first, ...accepted.filter((p) => p !== first)] : accepted;
-}
-
-async function acceptedGroups(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<string[]> {
-  // TLS 1.2 negotiates a group only for ECDHE suites; the finite-field groups are TLS 1.3's (RFC 8446 §4.2.7).
-  const candidates = protocol === 'TLSv1.3' ? GROUPS : GROUPS.filter((g) => !g.startsWith('ffdhe'));
-  const results = await Promise.all(candidates.map((group) => probe({ protocol, group, ...(protocol === 'TLSv1.3' ? {} : { ciphers: 'ECDHE:@SECLEVEL=0' }) })));
-  return candidates.filter((_, i) => results[i]?.ok === true);
-}
-
-async function resumes(protocol: ProtocolName, probe: (p: Probe) => Promise<ProbeResult>): Promise<{ protocol: ProtocolName; resumed: boolean }> {
-  const first = await probe({ protocol, wantSession: true });
-  if (!first.ok || !first.session) return { protocol, resumed: false };
-  const second = await probe({ protocol, session: first.session });
-  return { protocol, resumed: second.ok && second.reused };
-}
-
-async function noSni(protocol: ProtocolName, withSni: ProbeResult | undefined, probe: (p: Probe) => Promise<ProbeResult>): Promise<TlsScan['withoutSni']> {
-  const r = await probe({ protocol, servername: null });
-  if (!r.ok) return { handshake: false, sameCertificate: null };
-  const theirs = withSni?.ok ? withSni.leaf : null;
-  const out: NonNullable<TlsScan['withoutSni']> = { handshake: true, sameCertificate: theirs && r.leaf ? theirs.fingerprint256 === r.leaf.fingerprint256 : null };
-  if (r.leaf) out.subject = oneLineName(r.leaf.subject);
-  return out;
-}
-
-function scanFindings(protocols: ScanProtocol[], ciphers: ScanCipher[], order: TlsScan['cipherOrder'], withoutSni: TlsScan['withoutSni'], ocsp: TlsScan['ocsp'], sni: string | null): Finding[] {
-  const out: Finding[] = [];
-  const old = protocols.filter((p) => p.supported && (p.name === 'TLSv1' || p.name === 'TLSv1.1')).map((p) => p.name);
-  if (old.length > 0) out.push(finding('TLS_DEPRECATED_PROTOCOL_OFFERED', `The server accepts ${old.join(' and ')}.`));
-  if (protocols.some((p) => p.supported) && !protocols.find((p) => p.name === 'TLSv1.3')?.supported) out.push(finding('TLS_NO_TLS13', 'The server does not accept TLS 1.3.'));
-  const weak = ciphers.filter((c) => c.weak);
-  if (weak.length > 0) out.push(finding('TLS_WEAK_CIPHERS', `The server accepts ${weak.length} weak suite(s): ${weak.slice(0, 6).map((c) => `${c.name} (${c.protocol})`).join(', ')}${weak.length > 6 ? ', …' : ''}.`));
-  const mixed = order.filter((o) => !o.serverOrder && o.protocol !== 'TLSv1.3' && ciphers.some((c) => c.protocol === o.protocol && c.weak));
-  if (mixed.length > 0) out.push(finding('TLS_NO_SERVER_CIPHER_ORDER', `The server follows the client's order for ${mixed.map((o) => o.protocol).join(', ')}, where it also accepts weak suites.`));
-  if (withoutSni && sni !== null) {
-    if (!withoutSni.handshake) out.push(finding('TLS_SNI_REQUIRED', `Without a server name (SNI) the handshake fails; with "${sni}" it works.`));
-    else if (withoutSni.sameCertificate === false) out.push(finding('TLS_SNI_DIFFERENT_CERT', `Without SNI the server sends another certificate${withoutSni.subject ? ` ("${withoutSni.subject}")` : ''} than for "${sni}".`));
-  }
-  if (ocsp.mustStaple && !ocsp.stapled) out.push(finding('CERT_MUST_STAPLE_MISSING', 'The certificate demands OCSP stapling (must-staple), but the server sent no OCSP response.'));
-  return out;
-}
-
-/**
- * A summary grade in the spirit of SSL Labs' guide, from this scan only: F without a usable
- * protocol, C for suites under 128 bits or anonymous suites, B for TLS 1.0/1.1 or weak suites,
- * A+ for TLS 1.3 with nothing to fix, A otherwise. Certificate problems are the certificate
- * findings' business.
- */
-function grade(protocols: ScanProtocol[], ciphers: ScanCipher[], findings: Finding[]): TlsScan['grade'] {
-  const reasons: string[] = [];
-  const has = (name: ProtocolName): boolean => protocols.find((p) => p.name === name)?.supported === true;
-  if (!has('TLSv1.2') && !has('TLSv1.3')) {
-    reasons.push(protocols.some((p) => p.supported) ? 'only TLS 1.0/1.1, which current clients refuse' : 'no TLS version could be negotiated');
-    return { grade: 'F', reasons };
-  }
-  let result: TlsScan['grade']['grade'] = 'A+';
-  const cap = (g: 'A' | 'B' | 'C', why: string): void => {
-    reasons.push(why);
-    const order = ['A+', 'A', 'B', 'C', 'F'];
-    if (order.indexOf(g) > order.indexOf(result)) result = g;
-  };
-  if (ciphers.some((c) => /DES|RC4|NULL|EXP/.test(c.openssl.toUpperCase()))) cap('C', 'suites under 128 bits are accepted');
-  if (ciphers.some((c) => isAnonymousSuite(c.openssl))) cap('C', 'anonymous suites (no server authentication) are accepted');
-  if (has('TLSv1') || has('TLSv1.1')) cap('B', 'TLS 1.0/1.1 are accepted (RFC 8996)');
-  if (ciphers.some((c) => c.weak)) cap('B', 'suites without forward secrecy or without AEAD are accepted');
-  if (!has('TLSv1.3')) cap('A', 'no TLS 1.3');
-  if (findings.some((f) => f.code === 'TLS_SNI_DIFFERENT_CERT' || f.code === 'CERT_MUST_STAPLE_MISSING')) cap('A', 'clients without SNI get another certificate, or a must-staple certificate is not stapled');
-  if (reasons.length === 0) reasons.push('TLS 1.2 and 1.3 only, forward-secret AEAD suites only');
-  return { grade: result, reasons };
-}
-
-/** One handshake to the target; never throws. */
-function handshake(opts: ScanOptions, p: Probe): Promise<ProbeResult> {
-  const limit = deadline(opts.signal, opts.timeoutMs, `${p.protocol} handshake`);
-  return new Promise<ProbeResult>((resolve) => {
-    let ocsp: Buffer | null = null;
-    let session: Buffer | null = null;
-    let settled = false;
-    const finish = (r: ProbeResult): void => {
-      if (settled) return;
-      settled = true;
-      limit.dispose();
-      limit.signal.removeEventListener('abort', onAbort);
-      socket?.destroy();
-      resolve(r);
-    };
-    const fail = (err: unknown): void => {
-      const error = errorInfo(err);
-      finish({ ok: false, error, clientLimit: CLIENT_LIMIT.has(error.code) });
-    };
-    const onAbort = (): void => fail(reasonOf(limit.signal));
-    if (limit.signal.aborted) return fail(reasonOf(limit.signal));
-    limit.signal.addEventListener('abort', onAbort, { once: true });
-    let socket: tls.TLSSocket | undefined;
-    try {
-      // tls.connect passes requestOCSP on to the TLSSocket; @types/node lists it only there.
-      const options: tls.ConnectionOptions & { requestOCSP?: boolean } = {
-        host: opts.host,
-        port: opts.port,
-        minVersion: p.protocol,
-        maxVersion: p.protocol,
-        ciphers: p.ciphers ?? (p.protocol === 'TLSv1.3' ? TLS13_SUITES.join(':') : 'ALL:@SECLEVEL=0'),
-        rejectUnauthorized: false,
-        requestOCSP: p.requestOcsp === true,
-        checkServerIdentity: () => undefined,
-      };
-      const servername = p.servername;
-      if (servername) options.servername = servername;
-      // Without servername Node would send the host as SNI; an empty string sends none.
-      else options.servername = '';
-      if (p.alpn) options.ALPNProtocols = p.alpn;
-      if (p.group) options.ecdhCurve = p.group;
-      if (p.session) options.session = p.session;
-      if (opts.clientCertificate) Object.assign(options, opts.clientCertificate);
-      const s = tls.connect(options);
-      socket = s;
-      s.on('error', fail);
-      // Node emits null when the server staples nothing, despite the Buffer in its types.
-      s.on('OCSPResponse', (response: Buffer | null) => {
-        if (response && response.length > 0) ocsp = response;
-      });
-      s.on('session', (data: Buffer) => {
-        session = data;
-        if (p.wantSession && s.listenerCount('secureConnect') === 0) done(s);
-      });
-      s.once('secureConnect', () => {
-        // TLS 1.3 tickets arrive after the handshake (RFC 8446 §4.6.1): wait a moment for one.
-        if (p.wantSession && session === null) {
-          setTimeout(() => done(s), Math.min(TICKET_WAIT_MS, opts.timeoutMs)).unref();
-          return;
-        }
-        done(s);
-      });
-      s.once('close', () => fail(Object.assign(new Error('The server closed the connection during the handshake'), { code: 'ECONNRESET' })));
-    } catch (err) {
-      fail(err);
-    }
-    function done(s: tls.TLSSocket): void {
-      if (settled) return;
-      let leaf: X509Certificate | null = null;
-      try {
-        const raw = s.getPeerCertificate().raw;
-        if (raw) leaf = new X509(raw);
-      } catch {
-        leaf = null;
-      }
-      const info = s.getEphemeralKeyInfo();
-      const group = info && typeof info === 'object' && 'name' in info && typeof info.name === 'string' ? info.name : null;
-      finish({ ok: true, protocol: s.getProtocol(), cipher: s.getCipher(), alpn: s.alpnProtocol || null, group, leaf, session, reused: s.isSessionReused(), ocsp });
-    }
+  return order.suites.map((id) => {
+    const suite = suiteOf(id);
+    return { protocol: answer.name, name: suite.name, openssl: suite.openssl ?? suite.name, id: `0x${hex4(id)}`, weak: isWeakSuite(suite) };
   });
 }
 
-/** At most `n` tasks at once, the rest queued in order. */
-function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
+async function resumes(p: Prober, protocol: 'TLSv1.2' | 'TLSv1.3', sni: string | null): Promise<{ protocol: ProtocolName; resumed: boolean; first: HandshakeResult }> {
+  // The first TLS 1.3 handshake also asks for a staple: for a TLS 1.3-only server it is the scan's only view of its certificate.
+  const first = await p.handshake({ protocol, servername: sni, wantSession: true, requestOcsp: protocol === 'TLSv1.3' }, true);
+  if (!first.ok || !first.session) return { protocol, resumed: false, first };
+  const second = await p.handshake({ protocol, servername: sni, session: first.session }, true);
+  return { protocol, resumed: second.ok && second.reused, first };
+}
+
+/** The hello flight without a server name, at the version whose flight is in the clear. */
+async function noSniRaw(p: Prober, answer: VersionAnswer<LegacyName>): Promise<HandshakeResult> {
+  // Every suite again: the default certificate may be of another key type than the named one.
+  const reply = await p.hello({ version: VERSION_OF[answer.name], suites: offerList(false), servername: null }, 'flight');
+  if (reply.kind !== 'tls') return { ok: false, error: { code: reply.kind === 'ssl2' ? 'TLS_NOT_TLS' : reply.code, message: reply.kind === 'ssl2' ? 'SSL 2.0 answer' : reply.message } };
+  const der = reply.certificates[0];
+  return { ok: true, alpn: null, leaf: der ? parseCertificate(der) : null, session: null, reused: false, ocsp: reply.ocsp };
+}
+
+function compareLeaf(withSni: X509Certificate | null, without: HandshakeResult): NonNullable<TlsScan['withoutSni']> {
+  if (!without.ok) return { handshake: false, sameCertificate: null };
+  const out: NonNullable<TlsScan['withoutSni']> = { handshake: true, sameCertificate: withSni && without.leaf ? withSni.fingerprint256 === without.leaf.fingerprint256 : null };
+  if (without.leaf) out.subject = oneLineName(without.leaf.subject);
+  return out;
+}
+
+function parseCertificate(der: Buffer): X509Certificate | null {
+  try {
+    return new X509(der);
+  } catch {
+    return null;
+  }
 }

@@ -3,137 +3,22 @@
 // into a finding that states the facts (subjects, dates, days, names). Node's own verdict
 // (`authorized`, `authorizationError`) is kept beside this, never parsed: it can be as vague as
 // 'UNSPECIFIED'.
-import { createHash, X509Certificate } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { finding } from '../findings';
 import type { FindingCode } from '../findings';
 import type { TlsVerification } from '../model/certificate';
 import type { Finding } from '../model/common';
 import type { TrustStores } from '../options';
-import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, publicKeyOf, shortName } from './certificate';
+import { fieldsOf, isSelfSigned, oneLineName, publicKeyInfo, shortName } from './certificate';
 import { displayName, isWeakSignatureAlgorithm } from './certificateFields';
 import { aboutCertificate } from './certProblems';
 import { leafFindings } from './chainChecks';
 import { commonName } from './distinguishedName';
-import { nameKeys, pemToDer } from './trustStore';
+import { issued, storeEntryHolding, storeIndex, storeIssuerOf, type StoreIndex, type StoreName } from './storeIndex';
 
-type StoreName = TlsVerification['store'] & string;
-
-/** Anchoring preference when a certificate is in several stores (TlsVerification.store). */
-const STORE_ORDER: readonly StoreName[] = ['node', 'os', 'extra'];
 const DAY_MS = 86_400_000;
 const MIN_RSA_BITS = 2048;
-
-/** One store certificate, indexed from its DER; parsed with X509Certificate only when a lookup needs it. */
-interface StoreEntry {
-  pem: string;
-  store: StoreName;
-  /** Position across the stores in STORE_ORDER: lookups answer with the first match. */
-  order: number;
-  /** undefined until parsed; null when X509Certificate refuses it (loadTrustStores reported it). */
-  cert?: X509Certificate | null;
-}
-
-interface StoreIndex {
-  /** By the key of the subject Name (nameKeys), in STORE_ORDER. */
-  bySubject: Map<string, StoreEntry[]>;
-  /** Entries whose DER could not be read this far: candidates for every lookup. */
-  unread: StoreEntry[];
-  /** SHA-256 of the DER (what X509Certificate.fingerprint256 hashes) → entries, in STORE_ORDER. */
-  byDigest: Map<string, StoreEntry[]>;
-  /** How many entries were parsed with X509Certificate so far. */
-  parsed: number;
-}
-
-// Stores are loaded once per configuration and hold a few hundred roots; index them once per
-// TrustStores object (callers treat it as immutable, as its readonly arrays say). Decoding
-// base64 and hashing is cheap; X509Certificate costs about 0.2 ms per certificate, so only the
-// candidates a lookup finds are parsed, and every match is confirmed by the same tests as always
-// (equal fingerprint; subject printed as the issuer is, checkIssued and the signature).
-const indexes = new WeakMap<TrustStores, StoreIndex>();
-
-function storeIndex(stores: TrustStores): StoreIndex {
-  let index = indexes.get(stores);
-  if (index) return index;
-  index = { bySubject: new Map(), unread: [], byDigest: new Map(), parsed: 0 };
-  let order = 0;
-  for (const store of STORE_ORDER) {
-    for (const pem of stores[store]) {
-      const entry: StoreEntry = { pem, store, order: order++ };
-      const der = pemToDer(pem);
-      const keys = der && nameKeys(der);
-      if (!der || !keys) {
-        // Read it as before; a certificate X509Certificate refuses is left out, as before.
-        const cert = certOf(entry, index);
-        if (!cert) continue;
-        const raw = cert.raw;
-        const rawKeys = nameKeys(raw);
-        append(index.byDigest, digestOf(raw), entry);
-        if (rawKeys) append(index.bySubject, rawKeys.subject, entry);
-        else index.unread.push(entry);
-        continue;
-      }
-      append(index.byDigest, digestOf(der), entry);
-      append(index.bySubject, keys.subject, entry);
-    }
-  }
-  indexes.set(stores, index);
-  return index;
-}
-
-function append(map: Map<string, StoreEntry[]>, key: string, entry: StoreEntry): void {
-  const list = map.get(key);
-  if (list) list.push(entry);
-  else map.set(key, [entry]);
-}
-
-function digestOf(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
-}
-
-function certOf(entry: StoreEntry, index: StoreIndex): X509Certificate | null {
-  if (entry.cert === undefined) {
-    index.parsed++;
-    try {
-      entry.cert = new X509Certificate(entry.pem);
-    } catch {
-      entry.cert = null; // loadTrustStores already reported it; a store must not break verification.
-    }
-  }
-  return entry.cert;
-}
-
-/** The first store (node, os, extra) holding exactly this certificate. */
-function storeEntryHolding(cert: X509Certificate, index: StoreIndex): StoreEntry | undefined {
-  return index.byDigest.get(digestOf(cert.raw))?.find((e) => certOf(e, index)?.fingerprint256 === cert.fingerprint256);
-}
-
-/** The first store certificate (in STORE_ORDER) that issued `cert`. */
-function storeIssuerOf(cert: X509Certificate, index: StoreIndex): { cert: X509Certificate; store: StoreName } | undefined {
-  const key = nameKeys(cert.raw)?.issuer;
-  // An issuer Name this reader cannot follow: every store certificate is a candidate.
-  const named = key === undefined ? [...index.bySubject.values()].flat() : (index.bySubject.get(key) ?? []);
-  const candidates = index.unread.length > 0 || key === undefined ? [...named, ...index.unread].sort((a, b) => a.order - b.order) : named;
-  for (const entry of candidates) {
-    const issuer = certOf(entry, index);
-    if (issuer && issuer.subject === cert.issuer && issued(issuer, cert)) return { cert: issuer, store: entry.store };
-  }
-  return undefined;
-}
-
-/**
- * How many store certificates lookups on `stores` have parsed with X509Certificate so far: the
- * candidates, not the whole stores (the tests hold the index to that).
- */
-export function parsedStoreCertificates(stores: TrustStores): number {
-  return indexes.get(stores)?.parsed ?? 0;
-}
-
-/** The first store (node, os, extra) that holds this exact certificate, or null. */
-export function storeHolding(cert: X509Certificate, stores: TrustStores): StoreName | null {
-  return storeEntryHolding(cert, storeIndex(stores))?.store ?? null;
-}
 
 interface PathEntry {
   cert: X509Certificate;
@@ -240,16 +125,6 @@ function buildPath(leaf: X509Certificate, sent: X509Certificate[], stores: Store
     const [issuer] = next >= 0 ? pool.splice(next, 1) : [];
     if (!issuer) return { path, end: { kind: 'missing-issuer', of: current } };
     current = issuer;
-  }
-}
-
-/** `issuer` names and signed `cert` (checkIssued also compares key identifiers and key usage). */
-function issued(issuer: X509Certificate, cert: X509Certificate): boolean {
-  const key: KeyObject | null = publicKeyOf(issuer);
-  try {
-    return key !== null && cert.checkIssued(issuer) && cert.verify(key);
-  } catch {
-    return false;
   }
 }
 

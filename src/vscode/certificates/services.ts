@@ -10,7 +10,7 @@ import type { Report } from '../../engine/model/report';
 import { parseTlsEndpoint, TargetError } from '../../engine/target';
 import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import type { CertificateViewState } from '../../protocol/certificateView';
-import { proxyConfig, toSetupInput } from '../config';
+import { errorMessage, proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
 import type { UntrustedGate } from '../untrustedGate';
@@ -38,7 +38,7 @@ export class CertificateServices {
     try {
       bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
     } catch (err) {
-      return { check: null, error: `${name} could not be read: ${messageOf(err)}` };
+      return { check: null, error: `${name} could not be read: ${errorMessage(err)}` };
     }
     const engine = loadEngine();
     let password: string | undefined;
@@ -54,8 +54,8 @@ export class CertificateServices {
       return { check };
     } catch (err) {
       // CertParseError and CertPasswordError carry plain messages without the password.
-      this.log.warn(`Certificate file ${name}: ${messageOf(err)}`);
-      return { check: null, error: `${name}: ${messageOf(err)}` };
+      this.log.warn(`Certificate file ${name}: ${errorMessage(err)}`);
+      return { check: null, error: `${name}: ${errorMessage(err)}` };
     }
   }
 
@@ -87,8 +87,8 @@ export class CertificateServices {
         await vscode.commands.executeCommand('netdiag.certificates.focus');
         return check;
       } catch (err) {
-        this.log.error(`Certificate of ${label} failed: ${messageOf(err)}`);
-        void vscode.window.showErrorMessage(`Netdiag: ${messageOf(err)}`);
+        this.log.error(`Certificate of ${label} failed: ${errorMessage(err)}`);
+        void vscode.window.showErrorMessage(`Netdiag: ${errorMessage(err)}`);
         return undefined;
       } finally {
         sub.dispose();
@@ -104,7 +104,7 @@ export class CertificateServices {
       const check = loadEngine().checkFromReport(report, options.trust);
       if (check) this.entries.add(check);
     } catch (err) {
-      this.log.warn(`Certificates view: the chain of ${report.target.url} could not be listed: ${messageOf(err)}`);
+      this.log.warn(`Certificates view: the chain of ${report.target.url} could not be listed: ${errorMessage(err)}`);
     }
   }
 
@@ -116,8 +116,4 @@ export class CertificateServices {
     // The proxy a diagnosis would use reaches the endpoint, the OCSP responder and the AIA URL too.
     return { ...engine.certCheckOptions(options), proxy: proxyConfig() };
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -85,6 +85,19 @@ describe('report view in Chromium', () => {
     await page.close();
   });
 
+  it('shows the set-up before the clock apart from the total, and nothing when a report has none', async () => {
+    const facts = async (name: string): Promise<Record<string, string>> => {
+      const page = await open(name);
+      const pairs = await page.$$eval('.report-header dl.facts dt', (dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
+      await page.close();
+      return Object.fromEntries(pairs);
+    };
+    const ok = await facts('ok.json');
+    assert.equal(ok['Total time'], '228 ms');
+    assert.equal(ok['Set-up'], '18.4 ms before the network, not in the total');
+    assert.equal((await facts('fail.json'))['Set-up'], undefined);
+  });
+
   it('shows Cancel and a running indicator while the report is partial', async () => {
     const page = await open('running.json', 'running');
     assert.equal(await page.locator('[data-testid="running"]').count(), 1);

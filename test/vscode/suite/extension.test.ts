@@ -116,6 +116,13 @@ suite('Netdiag in the extension host', () => {
     assert.ok(await eventually(() => webviewTabs().length > 0, 5000), 'no webview tab opened');
   });
 
+  test('a diagnosis reports the set-up before its clock apart from the network phases', async () => {
+    const report = await diagnose(`${origin}/`);
+    assert.equal(typeof report.setupMs, 'number', 'no setupMs: the engine did not prepare before its clock');
+    assert.ok((report.setupMs ?? -1) >= 0);
+    assert.equal(report.tls?.verification.trusted, true);
+  });
+
   test('a refused port fails at the transport layer', async () => {
     const closed = http.createServer();
     const hostPort = await listen(closed);

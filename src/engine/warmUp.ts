@@ -1,0 +1,141 @@
+// The first socket of a process pays for code that runs for the first time: Node's lazily loaded
+// internals, V8 compiling functions on their first call, OpenSSL's first handshake state, the
+// HTTP parsers. Paid inside a timed window, that cost reads as network time. This module pays it
+// before the clock starts, without sending a packet anywhere: every exercise runs in memory (DNS
+// messages encoded and decoded: dns/warmUp.ts; a TLS ClientHello written into a buffer; an
+// HTTP/1.1 and an HTTP/2 GET through the probe's own http.ts, answered by a stream that replays a
+// server's bytes; a certificate described and verified), and sockets are only created and
+// closed, never connected or bound. Only the client side runs: a server would be work the
+// probes never do.
+import { X509Certificate } from 'node:crypto';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { warmUpDns } from './dns/warmUp';
+import { httpExchange } from './http';
+import { describeCertificate } from './tls/certificate';
+import { verifyChain } from './tls/verify';
+
+/** A name that can never resolve (RFC 6761 §6.4): nothing here looks anything up anyway. */
+const NOWHERE = 'warm-up.invalid';
+/** A bound on each in-memory exchange: it takes a few milliseconds; this only guards a Node change. */
+const EXCHANGE_LIMIT_MS = 200;
+
+let processWarm: Promise<void> | null = null;
+const warmContexts = new WeakSet<SecureContext>();
+
+/**
+ * Exercises the code paths of a diagnosis (DNS, TCP, TLS and HTTP) once per process, and a TLS
+ * ClientHello once per context. Never throws: a warm-up that fails only leaves that path cold.
+ */
+export async function warmUp(context: SecureContext | null): Promise<void> {
+  warmUpDns();
+  processWarm ??= warmConnections();
+  await processWarm;
+  if (context && !warmContexts.has(context)) {
+    warmContexts.add(context);
+    attempt(() => writeClientHello(context));
+  }
+}
+
+async function warmConnections(): Promise<void> {
+  attempt(warmSocket);
+  attempt(warmCertificates);
+  await exchangeOverMemory(null);
+  await exchangeOverMemory('h2');
+}
+
+function attempt(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A path that cannot be exercised here stays cold; the probe itself reports real failures.
+  }
+}
+
+/** A TCP socket object, created and destroyed without a connection. */
+function warmSocket(): void {
+  new net.Socket().destroy();
+}
+
+/** What follows a handshake: a certificate read, described and verified (against no store). */
+function warmCertificates(): void {
+  const root = tls.rootCertificates[0];
+  if (root === undefined) return;
+  const cert = new X509Certificate(root);
+  describeCertificate(cert, Date.now());
+  verifyChain([cert], NOWHERE, { node: [], os: [], extra: [] }, Date.now(), { expiryWarningDays: 21 });
+}
+
+/** The probe's ClientHello for this context, written into memory; no server ever sees it. */
+function writeClientHello(context: SecureContext): void {
+  const sink = replayingPeer(() => undefined);
+  const socket = tls.connect({ socket: sink, secureContext: context, servername: NOWHERE, rejectUnauthorized: false, ALPNProtocols: ['h2', 'http/1.1'] });
+  socket.on('error', () => undefined);
+  socket.destroy();
+  sink.destroy();
+}
+
+/** RFC 9112 §4: a complete response to the request, whatever it was. */
+const HTTP1_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+
+// A server's side of one HTTP/2 exchange (RFC 9113 §4.1 frames: 3-byte length, type, flags,
+// stream id): its SETTINGS (the server preface, §3.4), the ACK of the client's SETTINGS (§6.5.3),
+// and on stream 1 a HEADERS frame with END_STREAM | END_HEADERS whose one header is HPACK static
+// index 8, `:status: 200` (RFC 7541 Appendix A).
+const H2_CLIENT_PREFACE_BYTES = 24;
+const H2_SERVER_SETTINGS = Buffer.from('000000040000000000000000040100000000', 'hex');
+const H2_RESPONSE = Buffer.from('00000101050000000188', 'hex');
+const H2_HEADERS = 0x1;
+
+/**
+ * One GET through the probe's own HTTP code (http.ts, Node's HTTP/1.1 client or nghttp2) over
+ * a stream that answers like a server. httpExchange has its own deadline and never throws.
+ */
+async function exchangeOverMemory(alpn: 'h2' | null): Promise<void> {
+  let written = Buffer.alloc(0);
+  let answered = false;
+  const peer = replayingPeer((chunk, push) => {
+    if (alpn !== 'h2') return push(HTTP1_RESPONSE);
+    written = Buffer.concat([written, chunk]);
+    if (!answered && wroteRequestHeaders(written)) {
+      answered = true;
+      push(H2_RESPONSE);
+    }
+  });
+  if (alpn === 'h2') peer.push(H2_SERVER_SETTINGS);
+  try {
+    await httpExchange(peer as net.Socket, {
+      url: `${alpn === 'h2' ? 'https' : 'http'}://${NOWHERE}/`,
+      method: 'GET',
+      headers: { accept: '*/*' },
+      alpn,
+      maxBodyBytes: 1024,
+      timeoutMs: EXCHANGE_LIMIT_MS,
+      now: () => performance.now(),
+    });
+  } finally {
+    peer.destroy();
+  }
+}
+
+/** Whether the client's bytes so far (preface, then frames) hold a HEADERS frame on stream 1. */
+function wroteRequestHeaders(bytes: Buffer): boolean {
+  for (let p = H2_CLIENT_PREFACE_BYTES; p + 9 <= bytes.length; p += 9 + bytes.readUIntBE(p, 3)) {
+    if (bytes[p + 3] === H2_HEADERS && (bytes.readUInt32BE(p + 5) & 0x7fffffff) === 1) return true;
+  }
+  return false;
+}
+
+/** An in-memory stream standing in for a server: `answer` sees each chunk the client writes and may push bytes back. */
+function replayingPeer(answer: (chunk: Buffer, push: (bytes: Buffer) => void) => void): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      answer(chunk, (bytes) => this.push(bytes));
+      callback();
+    },
+  });
+}

@@ -1,0 +1,34 @@
+// The child of startEngineRunner (measure.ts): loads the built engine bundle named on its command
+// line once, then runs one job per line of stdin and answers each with one line of JSON. A
+// diagnosis goes the extension's way: prepareOptions for the settings, then diagnose.
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseTarget } from '../../src/engine/target';
+import type { SetupInput } from '../../src/engine/setup';
+import type * as EngineModule from '../../src/vscode/engineEntry';
+import type { RunnerJob } from './measure';
+
+const file = resolve(process.argv[2] ?? 'dist/engine.js');
+const engine = createRequire(file)(file) as typeof EngineModule;
+
+async function runJob(job: RunnerJob): Promise<unknown> {
+  if (job.kind === 'dns') return engine.lookupDns(job.name, { timeoutMs: 2000, types: ['A'], servers: [job.server] });
+  const { options } = await engine.prepareOptions(job.setup as unknown as SetupInput);
+  return engine.diagnose(parseTarget(job.url), { ...options, proxy: { env: {} } });
+}
+
+const lines = createInterface({ input: process.stdin });
+// One job at a time, in order: the timings must not overlap.
+let queue = Promise.resolve();
+lines.on('line', (line) => {
+  queue = queue.then(async () => {
+    let answer: string;
+    try {
+      answer = JSON.stringify({ ok: true, result: await runJob(JSON.parse(line) as RunnerJob) });
+    } catch (err) {
+      answer = JSON.stringify({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+    process.stdout.write(`${answer}\n`);
+  });
+});

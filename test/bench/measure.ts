@@ -1,0 +1,114 @@
+// What the benchmarks share: medians, whole processes timed without blocking the event loop (the
+// servers and relays of a benchmark live in its own process and must keep answering), curl's
+// -w phases, the warm engine runner, and a plain table.
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export interface Timed {
+  /** Wall clock of the whole process, spawn to exit. */
+  ms: number;
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+export function timed(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: performance.now() - start, stdout, stderr, code }));
+  });
+}
+
+/** curl's own timings of one transfer, in ms; `connect`, `tls`, `ttfb` are the phases between them. */
+export interface CurlTimes {
+  namelookup: number;
+  connect: number;
+  tls: number;
+  ttfb: number;
+  total: number;
+  wall: number;
+}
+
+export const CURL_WRITE_OUT = '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}';
+
+export async function curl(args: readonly string[]): Promise<CurlTimes> {
+  const r = await timed('curl', ['-sS', '-o', '/dev/null', '-w', CURL_WRITE_OUT, ...args]);
+  const t = r.stdout.trim().split(' ').map((s) => Number(s) * 1000);
+  const [namelookup, connect, appconnect, starttransfer, total] = t;
+  if (r.code !== 0 || t.length !== 5 || t.some((x) => !Number.isFinite(x))) throw new Error(`curl ${args.join(' ')} failed: ${r.stderr}`);
+  return { namelookup: namelookup!, connect: connect! - namelookup!, tls: appconnect! - connect!, ttfb: starttransfer! - appconnect!, total: total!, wall: r.ms };
+}
+
+/**
+ * A long-lived Node process that loads the built engine (dist/engine.js, the bundle the extension
+ * loads on its first diagnosis) and runs one job per `run()`, so a benchmark can time the first
+ * run of a fresh engine and the warm ones after it, with the reference tool run in between.
+ */
+export interface EngineRunner {
+  run<T>(job: RunnerJob): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type RunnerJob =
+  | { kind: 'diagnose'; url: string; setup: Record<string, unknown> }
+  | { kind: 'dns'; name: string; server: { address: string; port: number } };
+
+export function startEngineRunner(engine: string): EngineRunner {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  return {
+    run: <T>(job: RunnerJob) =>
+      new Promise<T>((resolve, reject) => {
+        const onExit = (): void => reject(new Error(`the engine runner exited:\n${stderr}`));
+        child.once('exit', onExit);
+        waiting.push((line) => {
+          child.off('exit', onExit);
+          const answer = JSON.parse(line) as { ok: true; result: T } | { ok: false; error: string };
+          if (answer.ok) resolve(answer.result);
+          else reject(new Error(answer.error));
+        });
+        child.stdin.write(`${JSON.stringify(job)}\n`);
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+/** A plain table: the first row is the header; numbers get `digits` decimals. */
+export function table(rows: readonly (readonly (string | number | null)[])[], digits = 1): string {
+  const text = rows.map((r) => r.map((c) => (c === null ? '–' : typeof c === 'number' ? (Number.isFinite(c) ? c.toFixed(digits) : '–') : c)));
+  const widths = text[0]!.map((_, i) => Math.max(...text.map((r) => (r[i] ?? '').length)));
+  return text.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+export function ratio(a: number, b: number): string {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '–';
+}
+
+/** The median of a[i] / b[i]: runs taken one after the other compared pair by pair. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): string {
+  const ratios = a.map((x, i) => x / (b[i] ?? NaN)).filter((r) => Number.isFinite(r));
+  return ratios.length === 0 ? '–' : median(ratios).toFixed(2);
+}
