@@ -49,14 +49,17 @@ describe('the stack on loopback', { skip: linux ? false : 'reads Linux tools (ip
     assert.match(r.layers.find((l) => l.name === 'transport')?.summary ?? '', /rtt [\d.]+ ms/);
   });
 
-  it('a connection the exchange closed (Connection: close) has no TCP_INFO left, and the report says why', async () => {
+  it('a connection the server closes after its answer (Connection: close): its TCP_INFO while it lingers, else the report says why', async () => {
     const r = await run(`http://127.0.0.1:${closing.port}/`);
     const used = r.connections.find((c) => c.used);
     assert.equal(r.http?.requests[0]?.status, 200);
-    assert.equal(used?.tcp, undefined);
     assert.equal(used?.route?.interface, 'lo');
-    assert.deepEqual(r.stack?.unavailable.map((u) => u.fact), ['tcp']);
-    assert.match(r.stack?.unavailable[0]?.reason ?? '', /closed before ss could read/);
+    // A race the kernel decides: the half-closed socket may still be listed when ss looks.
+    if (used?.tcp) assert.match(used.tcp.state, /^(CLOSE-WAIT|LAST-ACK|FIN-WAIT-[12]|CLOSING|ESTAB)$/);
+    else {
+      assert.deepEqual(r.stack?.unavailable.map((u) => u.fact), ['tcp']);
+      assert.match(r.stack?.unavailable[0]?.reason ?? '', /closed before ss could read/);
+    }
   });
 
   it('a socket the hop itself would close (tcp://: no request sent) stays open until the facts are read', async () => {
