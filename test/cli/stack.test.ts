@@ -1,8 +1,8 @@
 // The stack as it really is, against a real network: the built CLI runs inside a client network
 // namespace and diagnoses a server two links away (test/helpers/netnsLab.ts): a client link with
 // an MTU of 1400, a server link of 1300, IP forwarding in the router, a second client link with a
-// route of its own, and an iptables rule in the router that drops a share of the packets (the
-// kernel here has no netem). The server's namespace runs a DNS server and an HTTP server
+// route of its own, and an iptables rule in the router that drops a share of the client's packets
+// (the kernel here has no netem). The server's namespace runs a DNS server and an HTTP server
 // (test/helpers/netnsPeer.ts); the client's /etc/hosts and resolv.conf are the namespace's own.
 // Every address exists only inside these namespaces. Skipped, with the reason, without root.
 import assert from 'node:assert/strict';
@@ -164,12 +164,15 @@ describe('the stack between network namespaces', () => {
     if (skip) return t.skip(skip);
     if (spawnSync('iptables', ['-V']).status !== 0) return t.skip('iptables is not installed (apt-get install iptables)');
     const body = join(tmp, 'body');
-    writeFileSync(body, 'b'.repeat(400_000));
-    const rule = ['FORWARD', '-m', 'statistic', '--mode', 'random', '--probability', '0.15', '-j', 'DROP'];
+    writeFileSync(body, 'b'.repeat(300_000));
+    // One direction only, the client's: about 24 of the body's 240 segments are lost, so TCP must
+    // resend (never none: 0.9^240), while the server's acknowledgements all arrive and recovery
+    // stays quick (losses both ways can stack retransmission timeouts past any test timeout).
+    const rule = ['FORWARD', '-i', lab!.dev.r0, '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP'];
     lab!.exec(lab!.ns.router, 'iptables', '-A', ...rule);
     try {
       // An address, not a name: DNS queries the router may drop would only slow the test down.
-      const { report } = await diagnose('http://10.77.2.2:8080/bytes/200000', '-d', `@${body}`, '--timeout', '10000');
+      const { report } = await diagnose('http://10.77.2.2:8080/bytes/1000', '-d', `@${body}`, '--timeout', '10000');
       const tcp = used(report)?.tcp;
       assert.equal(report.http?.requests[0]?.status, 200, JSON.stringify(report.findings));
       assert.ok(tcp && tcp.retransmits + tcp.outOfOrder > 0, JSON.stringify(tcp));
