@@ -38,6 +38,9 @@ before(async () => {
   // A network behind a gateway that does not exist: ARP for it fails (after 3 probes 100 ms apart).
   lab.exec(lab.ns.client, 'ip', 'route', 'add', '10.77.9.0/24', 'via', '10.77.1.99', 'dev', lab.dev.c0);
   lab.exec(lab.ns.client, 'sysctl', '-qw', `net.ipv4.neigh.${lab.dev.c0}.retrans_time_ms=100`);
+  // One segment per packet on the client's link: with GSO the client hands the veth 64 KB at a time,
+  // and the router's drop rule would see 16 packets for a 300 KB body instead of 240.
+  lab.exec(lab.ns.client, 'ip', 'link', 'set', 'dev', lab.dev.c0, 'gso_max_segs', '1');
   tmp = mkdtempSync(join(tmpdir(), 'netdiag-stack-'));
   const certs = makeCertificates({ commonName: 'www.netdiag.test', dnsNames: ['www.netdiag.test'], ipAddresses: ['10.77.2.2'] });
   writeFileSync(join(tmp, 'cert.pem'), certs.certPem);
@@ -166,8 +169,8 @@ describe('the stack between network namespaces', () => {
     const body = join(tmp, 'body');
     writeFileSync(body, 'b'.repeat(300_000));
     // One direction only, the client's: about 24 of the body's 240 segments are lost, so TCP must
-    // resend (never none: 0.9^240), while the server's acknowledgements all arrive and recovery
-    // stays quick (losses both ways can stack retransmission timeouts past any test timeout).
+    // resend (never none: 0.9^240 ≈ 1e-11), while the server's acknowledgements all arrive and
+    // recovery stays quick (losses both ways can stack retransmission timeouts past any timeout).
     const rule = ['FORWARD', '-i', lab!.dev.r0, '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP'];
     lab!.exec(lab!.ns.router, 'iptables', '-A', ...rule);
     try {
