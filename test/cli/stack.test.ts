@@ -14,10 +14,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
 import { makeCertificates } from '../harness/certs.mjs';
 import { runCli } from '../helpers/cli';
-import { labUnavailable, makeLab, type Lab } from '../helpers/netnsLab';
+import { namespacesUnavailable } from '../helpers/netns';
+import { makeLab, type Lab } from '../helpers/netnsLab';
 
 let lab: Lab | undefined;
-let skip: string | false = labUnavailable() ?? false;
+let skip: string | false = namespacesUnavailable() ?? false;
 let tmp = '';
 
 before(async () => {

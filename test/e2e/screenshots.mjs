@@ -13,7 +13,8 @@ import path from 'node:path';
 import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { labUnavailable, makeLab } from '../helpers/netnsLab.ts';
+import { namespacesUnavailable } from '../helpers/netns.ts';
+import { makeLab } from '../helpers/netnsLab.ts';
 import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, lookUpDnsThroughPalette, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
@@ -104,7 +105,7 @@ try {
  * 1300), diagnosed from the lab's client namespace, its route traced, in each theme.
  */
 async function shootStacks() {
-  const why = labUnavailable();
+  const why = namespacesUnavailable();
   if (why) {
     console.log(`report-stack-*.png not taken: ${why}`);
     return;

@@ -36,14 +36,6 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** Why this machine cannot build the lab (not Linux, not root, no iproute2), or null. */
-export function labUnavailable(): string | null {
-  if (process.platform !== 'linux') return 'network namespaces exist on Linux only';
-  if (process.getuid?.() !== 0) return 'making network namespaces needs root';
-  if (spawnSync('ip', ['-V']).status !== 0) return 'iproute2 is not installed (apt-get install iproute2)';
-  return null;
-}
-
 function run(args: readonly string[]): string {
   try {
     return execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });

@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { execRunner, type CommandRunner } from '../../src/engine/command';
 import { traceRoute } from '../../src/engine/route';
-import { labUnavailable, makeLab, type Lab } from '../helpers/netnsLab';
+import { namespacesUnavailable } from '../helpers/netns';
+import { makeLab, type Lab } from '../helpers/netnsLab';
 
 let lab: Lab | undefined;
-let skip: string | false = labUnavailable() ?? false;
+let skip: string | false = namespacesUnavailable() ?? false;
 
 before(() => {
   if (skip) return;
