@@ -97,6 +97,8 @@ export interface SendOptions {
   revealSecrets: boolean;
   /** Keep the body bytes (capped at maxBodyBytes) in `body`. */
   keepBody?: boolean;
+  /** An HTTP/2 session closes only once this settles (HttpExchangeOptions.closeAfter). */
+  closeAfter?: Promise<void>;
 }
 
 export interface SentRequest {
@@ -133,6 +135,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
     timeoutMs: opts.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
     now: opts.now,
+    ...(opts.closeAfter ? { closeAfter: opts.closeAfter } : {}),
   });
   const { ttfbMs, downloadMs, totalMs, ...rest } = sent.exchange;
   const proxyAuth = opts.forward !== null && rest.status === 407 ? proxyAuthOf(opts.forward, rest) : null;

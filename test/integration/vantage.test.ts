@@ -68,7 +68,7 @@ before(async () => {
   mkdirSync(`/etc/netns/${NS}`, { recursive: true });
   writeFileSync(`/etc/netns/${NS}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n');
   writeFileSync(`/etc/netns/${NS}/hosts`, '127.0.0.1 localhost\n');
-  peer = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', join(__dirname, '../helpers/netnsPeer.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  peer = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', join(__dirname, '../helpers/vantagePeer.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     peer!.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     peer!.once('exit', (code) => reject(new Error(`the namespace's servers exited (${code})`)));

@@ -184,7 +184,7 @@ export const diagnoseCommand: CliCommand = {
  */
 async function localDiagnosis(args: DiagnoseArgs, parsed: ReturnType<typeof parseTarget>, io: CliIo): Promise<Report> {
   const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
-  const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
+  const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], systemRoot: io.env['SystemRoot'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
   for (const w of warnings) terminal(io).warn(w);
   const run = new AbortController();
   const stop = (): void => run.abort();

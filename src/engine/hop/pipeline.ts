@@ -78,7 +78,7 @@ class Hop {
       kept = await this.walk();
     } finally {
       // A connection handed to the caller closes its sockets itself (Connection.close).
-      if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
+      if (kept === null) this.closeSockets();
     }
     return this.outcome(kept);
   }
@@ -131,6 +131,14 @@ class Hop {
     const reusable = this.record(sent, true);
     if (!reusable) reuse.close();
     return this.outcome(reusable ? reuse : null);
+  }
+
+  /** Closes this hop's sockets, once the caller has read the kernel's facts of them when it asked to. */
+  private closeSockets(): void {
+    const sockets = outermostFirst(this.sockets);
+    const close = (): void => sockets.forEach((s) => s.destroy());
+    if (this.spec.holdOpen) void this.spec.holdOpen.then(close, close);
+    else close();
   }
 
   private connection(socket: Socket, alpn: string | null): Connection {
@@ -319,6 +327,7 @@ class Hop {
       now: this.ctx.now,
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
+      ...(this.spec.holdOpen ? { closeAfter: this.spec.holdOpen } : {}),
     });
   }
 
