@@ -1,14 +1,14 @@
 // One target from several vantages, for a terminal: who ran where, each layer with every
 // vantage's status and summary under it (≠ where they disagree), what differs in plain words,
 // then each vantage's hops. Lines of plain text; terminal.ts escapes them when printing.
-import type { LayerName, LayerStatus } from '../engine/model/common';
+import type { FindingLayer, LayerStatus } from '../engine/model/common';
 import type { VantageComparison } from '../engine/model/comparison';
 import type { VantageInfo } from '../engine/model/vantage';
 import type { Style, Terminal } from './terminal';
 
 const ICON: Record<LayerStatus, string> = { ok: '✔', warn: '▲', fail: '✖', skipped: '·', pending: '…' };
 const COLOUR: Record<LayerStatus, Style> = { ok: 'green', warn: 'yellow', fail: 'red', skipped: 'dim', pending: 'dim' };
-const LAYER_TITLE: Readonly<Record<LayerName, string>> = { link: 'link', internet: 'DNS / IP', transport: 'TCP', tls: 'TLS', application: 'HTTP' };
+const LAYER_TITLE: Readonly<Record<FindingLayer, string>> = { link: 'link', dns: 'DNS', internet: 'IP', transport: 'TCP', tls: 'TLS', application: 'HTTP' };
 
 /** "from Compose service web · resolvers 10.89.0.1 · eth0 10.89.0.4/24": where a report ran. */
 export function vantageLines(v: VantageInfo, term: Terminal): string[] {

@@ -692,7 +692,7 @@ export const FINDINGS = {
   },
   VANTAGE_DNS_DIFFERS: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The name resolves differently from the vantages',
     hint: 'Each side asks its own resolver and hosts file: a Compose service name resolves only inside its Compose network (Docker\'s 127.0.0.11, Podman\'s aardvark-dns), a pod name only through the cluster DNS, a VPN or split-horizon name only where that resolver is used.',
   },

@@ -63,4 +63,18 @@ describe('compareVantages', () => {
     assert.deepEqual(c.differences.map((d) => d.code), ['VANTAGE_DNS_DIFFERS']);
     assert.match(c.differences[0]!.message, /^`example\.com` resolves to 2606:.*, 93\.184\.215\.14 from this machine \(its resolver 10\.89\.0\.1\); `example\.com` resolves to 10\.0\.0\.7 from host db1/);
   });
+
+  it('the DNS row is the stack\'s DNS exchange: a name that resolves on one side only differs there', () => {
+    const withDns = (status: 'ok' | 'fail', summary: string): Report => ({
+      ...copy(),
+      stack: { dns: { name: 'example.com', status, summary, source: 'dns', resolvers: [], cells: [], queries: [] }, rows: [], systemFacts: 'read', unavailable: [] },
+    });
+    const c = compareVantages(ok.target.url, [run('compose:web', withDns('ok', 'example.com → 10.0.0.7')), run('local', withDns('fail', 'example.com does not exist (NXDOMAIN)'))], 1);
+    const dns = c.layers.find((l) => l.name === 'dns');
+    assert.deepEqual(c.layers.map((l) => l.name), ['link', 'dns', 'internet', 'transport', 'tls', 'application']);
+    assert.deepEqual(dns, { name: 'dns', statuses: ['ok', 'fail'], summaries: ['example.com → 10.0.0.7', 'example.com does not exist (NXDOMAIN)'], differs: true });
+    // A report without the stack (from an older vantage, or an IP address) has no DNS row to compare.
+    const noStack = compareVantages(ok.target.url, [run('local', copy()), run('ssh:db1', copy())], 1);
+    assert.deepEqual(noStack.layers.find((l) => l.name === 'dns')?.statuses, ['skipped', 'skipped']);
+  });
 });

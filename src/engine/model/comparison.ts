@@ -1,7 +1,7 @@
 // A diagnosis of one target from two or more vantages, side by side, and what differs between
 // them, judged by the engine (vantage/compare.ts): `netdiag diagnose --from A --from B --json`
 // and the comparison view. Public contract (docs/report.md). Types only.
-import type { ErrorInfo, Finding, Hop, LayerName, LayerStatus, Verdict } from './common';
+import type { ErrorInfo, Finding, FindingLayer, Hop, LayerStatus, Verdict } from './common';
 import type { Report } from './report';
 import type { VantageInfo } from './vantage';
 
@@ -13,9 +13,9 @@ export interface VantageRun {
   error?: ErrorInfo;
 }
 
-/** One layer across the vantages, in the order of `vantages`. */
+/** One layer across the vantages, in the order of `vantages`; `dns` is the name lookup (the stack's DNS exchange). */
 export interface LayerComparison {
-  name: LayerName;
+  name: FindingLayer;
   /** Each vantage's status of this layer (`skipped` where the vantage did not run). */
   statuses: LayerStatus[];
   /** Each vantage's one-line summary of this layer. */

@@ -2,12 +2,13 @@
 // side, each vantage's hops, and what differs, layer by layer, in plain words (findings with
 // stable codes). Views only lay this out.
 import { finding } from '../findings';
-import type { Finding, LayerName, LayerStatus, Verdict } from '../model/common';
+import type { Finding, FindingLayer, LayerName, LayerStatus, Verdict } from '../model/common';
 import type { LayerComparison, VantageComparison, VantageRun } from '../model/comparison';
 import type { Report } from '../model/report';
 
-const LAYERS: readonly LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
-const LAYER_WORDS: Readonly<Record<LayerName, string>> = { link: 'the vantage', internet: 'DNS', transport: 'TCP', tls: 'TLS', application: 'HTTP' };
+/** Bottom to top, with the name lookup where it happens: before the connection's IP. */
+const LAYERS: readonly FindingLayer[] = ['link', 'dns', 'internet', 'transport', 'tls', 'application'];
+const LAYER_WORDS: Readonly<Record<FindingLayer, string>> = { link: 'the vantage', dns: 'DNS', internet: 'IP', transport: 'TCP', tls: 'TLS', application: 'HTTP' };
 
 interface Side {
   run: VantageRun;
@@ -17,10 +18,10 @@ interface Side {
 export function compareVantages(target: string, runs: readonly VantageRun[], durationMs: number): VantageComparison {
   const sides: Side[] = runs.flatMap((run) => (run.report ? [{ run, report: run.report }] : []));
   const layers: LayerComparison[] = LAYERS.map((name) => {
-    const entries = runs.map((r) => r.report?.layers.find((l) => l.name === name));
+    const entries = runs.map((r) => (r.report ? layerEntry(r.report, name) : undefined));
     const statuses = entries.map((l): LayerStatus => l?.status ?? 'skipped');
     // A layer a side never reached (skipped after a failure below it) is not a difference of its own.
-    const reachedStatuses = sides.map((s) => s.report.layers.find((l) => l.name === name)?.status ?? 'skipped').filter((st) => st !== 'skipped' && st !== 'pending');
+    const reachedStatuses = sides.map((s) => layerEntry(s.report, name)?.status ?? 'skipped').filter((st) => st !== 'skipped' && st !== 'pending');
     return { name, statuses, summaries: entries.map((l, i) => l?.summary ?? runs[i]?.error?.message ?? ''), differs: new Set(reachedStatuses).size > 1 };
   });
   const differences: Finding[] = runs.flatMap((r) => (r.error ? [finding('VANTAGE_UNAVAILABLE', r.error.message, r.vantage.name)] : []));
@@ -92,6 +93,14 @@ function dnsDifference(sides: readonly Side[]): Finding[] {
 }
 
 // ── TCP, TLS, HTTP ───────────────────────────────────────────────────────────────────────────
+
+/** A layer's status and summary in one report; DNS is the stack's own exchange (none for an IP literal). */
+function layerEntry(report: Report, name: FindingLayer): { status: LayerStatus; summary: string } | undefined {
+  if (name !== 'dns') return report.layers.find((l) => l.name === name);
+  const dns = report.stack?.dns;
+  if (dns) return { status: dns.status, summary: dns.summary };
+  return { status: 'skipped', summary: report.target.ipFamily !== null ? 'An IP address: nothing to look up' : 'No name lookup' };
+}
 
 function layerStatus(report: Report, name: LayerName): LayerStatus {
   return report.layers.find((l) => l.name === name)?.status ?? 'skipped';
