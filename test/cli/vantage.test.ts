@@ -69,7 +69,7 @@ describe('diagnose --from compose:web --from local (a real Compose project)', { 
     assert.match(web?.report?.hops[0]?.detail ?? '', /^eth0 10\.89\.213\.\d+/);
     assert.ok(here?.report?.findings.some((f) => f.code === 'DNS_NXDOMAIN' || f.code === 'DNS_LOOKUP_FAILED'));
     assert.deepEqual(c.differences.map((d) => d.code), ['VANTAGE_DNS_DIFFERS']);
-    assert.equal(c.layers.find((l) => l.name === 'internet')?.differs, true);
+    assert.equal(c.layers.find((l) => l.name === 'dns')?.differs, true);
   });
 
   it('runs in a helper container that joins the service (--vantage-method helper) and leaves nothing behind', async () => {

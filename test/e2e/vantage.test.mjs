@@ -64,7 +64,7 @@ describe('vantage points in the workbench', { skip: reason ?? false }, () => {
     await bindMapServiceMenu(page, 'web', 'Compare with This Machine');
     await acceptQuickPick(page, 'http://db:8080/');
     const frame = await findFrame(page, '[data-testid="comparison"][data-complete="true"]', 60000);
-    assert.equal(await frame.locator('[data-testid="compare-internet"]').getAttribute('data-differs'), 'true');
+    assert.equal(await frame.locator('[data-testid="compare-dns"]').getAttribute('data-differs'), 'true');
     assert.equal(await frame.locator('[data-testid="compare-tls"]').getAttribute('data-differs'), 'false');
     const difference = await frame.locator('[data-testid="difference-VANTAGE_DNS_DIFFERS"]').innerText();
     assert.match(difference, /`db` resolves to 10\.89\.214\.\d+ from Compose service web \(its resolver 10\.89\.214\.1\); from this machine it does not exist \(NXDOMAIN\)/);
