@@ -116,7 +116,7 @@ export async function checkReferences(model: BindModel, options: CheckReferences
   return { checks: finished, findings: problems(model, finished) };
 }
 
-const LAYER_OF: Readonly<Record<'dns' | 'tcp' | 'tls' | 'http', LayerName>> = { dns: 'internet', tcp: 'transport', tls: 'tls', http: 'application' };
+const LAYER_OF: Readonly<Record<'tcp' | 'tls' | 'http', LayerName>> = { tcp: 'transport', tls: 'tls', http: 'application' };
 
 function toCheck(row: Row, result: { run: VantageRun | null; error: string | null; ms: number } | null): EndpointCheck {
   const { ref } = row;
@@ -142,7 +142,8 @@ function toCheck(row: Row, result: { run: VantageRun | null; error: string | nul
   return {
     ...base,
     status: report.verdict.status,
-    dns: report.target.ipFamily !== null ? 'skipped' : layer(LAYER_OF.dns),
+    // DNS is the stack's own exchange; a report without the stack (an older vantage's) says it at the internet layer.
+    dns: report.target.ipFamily !== null ? 'skipped' : (report.stack?.dns?.status ?? layer('internet')),
     tcp: layer(LAYER_OF.tcp),
     tls: layer(LAYER_OF.tls),
     http: layer(LAYER_OF.http),
