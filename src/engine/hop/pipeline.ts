@@ -162,8 +162,8 @@ class Hop {
       now: this.ctx.now,
       concurrency: this.ctx.connectConcurrency,
       ...(target.zoneId && !this.proxy ? { zoneId: target.zoneId } : {}),
-      onResult: (r) => {
-        this.step('connect', `TCP ${r.address}${as}`, this.ctx.now() - r.durationMs, r.durationMs, false);
+      onResult: (r, startedAt) => {
+        this.step('connect', `TCP ${r.address}${as}`, startedAt, r.durationMs, false);
         this.log(`tcp: ${r.address}:${port}${this.proxy ? ' (proxy)' : ''} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
         this.part.connections.push(r);
         this.observe?.('connect', this.part);
