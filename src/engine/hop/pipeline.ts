@@ -239,7 +239,6 @@ class Hop {
   private async handshake(socket: Socket): Promise<Socket | null> {
     const { target } = this.spec;
     const servername = this.spec.servername !== undefined ? this.spec.servername : target.ipFamily === null ? target.host : null;
-    const start = this.ctx.now();
     const hs = await tlsHandshake(socket, {
       servername,
       alpn: this.spec.alpn ?? (target.scheme === 'https' ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
@@ -255,7 +254,7 @@ class Hop {
     const r = hs.result;
     this.part.tls = r;
     this.part.timings.tlsMs = r.durationMs;
-    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, start, r.durationMs, true);
+    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, hs.startedAt, r.durationMs, true);
     this.log(`tls: ${r.protocol ?? 'no protocol'} ${r.cipher ?? ''} alpn=${r.alpn ?? '-'} authorized=${r.authorized} in ${r.durationMs} ms`);
     this.note(hs.findings);
     this.observe?.('tls', this.part);
