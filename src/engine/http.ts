@@ -5,8 +5,11 @@
 // API:
 //   httpExchange(socket, opts) → { exchange, findings, reusable }
 //   - exchange: HttpExchange without `timings` (the orchestrator adds dnsMs/connectMs/tlsMs),
-//     plus ttfbMs (request written → response headers), downloadMs (headers → end of body or
-//     the cap) and totalMs (request written → end);
+//     plus ttfbMs (request written → the first byte of the response), downloadMs (that byte →
+//     end of body or the cap) and totalMs (request written → end). The first byte is the
+//     socket's first 'data' event over HTTP/1.1, read before Node's parser sees it; HTTP/2 reads
+//     the socket natively (nghttp2), so there it is the response's HEADERS frame, announced from
+//     the native callback ('response');
 //   - findings: HTTP_TIMEOUT, HTTP_BAD_RESPONSE, HTTP_CLIENT_ERROR, HTTP_SERVER_ERROR,
 //     HTTP_BODY_TRUNCATED (subject: the URL); a cancelled exchange gives error CANCELLED and no
 //     finding (the orchestrator reports CANCELLED once);
@@ -64,6 +67,8 @@ export interface HttpExchangeOutcome {
   exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
+  /** When the request was written, on `now`'s clock: where ttfbMs starts. */
+  startedAt: number;
   body?: Buffer;
 }
 
@@ -77,6 +82,8 @@ const PEEK_BYTES = 64;
 interface State extends Pick<HttpExchange, 'status' | 'statusText' | 'httpVersion' | 'headers' | 'bodyBytes' | 'bodyTruncated'> {
   contentLength: number | null;
   start: number;
+  /** HTTP/1.1: when the socket's first 'data' of the answer came (HTTP/2 has only headersAt). */
+  firstByteAt: number | null;
   headersAt: number | null;
   /** The first bytes the server sent, to say what came back when it is not HTTP. */
   peek: Buffer;
@@ -96,8 +103,9 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   const d = deadline(opts.signal, opts.timeoutMs, 'HTTP exchange');
   // Read now: a destroyed socket no longer knows its peer.
   const remoteAddress = socket.remoteAddress ?? null;
-  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), headersAt: null, peek: Buffer.alloc(0), received: 0, chunks: opts.keepBody ? [] : null };
+  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), firstByteAt: null, headersAt: null, peek: Buffer.alloc(0), received: 0, chunks: opts.keepBody ? [] : null };
   const onPeek = (chunk: Buffer): void => {
+    state.firstByteAt ??= opts.now();
     state.received += chunk.length;
     if (state.peek.length < PEEK_BYTES) state.peek = Buffer.concat([state.peek, chunk]).subarray(0, PEEK_BYTES);
   };
@@ -116,6 +124,8 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
     d.dispose();
   }
   const end = opts.now();
+  // Bytes that were not an answer (nothing parsed) leave the times at 0, as before any answer.
+  const firstByte = state.headersAt === null ? null : Math.min(state.firstByteAt ?? state.headersAt, state.headersAt);
   const exchange: HttpExchangeOutcome['exchange'] = {
     url: opts.url,
     method: opts.method,
@@ -127,13 +137,13 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
     bodyTruncated: state.bodyTruncated,
     remoteAddress,
     reusedConnection: false,
-    ttfbMs: state.headersAt === null ? 0 : ms(state.headersAt - state.start),
-    downloadMs: state.headersAt === null ? 0 : ms(end - state.headersAt),
+    ttfbMs: firstByte === null ? 0 : ms(firstByte - state.start),
+    downloadMs: firstByte === null ? 0 : ms(end - firstByte),
     totalMs: ms(end - state.start),
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  return { exchange, findings, reusable: ending.reusable, startedAt: state.start, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {

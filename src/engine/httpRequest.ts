@@ -111,7 +111,6 @@ export interface SentRequest {
 /** Shapes the request, sends it on `socket` and judges the answer. Never throws. */
 export async function sendRequest(socket: Socket, opts: SendOptions): Promise<SentRequest> {
   const headers = shapeHeaders(opts);
-  const startedAt = opts.now();
   const sent = await httpExchange(socket, {
     url: opts.url.replace(/\/\/[^/@]*@/, '//'),
     method: opts.request.method,
@@ -135,7 +134,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   const exchange: Omit<HttpExchange, 'timings' | 'outcome'> = { ...rest, url: opts.url, requestHeaders: redactHeaders(headers, opts.revealSecrets) };
   if (opts.request.body !== undefined) exchange.requestBodyBytes = Buffer.byteLength(opts.request.body);
   if (altSvc.length > 0) exchange.altSvc = altSvc;
-  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.body ? { body: sent.body } : {}) };
+  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.body ? { body: sent.body } : {}) };
 }
 
 /** Netdiag's defaults, then the caller's headers (names lower case), then the credentials. */
