@@ -26,6 +26,13 @@ export interface ExchangeResult {
   message: DecodedMessage;
   transport: 'udp' | 'tcp';
   truncated: boolean;
+  /**
+   * On `now`'s clock: the first datagram sent (for a TCP-only query the connect attempt) and the
+   * answer received, read at the socket events ('message', or the 'data' that completed it)
+   * rather than after the promise chain above, like dig's and kdig's query times.
+   */
+  sentAt: number;
+  answeredAt: number;
 }
 
 export interface ExchangeOptions {
@@ -35,6 +42,15 @@ export interface ExchangeOptions {
   timeoutMs: number;
   /** TCP from the start (like dig +tcp). */
   tcp?: boolean;
+  /** Monotonic milliseconds, for sentAt and answeredAt. */
+  now: () => number;
+}
+
+/** A decoded answer and when it arrived. */
+interface Answer {
+  message: DecodedMessage;
+  sentAt: number;
+  answeredAt: number;
 }
 
 /** Resend the same UDP query after 1/3 and 2/3 of the timeout: loss, not silence, is common. */
@@ -53,13 +69,14 @@ export async function exchange(server: DnsServer, question: Question, opts: Exch
   }
   // A random ID is one of the two secrets (with the source port) against spoofed answers (RFC 5452 §4.3).
   const spec: QuerySpec = { ...question, id: randomInt(0, 0x10000) };
-  if (opts.tcp) return { message: await tcpExchange(server, spec, opts.signal), transport: 'tcp', truncated: false };
+  if (opts.tcp) return { ...(await tcpExchange(server, spec, opts)), transport: 'tcp', truncated: false };
   const udp = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
-  if (!udp.tc) return { message: udp, transport: 'udp', truncated: false };
+  if (!udp.message.tc) return { ...udp, transport: 'udp', truncated: false };
   try {
-    return { message: await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts.signal), transport: 'tcp', truncated: true };
+    const tcp = await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts);
+    return { ...tcp, sentAt: udp.sentAt, transport: 'tcp', truncated: true };
   } catch (err) {
-    throw new TruncatedError(err, udp);
+    throw new TruncatedError(err, udp.message);
   }
 }
 
@@ -89,7 +106,7 @@ export function mismatch(m: DecodedMessage, q: QuerySpec): string | null {
   return null;
 }
 
-function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpec, opts: ExchangeOptions): Promise<DecodedMessage> {
+function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpec, opts: ExchangeOptions): Promise<Answer> {
   const { signal } = opts;
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
@@ -102,15 +119,16 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     let ignored = 0;
     let lastProblem = '';
     let done = false;
+    let sentAt: number | null = null;
 
-    const finish = (err: Error | null, message?: DecodedMessage): void => {
+    const finish = (err: Error | null, answer?: Answer): void => {
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
       signal.removeEventListener('abort', onAbort);
       socket.close();
       if (err) reject(err);
-      else if (message) resolve(message);
+      else if (answer) resolve(answer);
     };
     const onAbort = (): void => {
       const reason = reasonOf(signal);
@@ -119,7 +137,9 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
       } else finish(reason);
     };
     const send = (): void => {
-      if (!done) socket.send(query, (err) => err && finish(err));
+      if (done) return;
+      sentAt ??= opts.now();
+      socket.send(query, (err) => err && finish(err));
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
@@ -127,6 +147,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     // as ECONNREFUSED; the source is still checked below in case the socket sees them anyway.
     socket.on('error', (err) => finish(err));
     socket.on('message', (msg, rinfo) => {
+      const answeredAt = opts.now();
       const message = decodeMessage(msg);
       const problem =
         rinfo.port !== server.port || canonicalIp(rinfo.address) !== canonicalIp(server.address)
@@ -134,7 +155,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
           : typeof message === 'string'
             ? message
             : mismatch(message, q);
-      if (problem === null && typeof message !== 'string') finish(null, message);
+      if (problem === null && typeof message !== 'string') finish(null, { message, sentAt: sentAt ?? answeredAt, answeredAt });
       else {
         ignored += 1;
         lastProblem = problem ?? '';
@@ -154,7 +175,8 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
   });
 }
 
-function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Promise<DecodedMessage> {
+function tcpExchange(server: DnsServer, q: QuerySpec, opts: ExchangeOptions): Promise<Answer> {
+  const { signal } = opts;
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(reasonOf(signal));
@@ -164,14 +186,16 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
+    let sentAt = opts.now();
+    socket.once('connectionAttempt', () => (sentAt = opts.now()));
 
-    const finish = (err: Error | null, message?: DecodedMessage): void => {
+    const finish = (err: Error | null, answer?: Answer): void => {
       if (done) return;
       done = true;
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
       if (err) reject(err);
-      else if (message) resolve(message);
+      else if (answer) resolve(answer);
     };
     const onAbort = (): void => finish(reasonOf(signal));
     const bad = (why: string): void => finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} over TCP, for ${q.name} ${q.type}: ${why}.`));
@@ -186,6 +210,7 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
       socket.write(Buffer.concat([prefix, query]));
     });
     socket.on('data', (chunk: Buffer) => {
+      const answeredAt = opts.now();
       chunks.push(chunk.subarray(0, MAX_TCP_BYTES - received));
       received = Math.min(received + chunk.length, MAX_TCP_BYTES);
       if (received < 2) return;
@@ -196,7 +221,7 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
       if (typeof message === 'string') return bad(message);
       const problem = mismatch(message, q);
       if (problem !== null) return bad(problem);
-      finish(null, message);
+      finish(null, { message, sentAt, answeredAt });
     });
     socket.on('end', () => bad(`the server closed the connection after ${received} byte(s) of the answer`));
     socket.on('close', () => bad('the connection closed before an answer arrived'));

@@ -39,12 +39,18 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
     return result;
   }
   const budget = deadline(opts.signal, opts.budgetMs ?? opts.timeoutMs * 2, `DNS query for ${question.name} ${question.type}`);
+  // The query's time runs from its first datagram to the answer it ends with, both read at the
+  // socket events (exchange.ts); a query that ends without an answer waited until now.
+  let firstSent: number | null = null;
+  let answered: number | null = null;
   try {
     const attempts = Math.min(opts.maxAttempts ?? 3, servers.length);
     for (let i = 0; i < attempts && !budget.signal.aborted; i++) {
       const server = servers[i];
       if (server === undefined) break;
       const attempt = await queryOne(server, question, opts, budget.signal);
+      firstSent ??= attempt.sentAt;
+      answered = attempt.answeredAt;
       result.attempts.push(attempt.summary);
       Object.assign(result, attempt.fields);
       if (attempt.summary.error === undefined) delete result.error;
@@ -55,7 +61,7 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
     budget.dispose();
   }
   if (result.attempts.length === 0) result.error = { code: 'CANCELLED', message: 'Cancelled before the query was sent.' };
-  result.durationMs = ms(opts.now() - start);
+  result.durationMs = ms((answered ?? opts.now()) - (firstSent ?? start));
   result.status = result.error === undefined && result.rcode === 'NOERROR' ? 'ok' : 'fail';
   return result;
 }
@@ -63,6 +69,9 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
 interface AttemptOutcome {
   summary: DnsAttempt;
   fields: Partial<DnsQueryResult>;
+  /** When its first datagram left, and its answer arrived; null when it had none. */
+  sentAt: number | null;
+  answeredAt: number | null;
 }
 
 async function queryOne(server: DnsServer, question: Question, opts: QueryOptions, budget: AbortSignal): Promise<AttemptOutcome> {
@@ -71,10 +80,10 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
   const d = deadline(budget, opts.timeoutMs, `DNS query to ${name}`);
   const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
   try {
-    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, ...(opts.tcp ? { tcp: true } : {}) });
+    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}) });
     const m = r.message;
-    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(opts.now() - start), rcode: m.rcode };
-    return { summary, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional } };
+    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(r.answeredAt - r.sentAt), rcode: m.rcode };
+    return { summary, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional }, sentAt: r.sentAt, answeredAt: r.answeredAt };
   } catch (err) {
     const error = errorFor(err, name, question, opts.timeoutMs, budget);
     const truncated = err instanceof TruncatedError;
@@ -84,7 +93,7 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
       // The truncated UDP answer is still shown: its header and whatever records fit.
       Object.assign(fields, { flags: err.udpMessage.flags, edns: err.udpMessage.edns, answers: err.udpMessage.answers, authority: err.udpMessage.authority, additional: err.udpMessage.additional });
     }
-    return { summary: { server: name, transport, durationMs: ms(opts.now() - start), rcode: null, error }, fields };
+    return { summary: { server: name, transport, durationMs: ms(opts.now() - start), rcode: null, error }, fields, sentAt: start, answeredAt: null };
   } finally {
     d.dispose();
   }
