@@ -1,9 +1,11 @@
-// The orchestrator of a diagnosis: what runs beside what, the partial reports streamed as each
-// step ends, cancellation, and the final report. The critical path is one hop (hop/pipeline.ts:
+// The orchestrator of a diagnosis: what runs beside what, the partial reports streamed as the
+// steps end, cancellation, and the final report. The critical path is one hop (hop/pipeline.ts:
 // one DNS answer, one TCP connect, one TLS handshake and one HTTP exchange on that same socket),
 // then each redirect as a hop of its own (redirects.ts). Beside it, never in front of it: the
 // wire-level DNS queries, the connects to the other addresses, and through a proxy the direct
-// TLS comparison (interception.ts).
+// TLS comparison (interception.ts). What runs beside takes the thread only when no timed window
+// of the critical path is open (quiet.ts): the wire queries are sent first and their answers
+// read at the socket, but recorded later; partial reports are built and sent the same way.
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
@@ -25,6 +27,7 @@ import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './
 import type { DiagnoseOptions } from './options';
 import { prepareRun } from './prepare';
 import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
+import { Quiet } from './quiet';
 import { followRedirects, type ChainStep } from './redirects';
 import { buildHops, buildLayers, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
@@ -47,6 +50,7 @@ class Run {
   private readonly startedAt = new Date().toISOString();
   private readonly target: TargetInfo;
   private readonly ctx: HopContext;
+  private readonly quiet: Quiet;
   private readonly choice: ProxyChoice;
   /** The first hop's part, from its first step on. */
   private first: HopPart | null = null;
@@ -66,6 +70,8 @@ class Run {
   private httpDone = false;
   private finished = false;
   private cancelled = false;
+  /** A partial report waits for the quiet (emit). */
+  private updateQueued = false;
 
   constructor(
     private readonly parsed: ParsedTarget,
@@ -75,7 +81,8 @@ class Run {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
-    this.ctx = hopContext(options, this.now, this.t0);
+    this.quiet = new Quiet(this.now);
+    this.ctx = hopContext(options, this.now, this.t0, this.quiet);
     this.choice = chooseProxy(this.target, options.proxy);
   }
 
@@ -88,7 +95,9 @@ class Run {
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
       this.dns = { system: { addresses: [], durationMs: 0 }, wire: [], cnameChain: [] };
-      if (!isLocalhostName(this.target.host)) this.startWireQueries(this.target.host, this.dns);
+      // The wire queries go out first, so that sending them (Node's socket set-up takes a few
+      // turns of the event loop) is over before the critical path's first timed window opens.
+      if (!isLocalhostName(this.target.host)) await this.startWireQueries(this.target.host, this.dns);
     }
     const pool = new KeepAlive();
     try {
@@ -121,17 +130,25 @@ class Run {
     return report;
   }
 
-  /** The first hop streams: each of its steps lands in the report as it ends. */
+  /**
+   * The first hop streams: each of its steps lands in the report as it ends. What only the report
+   * needs (the address classes, the interface that owns the local address) waits for the quiet,
+   * so the next step of the critical path starts at once.
+   */
   private onFirstHop(event: HopEvent, part: HopPart): void {
     this.first = part;
     switch (event) {
       case 'resolved':
-        this.resolved(part);
+        this.work.push(this.quiet.after(() => this.resolved(part)));
         break;
       case 'connected': {
         const local = part.used?.localAddress;
-        this.link = findInterface(local ?? '');
-        this.internet.local = local ? classifyAddress(local) : null;
+        this.work.push(
+          this.quiet.after(() => {
+            this.link = findInterface(local ?? '');
+            this.internet.local = local ? classifyAddress(local) : null;
+          }),
+        );
         break;
       }
       case 'tls':
@@ -164,21 +181,30 @@ class Run {
     this.opening.push(...addressFindings(this.target.ipFamily === null ? this.target.host : null, remote));
   }
 
-  private startWireQueries(host: string, dns: DnsProbe): void {
+  /** Sends the A and AAAA questions to each server; settles when all are on the wire (or ended). */
+  private startWireQueries(host: string, dns: DnsProbe): Promise<void> {
+    const sent: Promise<void>[] = [];
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
+        let onSent!: () => void;
+        const onWire = new Promise<void>((resolve) => (onSent = resolve));
+        const query = wireQuery(server, host, type, { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer: (read) => this.quiet.later(read) });
+        sent.push(Promise.race([onWire, query.then(() => undefined)]));
         this.work.push(
-          wireQuery(server, host, type, { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
-            dns.wire.push(q);
-            this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-            this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
-            dns.cnameChain = cnameChain(host, dns.wire);
-            this.emit();
-          }),
+          query.then((q) =>
+            this.quiet.after(() => {
+              dns.wire.push(q);
+              this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
+              this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+              dns.cnameChain = cnameChain(host, dns.wire);
+              this.emit();
+            }),
+          ),
         );
       }
     }
+    return Promise.all(sent).then(() => undefined);
   }
 
   /** DNS findings need every answer (system and wire): made once, when all are in. */
@@ -196,8 +222,18 @@ class Run {
 
   // ── the report ───────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Sends a partial report once the critical path is quiet; several changes before then make one
+   * report. None follows the final one.
+   */
   private emit(): void {
-    if (this.options.onUpdate) this.options.onUpdate(this.report(false));
+    const onUpdate = this.options.onUpdate;
+    if (!onUpdate || this.updateQueued) return;
+    this.updateQueued = true;
+    this.quiet.later(() => {
+      this.updateQueued = false;
+      if (!this.finished) onUpdate(this.report(false));
+    });
   }
 
   private report(complete: boolean): Report {

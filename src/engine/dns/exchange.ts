@@ -44,6 +44,14 @@ export interface ExchangeOptions {
   tcp?: boolean;
   /** Monotonic milliseconds, for sentAt and answeredAt. */
   now: () => number;
+  /** Called once the query is on the wire (the first datagram, or the TCP write). */
+  onSent?: () => void;
+  /**
+   * Where a received datagram is read: the 'message' handler only notes when it came and hands
+   * the decoding and matching to `defer`, so a diagnosis can keep it out of the critical path's
+   * timed windows. By default it is read at once.
+   */
+  defer?: (read: () => void) => void;
 }
 
 /** A decoded answer and when it arrived. */
@@ -120,6 +128,8 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     let lastProblem = '';
     let done = false;
     let sentAt: number | null = null;
+    /** Datagrams received and not read yet (opts.defer). */
+    const unread: (() => void)[] = [];
 
     const finish = (err: Error | null, answer?: Answer): void => {
       if (done) return;
@@ -132,22 +142,28 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     };
     const onAbort = (): void => {
       const reason = reasonOf(signal);
+      // An answer that arrived in time counts, even when its reading was deferred past the deadline.
+      if (reason instanceof ProbeTimeoutError) for (const read of [...unread]) read();
+      if (done) return;
       if (reason instanceof ProbeTimeoutError && ignored > 0) {
         finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} response(s) that did not match the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
       } else finish(reason);
     };
     const send = (): void => {
-      if (done) return;
+      // A datagram waiting to be read is an answer already: no resend for it.
+      if (done || unread.length > 0) return;
+      const first = sentAt === null;
       sentAt ??= opts.now();
       socket.send(query, (err) => err && finish(err));
+      if (first) opts.onSent?.();
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
     // Connected, so the kernel drops datagrams from other peers and reports ICMP port-unreachable
     // as ECONNREFUSED; the source is still checked below in case the socket sees them anyway.
     socket.on('error', (err) => finish(err));
-    socket.on('message', (msg, rinfo) => {
-      const answeredAt = opts.now();
+    const read = (msg: Buffer, rinfo: dgram.RemoteInfo, answeredAt: number): void => {
+      if (done) return;
       const message = decodeMessage(msg);
       const problem =
         rinfo.port !== server.port || canonicalIp(rinfo.address) !== canonicalIp(server.address)
@@ -160,6 +176,18 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
         ignored += 1;
         lastProblem = problem ?? '';
       }
+    };
+    socket.on('message', (msg, rinfo) => {
+      const answeredAt = opts.now();
+      if (!opts.defer) return read(msg, rinfo, answeredAt);
+      const pending = (): void => {
+        const at = unread.indexOf(pending);
+        if (at < 0) return;
+        unread.splice(at, 1);
+        read(msg, rinfo, answeredAt);
+      };
+      unread.push(pending);
+      opts.defer(pending);
     });
     // Node passes a failed connect (EINVAL for a link-local address without a zone…) here.
     socket.connect(server.port, server.address, (err?: Error) => {
@@ -208,6 +236,7 @@ function tcpExchange(server: DnsServer, q: QuerySpec, opts: ExchangeOptions): Pr
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(query.length);
       socket.write(Buffer.concat([prefix, query]));
+      opts.onSent?.();
     });
     socket.on('data', (chunk: Buffer) => {
       const answeredAt = opts.now();

@@ -19,6 +19,10 @@ export interface QueryOptions {
   budgetMs?: number;
   tcp?: boolean;
   now: () => number;
+  /** Called when a query is on the wire (exchange.ts); once per attempt. */
+  onSent?: () => void;
+  /** Where received datagrams are read (exchange.ts). */
+  defer?: (read: () => void) => void;
 }
 
 /** Rcodes that say "this server could not help", so the next one is asked (RFC 1034 §5.3.3). */
@@ -80,7 +84,7 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
   const d = deadline(budget, opts.timeoutMs, `DNS query to ${name}`);
   const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
   try {
-    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}) });
+    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}), ...(opts.onSent ? { onSent: opts.onSent } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
     const m = r.message;
     const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(r.answeredAt - r.sentAt), rcode: m.rcode };
     return { summary, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional }, sentAt: r.sentAt, answeredAt: r.answeredAt };

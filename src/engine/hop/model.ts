@@ -10,6 +10,7 @@ import type { DnsAddress } from '../model/dns';
 import type { ConnectionResult, HttpExchange, ProxyInfo, TargetInfo, TlsResult, WaterfallEntry } from '../model/report';
 import { DEFAULTS, type DiagnoseOptions, type LookupFn, type Timeouts, type TrustStores } from '../options';
 import type { Route } from '../proxy';
+import type { Quiet } from '../quiet';
 import type { ParsedTarget } from '../target';
 import { VERSION } from '../version';
 
@@ -33,11 +34,14 @@ export interface HopContext {
   maxBodyBytes: number;
   revealSecrets: boolean;
   log?: (message: string) => void;
+  /** The run's timed windows: each step of a hop opens one, and the work beside waits for it (quiet.ts). */
+  quiet?: Quiet;
 }
 
 /** The hop context of a diagnosis. */
-export function hopContext(options: DiagnoseOptions, now: () => number, t0: number): HopContext {
+export function hopContext(options: DiagnoseOptions, now: () => number, t0: number, quiet?: Quiet): HopContext {
   return {
+    ...(quiet ? { quiet } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     timeouts: options.timeouts,
     now,

@@ -118,6 +118,7 @@ class Hop {
     const { target } = this.spec;
     const host = this.proxy ? this.proxy.host : target.host;
     const start = this.ctx.now();
+    const close = this.window();
     const r = await resolveHost(host, this.proxy ? this.proxy.ipFamily : target.ipFamily, {
       ...(this.ctx.lookup ? { lookup: this.ctx.lookup } : {}),
       pinned: this.ctx.pinned,
@@ -125,6 +126,7 @@ class Hop {
       timeoutMs: this.ctx.timeouts.dnsMs,
       now: this.ctx.now,
     });
+    close();
     this.part.resolution = r;
     const as = this.proxy ? ' (proxy)' : '';
     if (r.lookup) {
@@ -173,7 +175,9 @@ class Hop {
       unlink();
       this.connectsDone(results, host);
     });
+    const close = this.window();
     const primary = await run.primary;
+    close();
     if (!primary) {
       await this.beside;
       const first = this.part.connections.find((c) => c.error)?.error;
@@ -214,6 +218,7 @@ class Hop {
     const { target } = this.spec;
     const authority = `${target.ipFamily === 6 ? `[${target.host}]` : target.host}:${target.port}`;
     const start = this.ctx.now();
+    const close = this.window();
     const t = await openTunnel(socket, authority, {
       authorization: proxy.authorization,
       userAgent: this.ctx.userAgent,
@@ -222,6 +227,7 @@ class Hop {
       now: this.ctx.now,
       proxyLabel: `the proxy ${proxy.url}`,
     });
+    close();
     this.step('connect', `CONNECT ${authority} (proxy)`, start, t.durationMs, true);
     this.log(`proxy: CONNECT ${authority} via ${proxy.url} → ${t.status ?? t.error?.code} in ${t.durationMs} ms`);
     const leg = this.part.proxy!;
@@ -239,6 +245,7 @@ class Hop {
   private async handshake(socket: Socket): Promise<Socket | null> {
     const { target } = this.spec;
     const servername = this.spec.servername !== undefined ? this.spec.servername : target.ipFamily === null ? target.host : null;
+    const close = this.window();
     const hs = await tlsHandshake(socket, {
       servername,
       alpn: this.spec.alpn ?? (target.scheme === 'https' ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
@@ -251,6 +258,7 @@ class Hop {
       ...(this.ctx.wallClock ? { wallClock: this.ctx.wallClock } : {}),
       ...(this.ctx.clientCertificate ? { clientCertificate: this.ctx.clientCertificate } : {}),
     });
+    close();
     const r = hs.result;
     this.part.tls = r;
     this.part.timings.tlsMs = r.durationMs;
@@ -267,6 +275,7 @@ class Hop {
   private async exchange(socket: Socket, alpn: string | null, request: HopRequest, reused: boolean): Promise<boolean> {
     const { target } = this.spec;
     const forward = this.part.route.kind === 'forward' ? this.proxy : null;
+    const close = this.window();
     const sent = await sendRequest(socket, {
       url: target.url,
       auth: this.spec.auth,
@@ -281,6 +290,7 @@ class Hop {
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
     });
+    close();
     const { ttfbMs, downloadMs, totalMs } = sent.times;
     this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
     this.step('download', `Download ${target.url}`, sent.startedAt + ttfbMs, downloadMs, true);
@@ -304,6 +314,11 @@ class Hop {
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────────
+
+  /** Opens a timed window of the run (quiet.ts); returns its close. */
+  private window(): () => void {
+    return this.ctx.quiet?.window() ?? ((): void => undefined);
+  }
 
   private step(phase: WaterfallEntry['phase'], label: string, start: number, durationMs: number, critical: boolean): void {
     this.part.waterfall.push({ phase, label, startMs: ms(start - this.ctx.t0), durationMs, critical });
