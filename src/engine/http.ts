@@ -13,8 +13,11 @@
 //   - findings: HTTP_TIMEOUT, HTTP_BAD_RESPONSE, HTTP_CLIENT_ERROR, HTTP_SERVER_ERROR,
 //     HTTP_BODY_TRUNCATED (subject: the URL); a cancelled exchange gives error CANCELLED and no
 //     finding (the orchestrator reports CANCELLED once);
-//   - reusable: the HTTP/1.1 response ended cleanly with keep-alive, so the socket may carry the
-//     next request (a redirect to the same origin). HTTP/2 sessions are closed here, so false.
+//   - reusable: the response ended cleanly and the connection may carry the next request (a
+//     redirect to the same origin): HTTP/1.1 with keep-alive on the socket, HTTP/2 on the same
+//     session, which is then in `session` (pass it back as `opts.session`; RFC 9113 §9.1.1,
+//     as curl -L does), with a listener that keeps a late session error from crashing the
+//     process. A session that is not reusable is closed here;
 //   - body: with `keepBody`, the bytes of the body up to the cap (for the capped fetch).
 //   Never throws. The caller owns and closes the socket (it may already be destroyed: a capped
 //   body, a timeout or a parse error ends the connection, because that is the only way to stop
@@ -50,6 +53,8 @@ export interface HttpExchangeOptions {
   body?: string | Buffer;
   /** Keep the body (up to maxBodyBytes) in the outcome instead of only counting it. */
   keepBody?: boolean;
+  /** The HTTP/2 session an earlier exchange on this socket left open (`session` of its outcome). */
+  session?: http2.ClientHttp2Session;
   /**
    * Send the request line in absolute form (`GET http://host/path HTTP/1.1`), as a forward proxy
    * expects it (RFC 9112 §3.2.2); the socket is then connected to the proxy.
@@ -69,6 +74,8 @@ export interface HttpExchangeOutcome {
   reusable: boolean;
   /** When the request was written, on `now`'s clock: where ttfbMs starts. */
   startedAt: number;
+  /** HTTP/2: the session, open for the next request, when `reusable`. */
+  session?: http2.ClientHttp2Session;
   body?: Buffer;
 }
 
@@ -97,6 +104,8 @@ interface Ending {
   error?: ErrorInfo;
   findings: Finding[];
   reusable: boolean;
+  /** HTTP/2: the session left open for the next request. */
+  session?: http2.ClientHttp2Session;
 }
 
 export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions): Promise<HttpExchangeOutcome> {
@@ -143,7 +152,7 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable, startedAt: state.start, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  return { exchange, findings, reusable: ending.reusable, startedAt: state.start, ...(ending.session ? { session: ending.session } : {}), ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {
@@ -257,9 +266,15 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      session?.off('error', onError);
+      if (graceful && session && ending.reusable && !session.closed && !session.destroyed) {
+        if (!session.listeners('error').includes(ignoreSessionError)) session.on('error', ignoreSessionError);
+        resolve({ ...ending, session });
+        return;
+      }
       if (graceful) session?.close();
       else session?.destroy();
-      resolve(ending);
+      resolve({ ...ending, reusable: false });
     };
     const onAbort = (): void => settle(abortEnding(signal, opts, state), false);
     if (signal.aborted) {
@@ -276,7 +291,7 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       else if (!H2_FORBIDDEN.has(lower) && !(lower === 'te' && value !== 'trailers')) headers[lower] = value;
     }
     try {
-      session = http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
+      session = opts.session ?? http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
       session.on('error', onError);
       state.start = opts.now();
       if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
@@ -304,17 +319,20 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
           stream.close(http2.constants.NGHTTP2_CANCEL);
         }
       });
-      stream.on('end', () => settle({ findings: [], reusable: false }, true));
+      stream.on('end', () => settle({ findings: [], reusable: true }, true));
       stream.on('close', () => {
         // A stream reset by the server closes without 'end' or 'error' when the code is NO_ERROR.
         if (state.status === null) settle(errorEnding(Object.assign(new Error(`stream closed with code ${stream.rstCode ?? 'unknown'}`), { code: 'ERR_HTTP2_STREAM_ERROR' }), opts, state), false);
-        else settle({ findings: [], reusable: false }, true);
+        else settle({ findings: [], reusable: stream.rstCode === http2.constants.NGHTTP2_NO_ERROR }, true);
       });
     } catch (err) {
       onError(err as NodeJS.ErrnoException);
     }
   });
 }
+
+/** Kept on a session left open between exchanges: an error then must not crash the process; the next exchange sees the session closed. */
+const ignoreSessionError = (): void => undefined;
 
 function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: State): Ending {
   if (!(reasonOf(signal) instanceof ProbeTimeoutError)) {

@@ -10,6 +10,7 @@
 //   redirectTarget(url, status, location)     where a response redirects to, or null
 //   sendRequest(socket, opts)                 shape, send on the socket, judge: a recorded exchange
 //   requestInfo(spec, reveal)                 the shaped request for Report.request, secrets redacted
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { finding } from './findings';
 import { httpExchange, type HttpExchangeOutcome } from './http';
@@ -92,6 +93,8 @@ export interface SendOptions {
   revealSecrets: boolean;
   /** Keep the body bytes (capped at maxBodyBytes) in `body`. */
   keepBody?: boolean;
+  /** HTTP/2: the session an earlier request on this connection left open. */
+  session?: ClientHttp2Session;
 }
 
 export interface SentRequest {
@@ -105,6 +108,8 @@ export interface SentRequest {
   /** A forward proxy answered 407: the proxy's failure, with the schemes it offers. */
   proxyAuth: { error: ErrorInfo; offers: string[] } | null;
   reusable: boolean;
+  /** HTTP/2: the session, open for the next request, when `reusable`. */
+  session?: ClientHttp2Session;
   body?: Buffer;
 }
 
@@ -119,6 +124,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
     ...(opts.request.body !== undefined ? { body: opts.request.body } : {}),
     ...(opts.forward ? { absoluteForm: true } : {}),
     ...(opts.keepBody ? { keepBody: true } : {}),
+    ...(opts.session ? { session: opts.session } : {}),
     maxBodyBytes: opts.maxBodyBytes,
     timeoutMs: opts.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -134,7 +140,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   const exchange: Omit<HttpExchange, 'timings' | 'outcome'> = { ...rest, url: opts.url, requestHeaders: redactHeaders(headers, opts.revealSecrets) };
   if (opts.request.body !== undefined) exchange.requestBodyBytes = Buffer.byteLength(opts.request.body);
   if (altSvc.length > 0) exchange.altSvc = altSvc;
-  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.body ? { body: sent.body } : {}) };
+  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.session ? { session: sent.session } : {}), ...(sent.body ? { body: sent.body } : {}) };
 }
 
 /** Netdiag's defaults, then the caller's headers (names lower case), then the credentials. */

@@ -269,13 +269,31 @@ describe('httpExchange over TLS', () => {
     }
   });
 
+  it('HTTP/2: a cleanly ended stream leaves the session open for the next request on the connection', async () => {
+    const socket = await tlsSocket(['h2']);
+    const connectionsBefore = h2.connections();
+    try {
+      const first = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/10`, { alpn: 'h2' }));
+      assert.equal(first.reusable, true);
+      assert.ok(first.session && !first.session.closed, 'the session is handed back open');
+      const second = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/20`, { alpn: 'h2', session: first.session }));
+      assert.equal(second.exchange.bodyBytes, 20);
+      assert.equal(second.session, first.session);
+      assert.equal(h2.connections(), connectionsBefore, 'no second connection');
+      second.session?.destroy();
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('HTTP/2 body cap', async () => {
     const socket = await tlsSocket(['h2']);
     try {
-      const { exchange, findings } = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/500000`, { alpn: 'h2', maxBodyBytes: 10_000 }));
+      const { exchange, findings, reusable } = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/500000`, { alpn: 'h2', maxBodyBytes: 10_000 }));
       assert.equal(exchange.bodyBytes, 10_000);
       assert.equal(exchange.bodyTruncated, true);
       assert.deepEqual(findings.map((f) => f.code), ['HTTP_BODY_TRUNCATED']);
+      assert.equal(reusable, false, 'a stream cut short ends its session');
     } finally {
       socket.destroy();
     }

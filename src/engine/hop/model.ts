@@ -1,6 +1,7 @@
 // The hop: what one pass of the pipeline (resolve → connect → tunnel → TLS → exchange) takes and
 // what it gives back. The first request of a diagnosis, each redirect, the TLS-interception check,
 // the certificate check and the capped fetch are each one hop; pipeline.ts runs it.
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Resolution } from '../dns/system';
@@ -128,6 +129,8 @@ export interface Connection {
   origin: string;
   /** The ALPN protocol TLS negotiated, or null. */
   alpn: string | null;
+  /** HTTP/2: the session the last exchange left open, which the next request is sent on. */
+  session?: ClientHttp2Session;
   route: Route;
   close(): void;
 }
@@ -181,4 +184,10 @@ export type HopEvent = 'resolved' | 'connect' | 'connects-done' | 'connected' | 
 export function originOf(url: string): string {
   const u = new URL(url.replace(/%[^\]]*\]/, ']'));
   return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? '443' : '80')}`;
+}
+
+/** Whether a kept connection can still carry a request: its socket, and its HTTP/2 session if any, still open. */
+export function isOpen(connection: Connection): boolean {
+  const { session } = connection;
+  return !connection.socket.destroyed && (session === undefined || (!session.closed && !session.destroyed));
 }

@@ -9,6 +9,7 @@
 // findings and waterfall steps, and `observe` hears of it. A step that fails ends the hop with
 // `part.stopped`; what the failure means for the run (a finding about DNS, a failed redirect) is
 // the caller's to say. The caller owns the connection it gets back.
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { ms } from '../abort';
 import { resolveHost } from '../dns/system';
@@ -22,7 +23,7 @@ import { redactUrl } from '../redact';
 import { exchangeOutcome } from '../summary';
 import { tlsHandshake } from '../tls/handshake';
 import { startConnects, transportFindings } from '../transport';
-import { originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
+import { isOpen, originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
 
 export function runHop(spec: HopSpec, ctx: HopContext, observe?: HopObserver): Promise<HopOutcome> {
   return new Hop(spec, ctx, observe).run();
@@ -35,6 +36,8 @@ class Hop {
   private body: Buffer | undefined;
   /** The sockets this hop opened: closed at its end unless handed to the caller. */
   private readonly sockets: Socket[] = [];
+  /** HTTP/2: the session the exchange left open for the next request. */
+  private session: ClientHttp2Session | undefined;
 
   constructor(
     private readonly spec: HopSpec,
@@ -62,7 +65,7 @@ class Hop {
 
   async run(): Promise<HopOutcome> {
     const reuse = this.spec.reuse;
-    if (reuse && !reuse.socket.destroyed) return this.onReused(reuse);
+    if (reuse && isOpen(reuse)) return this.onReused(reuse);
     reuse?.close();
     let kept: Connection | null = null;
     try {
@@ -101,6 +104,7 @@ class Hop {
   private async onReused(reuse: Connection): Promise<HopOutcome> {
     const { request } = this.spec;
     // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
+    this.session = reuse.session;
     const reusable = request === null || (await this.exchange(reuse.socket, reuse.alpn, request, true));
     if (!reusable) reuse.close();
     return { part: this.part, connection: reusable ? reuse : null, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
@@ -108,7 +112,18 @@ class Hop {
 
   private connection(socket: Socket, alpn: string | null): Connection {
     const sockets = outermostFirst(this.sockets);
-    return { socket, origin: originOf(this.spec.target.url), alpn, route: this.part.route, close: () => sockets.forEach((s) => s.destroy()) };
+    const connection: Connection = {
+      socket,
+      origin: originOf(this.spec.target.url),
+      alpn,
+      route: this.part.route,
+      ...(this.session ? { session: this.session } : {}),
+      close: () => {
+        connection.session?.destroy();
+        sockets.forEach((s) => s.destroy());
+      },
+    };
+    return connection;
   }
 
   // ── the steps ─────────────────────────────────────────────────────────────────────────────
@@ -289,8 +304,10 @@ class Hop {
       now: this.ctx.now,
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
+      ...(this.session ? { session: this.session } : {}),
     });
     close();
+    this.session = sent.session;
     const { ttfbMs, downloadMs, totalMs } = sent.times;
     this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
     this.step('download', `Download ${target.url}`, sent.startedAt + ttfbMs, downloadMs, true);
