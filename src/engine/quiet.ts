@@ -17,7 +17,8 @@ export class Quiet {
   private open = 0;
   private openedAt = 0;
   private queue: (() => void)[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** The pending run of the queue, if one is scheduled. */
+  private timer: { cancel(): void } | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -30,8 +31,7 @@ export class Quiet {
       closed = true;
       if (--this.open > 0) return;
       // The wait for the window to grow old is over: what is queued may run now.
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = null;
+      this.cancel();
       this.schedule();
     };
   }
@@ -55,13 +55,28 @@ export class Quiet {
     });
   }
 
+  /**
+   * When nothing is open, the work runs after this turn's I/O (setImmediate: a timer would wait a
+   * whole millisecond at least); else when the open window will have lasted LONG_WINDOW_MS.
+   */
   private schedule(): void {
     if (this.queue.length === 0 || this.timer !== null) return;
-    const wait = this.open === 0 ? 0 : Math.max(0, this.openedAt + LONG_WINDOW_MS - this.now());
-    this.timer = setTimeout(() => {
+    const run = (): void => {
       this.timer = null;
       this.drain();
-    }, wait);
+    };
+    if (this.open === 0) {
+      const immediate = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(run, Math.max(0, this.openedAt + LONG_WINDOW_MS - this.now()));
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
+  }
+
+  private cancel(): void {
+    this.timer?.cancel();
+    this.timer = null;
   }
 
   private drain(): void {
