@@ -61,13 +61,15 @@ export function connectTcp(address: string, family: Family, port: number, opts: 
       return;
     }
     const host = family === 6 && opts.zoneId ? `${address}%${opts.zoneId}` : address;
-    let socket: net.Socket;
+    // net.connect() is this pair; made apart, a connect() that throws still leaves the socket
+    // (and the handle it already made) to destroy.
+    const socket = new net.Socket();
     try {
       // family pins the literal: no lookup and no happy-eyeballs inside Node (autoSelectFamily).
-      socket = net.connect({ host, port, family, autoSelectFamily: false });
+      socket.connect({ host, port, family, autoSelectFamily: false });
     } catch (err) {
       // Synchronous throws are argument errors (a bad zone id, a port Node refuses).
-      fail((err as NodeJS.ErrnoException).code ?? 'EINVAL', null);
+      fail((err as NodeJS.ErrnoException).code ?? 'EINVAL', socket);
       return;
     }
     const onAbort = (): void => {
