@@ -99,6 +99,7 @@ class Run {
       // turns of the event loop) is over before the critical path's first timed window opens.
       if (!isLocalhostName(this.target.host)) await this.startWireQueries(this.target.host, this.dns);
     }
+    await oneTurn();
     const pool = new KeepAlive();
     try {
       const request = firstRequest(this.options.request);
@@ -327,6 +328,16 @@ class Run {
     if (this.options.request) out.request = requestInfo(this.options.request, this.options.revealSecrets === true);
     return out;
   }
+}
+
+/**
+ * One turn of the event loop before the first timed window opens. V8 schedules a young-generation
+ * collection as a task when an allocation fills most of it (the set-up and the run's start
+ * allocate), and Node runs such tasks from its event loop: without this turn it ran in the first
+ * one after connect(2), inside the connect's reading (0.3–1.5 ms).
+ */
+function oneTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

@@ -4,9 +4,9 @@
 // before the clock starts, without sending a packet anywhere: every exercise runs in memory (DNS
 // messages encoded and decoded: dns/warmUp.ts; a TLS ClientHello written into a buffer; an
 // HTTP/1.1 and an HTTP/2 GET through the probe's own http.ts, answered by a stream that replays a
-// server's bytes; a certificate described and verified), and sockets are only created and
-// closed, never connected or bound. Only the client side runs: a server would be work the
-// probes never do.
+// server's bytes; a certificate described and verified; a hop through the pipeline to a port
+// Node refuses before it makes a socket), and sockets are only created and closed, never
+// connected or bound. Only the client side runs: a server would be work the probes never do.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,12 @@ import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import { warmUpDns } from './dns/warmUp';
+import { standaloneContext } from './hop/model';
+import { runHop } from './hop/pipeline';
 import { httpExchange } from './http';
+import { DIRECT } from './proxy';
+import { Quiet } from './quiet';
+import { parseTarget } from './target';
 import { describeCertificate } from './tls/certificate';
 import { verifyChain } from './tls/verify';
 
@@ -55,9 +60,28 @@ async function settled(): Promise<void> {
 async function warmConnections(): Promise<void> {
   attempt(warmSocket);
   attempt(warmCertificates);
+  await warmHop();
   await exchangeOverMemory(null);
   await exchangeOverMemory('h2');
   await settled();
+}
+
+/** Above the highest TCP port: net.connect throws ERR_SOCKET_BAD_PORT before it creates a socket. */
+const NO_PORT = 65536;
+
+/**
+ * The hop pipeline once (resolve, connect, the findings and bookkeeping of a failed connect),
+ * to a port Node refuses synchronously, so no socket is made and nothing is sent: its code is
+ * compiled here rather than between the wire queries and the first connect. Never throws.
+ */
+async function warmHop(): Promise<void> {
+  try {
+    const { target } = parseTarget('http://127.0.0.1:1/');
+    const hop = await runHop({ target: { ...target, port: NO_PORT }, route: DIRECT, request: { method: 'GET', headers: {} } }, { ...standaloneContext({ timeoutMs: EXCHANGE_LIMIT_MS }), quiet: new Quiet() });
+    await hop.beside;
+  } catch {
+    // A path that cannot be exercised here stays cold; the probe itself reports real failures.
+  }
 }
 
 function attempt(fn: () => void): void {
