@@ -4,21 +4,32 @@
 // bookkeeping, a partial report built and sent to the view) makes the reading longer by as long
 // as it runs. So the hop marks each timed window (a lookup, connect, tunnel, TLS handshake or
 // exchange of the critical path) and the work beside it waits here: until no window is open, or
-// until the open one has lasted LONG_WINDOW_MS, where a few milliseconds of work are at most a
-// few percent of the reading even when they collide with its end. Work never runs synchronously
-// from `later`, so a window that closes and the next that opens in the same turn (connect, then
-// the ClientHello) leave it no gap to run in.
+// until the open one is old enough that the work, even if the awaited event arrives meanwhile,
+// stays within a tenth of the reading. Small bookkeeping (SMALL_WORK_MS at most) may run in a
+// window that has lasted SMALL_WORK_AFTER_MS; anything else, a partial report above all, waits
+// for LONG_WINDOW_MS. Work never runs synchronously from `later`, so a window that closes and the
+// next that opens in the same turn (connect, then the ClientHello) leave it no gap to run in.
 import { performance } from 'node:perf_hooks';
 
-/** A window open this long may take work beside it: 1–3 ms of work is then at most 3% of its reading. */
+/** A window open this long may take any work beside it: 1–10 ms of work is then at most 10 % of its reading. */
 export const LONG_WINDOW_MS = 100;
+/** What counts as small work: a DNS answer read and recorded, an address classified. */
+export const SMALL_WORK_MS = 2;
+/** A window open this long may take small work: SMALL_WORK_MS is then at most 10 % of its reading. */
+export const SMALL_WORK_AFTER_MS = 10 * SMALL_WORK_MS;
+
+interface Waiting {
+  work: () => void;
+  /** How long an open window must have lasted before this work may run inside it. */
+  afterMs: number;
+}
 
 export class Quiet {
   private open = 0;
   private openedAt = 0;
-  private queue: (() => void)[] = [];
-  /** The pending run of the queue, if one is scheduled. */
-  private timer: { cancel(): void } | null = null;
+  private queue: Waiting[] = [];
+  /** The pending run of the queue, if one is scheduled, and when it is due (on `now`'s clock). */
+  private timer: { cancel(): void; due: number } | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -36,14 +47,17 @@ export class Quiet {
     };
   }
 
-  /** Runs `work` once no timed window is open, or once the open one is LONG_WINDOW_MS old. */
-  later(work: () => void): void {
-    this.queue.push(work);
+  /**
+   * Runs `work` once no timed window is open, or once the open one is old enough for it:
+   * LONG_WINDOW_MS, or SMALL_WORK_AFTER_MS when the caller vouches it is `small`.
+   */
+  later(work: () => void, size: 'small' | 'any' = 'any'): void {
+    this.queue.push({ work, afterMs: size === 'small' ? SMALL_WORK_AFTER_MS : LONG_WINDOW_MS });
     this.schedule();
   }
 
   /** `later`, as a promise that settles when `work` has run. */
-  after<T>(work: () => T): Promise<T> {
+  after<T>(work: () => T, size: 'small' | 'any' = 'any'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.later(() => {
         try {
@@ -51,26 +65,32 @@ export class Quiet {
         } catch (err) {
           reject(err);
         }
-      });
+      }, size);
     });
   }
 
   /**
    * When nothing is open, the work runs after this turn's I/O (setImmediate: a timer would wait a
-   * whole millisecond at least); else when the open window will have lasted LONG_WINDOW_MS.
+   * whole millisecond at least); else when the open window will be old enough for the first of it.
    */
   private schedule(): void {
-    if (this.queue.length === 0 || this.timer !== null) return;
+    if (this.queue.length === 0) return;
+    const now = this.now();
+    const due = this.open === 0 ? now : this.openedAt + Math.min(...this.queue.map((w) => w.afterMs));
+    if (this.timer !== null) {
+      if (this.timer.due <= due) return;
+      this.cancel();
+    }
     const run = (): void => {
       this.timer = null;
       this.drain();
     };
     if (this.open === 0) {
       const immediate = setImmediate(run);
-      this.timer = { cancel: () => clearImmediate(immediate) };
+      this.timer = { cancel: () => clearImmediate(immediate), due };
     } else {
-      const timeout = setTimeout(run, Math.max(0, this.openedAt + LONG_WINDOW_MS - this.now()));
-      this.timer = { cancel: () => clearTimeout(timeout) };
+      const timeout = setTimeout(run, Math.max(0, due - now));
+      this.timer = { cancel: () => clearTimeout(timeout), due };
     }
   }
 
@@ -80,13 +100,21 @@ export class Quiet {
   }
 
   private drain(): void {
-    if (this.open > 0 && this.now() - this.openedAt < LONG_WINDOW_MS) {
-      this.schedule();
-      return;
-    }
-    const work = this.queue;
-    this.queue = [];
-    for (const w of work) w();
+    const age = this.open === 0 ? Infinity : this.now() - this.openedAt;
+    const ready = this.queue.filter((w) => age >= w.afterMs);
+    this.queue = this.queue.filter((w) => age < w.afterMs);
+    for (const w of ready) w.work();
     this.schedule();
   }
+}
+
+/**
+ * One turn of the event loop, to take before a run's first timed window opens. V8 schedules
+ * garbage-collection work as tasks (a young-generation collection once an allocation has filled
+ * most of it, the steps of an incremental marking after a big load), and Node runs those tasks
+ * from its event loop: without this turn, what the set-up and the run's start made due ran in
+ * the first turn after the first socket call, inside that socket's reading.
+ */
+export function pendingTasksFirst(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,10 +1,10 @@
 // The quiet gate of a run (src/engine/quiet.ts): work beside the critical path waits while a
-// timed window is open, runs once it closes or has lasted LONG_WINDOW_MS, and never runs
-// synchronously from `later`.
+// timed window is open, runs once it closes or has lasted long enough for it (LONG_WINDOW_MS,
+// SMALL_WORK_AFTER_MS for small work), and never runs synchronously from `later`.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { LONG_WINDOW_MS, Quiet } from '../../src/engine/quiet';
+import { LONG_WINDOW_MS, Quiet, SMALL_WORK_AFTER_MS } from '../../src/engine/quiet';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -57,6 +57,19 @@ describe('Quiet', () => {
     await sleep(LONG_WINDOW_MS + 50);
     assert.equal(ran, true, 'the long window no longer holds it');
     close();
+  });
+
+  it(`small work may run in a window that has lasted ${SMALL_WORK_AFTER_MS} ms; other work still waits`, async () => {
+    const quiet = new Quiet();
+    const ran: string[] = [];
+    const close = quiet.window();
+    quiet.later(() => ran.push('report'));
+    quiet.later(() => ran.push('bookkeeping'), 'small');
+    await sleep(SMALL_WORK_AFTER_MS + 30);
+    assert.deepEqual(ran, ['bookkeeping']);
+    close();
+    await sleep(5);
+    assert.deepEqual(ran, ['bookkeeping', 'report']);
   });
 
   it('after() settles with what the work returned, or its error', async () => {
