@@ -9,7 +9,7 @@ import type { DnsLookupResult } from '../engine/model/dns';
 import { isLookupMessage } from '../protocol/reportView';
 import type { LookupToHost, RunStatus } from '../protocol/reportView';
 import type { ConfigSource } from './config';
-import { loadEngine } from './loadEngine';
+import { loadEngine, preloadEngine } from './loadEngine';
 import { ReportWebview } from './reportWebview';
 import type { UntrustedGate } from './untrustedGate';
 import { webviewRoots } from './webviewHtml';
@@ -186,6 +186,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
   }
 
   const command = vscode.commands.registerCommand(LOOK_UP_DNS_COMMAND, async (arg?: unknown) => {
+    if (arg === undefined) preloadEngine();
     const request = requestOf(arg) ?? (arg === undefined ? await ask() : null);
     return request ? run(request) : undefined;
   });

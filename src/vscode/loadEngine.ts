@@ -43,3 +43,18 @@ export function prepareEngine(setup: SetupInput): void {
     })().catch(() => undefined);
   }, 0);
 }
+
+/**
+ * Loads the engine after the current event, while the user is still answering the command's
+ * questions: loading a 1 MB bundle leaves V8 garbage-collection work that would otherwise run
+ * inside the first lookup's readings. Never throws: the lookup loads it again and reports.
+ */
+export function preloadEngine(): void {
+  setTimeout(() => {
+    try {
+      loadEngine();
+    } catch {
+      // The command itself loads it and says what failed.
+    }
+  }, 0);
+}
