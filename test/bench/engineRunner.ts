@@ -14,6 +14,7 @@ const engine = createRequire(file)(file) as typeof EngineModule;
 
 async function runJob(job: RunnerJob): Promise<unknown> {
   if (job.kind === 'dns') return engine.lookupDns(job.name, { timeoutMs: 2000, types: ['A'], servers: [job.server] });
+  if (job.kind === 'prepare') return engine.prepareRun((await engine.prepareOptions(job.setup as unknown as SetupInput)).options);
   const { options } = await engine.prepareOptions(job.setup as unknown as SetupInput);
   return engine.diagnose(parseTarget(job.url), { ...options, proxy: { env: {} }, ...(job.stream ? { onUpdate: (r) => void JSON.stringify(r) } : {}) });
 }

@@ -86,7 +86,16 @@ export interface EngineRunner {
 export type RunnerJob =
   /** `stream`: partial reports go to an onUpdate that serializes each, as the extension posts it to its panel. */
   | { kind: 'diagnose'; url: string; setup: Record<string, unknown>; stream?: boolean }
+  /** What the extension does when Diagnose Endpoint starts, while the target is typed (prepareEngine). */
+  | { kind: 'prepare'; setup: Record<string, unknown> }
   | { kind: 'dns'; name: string; server: { address: string; port: number } };
+
+/**
+ * How long a user takes to type a target or a name after starting a command, during which the
+ * extension has already loaded (and for a diagnosis prepared) the engine: a freshly started
+ * runner waits this long before its first job, as a new window's first command does.
+ */
+export const TYPING_MS = 1000;
 
 export function startEngineRunner(engine: string): EngineRunner {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine], { stdio: ['pipe', 'pipe', 'pipe'] });
