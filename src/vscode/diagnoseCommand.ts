@@ -11,7 +11,7 @@ import { loadClientCertificate } from './certificates/clientCertificate';
 import { proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine, prepareEngine } from './loadEngine';
+import { loadEngine, prepareEngine, saveEngineCodeCache } from './loadEngine';
 import { RecentTargets } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
@@ -96,6 +96,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          saveEngineCodeCache();
           onReport?.(report);
           log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;
