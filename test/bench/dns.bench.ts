@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
   const isolated = (command: string): [string, string[]] => ['unshare', ['-m', 'sh', '-c', `mount --bind ${dir}/hosts /etc/hosts && mount --bind ${dir}/resolv.conf /etc/resolv.conf && ${command}`]];
   const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+  // The engine's code cache, as the extension keeps it in its storage (filled below by a first lookup).
+  const engineCache = join(dir, 'engine-cache');
 
   const slow = await startDnsHierarchy({ delayMs: DELAY_MS });
   const zone = `$ORIGIN ${KNOT_NAME}.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A ${KNOT_ADDRESS}\n@ A 127.0.0.1\n`;
@@ -115,16 +117,19 @@ async function main(): Promise<void> {
           await tools();
         }
         // The first lookup of a freshly loaded engine (Look Up DNS Records in a new window, which
-        // loads the engine while the name is typed), five times.
+        // loads the engine while the name is typed), five times, after an earlier window's.
+        const earlierWindow = startEngineRunner(join(ROOT, 'dist/engine.js'), engineCache);
+        await earlierWindow.run<DnsLookupResult>({ kind: 'dns', name: KNOT_NAME, server });
+        await earlierWindow.close();
         const firsts: number[] = [];
         for (let i = 0; i < FIRST_RUNS; i++) {
-          const fresh = startEngineRunner(join(ROOT, 'dist/engine.js'));
+          const fresh = startEngineRunner(join(ROOT, 'dist/engine.js'), engineCache);
           await sleep(TYPING_MS);
           firsts.push(queryMs(await fresh.run<DnsLookupResult>({ kind: 'dns', name: KNOT_NAME, server })));
           await fresh.close();
         }
         const first = median(firsts);
-        const runner = startEngineRunner(join(ROOT, 'dist/engine.js'));
+        const runner = startEngineRunner(join(ROOT, 'dist/engine.js'), engineCache);
         await runner.run<DnsLookupResult>({ kind: 'dns', name: KNOT_NAME, server });
         const warm: number[] = [];
         for (let i = 0; i < RUNS; i++) {

@@ -97,8 +97,9 @@ export type RunnerJob =
  */
 export const TYPING_MS = 1000;
 
-export function startEngineRunner(engine: string): EngineRunner {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `cacheDir`: where the engine's code cache lives, as the extension keeps it in its storage. */
+export function startEngineRunner(engine: string, cacheDir: string): EngineRunner {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine, cacheDir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
