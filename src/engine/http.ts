@@ -252,9 +252,12 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       res.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
       res.on('aborted', () => settle(errorEnding(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), opts, state), true));
     });
-    state.start = opts.now();
+    // The request goes out on the next tick (ClientRequest hands itself the socket then and
+    // flushes): the wait starts after end() has shaped it, as close to that write as JavaScript
+    // gets, so formatting the headers the first time is not read as the server's time.
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
+    state.start = opts.now();
   });
 }
 
