@@ -8,10 +8,14 @@ import type { Terminal } from './terminal';
 export function renderBindText(model: BindModel, files: number, live: LiveListener[] | null, term: Terminal): string[] {
   const { paint } = term;
   const lines: string[] = [];
+  // Grouped once, so the output is linear in the model: 63,881 services must not mean 63,881 scans.
+  const bindsOf = groupBy(model.binds, (b) => b.service);
+  const publishedOf = groupBy(model.published, (p) => p.service);
+  const clientsOf = groupBy(model.clients, (c) => c.host);
   for (const s of model.services) {
-    const binds = model.binds.filter((b) => b.service === s.id).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`);
-    const pubs = model.published.filter((p) => p.service === s.id && p.hostPort !== null).map((p) => `${p.hostIp ?? '*'}:${p.hostPort}→${p.containerPort}`);
-    const reached = model.clients.filter((x) => x.host === s.name && x.service !== s.id).map((x) => `${x.service} (${x.origin})`);
+    const binds = (bindsOf.get(s.id) ?? []).map((b) => `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}${b.hostName !== undefined ? ` (every interface: Kestrel does not bind the name "${b.hostName}")` : ''}`);
+    const pubs = (publishedOf.get(s.id) ?? []).filter((p) => p.hostPort !== null).map((p) => `${p.hostIp ?? '*'}:${p.hostPort}→${p.containerPort}`);
+    const reached = (clientsOf.get(s.name) ?? []).filter((x) => x.service !== s.id).map((x) => `${x.service} (${x.origin})`);
     lines.push(`${s.name} ${paint('dim', `[${s.runtime}${s.hostNetwork ? ', host network' : ''}]`)}`);
     if (binds.length > 0) lines.push(`  binds to      ${[...new Set(binds)].join(', ')}`);
     if (pubs.length > 0) lines.push(`  published as  ${pubs.join(', ')}`);
@@ -25,4 +29,15 @@ export function renderBindText(model: BindModel, files: number, live: LiveListen
   const count = (s: string): number => model.findings.filter((f) => f.severity === s).length;
   lines.push(`${files} config file(s), ${model.services.length} service(s): ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`);
   return lines;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

@@ -24,7 +24,7 @@ function queryBlock(q: DnsQueryResult, term: Terminal): string[] {
     const edns = q.edns ? `EDNS ${q.edns.udpPayloadSize}${q.edns.do ? ' DO' : ''}` : 'no EDNS';
     out.push(`${paint('bold', head)}  ${rcode}  from ${via}  flags ${q.flags.join(' ') || '-'}  ${edns}  ${q.durationMs} ms`);
   }
-  if (q.attempts.length > 1) out.push(`  tried: ${q.attempts.map((a) => `${a.server} ${a.error ? a.error.code : (a.rcode ?? '')} ${a.durationMs} ms`).join(' → ')}`);
+  if (q.attempts.length > 1) out.push(`  tried: ${q.attempts.map((a) => `${a.server} ${a.transport.toUpperCase()} ${a.error ? a.error.code : `${a.rcode ?? ''}${a.flags.includes('TC') ? ' TC' : ''}`} ${a.durationMs} ms`).join(' → ')}`);
   for (const [title, records] of [['ANSWER', q.answers], ['AUTHORITY', q.authority], ['ADDITIONAL', q.additional]] as const) {
     if (records.length === 0) continue;
     out.push(`  ${title}`);

@@ -33,5 +33,6 @@ export function renderRouteText(route: RouteResult, term: Terminal): string[] {
     out.push(`  ${String(h.ttl).padStart(2)}  ${who}${rtt}${h.note ? paint('dim', `  ${h.note}`) : ''}`);
   }
   if (route.hops.length > 0) out.push(route.reached ? paint('green', `  reached in ${route.hops.length} hop(s)`) : paint('yellow', `  did not reach ${route.host}${route.error ? `: ${route.error.message}` : ''}`));
+  if (route.pmtu !== undefined) out.push(`  path MTU ${route.pmtu} bytes`);
   return out;
 }

@@ -56,9 +56,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const noColor = rest.includes('--no-color');
   const controller = new AbortController();
-  const interrupted = (): void => controller.abort();
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  // Ctrl-C stops every probe and the command prints what finished; should it not return within
+  // a moment, or on a second Ctrl-C, the process ends anyway. Either way the exit code is 130.
+  let giveUp: NodeJS.Timeout | undefined;
+  const interrupted = (): void => {
+    if (controller.signal.aborted) exitInterrupted();
+    controller.abort();
+    giveUp = setTimeout(exitInterrupted, INTERRUPT_GRACE_MS);
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   const io: CliIo = {
     stdout: out,
     stderr: (s) => void process.stderr.write(s),
@@ -68,17 +75,37 @@ async function main(argv: string[]): Promise<number> {
     cacheDir,
   };
   try {
-    return await command.run(
+    const code = await command.run(
       rest.filter((a) => a !== '--no-color'),
       io,
     );
+    return controller.signal.aborted ? 130 : code;
   } finally {
+    clearTimeout(giveUp);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     // After the run, so the cache holds every function it compiled; the output is already written.
     bundle?.saveCodeCache();
   }
 }
+
+/** How long an interrupted command has to print what finished before the process ends without it. */
+const INTERRUPT_GRACE_MS = 2000;
+
+function exitInterrupted(): void {
+  process.stderr.write('netdiag: interrupted\n');
+  process.exit(130);
+}
+
+let settled = false;
+// Every command ends with a result or an error; a promise that never settles would let Node exit
+// quietly with code 0 once nothing is left to wait for. Say so instead: it is a bug.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write(terminalLine('netdiag: internal error: the command ended without a result (a step never finished)'));
+  process.exitCode = 3;
+});
 
 /**
  * Errors that are the user's input, not a bug. By code, not class: each command bundle has its
@@ -91,9 +118,11 @@ function isInputError(err: unknown): err is Error {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
     if (isInputError(err)) {
       process.stderr.write(terminalLine(`netdiag: ${err.message}`));
       process.exitCode = 2;

@@ -27,9 +27,11 @@ export function renderText(report: Report, term: Terminal): string[] {
     out.push('', paint('bold', 'Addresses'));
     for (const c of conns) {
       const state = c.ok ? paint('green', `connected in ${c.durationMs} ms`) : paint('red', c.error?.message ?? 'failed');
-      out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}`);
+      out.push(`  ${endpoint(c.address, c.port).padEnd(28)} ${state}${c.used ? '  ← used' : ''}${c.dnsOnly ? '  (only DNS gives it: what other clients get)' : ''}`);
     }
   }
+  const left = report.addressesNotProbed ?? [];
+  if (left.length > 0) out.push(paint('dim', `  not probed (${left.length}): ${left.join(', ')}`));
 
   if (report.tls && report.tls.chain.length > 0) {
     out.push('', paint('bold', 'Certificate chain (as sent)'));
@@ -47,9 +49,15 @@ export function renderText(report: Report, term: Terminal): string[] {
     for (const r of reqs) {
       const status = r.status === null ? paint('red', r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
       out.push(`  ${r.method} ${r.url} → ${status}`);
+      if (r.retriedAfter) out.push(paint('dim', `     sent again on a fresh connection: the server had closed the kept-alive one (${r.retriedAfter.code})`));
       const tm = r.timings;
       out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));
     }
+  }
+
+  if (report.unfinished) {
+    out.push('', paint('bold', 'Still running when the report was made'));
+    out.push(`  ${report.unfinished.join(', ')}`);
   }
 
   if (report.findings.length > 0) {

@@ -1,15 +1,18 @@
 // An equivalent command line for a report, to reproduce a diagnosis outside Netdiag: curl for
 // HTTP(S), curl's telnet:// for a plain TCP connect, openssl s_client for other TLS services.
-// Credentials are left out (`<redacted>`) unless the caller passes the request and asks to reveal them.
+// Credentials are left out (`<redacted>`, `***`) unless the caller passes the request (and the URL)
+// and asks to reveal them; userinfo never appears.
 import type { Report } from './model/report';
 import type { RequestSpec } from './options';
-import { redactHeaders } from './redact';
+import { redactHeaders, redactUrl } from './redact';
 
 export interface CurlOptions {
   /** The request as sent, with real header values (the report's are redacted). */
   request?: RequestSpec;
   /** Put secret header values in the command instead of `<redacted>`. */
   revealSecrets?: boolean;
+  /** The target URL with its real query, as the run got it (the report's is redacted); used with revealSecrets. */
+  url?: string;
 }
 
 const WRITE_OUT = String.raw`dns %{time_namelookup}s  connect %{time_connect}s  tls %{time_appconnect}s  ttfb %{time_starttransfer}s  total %{time_total}s  http %{http_version} %{http_code}\n`;
@@ -37,7 +40,8 @@ export function toCurl(report: Report, opts: CurlOptions = {}): string {
   for (const [name, value] of Object.entries(headers)) args.push('-H', quote(`${name}: ${value}`));
   if (opts.request?.body !== undefined) args.push('--data-raw', quote(opts.request.body));
   else if ((report.request?.bodyBytes ?? 0) > 0) args.push('--data-raw', quote(`<${report.request!.bodyBytes} bytes>`));
-  const url = t.url.replace(/\/\/[^/@]*@/, '//');
+  // Never userinfo on a command line (it lands in shell history); secret query values only when revealed.
+  const url = (opts.revealSecrets && opts.url !== undefined ? opts.url : redactUrl(t.url)).replace(/\/\/[^/@]*@/, '//');
   args.push(quote(url));
   return args.join(' ');
 }

@@ -11,8 +11,9 @@ import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
 import { withDnsHops } from './dns/hops';
 import type { DnsProbe } from './dns/hops';
-import { cnameChain, dnsFindings } from './dns/probe';
+import { cnameChain, dnsFindings, dnsOnlyAddresses, dnsOnlyFindings } from './dns/probe';
 import { formatDnsServer } from './dns/servers';
+import { hostsSource } from './dns/systemResolver';
 import { wireQuery } from './dns/wire';
 import { finding } from './findings';
 import { KeepAlive } from './hop/keepAlive';
@@ -21,16 +22,19 @@ import { runHop } from './hop/pipeline';
 import { firstRequest, requestInfo } from './httpRequest';
 import { checkInterception } from './interception';
 import { readIntermediaries } from './intermediaries';
+import { redactSecrets, redactText } from './redact';
 import { findInterface } from './link';
 import type { Finding } from './model/common';
-import type { LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
+import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { prepareRun } from './prepare';
-import { chooseProxy, routeOf, type ProxyChoice } from './proxy';
+import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
 import { pendingTasksFirst, Quiet } from './quiet';
 import { followRedirects, type ChainStep } from './redirects';
-import { buildHops, buildLayers, type ProbeState } from './summary';
+import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
+import { buildHops, buildLayers, endpoint, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
+import { connectTcp } from './transport';
 import { diagnosisVerdict } from './verdict';
 import { VERSION } from './version';
 
@@ -64,14 +68,30 @@ class Run {
   /** Findings of the run itself: the proxy choice and the addresses, then what ran beside. */
   private readonly opening: Finding[] = [];
   private readonly beside: Finding[] = [];
-  /** Made once everything has ended: DNS (it needs every answer) and cancellation. */
-  private readonly closing: Finding[] = [];
-  private readonly work: Promise<void>[] = [];
+  /** What runs beside the critical path, and what of it is still running. */
+  private readonly work = new BesideWork();
+  /** Wire queries still out: the DNS findings need every answer. */
+  private wirePending = 0;
+  /** Connects to addresses only DNS gives (probeDnsOnly), every such address met, and those still out. */
+  private readonly dnsOnly: ConnectionResult[] = [];
+  private readonly dnsOnlyTried = new Set<string>();
+  private dnsOnlyPending = 0;
+  /**
+   * Every probe's signal: aborted by the caller's (cancellation) or by the final bound. After the
+   * report, the caller's signal still stops the late probes.
+   */
+  private readonly controller = new AbortController();
+  private readonly onCancel = (): void => this.controller.abort();
+  private readonly log: ((message: string) => void) | undefined;
   private httpDone = false;
   private finished = false;
   private cancelled = false;
+  /** The final bound ran out before the critical path ended (a step that never settled). */
+  private overran = false;
   /** A partial report waits for the quiet (emit). */
   private updateQueued = false;
+  /** The complete report named work still running: its results update it later. */
+  private lateResults = false;
 
   constructor(
     private readonly parsed: ParsedTarget,
@@ -81,16 +101,50 @@ class Run {
     this.now = options.now ?? (() => performance.now());
     this.t0 = this.now();
     this.target = parsed.target;
+    if (options.signal?.aborted) this.controller.abort();
+    else options.signal?.addEventListener('abort', this.onCancel, { once: true });
+    // Logs leave the engine (an output channel, stderr): secrets never reach them, revealed or not.
+    const log = options.log;
+    this.log = log ? (message: string) => log(redactText(message)) : undefined;
     this.quiet = new Quiet(this.now);
-    this.ctx = hopContext(options, this.now, this.t0, this.quiet);
+    this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0, this.quiet);
     this.choice = chooseProxy(this.target, options.proxy);
   }
 
+  /**
+   * The critical path under the final bound; then beside work for at most afterCriticalMs; then
+   * the report, complete. Work still running ends later and updates the report once more.
+   */
   async run(): Promise<Report> {
     this.emit();
+    const bound = finalBound(runBudgetMs(this.options), () => {
+      this.overran = true;
+      this.controller.abort();
+    });
+    try {
+      await Promise.race([this.criticalPath(), bound.expired]);
+      if (!this.overran) await Promise.race([settleWithin(this.work.settled(), afterCriticalMs(this.options)), bound.expired]);
+    } finally {
+      bound.dispose();
+    }
+    this.finished = true;
+    this.cancelled = this.options.signal?.aborted === true;
+    const report = this.report();
+    this.lateResults = report.unfinished !== undefined;
+    this.options.onUpdate?.(report);
+    void this.work.settled().then(() => {
+      // Until now the caller's signal still stops the late probes (the CLI's once it has printed).
+      this.options.signal?.removeEventListener('abort', this.onCancel);
+      if (report.unfinished) this.emit();
+    });
+    return report;
+  }
+
+  /** The first hop, then each redirect: one DNS answer, one connect, one handshake, one exchange per request. */
+  private async criticalPath(): Promise<void> {
     if (this.options.proxy) {
       this.opening.push(...this.choice.findings);
-      this.options.log?.(`proxy: ${this.choice.info.reason}`);
+      this.log?.(`proxy: ${this.choice.info.reason}`);
     }
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
@@ -103,9 +157,9 @@ class Run {
     await pendingTasksFirst();
     const pool = new KeepAlive();
     try {
-      const request = firstRequest(this.options.request);
+      const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request }, this.ctx, (event, part) => this.onFirstHop(event, part));
-      this.work.push(hop.beside);
+      this.work.add(hop.beside, () => stillConnecting(hop.part));
       const exchange = hop.part.exchange;
       if (exchange) {
         if (hop.connection) pool.keep(hop.connection);
@@ -117,7 +171,7 @@ class Run {
             this.chain.push(step);
             this.emit();
           },
-          beside: (work) => this.work.push(work),
+          beside: (work, part) => this.work.add(work, () => stillConnecting(part)),
         });
         this.httpDone = true;
         this.emit();
@@ -125,11 +179,6 @@ class Run {
     } finally {
       pool.closeAll();
     }
-    await Promise.all(this.work);
-    this.finish();
-    const report = this.report(true);
-    this.options.onUpdate?.(report);
-    return report;
   }
 
   /**
@@ -141,23 +190,28 @@ class Run {
     this.first = part;
     switch (event) {
       case 'resolved':
-        this.work.push(this.quiet.after(() => this.resolved(part), 'small'));
+        this.work.add(this.quiet.after(() => this.resolved(part), 'small'), () => []);
         break;
       case 'connected': {
         const local = part.used?.localAddress;
-        this.work.push(
-          this.quiet.after(() => {
-            this.link = findInterface(local ?? '');
-            this.internet.local = local ? classifyAddress(local) : null;
-          }, 'small'),
-        );
+        const classify = this.quiet.after(() => {
+          this.link = findInterface(local ?? '');
+          this.internet.local = local ? classifyAddress(local) : null;
+        }, 'small');
+        this.work.add(classify, () => []);
         break;
       }
-      case 'tls':
-        if (part.route.kind !== 'direct' && part.tls && part.tls.chain.length > 0) {
-          this.work.push(checkInterception(this.target, part.tls, part.route.proxy, this.ctx).then((found) => void this.beside.push(...found)));
+      case 'tls': {
+        const proxy = proxyOf(part.route);
+        if (proxy && part.tls && part.tls.chain.length > 0) {
+          const check = checkInterception(this.target, part.tls, proxy, this.ctx).then((found) => {
+            this.beside.push(...found);
+            this.emit();
+          });
+          this.work.add(check, () => [`TLS interception check (a direct connection to ${this.target.host}:${this.target.port})`]);
         }
         break;
+      }
       case 'exchange':
         if (part.exchange) this.chain.push({ part, exchange: part.exchange });
         break;
@@ -179,8 +233,37 @@ class Run {
     if (this.dns && r.source === 'pinned') {
       this.dns.pinned = [...r.addresses];
       this.dns.system = { addresses: [], durationMs: 0, skipped: 'pinned' };
-    } else if (this.dns && r.lookup) this.dns.system = r.lookup;
+    } else if (this.dns && r.lookup) {
+      const hostsFile = this.options.hostsFile;
+      const entries = hostsFile && r.lookup.error === undefined ? hostsSource(r.lookup.addresses.map((a) => a.address), this.target.host, hostsFile) : null;
+      this.dns.system = entries ? { ...r.lookup, hostsEntries: entries } : r.lookup;
+    }
     this.opening.push(...addressFindings(this.target.ipFamily === null ? this.target.host : null, remote));
+    this.probeDnsOnly();
+  }
+
+  /**
+   * Connects to the addresses DNS gives that this machine's answer lacks (dns/probe.ts), each
+   * once and at most MAX_DNS_ONLY of them, as soon as both answers are in: what other clients get.
+   */
+  private probeDnsOnly(): void {
+    const dns = this.dns;
+    if (!dns || this.first?.resolution == null || this.first.route.kind !== 'direct' || this.controller.signal.aborted) return;
+    for (const a of dnsOnlyAddresses(dns)) {
+      if (this.dnsOnlyTried.has(a.address)) continue;
+      this.dnsOnlyTried.add(a.address);
+      if (this.dnsOnlyTried.size > MAX_DNS_ONLY) continue;
+      const port = this.target.port;
+      this.dnsOnlyPending++;
+      const connect = connectTcp(a.address, a.family, port, { signal: this.controller.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now }).then(({ result, socket }) => {
+        this.dnsOnlyPending--;
+        socket?.destroy();
+        this.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
+        this.dnsOnly.push({ ...result, dnsOnly: true });
+        this.emit();
+      });
+      this.work.add(connect, () => [`TCP ${endpoint(a.address, port)} (DNS only)`]);
+    }
   }
 
   /** Sends the A and AAAA questions to each server; settles when all are on the wire (or ended). */
@@ -189,44 +272,54 @@ class Run {
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
+        const label = `DNS ${type} @${formatDnsServer(server)}`;
+        this.wirePending++;
         let onSent!: () => void;
         const onWire = new Promise<void>((resolve) => (onSent = resolve));
-        const query = wireQuery(server, host, type, { ...(this.options.signal ? { signal: this.options.signal } : {}), timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer: (read) => this.quiet.later(read, 'small') });
-        sent.push(Promise.race([onWire, query.then(() => undefined)]));
-        this.work.push(
-          query.then((q) =>
-            this.quiet.after(() => {
-              dns.wire.push(q);
-              this.steps.push({ phase: 'wire-dns', label: `DNS ${type} @${formatDnsServer(server)}`, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-              this.options.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
-              dns.cnameChain = cnameChain(host, dns.wire);
-              this.emit();
-            }, 'small'),
-          ),
+        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer: (read) => this.quiet.later(read, 'small') });
+        sent.push(Promise.race([onWire, asked.then(() => undefined)]));
+        const query = asked.then((q) =>
+          this.quiet.after(() => {
+            this.wirePending--;
+            dns.wire.push(q);
+            // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
+            // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
+            dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
+            this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
+            this.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+            dns.cnameChain = cnameChain(host, dns.wire);
+            this.probeDnsOnly();
+            this.emit();
+          }, 'small'),
         );
+        this.work.add(query, () => [label]);
       }
     }
     return Promise.all(sent).then(() => undefined);
   }
 
-  /** DNS findings need every answer (system and wire): made once, when all are in. */
-  private finish(): void {
-    if (this.dns) {
-      // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
-      // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
-      this.dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
-      this.closing.push(...dnsFindings(this.target.host, this.dns));
+  /**
+   * Made once the critical path has ended: DNS (once every answer is in: a verdict on some of
+   * them could be wrong), cancellation, and a run the final bound had to end.
+   */
+  private closing(): Finding[] {
+    if (!this.finished) return [];
+    const out: Finding[] = [];
+    if (this.dns && this.wirePending === 0) {
+      out.push(...dnsFindings(this.target.host, this.dns));
+      if (this.dnsOnlyPending === 0) out.push(...dnsOnlyFindings(this.target.host, this.dns, this.dnsOnly, Math.max(0, this.dnsOnlyTried.size - MAX_DNS_ONLY)));
     }
-    this.finished = true;
-    this.cancelled = this.options.signal?.aborted === true;
-    if (this.cancelled) this.closing.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+    if (this.cancelled) out.push(finding('CANCELLED', 'Cancelled: the results shown are what had finished by then.'));
+    if (this.overran) out.push(finding('DIAGNOSIS_INCOMPLETE', `The diagnosis did not end within ${Math.round(runBudgetMs(this.options) / 1000)} s, every step's timeout added up; the results shown are what had finished by then.`));
+    return out;
   }
 
   // ── the report ───────────────────────────────────────────────────────────────────────────
 
   /**
-   * Sends a partial report once the critical path is quiet; several changes before then make one
-   * report. None follows the final one.
+   * A partial report while the critical path runs; once it has ended, the complete report again
+   * with the late results. Built and sent once the critical path is quiet, several changes making
+   * one report; none follows the complete report unless it named work still running.
    */
   private emit(): void {
     const onUpdate = this.options.onUpdate;
@@ -234,18 +327,21 @@ class Run {
     this.updateQueued = true;
     this.quiet.later(() => {
       this.updateQueued = false;
-      if (!this.finished) onUpdate(this.report(false));
+      if (!this.finished || this.lateResults) onUpdate(this.report());
     });
   }
 
-  private report(complete: boolean): Report {
+  private report(): Report {
+    const complete = this.finished;
+    const unfinished = complete ? this.work.unfinished() : [];
     const state = this.state();
     const layers = buildLayers(state);
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     const waterfall = [...this.steps, ...this.chain.flatMap((s) => s.part.waterfall)];
     if (this.first && this.chain[0]?.part !== this.first) waterfall.push(...this.first.waterfall);
-    // A plain-JSON deep copy: a streamed partial report must not change after it was sent.
-    return structuredClone({
+    // A plain-JSON deep copy (a streamed partial report must not change after it was sent), with
+    // every secret redacted unless the caller asked to reveal them (redact.ts).
+    const report: Report = {
       kind: 'diagnosis',
       schemaVersion: 1,
       tool: { name: 'netdiag', version: VERSION },
@@ -267,7 +363,10 @@ class Run {
       durationMs: ms(this.now() - this.t0),
       setupMs: this.setupMs,
       ...this.extras(state.proxy),
-    } satisfies Report);
+      ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
+      ...(unfinished.length > 0 ? { unfinished } : {}),
+    };
+    return this.options.revealSecrets ? structuredClone(report) : redactSecrets(report);
   }
 
   /** What the layers and hops are derived from (summary.ts), as of now. */
@@ -278,7 +377,7 @@ class Run {
       target: this.target,
       dns: this.dns,
       addressesKnown: first?.resolution != null,
-      connections: first?.connections ?? [],
+      connections: [...(first?.connections ?? []), ...this.dnsOnly],
       connectsDone: first?.connectsDone ?? false,
       link: this.link,
       tls: first?.tls ?? null,
@@ -295,7 +394,7 @@ class Run {
   /** In the order they were made; HTTP/3 is said once, for the first answer that advertises it. */
   private findings(): Finding[] {
     const hops = this.chain.length > 0 ? this.chain.map((s) => s.part) : this.first ? [this.first] : [];
-    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...this.closing];
+    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...this.closing()];
     const h3 = all.find((f) => f.code === 'HTTP3_ADVERTISED');
     return all.filter((f) => f.code !== 'HTTP3_ADVERTISED' || f === h3);
   }
@@ -310,7 +409,7 @@ class Run {
     if (this.first?.proxy) Object.assign(info, this.first.proxy);
     for (const { part } of this.chain.slice(1)) {
       const auth = part.proxy?.error;
-      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || part.route.kind === 'direct' || part.route.proxy.url !== info.url) continue;
+      if (info.error || auth?.code !== 'PROXY_AUTH_REQUIRED' || proxyOf(part.route)?.url !== info.url) continue;
       info.error = auth;
       if (part.proxy?.authenticate) info.authenticate = part.proxy.authenticate;
     }
@@ -332,6 +431,16 @@ class Run {
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+/** The most DNS-only addresses a diagnosis connects to; the others are counted in the finding. */
+const MAX_DNS_ONLY = 4;
+
+/** The addresses a hop is still connecting to, as `TCP ADDRESS:PORT`. */
+function stillConnecting(part: HopPart): string[] {
+  if (part.connectsDone || !part.resolution) return [];
+  const ended = new Set(part.connections.map((c) => c.address));
+  const port = proxyOf(part.route)?.port ?? part.target.port;
+  return part.probed.filter((a) => !ended.has(a.address)).map((a) => `TCP ${endpoint(a.address, port)}`);
+}
 
 function ordinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

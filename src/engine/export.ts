@@ -1,9 +1,9 @@
 // Exports of a Report: Markdown for a ticket, the HTTP part as HAR 1.2 (what browser devtools and
 // HAR viewers read), and JSON with the secrets a report may still hold removed. Pure. Reports
-// already redact Authorization, Cookie and URL passwords unless the run revealed them; `redact`
-// applies again to whatever was revealed, so an export is safe unless the user asks otherwise.
+// already redact secrets (redact.ts) unless the run revealed them; the export redacts again
+// whatever was revealed, so an export is safe unless the user asks otherwise.
 import type { HttpExchange, Report } from './model/report';
-import { redactUrl, REDACTED, isSecretHeader } from './redact';
+import { redactSecrets } from './redact';
 import { jsonText, markdownCode, markdownText } from './safeText';
 import { endpoint, formatBytes } from './summary';
 import { VERSION } from './version';
@@ -16,7 +16,7 @@ export interface ExportOptions {
 }
 
 export function exportReport(report: Report, format: ExportFormat, opts: ExportOptions = {}): string {
-  const r = opts.revealSecrets ? report : redactReport(report);
+  const r = opts.revealSecrets ? report : redactSecrets(report);
   switch (format) {
     case 'json':
       return jsonText(r);
@@ -25,21 +25,6 @@ export function exportReport(report: Report, format: ExportFormat, opts: ExportO
     case 'har':
       return jsonText(toHar(r));
   }
-}
-
-/** A copy with secret header values and URL passwords replaced. */
-export function redactReport(report: Report): Report {
-  const headers = <T extends Record<string, string | string[]>>(h: T): T => Object.fromEntries(Object.entries(h).map(([n, v]) => [n, isSecretHeader(n) ? (Array.isArray(v) ? v.map(() => REDACTED) : REDACTED) : v])) as T;
-  const copy = structuredClone(report);
-  copy.target.input = redactUrl(copy.target.input);
-  copy.target.url = redactUrl(copy.target.url);
-  for (const x of copy.http?.requests ?? []) {
-    x.url = redactUrl(x.url);
-    x.headers = headers(x.headers);
-    if (x.requestHeaders) x.requestHeaders = headers(x.requestHeaders);
-  }
-  if (copy.request) copy.request.headers = headers(copy.request.headers);
-  return copy;
 }
 
 const MARK: Record<string, string> = { ok: '✅', warn: '⚠️', fail: '❌', skipped: '➖', pending: '⏳' };
@@ -69,7 +54,7 @@ export function toMarkdown(report: Report): string {
     out.push('### HTTP', '', '| # | Request | Status | Version | DNS | Connect | TLS | First byte | Download | Total |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     reqs.forEach((x, i) => {
       const tm = x.timings;
-      out.push(`| ${i + 1} | ${markdownText(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? markdownText(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
+      out.push(`| ${i + 1} | ${markdownText(`${x.method} ${x.url}`)}${x.reusedConnection ? ' (reused)' : ''}${x.retriedAfter ? ' (sent again: kept-alive connection closed)' : ''}${x.viaProxy ? ' (via proxy)' : ''} | ${x.status ?? markdownText(x.error?.code ?? 'no response')} | ${x.httpVersion ?? ''} | ${tm.dnsMs} | ${tm.connectMs} | ${tm.tlsMs} | ${tm.ttfbMs} | ${tm.downloadMs} | ${tm.totalMs} ms |`);
     });
     out.push('', 'Times in milliseconds.', '');
   }
@@ -84,12 +69,12 @@ export function toMarkdown(report: Report): string {
     out.push('');
   }
   if (report.route) {
-    out.push('### Route', '', report.route.command ? `${markdownCode(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}` : markdownText(report.route.error?.message ?? 'no route'), '');
+    out.push('### Route', '', report.route.command ? `${markdownCode(report.route.command)}${report.route.reached ? '' : ' (did not reach the host)'}${report.route.pmtu !== undefined ? `, path MTU ${report.route.pmtu} bytes` : ''}` : markdownText(report.route.error?.message ?? 'no route'), '');
     for (const h of report.route.hops) out.push(`${h.ttl}. ${h.address === null && h.name === null ? '*' : markdownText(h.name && h.address ? `${h.name} (${h.address})` : (h.name ?? h.address ?? ''))}${h.rttMs.length ? ` — ${h.rttMs.join(' / ')} ms` : ''}${h.note ? ` ${markdownText(h.note)}` : ''}`);
     out.push('');
   }
   if (report.connections.length > 0) {
-    out.push(`Connections: ${report.connections.map((c) => `${endpoint(c.address, c.port)} ${c.ok ? `${c.durationMs} ms${c.used ? ' (used)' : ''}` : (c.error?.code ?? 'failed')}`).join(', ')}`, '');
+    out.push(`Connections: ${report.connections.map((c) => `${endpoint(c.address, c.port)} ${c.ok ? `${c.durationMs} ms${c.used ? ' (used)' : ''}` : (c.error?.code ?? 'failed')}${c.dnsOnly ? ' (DNS only)' : ''}`).join(', ')}`, '');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -43,10 +43,28 @@ export const FINDINGS = {
     hint: 'The resolver did not answer: it is down, unreachable (firewall, VPN), or the query was lost. Check the nameservers in /etc/resolv.conf or the netdiag.dns.servers setting.',
   },
   DNS_BAD_RESPONSE: {
+    severity: 'error',
+    layer: 'internet',
+    title: 'The DNS server sent no usable answer',
+    hint: 'Every reply was malformed (undecodable, a record whose data does not fit its type) or mismatched (another ID or question, not a response), or the server answered an rcode that is no answer (FORMERR, NOTIMP). Something between you and the server, or the server itself, is broken: compare with another resolver.',
+  },
+  DNS_NO_RECURSION: {
     severity: 'warning',
     layer: 'internet',
-    title: 'The DNS server sent a malformed or mismatched answer',
-    hint: 'The answer could not be decoded, or its ID or question did not match the query. Something between you and the server (or the server itself) is broken; ignore it and compare with another resolver.',
+    title: 'The DNS server does not recurse: its referral is not an answer',
+    hint: 'The server answered without RA (recursion available) and referred the question to another zone\'s servers: it is an authoritative or root server, not a recursive resolver. Ask a recursive resolver (the one in /etc/resolv.conf, or --server), or follow the referrals with --trace.',
+  },
+  DNS_TRUNCATED: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The answer was still truncated',
+    hint: 'The server set TC (truncated) on the answer that was used: over TCP this means it dropped records (RFC 7766 §8 allows 64 KiB). The records shown are only part of the answer; shrink the RRset or fix the server.',
+  },
+  DNS_TRACE_LIMIT: {
+    severity: 'warning',
+    layer: 'internet',
+    title: 'The trace hit a safety limit',
+    hint: 'A referral named more name servers without glue than a resolver looks up, or the trace needed more queries than allowed: resolvers bound both (against NXNSAttack-style amplification) and may fail the same way. Give the zone\'s name servers glue, or fewer of them.',
   },
   DNS_SYSTEM_WIRE_MISMATCH: {
     severity: 'warning',
@@ -168,6 +186,12 @@ export const FINDINGS = {
     title: 'Some addresses of the name do not accept connections',
     hint: 'Clients that try a failing address first wait or fail before falling back. Remove the dead address from DNS or make the server listen on it.',
   },
+  TCP_ADDRESSES_NOT_PROBED: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Some addresses of the name were not probed',
+    hint: 'The name has more addresses than Netdiag connects to (the first 16, in the resolver\'s order). Clients try them in that order too and rarely get far down such a list; diagnose a left-out address by itself (as an IP, or with --resolve) to check it.',
+  },
   TCP_LOCALHOST_FAMILY_MISMATCH: {
     severity: 'warning',
     layer: 'transport',
@@ -232,7 +256,13 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'tls',
     title: 'Incomplete chain: an intermediate certificate is missing',
-    hint: 'The server sends its certificate without the intermediate that signed it. Browsers may hide this by fetching it; other clients fail. Configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem).',
+    hint: 'The server sends its certificate without the issuer that signed it, and no trust store holds it. When that issuer is an intermediate (browsers may hide this by fetching it; other clients fail), configure the server with the full chain (leaf then intermediates, e.g. fullchain.pem). When it is a private root, no chain helps: clients must trust that root (netdiag.tls.extraCaFiles, NODE_EXTRA_CA_CERTS, the OS store).',
+  },
+  CERT_CHAIN_LOOP: {
+    severity: 'error',
+    layer: 'tls',
+    title: 'The chain goes round in a circle',
+    hint: 'The server sends CA certificates that issued each other (cross-signed), so following issuers never reaches a root or a certificate a trust store holds. Send the chain that ends at a root your clients trust (leaf, then its intermediates), or have clients trust one of these CAs.',
   },
   CERT_WEAK_KEY: {
     severity: 'warning',
@@ -436,13 +466,49 @@ export const FINDINGS = {
     severity: 'error',
     layer: 'application',
     title: 'Not a valid HTTP response',
-    hint: 'The server answered with something that is not HTTP: another protocol on this port, TLS expected (try https://), or a broken proxy.',
+    hint: 'The answer could not be read as HTTP: another protocol on this port or TLS expected (try https://), a malformed or cut-off response (a crashing backend), or a broken proxy.',
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The response headers are too large',
+    hint: 'Node.js clients (and Netdiag) read at most 16 KiB of response headers by default (--max-http-header-size); browsers and curl allow more, so the endpoint may work there and fail in Node. The usual cause is oversized Set-Cookie headers, or a header that grows with every request: trim them.',
+  },
+  HTTP_REDIRECT_UNFOLLOWABLE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A redirect no HTTP client can follow',
+    hint: 'Location must name an http(s) (or, for a WebSocket, ws/wss) URL with a valid host. Browsers and curl refuse to follow redirects to file:, data: or javascript: URLs, which would make the client read its own files or run code; a redirect to another protocol or a malformed URL breaks clients too. Fix the Location the server sends.',
   },
   HTTP_BODY_TRUNCATED: {
     severity: 'info',
     layer: 'application',
     title: 'Body larger than the read limit',
     hint: 'Reading stopped at the limit (netdiag.http.maxBodyBytes); timings for the download cover only what was read.',
+  },
+  HTTP_UNREQUESTED_UPGRADE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server switched protocols without being asked',
+    hint: 'A server may answer 101 Switching Protocols only to a request whose Upgrade header named the protocol (RFC 9110 §15.2.2, §7.8). An HTTP client that did not ask cannot go on: it fails or waits forever. Fix the server or the proxy in front of it.',
+  },
+  WEBSOCKET_NOT_UPGRADED: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The server did not switch to WebSocket',
+    hint: 'A WebSocket endpoint answers the opening handshake with 101 Switching Protocols. A 200 means this URL serves plain HTTP: the wrong path, or a reverse proxy that drops Upgrade and Connection (nginx needs proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and Connection "upgrade"). A 400 or 426 usually means a version, origin or authentication check failed.',
+  },
+  WEBSOCKET_NO_UPGRADE_HEADER: {
+    severity: 'error',
+    layer: 'application',
+    title: 'A 101 answer without Upgrade: websocket',
+    hint: 'A server that accepts a WebSocket answers 101 with Upgrade: websocket and Connection: Upgrade; without them a client must fail the connection (RFC 6455 §4.1). A proxy in between may strip them, or the server switched to another protocol.',
+  },
+  WEBSOCKET_BAD_ACCEPT: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The WebSocket accept key is missing or wrong',
+    hint: 'Sec-WebSocket-Accept must be base64(SHA-1(the client\'s key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) (RFC 6455 §4.2.2); browsers and client libraries refuse the connection otherwise. A cache or proxy that replays an old answer, or a hand-written handshake, gets it wrong.',
   },
   PROXY_INVALID: {
     severity: 'error',
@@ -504,6 +570,12 @@ export const FINDINGS = {
     title: 'The route trace did not reach the host',
     hint: 'Routers after the last answering hop drop or do not answer the probes. A firewall that drops UDP/ICMP is common and not always the fault; compare with the TCP connect result.',
   },
+  DIAGNOSIS_INCOMPLETE: {
+    severity: 'error',
+    layer: 'application',
+    title: 'The diagnosis did not end within its overall bound',
+    hint: 'Every step has its own timeout, so this should not happen: a step never ended. The results shown are what had finished. Please report it with the target (and --verbose output) so it can be fixed.',
+  },
   CANCELLED: {
     severity: 'info',
     layer: 'application',
@@ -521,6 +593,12 @@ export const FINDINGS = {
     layer: 'transport',
     title: 'A name or URL is used as a bind address',
     hint: 'A server binds an address of its own interfaces (0.0.0.0 or :: for all, 127.0.0.1 for this machine only). The name or URL is what clients type; put it in the client configuration instead.',
+  },
+  BIND_NAME_ALL_INTERFACES: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'Kestrel binds every interface for this host name',
+    hint: 'In Urls, ASPNETCORE_URLS, applicationUrl or a Kestrel endpoint, a host other than an IP address or localhost is read as "*": the server listens on every interface and never resolves the name. Write http://*:PORT (or 0.0.0.0) to say what it binds, and keep the name in the clients\' configuration.',
   },
   BIND_ADDRESS_NOT_LOCAL: {
     severity: 'error',

@@ -40,6 +40,7 @@ import { finding } from './findings';
 import type { ErrorInfo, Finding } from './model/common';
 import type { HttpExchange, HttpTimings } from './model/report';
 import { describeBytes } from './peek';
+import { isSecretHeader, REDACTED } from './redact';
 
 export interface HttpExchangeOptions {
   /** The URL of this hop; a zone id (`[fe80::1%25eth0]`) is allowed and never sent. */
@@ -51,6 +52,12 @@ export interface HttpExchangeOptions {
   alpn: string | null;
   /** Request body; Content-Length is set from it. */
   body?: string | Buffer;
+  /**
+   * Written before closing a connection the server switched to another protocol (101, or a
+   * tunnel after CONNECT): a WebSocket close frame says goodbye politely. Without it the
+   * connection is just closed.
+   */
+  upgradeGoodbye?: Buffer;
   /** Keep the body (up to maxBodyBytes) in the outcome instead of only counting it. */
   keepBody?: boolean;
   /** The HTTP/2 session an earlier exchange on this socket left open (`session` of its outcome). */
@@ -76,11 +83,14 @@ export interface HttpExchangeOutcome {
   startedAt: number;
   /** HTTP/2: the session, open for the next request, when `reusable`. */
   session?: http2.ClientHttp2Session;
+  /**
+   * The connection was closed or reset before the server sent a single byte: on a kept-alive
+   * connection, the server had closed it as the request went out (RFC 9112 §9.3.1).
+   */
+  closedUnanswered: boolean;
   body?: Buffer;
 }
 
-/** Header values that carry secrets; their values never reach a report. */
-const REDACTED_HEADERS = new Set(['set-cookie', 'set-cookie2', 'cookie', 'authorization', 'proxy-authorization']);
 /** Connection-specific headers are forbidden in HTTP/2 (RFC 9113 §8.2.2); Node throws on them. */
 const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 const PEEK_BYTES = 64;
@@ -152,7 +162,8 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
-  return { exchange, findings, reusable: ending.reusable, startedAt: state.start, ...(ending.session ? { session: ending.session } : {}), ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  const closedUnanswered = state.status === null && state.received === 0 && (ending.error?.code === 'ECONNRESET' || ending.error?.code === 'EPIPE');
+  return { exchange, findings, reusable: ending.reusable, closedUnanswered, startedAt: state.start, ...(ending.session ? { session: ending.session } : {}), ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {
@@ -225,14 +236,34 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       settle({ error: { code: e.code ?? 'ERR_INVALID_ARG_VALUE', message: e.message }, findings: [], reusable: false }, false);
       return;
     }
-    req.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
-    req.on('response', (res) => {
+    let answer: http.IncomingMessage | undefined;
+    const record = (res: http.IncomingMessage): void => {
+      answer = res;
       state.headersAt = opts.now();
       state.status = res.statusCode ?? null;
       state.statusText = res.statusMessage ?? '';
       state.httpVersion = res.httpVersion;
       state.headers = headersFromRaw(res.rawHeaders);
       state.contentLength = contentLength(res.headers['content-length']);
+    };
+    // 101 Switching Protocols (asked for or not) and a CONNECT tunnel end the HTTP exchange: Node
+    // hands the socket over instead of a 'response', and without these listeners it destroys the
+    // socket and settles nothing, so the run used to end without a report.
+    const switched = (res: http.IncomingMessage, upgraded: net.Socket): void => {
+      record(res);
+      upgraded.on('error', () => undefined);
+      if (opts.upgradeGoodbye) upgraded.end(opts.upgradeGoodbye);
+      else upgraded.destroy();
+      settle({ findings: [], reusable: false }, false);
+    };
+    req.on('upgrade', switched);
+    req.on('connect', switched);
+    req.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
+    // The last word: a request that closes without any of the events above still ends the
+    // exchange (after the response's own 'end', which may come on a later tick).
+    req.on('close', () => setImmediate(() => settle(answer?.complete === true ? { findings: [], reusable: false } : errorEnding(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), opts, state), true)));
+    req.on('response', (res) => {
+      record(res);
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         state.bodyBytes += chunk.length;
@@ -357,6 +388,11 @@ function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: Stat
 function errorEnding(err: NodeJS.ErrnoException, opts: HttpExchangeOptions, state: State): Ending {
   const code = err.code ?? 'UNKNOWN';
   let message: string;
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    // An HTTP server, just a talkative one: not "not HTTP".
+    message = `the response headers are larger than ${http.maxHeaderSize / 1024} KiB, the most Node's HTTP client reads (${state.received} bytes came, starting with ${describeBytes(state.peek)})`;
+    return { error: { code, message }, findings: [finding('HTTP_HEADERS_TOO_LARGE', message, opts.url)], reusable: false };
+  }
   if (code.startsWith('HPE_')) {
     const looksHttp = state.peek.subarray(0, 5).toString('latin1') === 'HTTP/';
     message = looksHttp || state.status !== null
@@ -412,7 +448,8 @@ function headersFromObject(h: http2.IncomingHttpHeaders): Record<string, string 
 
 function add(out: Record<string, string | string[]>, rawName: string, rawValue: string): void {
   const name = rawName.toLowerCase();
-  const value = REDACTED_HEADERS.has(name) ? '<redacted>' : rawValue;
+  // Credentials never reach a report, whatever the run reveals: by the name's words (redact.ts).
+  const value = isSecretHeader(name) ? REDACTED : rawValue;
   const prev = out[name];
   out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
 }

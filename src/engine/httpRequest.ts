@@ -5,7 +5,8 @@
 // sendRequest, which runs httpExchange.
 //
 // API:
-//   firstRequest(spec)                        the request of the first hop: the caller's, or GET
+//   firstRequest(spec, target)                the request of the first hop: the caller's, or GET
+//                                             (the WebSocket opening handshake for ws:// and wss://)
 //   redirectedRequest(previous, status, same) the request after a 3xx (RFC 9110 §15.4)
 //   redirectTarget(url, status, location)     where a response redirects to, or null
 //   sendRequest(socket, opts)                 shape, send on the socket, judge: a recorded exchange
@@ -16,22 +17,26 @@ import { finding } from './findings';
 import { httpExchange, type HttpExchangeOutcome } from './http';
 import { altSvcProtocols } from './intermediaries';
 import type { ErrorInfo, Finding } from './model/common';
-import type { HttpExchange, RequestInfo } from './model/report';
+import type { HttpExchange, RequestInfo, TargetInfo } from './model/report';
 import type { RequestSpec } from './options';
 import type { ParsedProxy } from './proxy';
 import { isSecretHeader, redactHeaders } from './redact';
 import type { ParsedTarget } from './target';
+import { closeFrame, judgeHandshake, upgradeHeaders, websocketKey } from './websocket';
 
 /** One request as a hop sends it. */
 export interface HopRequest {
   method: string;
   headers: Record<string, string>;
   body?: string | Buffer;
+  /** The protocol to switch to: the WebSocket opening handshake (RFC 6455 §4), kept across redirects. */
+  upgrade?: 'websocket';
 }
 
-/** The request of the first hop: the caller's, or GET without a body. */
-export function firstRequest(spec: RequestSpec | undefined): HopRequest {
-  return { method: spec?.method.toUpperCase() ?? 'GET', headers: { ...(spec?.headers ?? {}) }, ...(spec?.body !== undefined ? { body: spec.body } : {}) };
+/** The request of the first hop: the caller's, or GET without a body; for ws:// and wss://, the WebSocket opening handshake. */
+export function firstRequest(spec: RequestSpec | undefined, target: Pick<TargetInfo, 'scheme'>): HopRequest {
+  const websocket = target.scheme === 'ws' || target.scheme === 'wss';
+  return { method: spec?.method.toUpperCase() ?? 'GET', headers: { ...(spec?.headers ?? {}) }, ...(spec?.body !== undefined ? { body: spec.body } : {}), ...(websocket ? { upgrade: 'websocket' as const } : {}) };
 }
 
 /** The request as the user shaped it, for Report.request; secret header values redacted unless `reveal`. */
@@ -49,7 +54,7 @@ export function redirectedRequest(previous: HopRequest, status: number, sameOrig
   const headers = Object.fromEntries(Object.entries(previous.headers).filter(([n]) => sameOrigin || !isSecretHeader(n)));
   if (toGet) {
     for (const n of Object.keys(headers)) if (n.toLowerCase() === 'content-type' || n.toLowerCase() === 'content-length') delete headers[n];
-    return { method: 'GET', headers };
+    return { method: 'GET', headers, ...(previous.upgrade ? { upgrade: previous.upgrade } : {}) };
   }
   return { ...previous, headers };
 }
@@ -110,18 +115,22 @@ export interface SentRequest {
   reusable: boolean;
   /** HTTP/2: the session, open for the next request, when `reusable`. */
   session?: ClientHttp2Session;
+  /** Closed or reset before a byte of the answer (see HttpExchangeOutcome). */
+  closedUnanswered: boolean;
   body?: Buffer;
 }
 
 /** Shapes the request, sends it on `socket` and judges the answer. Never throws. */
 export async function sendRequest(socket: Socket, opts: SendOptions): Promise<SentRequest> {
   const headers = shapeHeaders(opts);
+  const websocket = opts.request.upgrade === 'websocket';
   const sent = await httpExchange(socket, {
     url: opts.url.replace(/\/\/[^/@]*@/, '//'),
     method: opts.request.method,
     headers,
     alpn: opts.alpn,
     ...(opts.request.body !== undefined ? { body: opts.request.body } : {}),
+    ...(websocket ? { upgradeGoodbye: closeFrame() } : {}),
     ...(opts.forward ? { absoluteForm: true } : {}),
     ...(opts.keepBody ? { keepBody: true } : {}),
     ...(opts.session ? { session: opts.session } : {}),
@@ -140,12 +149,22 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   const exchange: Omit<HttpExchange, 'timings' | 'outcome'> = { ...rest, url: opts.url, requestHeaders: redactHeaders(headers, opts.revealSecrets) };
   if (opts.request.body !== undefined) exchange.requestBodyBytes = Buffer.byteLength(opts.request.body);
   if (altSvc.length > 0) exchange.altSvc = altSvc;
-  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, ...(sent.session ? { session: sent.session } : {}), ...(sent.body ? { body: sent.body } : {}) };
+  if (websocket) {
+    const handshake = judgeHandshake(opts.url, headers['sec-websocket-key'] ?? '', rest.status, rest.headers);
+    exchange.websocket = { accepted: handshake.accepted };
+    findings.push(...handshake.findings);
+  } else if (rest.status === 101) {
+    findings.push(finding('HTTP_UNREQUESTED_UPGRADE', `${opts.url} answered 101 Switching Protocols${typeof rest.headers['upgrade'] === 'string' ? ` to ${rest.headers['upgrade']}` : ''} although the request asked for no upgrade; no HTTP answer follows.`, opts.url));
+  }
+  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, closedUnanswered: sent.closedUnanswered, ...(sent.session ? { session: sent.session } : {}), ...(sent.body ? { body: sent.body } : {}) };
 }
 
-/** Netdiag's defaults, then the caller's headers (names lower case), then the credentials. */
+/**
+ * Netdiag's defaults (with the WebSocket handshake's, under a fresh key), then the caller's headers
+ * (names lower case), then the credentials.
+ */
 function shapeHeaders(opts: SendOptions): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': opts.userAgent, accept: '*/*' };
+  const headers: Record<string, string> = { 'user-agent': opts.userAgent, accept: '*/*', ...(opts.request.upgrade === 'websocket' ? upgradeHeaders(websocketKey()) : {}) };
   if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
   for (const [name, value] of Object.entries(opts.request.headers)) headers[name.toLowerCase()] = value;
   if (opts.forward?.authorization) headers['proxy-authorization'] = opts.forward.authorization;

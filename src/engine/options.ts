@@ -67,6 +67,11 @@ export interface DiagnoseOptions {
   userAgent: string;
   /** Injected for tests; defaults to the OS resolver. */
   lookup?: LookupFn;
+  /**
+   * The hosts file the system resolver reads (its path and text), so the report can say which
+   * line answered. The caller reads it (setup.ts); absent: the answer's source is not named.
+   */
+  hostsFile?: { path: string; text: string };
   /** Monotonic milliseconds; defaults to performance.now. */
   now?: () => number;
   /** Called with a partial report each time a probe ends, and with the final one. */
@@ -77,7 +82,7 @@ export interface DiagnoseOptions {
   proxy?: ProxyConfig;
   /** Method, headers and body of the request; absent means `GET` without a body. */
   request?: RequestSpec;
-  /** Keep Authorization, Cookie and URL passwords in the report (off: they read `<redacted>`). */
+  /** Keep the request's credentials (headers, query parameters) in the report (off: redact.ts masks them). */
   revealSecrets?: boolean;
   /** Sent when a server asks for one (mutual TLS): a PEM pair or PKCS#12, with its passphrase. */
   clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
@@ -93,9 +98,49 @@ export const DEFAULTS = {
   followRedirects: true,
   maxRedirects: 10,
   maxBodyBytes: 1024 * 1024,
-  connectConcurrency: 8,
+  /**
+   * The addresses of a name that are probed (in the resolver's order); the rest are named in the
+   * report, not connected to, so a run does not grow with a name of a hundred addresses.
+   */
+  maxAddresses: 16,
+  /** All probed addresses at once: every connect then ends within one connect timeout. */
+  connectConcurrency: 16,
   certExpiryWarningDays: 21,
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,
   traceMaxHops: 30,
 } as const;
+
+/** A whole-number range a setting or flag must lie in, both ends included. */
+export interface Range {
+  min: number;
+  max: number;
+  /** What the number counts, for messages: `ms`, `bytes`, or nothing. */
+  unit?: string;
+}
+
+/**
+ * The ranges of every numeric option, held once: the CLI's option validator and the engine's
+ * setup (which the VS Code settings go through) check the same ranges, and package.json's
+ * settings carry them as minimum and maximum (test/unit/settingDefaults.test.ts). A timer longer
+ * than 2^31 - 1 ms would fire after 1 ms (Node clamps it), and a DNS query or trace runs
+ * a multiple of its timeout (up to 20 times), so timeouts stop at ten minutes.
+ */
+export const LIMITS = {
+  timeoutMs: { min: 1, max: 600_000, unit: 'ms' },
+  maxRedirects: { min: 0, max: 50 },
+  maxBodyBytes: { min: 0, max: 1024 * 1024 * 1024, unit: 'bytes' },
+  traceMaxHops: { min: 1, max: 255 },
+  scanConcurrency: { min: 1, max: 64 },
+} as const satisfies Record<string, Range>;
+
+/** Why `value` is not a whole number in `range` (`a whole number of ms from 1 to 600000`), or null when it is. */
+export function rangeProblem(value: number, range: Range): string | null {
+  if (Number.isSafeInteger(value) && value >= range.min && value <= range.max) return null;
+  return `takes a whole number${range.unit ? ` of ${range.unit}` : ''} from ${range.min} to ${range.max}`;
+}
+
+/** The hosts file the system resolver reads: /etc/hosts, or %SystemRoot%\System32\drivers\etc\hosts on Windows. */
+export function defaultHostsPath(platform: NodeJS.Platform, systemRoot = 'C:\\Windows'): string {
+  return platform === 'win32' ? `${systemRoot}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
+}

@@ -5,8 +5,8 @@
 //
 // API:
 //   chooseProxy(target, config) → { proxy, info, findings }: never throws; a bad URL gives
-//     PROXY_INVALID and a direct connection.
-//   routeOf(choice) → Route: the choice as the value a hop takes (direct, forward or tunnel).
+//     PROXY_INVALID (and no connection at all: routeOf makes it an unusable route).
+//   routeOf(choice) → Route: the choice as the value a hop takes (direct, forward, tunnel or unusable).
 //   openTunnel(socket, authority, opts) → TunnelOutcome: never throws; the socket carries the
 //     tunnel when `ok`, with any bytes that came after the proxy's answer put back.
 import type net from 'node:net';
@@ -18,6 +18,7 @@ import type { ErrorInfo, Finding } from './model/common';
 import type { ProxyInfo, TargetInfo } from './model/report';
 import type { ProxyConfig } from './options';
 import { describeBytes } from './peek';
+import { redactUrl } from './redact';
 
 export interface ParsedProxy {
   /** `http://host:port`, credentials removed. */
@@ -38,15 +39,23 @@ export interface ProxyChoice {
 
 /**
  * How a hop reaches its target: directly, through a forward proxy (plain HTTP in absolute form),
- * or through a CONNECT tunnel. Passed to each hop as a value.
+ * through a CONNECT tunnel, or not at all: the proxy that applies is unusable (PROXY_INVALID),
+ * and falling back to a direct connection would test a path the user's applications do not take.
+ * Passed to each hop as a value.
  */
-export type Route = { kind: 'direct' } | { kind: 'forward' | 'tunnel'; proxy: ParsedProxy };
+export type Route = { kind: 'direct' } | { kind: 'forward' | 'tunnel'; proxy: ParsedProxy } | { kind: 'unusable'; error: ErrorInfo };
 
 export const DIRECT: Route = { kind: 'direct' };
 
 export function routeOf(choice: ProxyChoice): Route {
+  if (choice.info.error?.code === 'PROXY_INVALID') return { kind: 'unusable', error: choice.info.error };
   if (!choice.proxy) return DIRECT;
   return { kind: choice.info.mode === 'forward' ? 'forward' : 'tunnel', proxy: choice.proxy };
+}
+
+/** The proxy a route goes through, or null (direct, or no route at all). */
+export function proxyOf(route: Route): ParsedProxy | null {
+  return route.kind === 'forward' || route.kind === 'tunnel' ? route.proxy : null;
 }
 
 function info(patch: Pick<ProxyInfo, 'source' | 'name' | 'reason'> & Partial<ProxyInfo>): ProxyInfo {
@@ -70,15 +79,17 @@ export function chooseProxy(target: TargetInfo, config: ProxyConfig | undefined)
   const use = (raw: string, source: ProxyInfo['source'], name: string, why: string): ProxyChoice => {
     const parsed = parseProxyUrl(raw);
     if (typeof parsed === 'string') {
-      const reason = `${name} is "${redactProxyUrl(raw)}": ${parsed}; connecting directly instead`;
-      return { proxy: null, info: info({ source, name, reason, strictSSL, error: { code: 'PROXY_INVALID', message: parsed } }), findings: [finding('PROXY_INVALID', `${name}: ${parsed}.`, redactProxyUrl(raw))] };
+      const reason = `${name} is "${redactUrl(raw)}": ${parsed}; Netdiag does not fall back to a direct connection, which your applications would not make either`;
+      return { proxy: null, info: info({ source, name, reason, strictSSL, error: { code: 'PROXY_INVALID', message: parsed } }), findings: [finding('PROXY_INVALID', `${name}: ${parsed}.`, redactUrl(raw))] };
     }
-    const mode = target.tls || target.application !== 'http' ? 'tunnel' : 'forward';
+    // ws:// too goes through CONNECT, as browsers send it: an Upgrade in absolute form is not
+    // something forward proxies pass on.
+    const mode = target.tls || target.application !== 'http' || target.scheme === 'ws' ? 'tunnel' : 'forward';
     return { proxy: parsed, info: info({ source, name, reason: `${why}; ${mode === 'tunnel' ? 'a CONNECT tunnel carries the connection' : 'HTTP is sent to the proxy in absolute form'}`, strictSSL, url: parsed.url, mode }), findings: [] };
   };
 
   if (config?.override === false) return direct('cli', '--no-proxy', '--no-proxy: the connection is direct');
-  if (typeof config?.override === 'string') return use(config.override, 'cli', '--proxy', `--proxy names ${redactProxyUrl(config.override)}`);
+  if (typeof config?.override === 'string') return use(config.override, 'cli', '--proxy', `--proxy names ${redactUrl(config.override)}`);
   if (!isWebScheme(target.scheme)) return direct('none', null, `proxy settings apply to HTTP(S) and WebSocket URLs, not ${target.scheme}://; the connection is direct`);
 
   const setting = config?.setting;
@@ -118,11 +129,6 @@ export function parseProxyUrl(raw: string): ParsedProxy | string {
   const user = decodeURIComponent(u.username);
   const authorization = user === '' && u.password === '' ? null : `Basic ${Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString('base64')}`;
   return { url: `http://${u.host}`, host, port: u.port === '' ? 80 : Number(u.port), ipFamily: family === 0 ? null : (family as 4 | 6), authorization };
-}
-
-/** The URL with its password replaced by `***`. */
-export function redactProxyUrl(raw: string): string {
-  return raw.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
 }
 
 /**

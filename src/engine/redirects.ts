@@ -11,7 +11,7 @@ import type { Finding } from './model/common';
 import type { HttpExchange } from './model/report';
 import type { DiagnoseOptions } from './options';
 import { chooseProxy, routeOf, type Route } from './proxy';
-import { parseTarget, TargetError } from './target';
+import { parseTarget, TargetError, type ParsedTarget } from './target';
 
 /** One request of the chain: the hop and its exchange (a failed one when the hop ended early). */
 export interface ChainStep {
@@ -25,8 +25,8 @@ export interface RedirectContext {
   pool: KeepAlive;
   /** Called with each hop as it ends, in order. */
   add(step: ChainStep): void;
-  /** Work that ends after the hop (the other connects), to await before the final report. */
-  beside(work: Promise<void>): void;
+  /** Work that ends after the hop (the connects to its other addresses), and the hop it belongs to. */
+  beside(work: Promise<void>, part: HopPart): void;
 }
 
 /** Follows the redirects `first` answered with, from `request`; verdicts on a redirect go to the hop that answered it. */
@@ -60,15 +60,31 @@ export async function followRedirects(first: ChainStep, request: HopRequest, rc:
   }
 }
 
+const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws', 'wss']);
+/** Schemes that name something on the client itself: following a server's redirect to one would be unsafe. */
+const LOCAL_SCHEMES: ReadonlySet<string> = new Set(['file', 'data', 'javascript', 'blob', 'about']);
+
+/** Why a client cannot follow a redirect to `url`, or the target when it can. */
+function followable(url: string): { parsed: ParsedTarget } | { problem: string } {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  if (LOCAL_SCHEMES.has(scheme)) return { problem: `a ${scheme}: URL is read or run by the client itself; browsers and curl refuse to follow a redirect to one` };
+  if (!HTTP_SCHEMES.has(scheme)) return { problem: `${scheme}: is not HTTP; clients follow redirects to http(s) (and, for a WebSocket, ws(s)) URLs only` };
+  try {
+    return { parsed: parseTarget(url) };
+  } catch (err) {
+    if (err instanceof TargetError) return { problem: err.message.replace(/\.$/, '') };
+    throw err;
+  }
+}
+
 /** One redirect: the same origin's open connection, or a hop of its own. Null when the URL cannot be followed. */
 async function redirectHop(url: string, request: HopRequest, said: Finding[], rc: RedirectContext): Promise<ChainStep | null> {
-  let parsed;
-  try {
-    parsed = parseTarget(url);
-  } catch (err) {
-    said.push(finding('HTTP_BAD_RESPONSE', `The redirect to ${url} cannot be followed: ${err instanceof TargetError ? err.message : String(err)}`, url));
+  const checked = followable(url);
+  if ('problem' in checked) {
+    said.push(finding('HTTP_REDIRECT_UNFOLLOWABLE', `The redirect to ${url} cannot be followed: ${checked.problem}.`, url));
     return null;
   }
+  const { parsed } = checked;
   const t = parsed.target;
   const reuse = rc.pool.take(t.url);
   let route: Route;
@@ -80,7 +96,7 @@ async function redirectHop(url: string, request: HopRequest, said: Finding[], rc
     chosen = choice.findings.map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? ''})` }));
   }
   const hop = await runHop({ target: t, auth: parsed.auth, route, request, redirect: true, ...(reuse ? { reuse } : {}) }, rc.ctx);
-  rc.beside(hop.beside);
+  rc.beside(hop.beside, hop.part);
   if (hop.connection) rc.pool.keep(hop.connection);
   const { part } = hop;
   part.findings.unshift(...chosen);

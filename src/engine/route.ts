@@ -4,7 +4,8 @@
 // Cancellable through the signal (the child is killed), bounded by a timeout.
 //
 // API:
-//   traceRoute(host, opts) → { route, findings }: never throws.
+//   traceRoute(host, opts) → { route, findings }: never throws; a host routeHostProblem refuses
+//     runs nothing (error ROUTE_HOST_INVALID).
 //   parseTracepath / parseTraceroute / parseTracert(stdout) → RouteHop[]: pure.
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
 //     between the client and the rest of the path.
@@ -62,14 +63,25 @@ export function routeTools(platform: NodeJS.Platform): RouteTool[] {
   return ['traceroute'];
 }
 
+/**
+ * Why `host` cannot be traced, or null: an IP address, or a host name whose labels start with a
+ * letter, digit or underscore (RFC 1123 §2.1). A name starting with "-" would reach the tool as
+ * an option (tracepath -b…); `--` ends the options too, but tracert has no `--`.
+ */
+export function routeHostProblem(host: string): string | null {
+  if (isIP(host) !== 0) return null;
+  if (host === '' || host.split('.').some((label) => !/^[a-z0-9_][a-z0-9_-]*$/i.test(label))) return `"${host}" is not a host name or IP address (each label starts with a letter or digit)`;
+  return null;
+}
+
 function argsFor(tool: RouteTool, host: string, opts: TraceOptions): string[] {
   switch (tool) {
     case 'tracepath':
       // -b prints the name and the address; with names alone a hop would have no address.
-      return [...(opts.names ? ['-b'] : ['-n']), '-m', String(opts.maxHops), host];
+      return [...(opts.names ? ['-b'] : ['-n']), '-m', String(opts.maxHops), '--', host];
     case 'traceroute':
       // -w 1: one second per probe instead of five, so silent hops do not stall the trace.
-      return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), '-w', '1', host];
+      return [...(opts.names ? [] : ['-n']), '-m', String(opts.maxHops), '-w', '1', '--', host];
     case 'tracert':
       return [...(opts.names ? [] : ['-d']), '-h', String(opts.maxHops), '-w', '1000', host];
   }
@@ -86,6 +98,8 @@ export async function traceRoute(host: string, opts: TraceOptions): Promise<{ ro
   const start = now();
   const platform = opts.platform ?? process.platform;
   const runner = opts.run ?? execRunner;
+  const problem = routeHostProblem(host);
+  if (problem !== null) return { route: { tool: null, host, command: null, hops: [], reached: false, durationMs: 0, error: { code: 'ROUTE_HOST_INVALID', message: `${problem}; nothing was run` } }, findings: [] };
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
   if (opts.signal?.aborted) controller.abort();
@@ -100,6 +114,8 @@ export async function traceRoute(host: string, opts: TraceOptions): Promise<{ ro
       const last = hops[hops.length - 1];
       const reached = last !== undefined && (last.note?.includes('reached') === true || (last.address !== null && last.address === destination));
       const route: RouteResult = { tool, host, command: [tool, ...args].join(' '), hops, reached, durationMs: ms(now() - start) };
+      const pmtu = tool === 'tracepath' ? tracepathPmtu(out.stdout) : null;
+      if (pmtu !== null) route.pmtu = pmtu;
       const findings: Finding[] = [];
       if (out.errorCode === 'ABORT_ERR') route.error = { code: 'CANCELLED', message: 'the trace was cancelled' };
       else if (out.errorCode === 'ETIMEDOUT') route.error = { code: 'ETIMEDOUT', message: `the trace did not finish within ${opts.timeoutMs} ms` };
@@ -149,8 +165,19 @@ function merge(hops: Map<number, RouteHop>, ttl: number, address: string | null,
 const HOST_AND_ADDRESS = /^(\S+)\s+\(([0-9a-f.:]+)\)/i;
 
 /**
+ * A token a tool printed where a router's name goes, when it can be one: letters (any script, as
+ * IDN names are shown), digits, `_`, `-` and dots. Placeholders such as tracepath's `???` for a
+ * name it could not find are not names.
+ */
+function routerName(token: string | undefined): string | null {
+  return token !== undefined && /^[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_.])?$/u.test(token) ? token : null;
+}
+
+/**
  * iputils tracepath: ` 1?: [LOCALHOST]  pmtu 1500`, ` 1:  gw.lan (10.0.0.1)  0.512ms`,
  * ` 2:  10.0.2.2  0.041ms reached`, ` 3:  no reply`, `     Resume: pmtu 1500 hops 2 back 2`.
+ * The path MTU a `[LOCALHOST]` line reports (this machine's own interface) is kept as that
+ * hop's note, like a router's; the whole path's is tracepathPmtu's.
  */
 export function parseTracepath(stdout: string): RouteHop[] {
   const hops = new Map<number, RouteHop>();
@@ -159,7 +186,11 @@ export function parseTracepath(stdout: string): RouteHop[] {
     if (!m) continue;
     const ttl = Number(m[1]);
     const rest = m[2]!.trim();
-    if (rest.startsWith('[LOCALHOST]')) continue;
+    if (rest.startsWith('[LOCALHOST]')) {
+      const pmtu = /\bpmtu \d+/.exec(rest)?.[0];
+      if (pmtu !== undefined) merge(hops, ttl, null, null, [], pmtu);
+      continue;
+    }
     if (rest.startsWith('no reply')) {
       merge(hops, ttl, null, null, []);
       continue;
@@ -167,12 +198,18 @@ export function parseTracepath(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    const name = named ? named[1]! : address === null && first !== '' ? first : null;
+    const name = named ? routerName(named[1]) : address === null ? routerName(first) : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?)ms/g)].map((r) => Number(r[1]));
     const notes = [/\breached\b/.exec(rest)?.[0], /\bpmtu \d+/.exec(rest)?.[0], /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
     merge(hops, ttl, address, name, rtts, notes.length > 0 ? notes.join(', ') : undefined);
   }
   return [...hops.values()].sort((a, b) => a.ttl - b.ttl);
+}
+
+/** The path MTU tracepath ends with (`Resume: pmtu 1500 …`, `Too many hops: pmtu 1500`), or null. */
+export function tracepathPmtu(stdout: string): number | null {
+  const m = /^\s*(?:Resume|Too many hops): pmtu (\d+)/m.exec(stdout);
+  return m ? Number(m[1]) : null;
 }
 
 /**
@@ -189,7 +226,7 @@ export function parseTraceroute(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    const name = named && named[1] !== named[2] ? named[1]! : null;
+    const name = named && named[1] !== named[2] ? routerName(named[1]) : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?) ms/g)].map((r) => Number(r[1]));
     const flags = [...rest.matchAll(/(![A-Z<>\d]*)/g)].map((f) => f[1]!);
     merge(hops, ttl, address, name, rtts, flags.length > 0 ? [...new Set(flags)].join(' ') : undefined);

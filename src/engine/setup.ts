@@ -1,7 +1,7 @@
 // Builds the engine's options from plain values: a diagnosis, a DNS lookup and a certificate
 // check. The VS Code settings module and the CLI flags both call these, so both front ends share
 // defaults (options.ts), validation and trust-store loading.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { unbracket } from './address';
 import type { DnsLookupOptions } from './dns/lookup';
@@ -9,7 +9,7 @@ import { IANA_ROOT_HINTS } from './dns/rootHints';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
 import { osLookup } from './dns/system';
 import type { DnsAddress } from './model/dns';
-import { DEFAULT_TIMEOUTS, DEFAULTS, type DiagnoseOptions, type DnsServer, type Timeouts } from './options';
+import { DEFAULT_TIMEOUTS, DEFAULTS, LIMITS, rangeProblem, type DiagnoseOptions, type DnsServer, type Range, type Timeouts } from './options';
 import type { CertCheckOptions } from './tls/certCheck';
 import { DEFAULT_OS_BUNDLE_PATHS, loadTrustStores } from './tls/trustStore';
 import { VERSION } from './version';
@@ -28,10 +28,44 @@ export interface SetupInput {
   sslCertFile?: string | undefined;
   /** The caller's cache directory (the CLI's user cache, the extension's storage): facts about the trust stores are kept there. */
   cacheDir?: string | undefined;
+  /**
+   * The hosts file the system resolver reads (`defaultHostsPath`), so a diagnosis can say which
+   * line answered a name. Absent, unreadable or larger than MAX_HOSTS_BYTES: not read.
+   */
+  hostsFile?: string;
+}
+
+/** Hosts files of ad blockers run to a few MiB; a larger one is not read. */
+const MAX_HOSTS_BYTES = 16 * 1024 * 1024;
+
+/** The hosts file's text, or undefined when it cannot be read whole within the limit. */
+function readHostsFile(path: string): { path: string; text: string } | undefined {
+  try {
+    if (statSync(path).size > MAX_HOSTS_BYTES) return undefined;
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
 }
 
 export class SetupError extends Error {
   readonly code = 'SETUP_INVALID';
+  /**
+   * The SetupInput field at fault (`timeouts.httpMs`, `maxRedirects`, `maxBodyBytes`…), so a
+   * front end can name its own setting or flag; absent for a problem that is not one field's.
+   */
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** `value` when it lies in `range`; else a SetupError naming `field` and the range. */
+export function checkRange(field: string, value: number, range: Range): number {
+  const problem = rangeProblem(value, range);
+  if (problem !== null) throw new SetupError(`${field} ${problem}; got ${value}.`, field);
+  return value;
 }
 
 /** What prepareOptions gives: everything but the per-run signal, progress callback and log. */
@@ -64,17 +98,15 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
 
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
   for (const [key, value] of Object.entries(input.timeouts ?? {}) as [keyof Timeouts, number | undefined][]) {
-    if (value === undefined) continue;
-    if (!Number.isFinite(value) || value <= 0) throw new SetupError(`Timeout ${key} must be a positive number of milliseconds.`);
-    timeouts[key] = value;
+    if (value !== undefined) timeouts[key] = checkRange(`timeouts.${key}`, value, LIMITS.timeoutMs);
   }
-  const maxRedirects = input.maxRedirects ?? DEFAULTS.maxRedirects;
-  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) throw new SetupError('The redirect limit must be a whole number, 0 or more.');
-  const maxBodyBytes = input.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) throw new SetupError('The body limit must be a whole number of bytes.');
+  const maxRedirects = checkRange('maxRedirects', input.maxRedirects ?? DEFAULTS.maxRedirects, LIMITS.maxRedirects);
+  const maxBodyBytes = checkRange('maxBodyBytes', input.maxBodyBytes ?? DEFAULTS.maxBodyBytes, LIMITS.maxBodyBytes);
 
+  const hostsFile = input.hostsFile === undefined ? undefined : readHostsFile(input.hostsFile);
   return {
     options: {
+      ...(hostsFile ? { hostsFile } : {}),
       timeouts,
       dnsServers,
       pinned,
@@ -118,7 +150,7 @@ export function dnsLookupOptions(input: DnsSetupInput, signal: AbortSignal): Dns
   const roots = input.trace === false ? [] : input.trace.roots;
   return {
     signal,
-    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUTS.dnsMs,
+    timeoutMs: checkRange('timeouts.dnsMs', input.timeoutMs ?? DEFAULT_TIMEOUTS.dnsMs, LIMITS.timeoutMs),
     types: input.types,
     servers: input.servers.length > 0 ? input.servers : defaultDnsServers(),
     tcp: input.tcp === true,

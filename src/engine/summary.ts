@@ -9,6 +9,7 @@ import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
 import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
 import { diagnosisVerdict } from './verdict';
 import { commonName } from './tls/distinguishedName';
+import { redactSecrets } from './redact';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -42,7 +43,8 @@ export function initialState(target: TargetInfo): ProbeState {
  */
 export function pendingReport(target: TargetInfo, version: string, startedAt: Date): Report {
   const layers = buildLayers(initialState(target));
-  return {
+  // Its target still holds the real query (the request needs it): masked as in every report.
+  return redactSecrets({
     kind: 'diagnosis',
     schemaVersion: 1,
     tool: { name: 'netdiag', version },
@@ -62,7 +64,7 @@ export function pendingReport(target: TargetInfo, version: string, startedAt: Da
     findings: [],
     verdict: diagnosisVerdict(layers, [], false, false),
     durationMs: 0,
-  };
+  } satisfies Report);
 }
 
 const LAYERS: LayerName[] = ['link', 'internet', 'transport', 'tls', 'application'];
@@ -71,8 +73,9 @@ export function buildLayers(s: ProbeState): LayerResult[] {
   return LAYERS.map((name) => {
     const base = baseLayer(name, s);
     const status = worst(base.status, findingStatus(name, s.findings));
-    // Findings are listed once, in `findings`; details are the layer's own facts.
-    return { name, status, summary: base.summary, details: base.details };
+    // The layer's own facts, then its findings: a layer that a finding fails says why right there.
+    const own = s.findings.filter((f) => f.layer === name && f.code !== 'CANCELLED').map((f) => `${f.code}: ${f.message}`);
+    return { name, status, summary: base.summary, details: [...base.details, ...own] };
   });
 }
 
@@ -88,6 +91,10 @@ function notRun(s: ProbeState, why: string): BaseLayer {
 
 function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
   const used = s.connections.find((c) => c.used);
+  const unusable = s.proxy?.error?.code === 'PROXY_INVALID' ? s.proxy : null;
+  if (unusable && (name === 'internet' || name === 'transport')) {
+    return name === 'transport' ? { status: 'fail', summary: `Nothing was sent: ${unusable.reason}`, details: [] } : { status: 'skipped', summary: 'No name was resolved: the proxy that applies cannot be used', details: [] };
+  }
   switch (name) {
     case 'link': {
       if (!s.link) return used || s.connectsDone ? { status: 'skipped', summary: 'No connection was made, so no local interface was used', details: [] } : notRun(s, 'No connection was made');
@@ -118,13 +125,17 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
     }
     case 'transport': {
       if (!s.addressesKnown) return notRun(s, 'No address to connect to');
-      if (s.connections.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
-      const ok = s.connections.filter((c) => c.ok);
-      const details = s.connections.map((c) => `${endpoint(c.address, c.port)}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
-      if (used) return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${s.connections.length} addresses accept)`, details };
+      const own = ownConnections(s);
+      if (own.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
+      const ok = own.filter((c) => c.ok);
+      const details = s.connections.map((c) => `${endpoint(c.address, c.port)}${c.dnsOnly ? ' (only DNS gives it: what other clients get)' : ''}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
+      if (used) {
+        const others = s.finished && !s.connectsDone ? '; others still connecting' : '';
+        return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${own.length} addresses accept${others})`, details };
+      }
       if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
       if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };
-      return { status: 'ok', summary: `${ok.length}/${s.connections.length} addresses accept TCP on port ${s.target.port}`, details };
+      return { status: 'ok', summary: `${ok.length}/${own.length} addresses accept TCP on port ${s.target.port}`, details };
     }
     case 'tls': {
       if (!s.target.tls) return { status: 'skipped', summary: `${s.target.scheme}:// does not use TLS from the first byte`, details: [] };
@@ -149,10 +160,12 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
       }
       if (!s.httpDone) return { status: 'pending', summary: `${reqs.length} request(s) so far…`, details: [] };
       const redirects = reqs.length > 1 ? `, after ${reqs.length - 1} redirect(s)` : '';
+      if (last.status === null && last.error?.code === 'CANCELLED') return { status: 'skipped', summary: `Cancelled before ${last.url} answered${redirects}`, details: [] };
       if (last.status === null) return { status: 'fail', summary: `No HTTP response from ${last.url}: ${last.error?.message ?? 'unknown error'}${redirects}`, details: [] };
+      const opened = last.websocket?.accepted === true ? 'WebSocket opened: ' : '';
       return {
         status: 'ok',
-        summary: `${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
+        summary: `${opened}${last.status} ${last.statusText} over HTTP/${last.httpVersion ?? '?'}, ${formatBytes(last.bodyBytes)} in ${last.timings.totalMs} ms${redirects}`,
         details: reqs.map((r) => `${r.method} ${r.url} → ${r.status ?? 'no response'} (${r.timings.totalMs} ms)`),
       };
     }
@@ -174,15 +187,26 @@ function worst(base: LayerStatus, fromFindings: LayerStatus): LayerStatus {
   return RANK[fromFindings] > RANK[base] ? fromFindings : base;
 }
 
+/** The connects to this machine's own answer, without those to addresses only DNS gives. */
+function ownConnections(s: ProbeState): ConnectionResult[] {
+  return s.connections.filter((c) => c.dnsOnly !== true);
+}
+
 function addressList(s: ProbeState): string[] {
   if (s.target.ipFamily !== null) return [s.target.host];
   const list = s.dns?.pinned ?? s.dns?.system.addresses ?? [];
   return list.map((a) => a.address);
 }
 
-/** How an HTTP exchange is marked: failed without a response or with a 5xx status, a warning with a 4xx. */
-export function exchangeOutcome(status: number | null): HttpExchange['outcome'] {
+/**
+ * How an HTTP exchange is marked: failed without a response, with a 5xx status, with a switch of
+ * protocols that did not open the WebSocket asked for (or that nobody asked for); a warning with
+ * a 4xx.
+ */
+export function exchangeOutcome(exchange: Pick<HttpExchange, 'status' | 'websocket'>): HttpExchange['outcome'] {
+  const { status, websocket } = exchange;
   if (status === null || status >= 500) return 'fail';
+  if (websocket ? !websocket.accepted && (status < 300 || status > 399) : status === 101) return 'fail';
   return status >= 400 ? 'warn' : 'ok';
 }
 
@@ -233,8 +257,9 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
     }
   }
 
-  const failedAll = s.connectsDone && !used && s.connections.length > 0;
-  const shown = s.proxy?.url ? undefined : (used ?? (failedAll ? s.connections[0] : undefined));
+  const own = ownConnections(s);
+  const failedAll = s.connectsDone && !used && own.length > 0;
+  const shown = s.proxy?.url ? undefined : (used ?? (failedAll ? own[0] : undefined));
   const addressHop: Hop = {
     kind: 'address',
     label: shown ? endpoint(shown.address, shown.port) : `port ${s.target.port}`,
@@ -243,7 +268,7 @@ export function buildHops(s: ProbeState, layers: LayerResult[]): Hop[] {
   if (shown) {
     addressHop.address = shown.address;
     addressHop.durationMs = shown.durationMs;
-    addressHop.detail = used ? `TCP connect${s.connections.length > 1 ? `, 1 of ${s.connections.length} addresses` : ''}` : (shown.error?.message ?? 'connect failed');
+    addressHop.detail = used ? `TCP connect${own.length > 1 ? `, 1 of ${own.length} addresses` : ''}` : (shown.error?.message ?? 'connect failed');
   }
   if (!s.proxy?.url) hops.push(addressHop);
 

@@ -9,6 +9,7 @@ import { domainToASCII } from 'node:url';
 import { dnsNameProblem, MAX_LABEL_OCTETS, MAX_NAME_OCTETS } from './dns/names';
 import type { Family } from './model/common';
 import type { TargetInfo } from './model/report';
+import { redactUrl } from './redact';
 
 export type TargetErrorCode =
   | 'TARGET_EMPTY'
@@ -135,7 +136,7 @@ export function parseTarget(raw: string): ParsedTarget {
   }
 
   const { host: rawHost, port: rawPort } = splitHostPort(hostPort);
-  if (rawHost === '') throw new TargetError('TARGET_HOST_INVALID', `No host in "${redactInput(input)}".`);
+  if (rawHost === '') throw new TargetError('TARGET_HOST_INVALID', `No host in "${redactUrl(input)}".`);
 
   let port: number | null = null;
   // RFC 3986 §3.2.3: an empty port ("host:") means the scheme's default.
@@ -157,9 +158,10 @@ export function parseTarget(raw: string): ParsedTarget {
 
   const urlHost = hostInfo.family === 6 ? `[${hostInfo.host}${hostInfo.zoneId ? `%25${hostInfo.zoneId}` : ''}]` : hostInfo.host;
   const portPart = port === spec.port ? '' : `:${port}`;
-  const userPart = auth && (auth.username !== '' || auth.password !== '') ? `${encodeURIComponent(auth.username)}${auth.password ? ':***' : ''}@` : '';
+  // A username alone is often a token (`https://TOKEN@host`): masked like a password.
+  const userPart = auth && (auth.username !== '' || auth.password !== '') ? (auth.password ? `${encodeURIComponent(auth.username)}:***@` : '***@') : '';
   const target: TargetInfo = {
-    input: redactInput(input),
+    input: redactUrl(input),
     url: `${scheme}://${userPart}${urlHost}${portPart}${spec.http ? path : path === '/' ? '' : path}`,
     scheme,
     host: hostInfo.host,
@@ -247,15 +249,3 @@ export function parseTlsEndpoint(input: string): { host: string; port: number; s
   return { host: target.host, port: target.port, servername: target.ipFamily === null ? target.host : null };
 }
 
-/** Replaces a password in user:password@ with *** so that it never reaches a report or a log. */
-export function redactInput(input: string): string {
-  // The scheme is optional: `user:secret@host:22` carries a password too.
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?([^/?#]*)/.exec(input);
-  if (!m) return input;
-  const authority = m[2]!;
-  const at = authority.lastIndexOf('@');
-  const colon = authority.indexOf(':');
-  if (at === -1 || colon === -1 || colon > at) return input;
-  const scheme = m[1] ?? '';
-  return `${scheme}${authority.slice(0, colon)}:***${input.slice(scheme.length + at)}`;
-}

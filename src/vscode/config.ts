@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProxyConfig } from '../engine/options';
+import { defaultHostsPath, type ProxyConfig } from '../engine/options';
 import type { SetupInput } from '../engine/setup';
 import { SETTING_DEFAULTS as D } from './settingDefaults';
 
@@ -71,7 +71,31 @@ export function toSetupInput(config: NetdiagConfig): SetupInput {
     maxBodyBytes: config.maxBodyBytes,
     // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
     sslCertFile: process.env.SSL_CERT_FILE,
+    hostsFile: defaultHostsPath(process.platform, process.env.SystemRoot),
   };
+}
+
+/** The setting behind each SetupInput field the engine's setup checks (setup.ts, checkRange). */
+const SETTING_OF_FIELD: Readonly<Record<string, string>> = {
+  'timeouts.dnsMs': 'netdiag.timeouts.dnsMs',
+  'timeouts.connectMs': 'netdiag.timeouts.connectMs',
+  'timeouts.tlsMs': 'netdiag.timeouts.tlsMs',
+  'timeouts.httpMs': 'netdiag.timeouts.httpMs',
+  maxRedirects: 'netdiag.http.maxRedirects',
+  maxBodyBytes: 'netdiag.http.maxBodyBytes',
+};
+
+/**
+ * What went wrong, for a notification: an engine setup error about one field names the setting
+ * the user can fix (`The setting netdiag.timeouts.httpMs takes a whole number of ms from 1 to
+ * 600000; got 2147483648.`); anything else is its message. Checked by code, not class: the engine
+ * is a bundle of its own (loadEngine.ts), so its SetupError is not this bundle's class.
+ */
+export function errorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const { code, field } = (err ?? {}) as { code?: unknown; field?: unknown };
+  const setting = code === 'SETUP_INVALID' && typeof field === 'string' ? SETTING_OF_FIELD[field] : undefined;
+  return setting !== undefined && message.startsWith(`${String(field)} `) ? `The setting ${setting}${message.slice(String(field).length)}` : message;
 }
 
 /** A PEM pair, or a PKCS#12 file; the password is asked when used, never stored. */

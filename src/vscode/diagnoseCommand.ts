@@ -8,13 +8,14 @@ import { pendingReport } from '../engine/summary';
 import { parseTarget, TargetError } from '../engine/target';
 import type { ParsedTarget } from '../engine/target';
 import { loadClientCertificate } from './certificates/clientCertificate';
-import { proxyConfig, toSetupInput } from './config';
+import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
 import { loadEngine, prepareEngine, saveEngineCodeCache } from './loadEngine';
 import { RecentTargets } from './recentTargets';
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
+import { redactUrl } from '../engine/redact';
 import type { UntrustedGate } from './untrustedGate';
 
 export const DIAGNOSE_COMMAND = 'netdiag.diagnoseEndpoint';
@@ -32,7 +33,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       return loadEngine().toCurl(report, request ? { request } : {});
     },
     editRequest: async (input, report) => {
-      const key = report?.target.url ?? parseTarget(input).target.url;
+      const key = report?.target.url ?? redactUrl(parseTarget(input).target.url);
       const spec = await askRequest(key, await requests.get(key));
       if (!spec) return;
       await requests.set(key, spec);
@@ -42,7 +43,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       const result = await runTrace(loadEngine().traceTarget(report), log);
       return result ? loadEngine().attachRoute(report, result.route, result.findings) : undefined;
     },
-    exportReport: async (report) => exportFromPanel(report, await requests.get(report.target.url)),
+    exportReport: async (report, input) => exportFromPanel(report, await requests.get(report.target.url), parseTarget(input).target.url),
   }, log);
 
   async function run(input: string): Promise<Report | undefined> {
@@ -54,8 +55,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
       void vscode.window.showErrorMessage(`Netdiag: ${err.message}`);
       return undefined;
     }
+    // The URL as shown, logged and used as a key: its secrets masked, as in the report (redact.ts).
+    const shown = redactUrl(parsed.target.url);
     const allowed = await gate.allow({
-      question: `Diagnose ${parsed.target.url}?`,
+      question: `Diagnose ${shown}?`,
       detail: 'Netdiag will resolve the name and connect to it from this machine. Workspace settings for DNS servers and CA files are ignored until you trust the workspace.',
       confirm: 'Diagnose',
     });
@@ -67,10 +70,10 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
     const controller = new AbortController();
     const { signal } = controller;
     panel.beginRun(input, controller, pendingReport(parsed.target, version, new Date()));
-    log.info(`Diagnose ${parsed.target.url}`);
+    log.info(`Diagnose ${shown}`);
 
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${parsed.target.url}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Netdiag: diagnosing ${shown}`, cancellable: true },
       async (progress, token) => {
         const onCancel = token.onCancellationRequested(() => controller.abort());
         try {
@@ -79,7 +82,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           const allWarnings = [...settings.warnings, ...warnings];
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);
-          const request = await requests.get(parsed.target.url);
+          const request = await requests.get(shown);
           const clientCertificate = await loadClientCertificate(settings.clientCertificate);
           const report = await engine.diagnose(parsed, {
             ...options,
@@ -97,14 +100,17 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
           saveEngineCodeCache();
+          // The engine sends nothing through an unusable proxy (and never falls back to a direct
+          // connection): say so where it cannot be missed, not only in the panel.
+          if (report.proxy?.error?.code === 'PROXY_INVALID') void vscode.window.showErrorMessage(`Netdiag: nothing was sent. ${report.proxy.reason}.`);
           onReport?.(report);
           log.info(`${report.target.url}: ${report.verdict.text} in ${Math.round(report.durationMs)} ms`);
           return report;
         } catch (err) {
           // The engine turns network failures into findings; reaching here is a bug or a broken
           // setup (an unreadable CA file), so say so rather than show an empty report.
-          const message = err instanceof Error ? err.message : String(err);
-          log.error(`Diagnose ${parsed.target.url} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+          const message = errorMessage(err);
+          log.error(`Diagnose ${shown} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
           panel.endRun(signal, 'failed', message);
           void vscode.window.showErrorMessage(`Netdiag: the diagnosis failed: ${message}`);
           return undefined;

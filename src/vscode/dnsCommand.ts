@@ -8,7 +8,7 @@ import { RECORD_TYPES } from '../engine/model/dns';
 import type { DnsLookupResult } from '../engine/model/dns';
 import { isLookupMessage } from '../protocol/reportView';
 import type { LookupToHost, RunStatus } from '../protocol/reportView';
-import type { ConfigSource } from './config';
+import { errorMessage, type ConfigSource } from './config';
 import { loadEngine, preloadEngine, saveEngineCodeCache } from './loadEngine';
 import { ReportWebview } from './reportWebview';
 import type { UntrustedGate } from './untrustedGate';
@@ -155,7 +155,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
         log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
         return result;
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         log.error(`Look up ${request.name} failed: ${message}`);
         target.finish(controller, null, 'failed', message);
         void vscode.window.showErrorMessage(`Netdiag: ${message}`);

@@ -7,6 +7,6 @@ export { toCurl } from '../engine/curl';
 export { lookupDns } from '../engine/dns/lookup';
 export { parseDnsServer } from '../engine/dns/servers';
 export { exportReport } from '../engine/export';
-export { attachRoute, traceRoute, traceTarget } from '../engine/route';
+export { attachRoute, routeHostProblem, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
-export { isPkcs12 } from '../engine/tls/certFile';
+export { certFileTooLarge, isPkcs12 } from '../engine/tls/certFile';

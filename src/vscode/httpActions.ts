@@ -67,16 +67,14 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: Un
             title: 'Netdiag: Trace Route',
             prompt: 'Host name, IP address or URL',
             ignoreFocusOut: true,
-            validateInput: (v) => {
-              try {
-                parseTarget(v);
-                return null;
-              } catch (err) {
-                return err instanceof TargetError ? err.message : String(err);
-              }
-            },
+            validateInput: (v) => traceInputProblem(v),
           });
     if (input === undefined || input.trim() === '') return undefined;
+    const problem = traceInputProblem(input);
+    if (problem !== null) {
+      void vscode.window.showErrorMessage(`Netdiag: ${problem}`);
+      return undefined;
+    }
     const host = parseTarget(input.trim()).target.host;
     if (!(await gate.allow({ question: `Trace the route to ${host}?`, detail: 'Netdiag will send probes towards it from this machine.', confirm: 'Trace' }))) return undefined;
     const result = await runTrace(host, log);
@@ -85,6 +83,16 @@ export function registerTraceRouteCommand(log: vscode.LogOutputChannel, gate: Un
     await vscode.window.showTextDocument(doc, { preview: true });
     return result.route;
   });
+}
+
+/** Why the Trace Route input cannot be traced (not a target, or a host the tools would take for an option), or null. */
+function traceInputProblem(input: string): string | null {
+  try {
+    return loadEngine().routeHostProblem(parseTarget(input.trim()).target.host);
+  } catch (err) {
+    if (err instanceof TargetError) return err.message;
+    throw err;
+  }
 }
 
 /** The route as a Markdown document. Router names come from reverse DNS: network text, escaped as text. */
@@ -103,15 +111,15 @@ interface ExportItem extends vscode.QuickPickItem {
 }
 
 /** The panel's Export action: a file (JSON, Markdown, HAR) or the clipboard. */
-export async function exportFromPanel(report: Report, request: RequestSpec | undefined): Promise<void> {
+export async function exportFromPanel(report: Report, request: RequestSpec | undefined, url: string): Promise<void> {
   const items: ExportItem[] = [
     { label: '$(json) Save the report as JSON…', action: 'json' },
     { label: '$(markdown) Save the report as Markdown…', description: 'for a ticket', action: 'markdown' },
     { label: '$(globe) Save the HTTP requests as HAR…', description: 'opens in browser devtools', action: 'har' },
     { label: '$(copy) Copy the report as Markdown', action: 'copy-markdown' },
-    { label: '$(key) Copy the curl command with secrets', description: 'includes Authorization and Cookie values', action: 'copy-curl-secrets' },
+    { label: '$(key) Copy the curl command with secrets', description: 'includes credential headers and query parameters', action: 'copy-curl-secrets' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Netdiag: export', placeHolder: 'Secrets (Authorization, Cookie, URL passwords) are redacted unless an item says otherwise' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Netdiag: export', placeHolder: 'Secrets (credential headers and query parameters, URL userinfo) are redacted unless an item says otherwise' });
   if (!pick) return;
   const engine = loadEngine();
   switch (pick.action) {
@@ -120,7 +128,7 @@ export async function exportFromPanel(report: Report, request: RequestSpec | und
       vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as Markdown', 3000);
       return;
     case 'copy-curl-secrets':
-      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), revealSecrets: true }));
+      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), url, revealSecrets: true }));
       vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied (with secrets)', 3000);
       return;
     default: {

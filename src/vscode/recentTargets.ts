@@ -1,5 +1,5 @@
 // Recently diagnosed targets, most recent first, kept in globalState across windows. Stored
-// without passwords: the redacted `user:***@` form would otherwise be sent as a password.
+// without secrets: the redacted forms (`user:***@`, `***@`, `token=***`) would otherwise be sent.
 import type * as vscode from 'vscode';
 import type { TargetInfo } from '../engine/model/report';
 
@@ -20,7 +20,13 @@ export class RecentTargets {
   }
 }
 
-/** What the user typed, with the redacted password (`:***`) dropped rather than kept as text. */
+/**
+ * What the user typed, with the redacted secrets dropped rather than kept as text: the password
+ * (`:***`), a username that was a token (`***@`), and query parameters whose value was masked.
+ */
 export function storableInput(target: TargetInfo): string {
-  return target.input.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#@]*?):\*\*\*@/, '$1@');
+  return target.input
+    .replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#@]*?):\*\*\*@/, '$1@')
+    .replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)\*\*\*@/, '$1')
+    .replace(/([?&])[^=&#]+=\*\*\*(&|(?=#)|$)/g, (_m, sep: string, next: string) => (next === '&' ? sep : ''));
 }

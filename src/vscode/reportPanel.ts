@@ -9,6 +9,7 @@ import { storableInput } from './recentTargets';
 import { ReportWebview } from './reportWebview';
 import type { ReportWebviewState } from './reportWebview';
 import { webviewRoots } from './webviewHtml';
+import { redactUrl } from '../engine/redact';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
@@ -22,12 +23,16 @@ export interface ReportPanelHandlers {
   /** Traces the route to the report's server; the report with its route, or undefined. */
   traceRoute(report: Report): Promise<Report | undefined>;
   /** Saves or copies the report in the format the user picks. */
-  exportReport(report: Report): Promise<void>;
+  /** Exports `report`; `input` is what the user typed (a curl command with secrets needs its real query). */
+  exportReport(report: Report, input: string): Promise<void>;
 }
 
 export class ReportPanel implements vscode.Disposable {
   private disposed = false;
+  /** The latest run's controller: it stops the run, and after its end the probes that outlived the report. */
   private run: AbortController | undefined;
+  /** Between beginRun and endRun. */
+  private running = false;
   private readonly view: ReportWebview<Report, DiagnosisToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -64,13 +69,18 @@ export class ReportPanel implements vscode.Disposable {
   beginRun(input: string, run: AbortController, pending: Report): void {
     this.run?.abort();
     this.run = run;
+    this.running = true;
     this.input = input;
     this.panel.title = panelTitle(pending.target);
     this.view.show(pending);
     this.view.setStatus('running');
   }
 
-  /** A report of the run `signal` belongs to; ignored once a newer run started. */
+  /**
+   * A report of the run `signal` belongs to; ignored once a newer run started. A run that has
+   * ended may still send one: probes that outlived the report (Report.unfinished) bring their
+   * results later, until the next run or the panel's closing aborts them.
+   */
   update(signal: AbortSignal, report: Report): void {
     if (this.run?.signal !== signal) return;
     this.view.show(report);
@@ -78,7 +88,7 @@ export class ReportPanel implements vscode.Disposable {
 
   endRun(signal: AbortSignal, status: Exclude<RunStatus, 'running'>, error?: string): void {
     if (this.run?.signal !== signal) return;
-    this.run = undefined;
+    this.running = false;
     this.view.setStatus(status, error);
   }
 
@@ -115,15 +125,19 @@ export class ReportPanel implements vscode.Disposable {
         await this.handlers.editRequest(this.input, report);
         return;
       case 'traceRoute': {
-        if (!report || this.run) return;
+        if (!report || this.running) return;
+        // The route is drawn into this report: probes of its run still out (Report.unfinished)
+        // stop here, so no later update replaces the report that carries the route.
+        const run = this.run;
+        run?.abort();
         const traced = await this.handlers.traceRoute(report);
         // A rerun that started meanwhile has a newer report; the trace belongs to the old one.
-        if (traced && !this.run) this.view.show(traced);
+        if (traced && this.run === run) this.view.show(traced);
         return;
       }
       case 'export':
         if (!report) return;
-        await this.handlers.exportReport(report);
+        await this.handlers.exportReport(report, this.input);
         return;
       default: {
         const unreachable: never = message;
@@ -154,7 +168,8 @@ export class ReportPanels implements vscode.Disposable {
 
   /** The panel for `target`, revealed; created when there is none. */
   open(target: TargetInfo, input: string): ReportPanel {
-    const key = target.url;
+    // The report's own URL (secrets masked), so a panel restored from its report finds its key again.
+    const key = redactUrl(target.url);
     const existing = this.panels.get(key);
     if (existing) {
       existing.reveal();

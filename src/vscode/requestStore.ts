@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { RequestSpec } from '../engine/options';
 import { isSecretHeader } from '../engine/redact';
+import { headerProblem } from '../engine/requestCheck';
 
 const STATE_KEY = 'netdiag.requests';
 
@@ -64,15 +65,21 @@ function secretKey(target: string, header: string): string {
   return `netdiag.request:${target}:${header.toLowerCase()}`;
 }
 
-/** `Name: value; Other: value` → headers. A `;` splits only before another `Name:`, so cookies keep theirs. */
+/**
+ * `Name: value; Other: value` → headers, or what is wrong with them (engine/requestCheck.ts, as
+ * the CLI checks -H). A `;` splits only before another `Name:`, so cookies keep theirs.
+ */
 export function parseHeaderLine(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
   for (const part of text.split(/;\s*(?=[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*:)/)) {
     if (part.trim() === '') continue;
     const colon = part.indexOf(':');
     const name = part.slice(0, colon).trim();
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `"${part.trim()}" is not NAME: VALUE`;
-    out[name] = part.slice(colon + 1).trim();
+    if (colon <= 0) return `"${part.trim()}" is not NAME: VALUE`;
+    const value = part.slice(colon + 1).trim();
+    const problem = headerProblem(name, value);
+    if (problem !== null) return problem;
+    out[name] = value;
   }
   return out;
 }

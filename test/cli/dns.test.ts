@@ -2,6 +2,7 @@
 // hierarchy: the JSON names docs/report.md promises, text output, exit codes and usage errors.
 // Every run gives --server (loopback) and --no-system, so no query reaches the machine's resolvers.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { DnsLookupResult } from '../../src/engine/model/dns';
@@ -9,20 +10,25 @@ import { CLI, runCli } from '../helpers/cli';
 import { HIERARCHY, startDnsHierarchy } from '../helpers/dnsHierarchy';
 import type { DnsHierarchy } from '../helpers/dnsHierarchy';
 import { startDnsServer } from '../helpers/dnsServer';
+import { runTool } from '../helpers/process';
 import type { TestDnsServer } from '../helpers/dnsServer';
 
-
+/** kdig (Debian knot-dnsutils), the reference for what a malformed reply is. */
+const haveKdig = spawnSync('kdig', ['--version']).status === 0;
 
 let h: DnsHierarchy;
 let silent: TestDnsServer;
+let hostile: TestDnsServer;
 before(async () => {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   h = await startDnsHierarchy();
   silent = await startDnsServer({ behaviours: { 'example.test': { silent: true } } });
+  hostile = await startDnsServer({ zone: { 'short.test': [{ type: 'A', data: '127.0.1.1' }], 'qr.test': [{ type: 'A', data: '192.0.2.1' }] }, behaviours: { 'short.test': { shortA: true }, 'qr.test': { qrZero: true } } });
 });
 after(async () => {
   await h.close();
   await silent.close();
+  await hostile.close();
 });
 
 const server = (): string => `${HIERARCHY.example1}:${h.port}`;
@@ -58,6 +64,31 @@ describe('netdiag dns', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /HTTPS\s+1 \. alpn=h2,h3 port=8443/);
     assert.match(r.stdout, /CAA\s+0 issue "letsencrypt\.org"/);
+  });
+
+  it('a referral from a root that does not recurse is exit 0 with DNS_NO_RECURSION, never a split horizon', async () => {
+    const r = await runCli(['dns', 'host.example.test', '--type', 'A', '--server', `${HIERARCHY.root}:${h.port}`, '--root', `${HIERARCHY.root}:${h.port}`, '--no-system']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /DNS_NO_RECURSION: .* does not offer recursion/);
+    assert.doesNotMatch(r.stdout, /DNS_SPLIT_HORIZON|Recursive resolver/);
+  });
+
+  it('an A record of 3 bytes is a malformed reply and exit 1, as kdig says', async () => {
+    const r = await runCli(['dns', 'short.test', '--type', 'A', '--server', `127.0.0.1:${hostile.port}`, '--no-system', '--timeout', '400']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /DNS_BAD_RESPONSE: .*malformed \(the A record of short\.test in the answer section has 3 bytes of data instead of 4\)/);
+    assert.doesNotMatch(r.stdout, /undefined/);
+    if (!haveKdig) return;
+    const kdig = await runTool('kdig', [`@127.0.0.1`, '-p', String(hostile.port), 'short.test', 'A', '+retry=0', '+time=1']);
+    assert.equal(kdig.code, 1);
+    assert.match(kdig.stdout + kdig.stderr, /malformed reply/);
+  });
+
+  it('replies that are all unusable (QR unset) are exit 1', async () => {
+    const r = await runCli(['dns', 'qr.test', '--type', 'A', '--server', `127.0.0.1:${hostile.port}`, '--no-system', '--timeout', '400', '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout) as DnsLookupResult;
+    assert.deepEqual(j.findings.map((f) => `${f.code} ${f.severity}`), ['DNS_BAD_RESPONSE error']);
   });
 
   it('rejects bad input with exit 2', async () => {

@@ -105,6 +105,19 @@ describe('trace', () => {
     assert.equal(route.hops[route.hops.length - 1]?.address, '127.0.0.1');
   });
 
+  it('traces ::1 with the real tracepath: the path MTU is kept, no placeholder is a name', async (t) => {
+    if (process.platform !== 'linux') return t.skip('loopback trace checked on Linux');
+    const r = await runCli(['trace', '::1', '--json', '--max-hops', '3']);
+    const { route } = JSON.parse(r.stdout) as { route: RouteResult };
+    if (route.tool !== 'tracepath') return t.skip(route.error?.message ?? `traced with ${route.tool}, not tracepath`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(typeof route.pmtu, 'number', r.stdout);
+    assert.ok(route.hops.every((h) => h.name === null || /^[\w.:-]+$/.test(h.name)), r.stdout);
+    assert.match(route.hops[0]?.note ?? '', /pmtu \d+/);
+    const text = await runCli(['trace', '::1', '--max-hops', '3']);
+    assert.match(text.stdout, /path MTU \d+ bytes/);
+  });
+
   it('says which tool to install when none is on the PATH', async () => {
     const r = await runCli(['trace', '127.0.0.1'], { env: { PATH: '/nonexistent' } });
     assert.equal(r.code, 1);

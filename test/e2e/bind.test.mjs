@@ -1,13 +1,15 @@
 // The bind analysis in a real workbench: the hover over a bind value shows the verdict, Analyze
-// Bind Addresses opens the Bind Map with each service, its binds, published ports and profiles,
-// and in a folder holding one JSON config only (Properties/launchSettings.json) Netdiag starts
-// through its folder pattern and the hover works there.
+// Bind Addresses opens the Bind Map with each service, its binds (a Kestrel host name as every
+// interface), published ports and profiles, and in a folder holding one JSON config only
+// (Properties/launchSettings.json) Netdiag starts through its folder pattern and the hover works
+// there; in a folder of huge Compose files, Analyze shows its progress and stops on Cancel.
 // Names in the folders are never looked up (netdiag.bind.hoverDnsLookups off; IP literals hovered).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { writeHugeCompose } from '../helpers/hostileWorkspace.ts';
 import { hoverUntil, openFile, runCommand, startWorkbench } from './workbench.mjs';
 
 const SETTINGS = { 'netdiag.bind.hoverDnsLookups': false };
@@ -30,7 +32,11 @@ before(async () => {
     'services:\n  api:\n    image: api:1\n    environment:\n      HOST: 127.0.0.1\n      PORT: "3000"\n    ports:\n      - "8080:3000"\n  db:\n    image: postgres:16\n    profiles: [debug]\n    expose:\n      - "5432"\n',
   );
   writeLaunchSettings(folder);
-  workbench = await startWorkbench({ workspace: folder, trust: true, settings: SETTINGS });
+  // Kestrel binds every interface for a host name: the Bind Map must say *:5000, not the name.
+  fs.mkdirSync(path.join(folder, 'kestrel'));
+  fs.writeFileSync(path.join(folder, 'kestrel', 'appsettings.json'), '{\n  "Urls": "http://my-awesome-service:5000"\n}\n');
+  // Tall enough for every service of the Bind Map at once: the tree renders only visible rows.
+  workbench = await startWorkbench({ workspace: folder, trust: true, settings: SETTINGS, viewport: { width: 1400, height: 1400 } });
 });
 
 after(async () => {
@@ -61,6 +67,8 @@ test('Analyze Bind Addresses renders the Bind Map', async () => {
   assert.match(all, /db\s*container, profile debug/);
   assert.match(all, /shop/);
   assert.match(all, /0\.0\.0\.0:5080/);
+  assert.match(all, /\*:5000\s*all \(Kestrel, for the name my-awesome-service\)/);
+  assert.doesNotMatch(all, /my-awesome-service:5000/);
   // Only this feature's console errors count here; other views report their own.
   assert.deepEqual(workbench.problems.filter((p) => /bind/i.test(p)), []);
 });
@@ -77,5 +85,29 @@ test('a folder with one JSON config, launchSettings.json, activates Netdiag, and
   } finally {
     await session.close();
     fs.rmSync(jsonOnly, { recursive: true, force: true });
+  }
+});
+
+test('Analyze Bind Addresses on huge Compose files shows its progress and stops on Cancel', async () => {
+  const huge = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-huge-e2e-'));
+  // 24 Compose files of 63,881 services: a second or two of parsing each, far longer than a click.
+  for (let i = 0; i < 24; i++) {
+    fs.mkdirSync(path.join(huge, `app${i}`));
+    writeHugeCompose(path.join(huge, `app${i}`));
+  }
+  const session = await startWorkbench({ workspace: huge, trust: true, settings: SETTINGS });
+  try {
+    const { page } = session;
+    await runCommand(page, 'Netdiag: Analyze Bind Addresses');
+    const progress = page.locator('.notification-toast', { hasText: 'analyzing bind addresses' });
+    await progress.waitFor({ timeout: 60000 });
+    // The progress counts the files read, then Cancel stops the scan between two of them.
+    await progress.filter({ hasText: /\d+ of 24 candidate files/ }).waitFor({ timeout: 60000 });
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await page.locator('.notification-toast', { hasText: 'bind analysis cancelled' }).waitFor({ timeout: 60000 });
+    await progress.waitFor({ state: 'detached', timeout: 10000 });
+  } finally {
+    await session.close();
+    fs.rmSync(huge, { recursive: true, force: true });
   }
 });

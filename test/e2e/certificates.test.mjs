@@ -1,6 +1,6 @@
 // Browser end-to-end for the certificate features in an untrusted workspace: a .der file opens in
 // the certificate viewer (no network, no prompt) and its hostile subject is shown as text under
-// the real CSP; inspecting an endpoint asks before connecting and then lists the chain in the
+// the real CSP; a 400 MB file is refused from its size; inspecting an endpoint asks before connecting and then lists the chain in the
 // Certificates view of the Netdiag activity bar.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -24,6 +24,9 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-cert-e2e-ca-'));
   const hostile = makeCertificates({ commonName: IMG_PAYLOAD });
   fs.writeFileSync(path.join(folder, 'hostile.der'), new X509Certificate(hostile.certPem).raw);
+  // 400 MB on paper, no disk used (sparse): the viewer must decide from the size, never read it.
+  fs.writeFileSync(path.join(folder, 'huge.crt'), '');
+  fs.truncateSync(path.join(folder, 'huge.crt'), 400 * 1024 * 1024);
   const certs = makeCertificates();
   web = await startWebServer({ tls: certs });
   // trust: true turns workspace trust on, so this folder opens in Restricted Mode (untrusted).
@@ -59,6 +62,21 @@ test('a .der file opens in the certificate viewer: verdict, details, hostile tex
   assert.equal(await frame.locator('img').count(), 0, 'no element was made from certificate text');
   assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations');
   assert.equal(web.requests, 0, 'opening a file touched no server');
+});
+
+test('a 400 MB .crt opens in the viewer as a refusal that says its size, without reading it', async () => {
+  const { page } = workbench;
+  const mark = workbench.problems.length;
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('huge.crt');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'huge.crt' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const frame = await findFrame(page, '[data-testid="certificate-view"] [data-testid="certificate-error"]');
+  const text = await frame.locator('[data-testid="certificate-error"]').innerText();
+  assert.match(text, /huge\.crt is 400\.0 MiB \(419430400 bytes\), larger than the 10 MiB a certificate file can be; it was not read\./);
+  assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations');
 });
 
 test('Inspect Certificate of Endpoint asks first in an untrusted workspace, then lists the chain', async () => {

@@ -2,6 +2,7 @@
 // make (an empty subject, no CN, thousands of SANs, raw extensions such as name constraints, SCTs
 // and must-staple, AIA URLs pointing at a test server). node-forge builds them, signed by the
 // test PKI's RSA root (forge signs with RSA only), so they chain to `pki.trust` unless noted.
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -97,6 +98,24 @@ export function hostileNamesCert(pki: TestPki): ForgeCert {
 /** An RSA intermediate CA under the root, for chains whose every link forge signs. */
 export function forgeIntermediate(pki: TestPki, cn = 'Netdiag Test RSA Intermediate'): ForgeCert {
   return forgeCert(pki, { subject: [{ name: 'organizationName', value: 'Netdiag Test' }, { name: 'commonName', value: cn }], dnsNames: [], ca: true, eku: [], keyPem: pki.sha1Root.key, toDays: 1000 });
+}
+
+/**
+ * Two CAs that issued each other ("Loop CA A" by B, "Loop CA B" by A, cross-signed, neither
+ * self-signed nor in a store) and a leaf for localhost under A. `cert` is the chain a server
+ * sends (leaf, A, B): every certificate of a chain that goes round in a circle and reaches no root.
+ */
+export function caCycle(pki: TestPki): ForgeCert {
+  const name = (cn: string): forge.pki.CertificateField[] => [{ name: 'organizationName', value: 'Netdiag Loop' }, { name: 'commonName', value: cn }];
+  const ca = (cn: string, keyPem: string, issuer: ForgeCert): ForgeCert => forgeCert(pki, { subject: name(cn), dnsNames: [], ca: true, eku: [], keyPem, issuer, toDays: 1000 });
+  const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const keyB = pki.rsa.key;
+  // B's name first, under the test root, only so that A can name it as its issuer.
+  const bName = ca('Loop CA B', keyB, { cert: pki.root.cert, key: pki.root.key });
+  const a = ca('Loop CA A', keyA, { cert: bName.cert, key: keyB });
+  const b = ca('Loop CA B', keyB, { cert: a.cert, key: keyA });
+  const leaf = forgeCert(pki, { issuer: a });
+  return { key: leaf.key, cert: leaf.cert + a.cert + b.cert };
 }
 
 // The root is RSA, so forge can read it; it only needs the subject.

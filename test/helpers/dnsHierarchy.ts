@@ -3,7 +3,8 @@
 // random by default, so it runs unprivileged; glue cannot carry ports, so a trace uses the same
 // port for every server, like `dig -p`). Each server answers authoritatively from its zones with
 // referrals (NS in authority, glue in additional), NXDOMAIN/NODATA with the SOA, and REFUSED for
-// zones it does not serve. Built on startDnsServer, so behaviours and delays still apply.
+// zones it does not serve, never with RA set (none of them recurses, like real authoritative
+// servers). Built on startDnsServer, so behaviours and delays still apply.
 //
 //   const h = await startDnsHierarchy();             // the default hierarchy below
 //   traceName('www.example.test', 'A', { roots: h.roots, port: h.port, … });
@@ -278,6 +279,8 @@ export async function startDnsHierarchy(options: HierarchyOptions = {}): Promise
           host: spec.address,
           port,
           respond: (q) => authoritativeAnswer(spec.zones, q),
+          // Authoritative servers do not recurse: RA is unset on every answer, as on real ones.
+          recursionAvailable: false,
           truncateBySize: true,
           tcp: spec.tcp ?? true,
           ...(spec.behaviours ? { behaviours: spec.behaviours } : {}),

@@ -8,6 +8,7 @@
 //     behaviours: { 'slow.example.test': { delayMs: 200 } },
 //   });
 //   await wireQuery(dns.server, 'www.example.test', 'A', …);
+//   diagnose(…, { lookup: lookupThrough(dns) })     // the system lookup answered by it too
 //   await dns.close();
 //
 // It answers like a recursive resolver: it follows CNAMEs inside its zone and returns the chain
@@ -15,10 +16,11 @@
 // `zone` and `behaviours` are read on every query, so a test may change them while it runs.
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { promises as dnsPromises } from 'node:dns';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
-import type { DnsServer } from '../../src/engine/options';
+import type { DnsServer, LookupFn } from '../../src/engine/options';
 
 type DataOf<T extends Answer['type']> = Extract<Answer, { type: T }> extends { data: infer D } ? D : never;
 
@@ -63,7 +65,9 @@ export interface Behaviour {
   wrongId?: boolean;
   /** Over UDP, send the answer to another name (`wrong.<name>`) instead of the answer. */
   wrongQuestion?: boolean;
-  /** With garbage / wrongId / wrongQuestion: send the real answer after the bad packet. */
+  /** Over UDP, send the answer with QR unset (a query, not a response) instead of the answer. */
+  qrZero?: boolean;
+  /** With garbage / wrongId / wrongQuestion / qrZero: send the real answer after the bad packet. */
   thenAnswer?: boolean;
   /** Over TCP, reset the connection (RST) once the query for this name arrives. */
   tcpRefused?: boolean;
@@ -77,6 +81,13 @@ export interface Behaviour {
   pointerLoop?: boolean;
   /** Over UDP, send this address as the answer from another port of the same host first. */
   spoofFromOtherPort?: string;
+  /**
+   * Over UDP and TCP, answer with one A record whose RDATA is 3 bytes (RDLENGTH 3), the last
+   * record of the message: malformed RDATA (RFC 1035 §3.4.1 says 4) that kdig calls a malformed reply.
+   */
+  shortA?: boolean;
+  /** Over TCP, set TC in the answer and drop all but its first record (TC over TCP, RFC 7766 §8). */
+  tcpTruncated?: boolean;
 }
 
 export interface DnsServerOptions {
@@ -90,6 +101,11 @@ export interface DnsServerOptions {
   behaviours?: Record<string, Behaviour>;
   /** Sets the AA flag on answers; default true. */
   authoritative?: boolean;
+  /**
+   * Sets the RA flag (recursion available) on answers; default true, like a recursive resolver.
+   * False makes it an authoritative or root server (RFC 1035 §4.1.1): referrals, RA unset.
+   */
+  recursionAvailable?: boolean;
   /** Listen on TCP too (default true); false makes a TCP retry get ECONNREFUSED. */
   tcp?: boolean;
   /** TTL of records that give none; default 300. */
@@ -130,6 +146,8 @@ export interface TestDnsServer {
 }
 
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+/** The QR bit of the header flags (RFC 1035 §4.1.1); dns-packet sets it from `type: 'response'`. */
+const QR = 1 << 15;
 const MAX_CHAIN = 16;
 
 function normal(name: string): string {
@@ -141,6 +159,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
   const zone = options.zone ?? {};
   const behaviours = options.behaviours ?? {};
   const authoritative = options.authoritative ?? true;
+  const recursionAvailable = options.recursionAvailable ?? true;
   const defaultTtl = options.defaultTtl ?? 300;
   const queries: LoggedQuery[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -184,7 +203,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
     const flags =
       resolved.rcode |
       (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
-      dnsPacket.RECURSION_AVAILABLE |
+      (recursionAvailable ? dnsPacket.RECURSION_AVAILABLE : 0) |
       ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
     return { type: 'response', id: query.id ?? 0, flags, questions: [q], answers: resolved.answers, authorities: resolved.authorities ?? [], additionals: resolved.additionals ?? [] };
   };
@@ -249,10 +268,15 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
         reply(loop);
         return;
       }
+      if (b.shortA) {
+        reply(shortARecord(response, q.name));
+        return;
+      }
       if (b.garbage) reply(Buffer.concat([msg.subarray(0, 2), randomBytes(30)]));
       if (b.wrongId) reply(dnsPacket.encode({ ...response, id: ((query.id ?? 0) + 1) & 0xffff }));
       if (b.wrongQuestion) reply(dnsPacket.encode({ ...response, questions: [{ ...q, name: `wrong.${q.name}` }] }));
-      if ((b.garbage || b.wrongId || b.wrongQuestion) && !b.thenAnswer) return;
+      if (b.qrZero) reply(dnsPacket.encode({ ...response, type: 'query', flags: (response.flags ?? 0) & ~QR }));
+      if ((b.garbage || b.wrongId || b.wrongQuestion || b.qrZero) && !b.thenAnswer) return;
       const truncated: Packet = { ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [], additionals: [] };
       const full = dnsPacket.encode(response);
       const opt = query.additionals?.find((a) => a.type === 'OPT');
@@ -277,7 +301,9 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
         const q = query?.questions?.[0];
         if (!query || !response || !q) continue;
         queries.push({ name: q.name, type: q.type, transport: 'tcp', id: query.id ?? 0 });
-        answerTcp(socket, behaviourOf(q.name), dnsPacket.streamEncode(response));
+        const b = behaviourOf(q.name);
+        const sent: Packet = b.tcpTruncated ? { ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: (response.answers ?? []).slice(0, 1), authorities: [], additionals: [] } : response;
+        answerTcp(socket, b, b.shortA ? frame(shortARecord(response, q.name)) : dnsPacket.streamEncode(sent));
       }
     });
   });
@@ -359,6 +385,22 @@ async function bindBoth(host: string, port: number, withTcp: boolean): Promise<{
   throw new Error(`No port on ${host} was free for both UDP and TCP after 20 attempts.`);
 }
 
+/** `response` with its records replaced by one A record of `name` whose RDATA is 3 bytes. */
+function shortARecord(response: Packet, name: string): Buffer {
+  const whole = dnsPacket.encode({ ...response, answers: [{ type: 'A', name, ttl: 60, data: '127.0.1.1' }], authorities: [], additionals: [] });
+  // The A record is last: drop its fourth byte and say RDLENGTH 3 (the two bytes before the data).
+  const short = Buffer.from(whole.subarray(0, whole.length - 1));
+  short.writeUInt16BE(3, short.length - 5);
+  return short;
+}
+
+/** RFC 1035 §4.2.2: a TCP message is preceded by its length in two bytes. */
+function frame(message: Buffer): Buffer {
+  const prefix = Buffer.alloc(2);
+  prefix.writeUInt16BE(message.length);
+  return Buffer.concat([prefix, message]);
+}
+
 /** A zone-table record as a dns-packet answer; SVCB/HTTPS go out as their type codes 64/65. */
 function zoneAnswer(name: string, r: ZoneRecord, defaultTtl: number): Answer {
   const ttl = r.ttl ?? defaultTtl;
@@ -370,4 +412,26 @@ function zoneAnswer(name: string, r: ZoneRecord, defaultTtl: number): Answer {
     default:
       return { ...r, name, ttl } as Answer;
   }
+}
+
+/**
+ * A system-style lookup (the engine's LookupFn) answered by `server` through Node's own stub
+ * resolver (c-ares, with its TCP retry on truncation), instead of the OS's configuration: for
+ * tests where getaddrinfo would have to ask a server the test started. A and AAAA, in that order.
+ */
+export function lookupThrough(server: Pick<TestDnsServer, 'address' | 'port'>): LookupFn {
+  return async (hostname, signal) => {
+    const resolver = new dnsPromises.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([net.isIP(server.address) === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`]);
+    const cancel = (): void => resolver.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const [v4, v6] = await Promise.all([resolver.resolve4(hostname).catch(() => []), resolver.resolve6(hostname).catch(() => [])]);
+      const found = [...v4.map((address) => ({ address, family: 4 as const })), ...v6.map((address) => ({ address, family: 6 as const }))];
+      if (found.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      return found;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
 }

@@ -18,7 +18,7 @@ import type { CertCheck } from '../../src/engine/model/certCheck';
 import { checkEndpoint } from '../../src/engine/tls/certCheck';
 import type { CertCheckOptions } from '../../src/engine/tls/certCheck';
 import { tlsHandshake } from '../../src/engine/tls/handshake';
-import { forgeCert, forgeIntermediate, rsa8192Key } from '../helpers/badCerts';
+import { caCycle, forgeCert, forgeIntermediate, rsa8192Key } from '../helpers/badCerts';
 import { startSServer } from '../helpers/opensslPeers';
 import { testPki } from '../helpers/pki';
 import type { ServerCase, TestPki } from '../helpers/pki';
@@ -70,7 +70,8 @@ describe('a loopback server per verdict', () => {
     ['not yet valid', () => chainOf(pki.notYetValid), ['CERT_NOT_YET_VALID']],
     ['wrong host', () => chainOf(pki.wrongHost), ['CERT_HOSTNAME_MISMATCH']],
     ['self-signed', () => chainOf(pki.selfSigned), ['CERT_SELF_SIGNED']],
-    ['untrusted root (sent along)', () => chainOf(pki.untrustedRoot), ['CERT_CHAIN_HAS_ROOT', 'CERT_UNTRUSTED_ROOT']],
+    // A root no store holds: sending it or not makes no difference, so no CERT_CHAIN_HAS_ROOT.
+    ['untrusted root (sent along)', () => chainOf(pki.untrustedRoot), ['CERT_UNTRUSTED_ROOT']],
     ['incomplete chain', () => chainOf(pki.incompleteChain), ['CERT_INCOMPLETE_CHAIN']],
     ['reversed chain', () => ({ key: pki.rsa.key, cert: pki.rsa.cert + pki.root.cert + pki.intermediate.cert }), ['CERT_CHAIN_HAS_ROOT', 'CERT_CHAIN_MISORDERED']],
     ['root sent', () => ({ key: pki.rsa.key, cert: pki.rsa.chain + pki.root.cert }), ['CERT_CHAIN_HAS_ROOT']],
@@ -94,6 +95,23 @@ describe('a loopback server per verdict', () => {
       assert.ok(c.chain.length > 0);
     });
   }
+
+  it('a CA cycle the server sent whole: CERT_CHAIN_LOOP, never "not sent by the server"', async () => {
+    const c = await check(caCycle(pki));
+    assert.deepEqual(problems(c), ['CERT_CHAIN_LOOP'], c.verdict);
+    assert.equal(c.chain.length, 3);
+    const loop = c.findings.find((f) => f.code === 'CERT_CHAIN_LOOP');
+    assert.match(loop?.message ?? '', /"Loop CA B" is issued by "Loop CA A", which the server sent too \(certificate 2 of 3\).*goes round in a circle/);
+    assert.doesNotMatch(JSON.stringify(c.findings), /not sent/);
+  });
+
+  it('a leaf whose issuer is a private root nobody sent: the finding says a chain helps only for an intermediate', async () => {
+    const c = await check({ key: pki.untrustedRoot.key, cert: pki.untrustedRoot.cert });
+    assert.deepEqual(problems(c), ['CERT_INCOMPLETE_CHAIN']);
+    const f = c.findings.find((x) => x.code === 'CERT_INCOMPLETE_CHAIN');
+    assert.match(f?.message ?? '', /helps only if it is an intermediate under a root clients trust; if it is itself a private root, clients must add it to their trust instead/);
+    assert.match(f?.hint ?? '', /When it is a private root, no chain helps/);
+  });
 
   it('10000 SANs: Node refuses the Certificate message, the TLS 1.2 hello still reads it: CERT_TOO_LARGE', async () => {
     const big = forgeCert(pki, { dnsNames: ['localhost', ...Array.from({ length: 9999 }, (_, i) => `h${i}.example.test`)] });

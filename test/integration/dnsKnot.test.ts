@@ -25,6 +25,8 @@ alias IN CNAME www
 @ IN CAA 0 issue "ca.test"
 @ IN MX 10 mail
 _xmpp._tcp IN SRV 5 0 5269 xmpp.knot.test.
+sub IN NS ns.sub
+ns.sub IN A 192.0.2.99
 `;
 
 function hierarchy(): HierarchyServer[] {
@@ -75,6 +77,22 @@ describe('Knot DNS (real authoritative server)', { skip: haveKnot ? false : 'kno
     assert.equal(auth?.serial, 2026112105);
     assert.deepEqual(auth?.nsSet, ['ns1.knot.test']);
     assert.deepEqual(r.findings, []);
+  });
+
+  it('refers a name it delegated without RA: DNS_NO_RECURSION, as dig warns', async () => {
+    const r = await lookupDns('www.sub.knot.test', { timeoutMs: 1000, servers: [server()], types: ['A'] });
+    const q = r.queries[0];
+    assert.equal(q?.rcode, 'NOERROR');
+    assert.ok(!q?.flags.includes('RA') && !q?.flags.includes('AA'), `flags ${q?.flags.join(' ')}`);
+    assert.deepEqual(r.findings.map((f) => f.code), ['DNS_NO_RECURSION']);
+    assert.match(r.findings[0]?.message ?? '', /referral to sub\.knot\.test \(ns\.sub\.knot\.test\)/);
+  });
+
+  it('refuses a name outside its zones without RA, and the finding says it does not recurse', async () => {
+    const r = await lookupDns('www.example.org', { timeoutMs: 1000, servers: [server()], types: ['A'] });
+    assert.equal(r.queries[0]?.rcode, 'REFUSED');
+    assert.deepEqual(r.findings.map((f) => f.code), ['DNS_REFUSED']);
+    assert.match(r.findings[0]?.message ?? '', /does not offer recursion \(RA is not set\)/);
   });
 
   it('answers over TCP too', async () => {

@@ -219,6 +219,21 @@ describe('through a proxy', () => {
     assert.ok(codes(bad).includes('PROXY_UNREACHABLE'));
   });
 
+  it('an unusable proxy (PROXY_INVALID) sends nothing at all, never a direct connection instead', async () => {
+    const before = web.connections();
+    const r = await run(`${web.origin}/`, { proxy: { env: { HTTP_PROXY: `socks5://127.0.0.1:${web.port}` } } });
+    assert.deepEqual(codes(r), ['PROXY_INVALID']);
+    assert.equal(web.connections(), before, 'neither the proxy address nor the target was connected');
+    assert.deepEqual(r.connections, []);
+    assert.equal(r.http, null);
+    assert.equal(r.layers.find((l) => l.name === 'transport')?.status, 'fail');
+    assert.match(r.proxy?.reason ?? '', /does not fall back to a direct connection/);
+    // A redirect whose proxy is unusable is not followed directly either.
+    const hop = await run(`${web.origin}/redirect-to?url=${encodeURIComponent(`https://localhost:${web.port}/`)}`, { proxy: { env: { HTTPS_PROXY: 'socks5://127.0.0.1:1080' } } });
+    assert.deepEqual(hop.http?.requests.map((x) => x.error?.code ?? x.status), [302, 'PROXY_INVALID']);
+    assert.equal(web.connections(), before + 1, 'only the first request, which needs no proxy');
+  });
+
   it('through tinyproxy (Debian): HTTP forwarded and HTTPS tunnelled', async (t) => {
     if (!tiny) {
       t.skip('tinyproxy is not installed (apt-get install tinyproxy)');

@@ -2,7 +2,7 @@
 // become CONFIG_PARSE_ERROR findings where that helps the user, and nothing at all otherwise.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -39,6 +39,15 @@ describe('malformed config files', () => {
     assert.equal(model.findings[0]!.code, 'CONFIG_PARSE_ERROR');
     assert.match(model.findings[0]!.message, /larger than the 2 MiB/);
     rmSync(join(dir, 'docker-compose.yml'));
+  });
+
+  it('a 50 MB file is said to be 50 MB, not "2.0 MiB", and is never read', async () => {
+    const sub = mkdtempSync(join(dir, 'fifty-'));
+    // Sparse: 50 MiB on paper, no disk used; reading it would show in the time, not the disk.
+    writeFileSync(join(sub, 'docker-compose.yml'), '');
+    truncateSync(join(sub, 'docker-compose.yml'), 50 * 1024 * 1024);
+    const model = (await scanDirectory(sub)).model(CTX);
+    assert.deepEqual(model.findings.map((f) => f.message), ['docker-compose.yml (compose): Skipped: the file is 50.0 MiB (52428800 bytes), larger than the 2 MiB a config file can be. What this file binds or connects to is not analysed.']);
   });
 
   it('a binary file with a config name is reported; a binary file of another name is ignored', () => {

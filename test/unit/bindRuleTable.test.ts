@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ruleInput, type RuleContext } from '../../src/engine/bind/ruleInput';
 import { BIND_RULES } from '../../src/engine/bind/rules';
-import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, privilegedPort } from '../../src/engine/bind/rules/binds';
+import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, nameMeansAllInterfaces, privilegedPort } from '../../src/engine/bind/rules/binds';
 import { localhostFamilyMismatch, localhostInContainer, unknownTarget } from '../../src/engine/bind/rules/clients';
 import { allInterfacesExposed, portConflict, portMismatch } from '../../src/engine/bind/rules/ports';
 import { bindKind } from '../../src/engine/bind/values';
@@ -86,8 +86,19 @@ describe('BIND_HOSTNAME', () => {
     assert.match(got[0]!.message, /a URL where a bind address belongs/);
     assert.match(got[1]!.message, /binds addresses, not names/);
   });
-  it("is silent for Kestrel's URL lists, which bind every interface for a name", () => {
-    assert.deepEqual(run(hostnameBind, model({ services: [service('api')], binds: [bind('api', 'http://my-service:5000', 5000, { origin: 'ASPNETCORE_URLS' })] })), []);
+  it("is silent for a name in Kestrel's URL lists, which binds every interface", () => {
+    assert.deepEqual(run(hostnameBind, model({ services: [service('api')], binds: [bind('api', '*', 5000, { origin: 'ASPNETCORE_URLS', hostName: 'my-service' })] })), []);
+  });
+});
+
+describe('BIND_NAME_ALL_INTERFACES', () => {
+  it('explains, at the name, that Kestrel binds every interface for it: what clients type is not what it binds', () => {
+    const [f] = run(nameMeansAllInterfaces, model({ services: [service('api')], binds: [bind('api', '*', 5000, { origin: 'Urls', hostName: 'my-awesome-service' })] }));
+    assert.equal(f?.subject, 'my-awesome-service');
+    assert.match(f?.message ?? '', /Kestrel does not resolve it: .* so "api" listens on \*:5000\. "my-awesome-service" is what clients type to reach the server, not what it binds/);
+  });
+  it('is silent for * and for addresses', () => {
+    assert.deepEqual(run(nameMeansAllInterfaces, model({ services: [service('api')], binds: [bind('api', '*', 5000, { origin: 'Urls' }), bind('api', '127.0.0.1', 5001)] })), []);
   });
 });
 

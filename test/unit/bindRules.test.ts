@@ -18,6 +18,7 @@ const INTERFACES: LocalInterface[] = [
 const EXPECTED: Record<string, string[]> = {
   BIND_LOOPBACK_IN_CONTAINER: ['api/.env:1:6'],
   BIND_HOSTNAME: ['.env:1:6', 'conf/application.properties:1:16'],
+  BIND_NAME_ALL_INTERFACES: ['appsettings.json:2:19', '.env:1:46'],
   BIND_ADDRESS_NOT_LOCAL: ['application.properties:1:16'],
   BIND_ALL_INTERFACES_EXPOSED: ['compose.yaml:5:10'],
   BIND_LOCALHOST_FAMILY_MISMATCH: ['client/.env:1:16'],
@@ -25,7 +26,7 @@ const EXPECTED: Record<string, string[]> = {
   BIND_PORT_CONFLICT: ['docker-compose.yml:9:10', 'compose.profiles.yaml:11:10', 'compose.profiles.yaml:20:10'],
   BIND_PRIVILEGED_PORT: ['.env:1:6'],
   CLIENT_LOCALHOST_IN_CONTAINER: ['docker-compose.yml:5:43'],
-  CLIENT_UNKNOWN_TARGET: ['docker-compose.yml:5:23', 'docker-compose.yml:6:16'],
+  CLIENT_UNKNOWN_TARGET: ['docker-compose.yml:5:23', 'docker-compose.yml:6:16', 'docker-compose.yml:8:22'],
   CONFIG_PARSE_ERROR: ['appsettings.json:1:33', 'docker-compose.yml:5:3', 'settings.toml:1:8'],
 };
 

@@ -85,32 +85,37 @@ describe('leaf verdicts (badssl.com cases, offline)', () => {
 
 describe('the order of what was sent', () => {
   const certs = (...pems: string[]): X509Certificate[] => pems.map((p) => new X509Certificate(p));
+  const sentOrder = (chain: X509Certificate[]) => sentOrderFindings(chain, verifyChain(chain, 'localhost', pki.trust, Date.now(), { expiryWarningDays: 21 }).verification);
 
   it('leaf, intermediate: nothing', () => {
-    assert.deepEqual(sentOrderFindings(certs(pki.rsa.cert, pki.intermediate.cert)), []);
+    assert.deepEqual(sentOrder(certs(pki.rsa.cert, pki.intermediate.cert)), []);
   });
 
   it('leaf, intermediate, root: the root is named (CERT_CHAIN_HAS_ROOT)', () => {
-    const found = sentOrderFindings(certs(pki.rsa.cert, pki.intermediate.cert, pki.root.cert));
+    const found = sentOrder(certs(pki.rsa.cert, pki.intermediate.cert, pki.root.cert));
     assert.deepEqual(codes(found), ['CERT_CHAIN_HAS_ROOT']);
     assert.match(found[0]!.message, /Netdiag Test Root CA/);
   });
 
   it('leaf, root, intermediate (reversed): CERT_CHAIN_MISORDERED says where', () => {
-    const found = sentOrderFindings(certs(pki.rsa.cert, pki.root.cert, pki.intermediate.cert));
+    const found = sentOrder(certs(pki.rsa.cert, pki.root.cert, pki.intermediate.cert));
     assert.deepEqual(codes(found), ['CERT_CHAIN_HAS_ROOT', 'CERT_CHAIN_MISORDERED']);
     assert.match(found.find((f) => f.code === 'CERT_CHAIN_MISORDERED')!.message, /its issuer comes later, at position 3/);
   });
 
   it('an unrelated certificate in the chain: CERT_CHAIN_MISORDERED names it', () => {
-    const found = sentOrderFindings(certs(pki.rsa.cert, pki.intermediate.cert, pki.otherRoot.cert));
+    const found = sentOrder(certs(pki.rsa.cert, pki.intermediate.cert, pki.otherRoot.cert));
     assert.ok(found.some((f) => f.code === 'CERT_CHAIN_MISORDERED' && /Elsewhere Root CA/.test(f.message)), JSON.stringify(found));
+  });
+
+  it('a root no store holds is no CERT_CHAIN_HAS_ROOT: leaving it out would not help (issue 14 item 7)', () => {
+    assert.deepEqual(codes(sentOrder(certs(pki.untrustedRoot.cert, pki.otherRoot.cert))), []);
   });
 
   it('a forge-made leaf under an RSA intermediate, in order: nothing', () => {
     const inter = forgeIntermediate(pki);
     const leaf = forgeCert(pki, { issuer: inter });
-    assert.deepEqual(sentOrderFindings(certs(leaf.cert, inter.cert)), []);
+    assert.deepEqual(sentOrder(certs(leaf.cert, inter.cert)), []);
   });
 });
 

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CertParseError } from '../../src/engine/tls/certificate';
 import { checkFile } from '../../src/engine/tls/certCheck';
-import { CertPasswordError, isPkcs12, readCertFile } from '../../src/engine/tls/certFile';
+import { CertPasswordError, certFileTooLarge, isPkcs12, MAX_CERT_FILE_BYTES, readCertFile } from '../../src/engine/tls/certFile';
 import { testPki } from '../helpers/pki';
 import type { TestPki } from '../helpers/pki';
 
@@ -89,6 +89,12 @@ describe('readCertFile', () => {
     const raw = await bytes('ec.p12');
     assert.throws(() => readCertFile(raw), (err: unknown) => err instanceof CertPasswordError && !err.wrong);
     assert.throws(() => readCertFile(raw, 'guess'), (err: unknown) => err instanceof CertPasswordError && err.wrong && !err.message.includes('guess'));
+  });
+
+  it('refuses to parse more than MAX_CERT_FILE_BYTES, and says the size', () => {
+    const big = Buffer.alloc(MAX_CERT_FILE_BYTES + 1, 0x41);
+    assert.throws(() => readCertFile(big), (err: unknown) => err instanceof CertParseError && /10\.0 MiB \(10485761 bytes\), larger than the 10 MiB a certificate file can be/.test(err.message));
+    assert.equal(certFileTooLarge('x.pem', MAX_CERT_FILE_BYTES), null);
   });
 
   it('rejects what is no certificate with CertParseError', () => {

@@ -7,7 +7,7 @@ import { diagnosisDnsHops, lookupHops, withDnsHops } from '../../src/engine/dns/
 import type { DnsProbe } from '../../src/engine/dns/hops';
 import type { DnsQueryResult, SystemResolverInfo, TraceHop, WireQuery } from '../../src/engine/model/dns';
 
-function query(type: string, server: string, rcode: string | null, attempts: DnsQueryResult['attempts'] = [{ server, transport: 'udp', durationMs: 4, rcode }]): DnsQueryResult {
+function query(type: string, server: string, rcode: string | null, attempts: DnsQueryResult['attempts'] = [{ server, transport: 'udp', durationMs: 4, rcode, flags: ['RD', 'RA'] }]): DnsQueryResult {
   return { question: { name: 'www.example.test', type }, server, transport: 'udp', truncated: false, rcode, status: rcode === 'NOERROR' ? 'ok' : 'fail', flags: ['RD', 'RA'], edns: null, answers: [], authority: [], additional: [], durationMs: 4, attempts };
 }
 const wire = (type: 'A' | 'AAAA', server: string, rcode: string | null): WireQuery => ({ ...query(type, server, rcode), type, authoritative: false });
@@ -40,8 +40,8 @@ describe("a lookup's hops", () => {
 
   it('a resolver that only failed or refused is a failed hop; one that answered anything is not', () => {
     const servfail = query('A', '10.0.0.1', 'SERVFAIL', [
-      { server: '10.0.0.1', transport: 'udp', durationMs: 3, rcode: 'SERVFAIL' },
-      { server: '10.0.0.2', transport: 'udp', durationMs: 5, rcode: 'NXDOMAIN' },
+      { server: '10.0.0.1', transport: 'udp', durationMs: 3, rcode: 'SERVFAIL', flags: ['RD', 'RA'] },
+      { server: '10.0.0.2', transport: 'udp', durationMs: 5, rcode: 'NXDOMAIN', flags: ['RD', 'RA'] },
     ]);
     assert.deepEqual(summary(lookupHops(system, [servfail], [])), ['This machine: ok', 'Stub resolver (getaddrinfo): ok 2 ms', 'Recursive resolver 10.0.0.1: fail 3 ms', 'Recursive resolver 10.0.0.2: ok 5 ms']);
     assert.equal(lookupHops(system, [], [])[1]?.detail, 'hosts file /etc/hosts');

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { altSvcProtocols, readIntermediaries } from '../../src/engine/intermediaries';
-import { redactHeaders, redactUrl } from '../../src/engine/redact';
 
 describe('readIntermediaries', () => {
   it('names Cloudflare from CF-Ray and its Server header', () => {
@@ -42,14 +41,3 @@ describe('readIntermediaries', () => {
   });
 });
 
-describe('redaction', () => {
-  it('redacts credential headers unless revealed', () => {
-    const h = { Authorization: 'Bearer t0ken', Cookie: 'sid=1', Accept: 'x' };
-    assert.deepEqual(redactHeaders(h), { authorization: '<redacted>', cookie: '<redacted>', accept: 'x' });
-    assert.equal(redactHeaders(h, true)['authorization'], 'Bearer t0ken');
-  });
-  it('redacts URL passwords', () => {
-    assert.equal(redactUrl('https://alice:s3cret@example.com/x'), 'https://alice:***@example.com/x');
-    assert.equal(redactUrl('https://example.com/a:b@c'), 'https://example.com/a:b@c');
-  });
-});

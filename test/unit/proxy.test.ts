@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProxyConfig } from '../../src/engine/options';
-import { chooseProxy, noProxyMatch, parseProxyUrl, redactProxyUrl } from '../../src/engine/proxy';
+import { chooseProxy, noProxyMatch, parseProxyUrl, routeOf } from '../../src/engine/proxy';
 import { parseTarget } from '../../src/engine/target';
 
 const choose = (url: string, config: ProxyConfig | undefined): ReturnType<typeof chooseProxy> => chooseProxy(parseTarget(url).target, config);
@@ -61,11 +61,17 @@ describe('chooseProxy', () => {
     assert.equal(forced.info.mode, 'tunnel');
   });
 
-  it('reports an unusable proxy URL as PROXY_INVALID and connects directly', () => {
+  it('reports an unusable proxy URL as PROXY_INVALID, and its route goes nowhere (no direct fallback)', () => {
     const s = choose('https://example.com/', { env: { HTTPS_PROXY: 'socks5://user:secret@p:1080' } });
     assert.equal(s.proxy, null);
     assert.deepEqual(s.findings.map((f) => f.code), ['PROXY_INVALID']);
     assert.doesNotMatch(JSON.stringify(s), /secret/);
+    assert.match(s.info.reason, /does not fall back to a direct connection/);
+    assert.deepEqual(routeOf(s), { kind: 'unusable', error: { code: 'PROXY_INVALID', message: 'socks5:// proxies are not supported (only http://)' } });
+  });
+
+  it('sends ws:// through a CONNECT tunnel, as browsers do', () => {
+    assert.equal(choose('ws://example.com/chat', { env: { HTTP_PROXY: 'http://p:3128' } }).info.mode, 'tunnel');
   });
 
   it('no configuration means direct, and says so', () => {
@@ -89,10 +95,6 @@ describe('parseProxyUrl', () => {
     assert.equal(typeof parseProxyUrl('https://p:443'), 'string');
   });
 
-  it('redacts the password only', () => {
-    assert.equal(redactProxyUrl('http://user:secret@p:1'), 'http://user:***@p:1');
-    assert.equal(redactProxyUrl('http://p:1'), 'http://p:1');
-  });
 
   it('matches IPv6 CIDRs', () => {
     assert.equal(noProxyMatch({ host: 'fd00::5', port: 443 }, ['fd00::/8']), 'fd00::/8');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
-import { attachRoute, parseTracepath, parseTraceroute, parseTracert, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, routeHostProblem, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
 
 describe('parseTracepath', () => {
   it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
@@ -16,7 +16,7 @@ describe('parseTracepath', () => {
       '     Resume: pmtu 1500 hops 3 back 3 ',
     ].join('\n');
     assert.deepEqual(parseTracepath(out), [
-      { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43] },
+      { ttl: 1, address: '192.168.1.1', name: 'gw.lan', rttMs: [0.512, 0.43], note: 'pmtu 1500' },
       { ttl: 2, address: null, name: null, rttMs: [] },
       { ttl: 3, address: '10.0.2.2', name: null, rttMs: [1.041], note: 'reached' },
       { ttl: 4, address: null, name: 'gw-only-name', rttMs: [2] },
@@ -77,10 +77,28 @@ describe('traceRoute', () => {
       return file === 'tracepath' ? { stdout: '', stderr: '', errorCode: 'ENOENT' } : { stdout: ' 1  10.0.1.1  0.1 ms\n 2  * * *\n', stderr: '' };
     };
     const { route, findings } = await traceRoute('10.0.2.2', { timeoutMs: 1000, maxHops: 2, names: false, platform: 'linux', run });
-    assert.deepEqual(calls, ['tracepath -n -m 2 10.0.2.2', 'traceroute -n -m 2 -w 1 10.0.2.2']);
+    assert.deepEqual(calls, ['tracepath -n -m 2 -- 10.0.2.2', 'traceroute -n -m 2 -w 1 -- 10.0.2.2']);
     assert.equal(route.tool, 'traceroute');
     assert.equal(route.reached, false);
     assert.match(findings[0]?.message ?? '', /last router that answered is 10\.0\.1\.1 \(hop 1\)/);
+  });
+
+  it('runs nothing for a host the tool would take for an option', async () => {
+    const calls: string[] = [];
+    const run: CommandRunner = async (file, args) => {
+      calls.push(`${file} ${args.join(' ')}`);
+      return { stdout: '', stderr: '' };
+    };
+    for (const host of ['-b', 'x.-oProxyCommand', '']) {
+      const { route, findings } = await traceRoute(host, { timeoutMs: 1000, maxHops: 2, names: true, platform: 'linux', run });
+      assert.equal(route.error?.code, 'ROUTE_HOST_INVALID', host);
+      assert.deepEqual(findings, []);
+    }
+    assert.deepEqual(calls, []);
+    assert.equal(routeHostProblem('example.com'), null);
+    assert.equal(routeHostProblem('_srv.example.com'), null);
+    assert.equal(routeHostProblem('::1'), null);
+    assert.match(routeHostProblem('-n') ?? '', /"-n" is not a host name/);
   });
 
   it('uses tracert with -d on Windows', async () => {
@@ -115,5 +133,29 @@ describe('traceTarget', () => {
     assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: '10.9.9.9' } as Report['proxy'] })), '10.9.9.9');
     assert.equal(traceTarget(report({ proxy: { url: 'http://proxy:3128', address: null } as unknown as Report['proxy'] })), 'example.test');
     assert.equal(traceTarget(report({ connections: [] })), 'example.test');
+  });
+});
+
+describe('tracepath placeholders and the path MTU (issue 14 item 7)', () => {
+  // `netdiag trace ::1` as tracepath -b prints it where it cannot name the hop.
+  const out = [' 1?: [LOCALHOST]                        0.022ms pmtu 65536', ' 1:  ??? (::1)                                             0.254ms reached', ' 2:  ???                                                   1.000ms ', '     Resume: pmtu 65536 hops 1 back 1 '].join('\n');
+
+  it('never takes ??? for a router name', () => {
+    assert.deepEqual(parseTracepath(out), [
+      { ttl: 1, address: '::1', name: null, rttMs: [0.254], note: 'pmtu 65536, reached' },
+      { ttl: 2, address: null, name: null, rttMs: [1] },
+    ]);
+    assert.equal(parseTraceroute(' 1  ??? (10.0.1.1)  0.05 ms')[0]?.name, null);
+  });
+
+  it('keeps the path MTU in the route and in the report', async () => {
+    const run: CommandRunner = async () => ({ stdout: out, stderr: '' });
+    const { route } = await traceRoute('::1', { timeoutMs: 1000, maxHops: 2, names: true, platform: 'linux', run });
+    assert.equal(route.pmtu, 65536);
+    assert.equal(route.hops[0]?.note, 'pmtu 65536, reached');
+    const report = { hops: [{ kind: 'client', label: 'lo', status: 'ok' }], findings: [] } as unknown as Report;
+    const attached = attachRoute(report, route, []);
+    assert.equal(attached.route?.pmtu, 65536);
+    assert.deepEqual(attached.hops.map((h) => [h.label, h.detail]), [['lo', undefined], ['hop 1: ::1', 'pmtu 65536, reached'], ['hop 2: no reply', undefined]]);
   });
 });

@@ -95,5 +95,32 @@ test('a cancelled run marks what never ran as skipped, not pending', () => {
 });
 
 test('an HTTP exchange fails without a response or with a 5xx, warns with a 4xx, else is fine', () => {
-  assert.deepEqual([null, 503, 500, 404, 400, 399, 302, 200].map(exchangeOutcome), ['fail', 'fail', 'fail', 'warn', 'warn', 'ok', 'ok', 'ok']);
+  assert.deepEqual([null, 503, 500, 404, 400, 399, 302, 200].map((status) => exchangeOutcome({ status })), ['fail', 'fail', 'fail', 'warn', 'warn', 'ok', 'ok', 'ok']);
+});
+
+test('a switch of protocols is fine only when it opened the WebSocket the request asked for', () => {
+  assert.equal(exchangeOutcome({ status: 101 }), 'fail', 'nobody asked for it');
+  assert.equal(exchangeOutcome({ status: 101, websocket: { accepted: true } }), 'ok');
+  assert.equal(exchangeOutcome({ status: 101, websocket: { accepted: false } }), 'fail');
+  assert.equal(exchangeOutcome({ status: 200, websocket: { accepted: false } }), 'fail');
+  assert.equal(exchangeOutcome({ status: 302, websocket: { accepted: false } }), 'ok', 'a redirect is followed');
+});
+
+test("a layer's details hold its findings, so a layer a finding fails says why (issue 14 item 6)", () => {
+  // The Internet layer fails on DNS_NXDOMAIN while the system resolver still answered.
+  const s = state('https://app.example.com', {
+    dns: { system: { addresses: [{ address: '127.0.0.1', family: 4 }], durationMs: 2 }, wire: [], cnameChain: [] },
+    addressesKnown: true,
+    connections: [okConn],
+    connectsDone: true,
+    finished: true,
+    findings: [finding('DNS_NXDOMAIN', '10.0.0.53 answers NXDOMAIN for app.example.com (A).'), finding('TCP_REFUSED', '[::1]:443: refused'), finding('CANCELLED')],
+  });
+  const layers = buildLayers(s);
+  const internet = layers.find((l) => l.name === 'internet');
+  assert.equal(internet?.status, 'fail');
+  assert.deepEqual(internet?.details, ['DNS_NXDOMAIN: 10.0.0.53 answers NXDOMAIN for app.example.com (A).']);
+  const transport = layers.find((l) => l.name === 'transport');
+  assert.deepEqual(transport?.details, ['127.0.0.1:443: connected in 0.3 ms', 'TCP_REFUSED: [::1]:443: refused'], 'its own facts first, then its findings');
+  assert.ok(!layers.some((l) => l.details.some((d) => d.startsWith('CANCELLED'))), 'cancellation is the run, not a layer');
 });

@@ -55,7 +55,7 @@ function queryDetails(q: DnsQueryResult, i: number): HTMLElement {
       ['Transport', `${q.transport.toUpperCase()}${q.truncated ? ' (the UDP answer was truncated)' : ''}`],
       ['Flags', q.flags.join(' ') || 'none'],
       ['EDNS', q.edns ? `buffer ${q.edns.udpPayloadSize} bytes, DO ${q.edns.do ? 'set' : 'clear'}, version ${q.edns.version}` : 'none in the answer'],
-      ['Tried', q.attempts.length > 1 ? q.attempts.map((a) => `${a.server}: ${a.error ? a.error.code : (a.rcode ?? '')} (${formatMs(a.durationMs)})`).join(' → ') : null],
+      ['Tried', q.attempts.length > 1 ? q.attempts.map((a) => `${a.server} ${a.transport.toUpperCase()}: ${a.error ? a.error.code : `${a.rcode ?? ''}${a.flags.includes('TC') ? ' TC' : ''}`} (${formatMs(a.durationMs)})`).join(' → ') : null],
       ['Error', q.error ? `${q.error.code}: ${q.error.message}` : null],
     ]),
     records('Answer', q.answers),

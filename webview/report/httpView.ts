@@ -29,6 +29,8 @@ export function renderHttp(http: HttpResult | null, isOpen: (key: string) => boo
         facts([
           ['Version', x.httpVersion !== null ? `HTTP/${x.httpVersion}` : null],
           ['Server address', x.remoteAddress !== null ? h('span', { class: 'mono' }, `${x.remoteAddress}${x.reusedConnection ? ' (reused connection)' : ''}`) : null],
+          ['Connection', x.retriedAfter ? `sent again on a fresh connection: the server had closed the kept-alive one (${x.retriedAfter.code})` : null],
+          ['WebSocket', x.websocket ? (x.websocket.accepted ? 'opened (101, Sec-WebSocket-Accept correct), then closed' : 'not opened') : null],
           ['Location', typeof x.headers['location'] === 'string' ? h('span', { class: 'mono' }, x.headers['location']) : null],
           ['Body', `${formatBytes(x.bodyBytes)}${x.bodyTruncated ? ' (truncated at the limit)' : ''}`],
           ['Timings', `DNS ${formatMs(t.dnsMs)} · connect ${formatMs(t.connectMs)} · TLS ${formatMs(t.tlsMs)} · first byte ${formatMs(t.ttfbMs)} · download ${formatMs(t.downloadMs)} · total ${formatMs(t.totalMs)}`],

@@ -14,7 +14,7 @@ export function renderConnections(connections: readonly ConnectionResult[], inte
     c.ok ? result(true, 'connected') : result(false, c.error ? `${c.error.code}: ${c.error.message}` : 'failed'),
     formatMs(c.durationMs),
     c.localAddress !== undefined ? h('span', { class: 'mono' }, endpoint(c.localAddress, c.localPort ?? 0).replace(/:0$/, '')) : '',
-    c.used ? h('span', { class: 'used' }, icon('arrow-right'), carried ? ` carried ${carried}` : ' used') : '',
+    c.used ? h('span', { class: 'used' }, icon('arrow-right'), carried ? ` carried ${carried}` : ' used') : c.dnsOnly ? 'only DNS gives it: what other clients get' : '',
   ]);
   const local = internet.local;
   return section(

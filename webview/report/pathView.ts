@@ -55,7 +55,7 @@ export function renderRoute(report: Report): HTMLElement | null {
   return section(
     'route',
     'Route',
-    h('p', { class: route.reached ? 'muted' : 'result status-warn' }, route.command ? `${route.command}: ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}` : (route.error?.message ?? '')),
+    h('p', { class: route.reached ? 'muted' : 'result status-warn' }, route.command ? `${route.command}: ${route.reached ? `reached in ${route.hops.length} hop(s)` : 'did not reach the host'}${route.pmtu !== undefined ? `, path MTU ${route.pmtu} bytes` : ''}` : (route.error?.message ?? '')),
     rows.length > 0 ? table('Routers on the way, in order', ['Hop', 'Router', 'Round trips', 'Note'], rows, [0, 2]) : null,
   );
 }

@@ -3,17 +3,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hasErrors } from '../../engine/findings';
 import type { CertCheck } from '../../engine/model/certCheck';
-import { DEFAULT_TIMEOUTS } from '../../engine/options';
+import { DEFAULT_TIMEOUTS, LIMITS } from '../../engine/options';
 import { certCheckOptions, prepareOptions } from '../../engine/setup';
 import { parseTlsEndpoint } from '../../engine/target';
 import { checkEndpoint, checkFile } from '../../engine/tls/certCheck';
 import type { CertCheckOptions } from '../../engine/tls/certCheck';
-import { CertPasswordError } from '../../engine/tls/certFile';
+import { CERT_FILE_EXTENSIONS, CertPasswordError, certFileTooLarge } from '../../engine/tls/certFile';
 import type { ClientCertificate } from '../../engine/tls/scan';
+import { numberOption, parseStrict } from '../args';
 import { renderCertText } from '../certText';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { terminal } from '../terminal';
-import { parseStrict, wholeNumber } from '../args';
 
 const USAGE = `Usage: netdiag cert <file|host:port|url> [options]
 
@@ -85,8 +85,8 @@ export function parseCertArgs(argv: readonly string[]): CertArgs {
     cert: values.cert ?? null,
     key: values.key ?? null,
     pfx: values.pfx ?? null,
-    timeoutMs: values.timeout === undefined ? null : wholeNumber(values.timeout, '--timeout'),
-    concurrency: values.concurrency === undefined ? null : wholeNumber(values.concurrency, '--concurrency'),
+    timeoutMs: values.timeout === undefined ? null : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
+    concurrency: values.concurrency === undefined ? null : numberOption(values.concurrency, '--concurrency', LIMITS.scanConcurrency),
     json: values.json === true,
   };
 }
@@ -112,10 +112,11 @@ export const certCommand: CliCommand = {
     if (client) common.clientCertificate = client;
 
     let check: CertCheck;
-    if (await isFile(args.input)) {
+    const file = await certFileOf(args.input);
+    if (file !== null) {
       if (args.scan) throw new UsageError('--scan needs a server (host:port or URL), not a file.');
       try {
-        check = await checkFile(await readFile(args.input), args.input, { ...common, host: args.servername, ...(password !== undefined ? { password } : {}) });
+        check = await checkFile(file, args.input, { ...common, host: args.servername, ...(password !== undefined ? { password } : {}) });
       } catch (err) {
         if (err instanceof CertPasswordError) throw new UsageError(`${args.input}: ${err.message}${args.passwordEnv ? ` (from $${args.passwordEnv})` : '; give it with --password-env VAR'}.`);
         throw err;
@@ -151,10 +152,32 @@ async function clientCertificate(args: CertArgs, password: string | undefined): 
   return undefined;
 }
 
-async function isFile(input: string): Promise<boolean> {
-  try {
-    return (await stat(input)).isFile();
-  } catch {
-    return false;
+/**
+ * The bytes of the certificate file `input` names, or null when it names a server. A regular
+ * file is read (at most MAX_CERT_FILE_BYTES). Anything else that looks like a path (a `/` or
+ * `\`, a leading `.` or `~`, a certificate file's extension, and no URL scheme) is a usage error
+ * (exit 2) — a missing file, a directory, a FIFO — never a host name to connect to; a directory
+ * that happens to be named like a host (`github.com`) does not make the host a path.
+ */
+async function certFileOf(input: string): Promise<Buffer | null> {
+  const info = await stat(input).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (info instanceof Error) {
+    if (!looksLikePath(input)) return null;
+    const code = (info as NodeJS.ErrnoException).code;
+    throw new UsageError(`no such certificate file: ${input}${code === 'ENOENT' ? '' : ` (${code ?? info.message})`}.`);
   }
+  if (!info.isFile() && !looksLikePath(input)) return null;
+  if (!info.isFile()) throw new UsageError(`no such certificate file: ${input} is ${info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'not a regular file'}, not a certificate file.`);
+  const tooLarge = certFileTooLarge(input, info.size);
+  if (tooLarge !== null) throw new UsageError(`${tooLarge}.`);
+  try {
+    return await readFile(input);
+  } catch (err) {
+    throw new UsageError(`no such certificate file: ${input} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
+  }
+}
+
+function looksLikePath(input: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return false;
+  return /[\\/]/.test(input) || /^[.~]/.test(input) || CERT_FILE_EXTENSIONS.some((ext) => input.toLowerCase().endsWith(ext));
 }

@@ -4,12 +4,14 @@ import { toCurl } from '../../engine/curl';
 import { diagnose } from '../../engine/diagnose';
 import { exportReport } from '../../engine/export';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS, type RequestSpec } from '../../engine/options';
+import { DEFAULTS, defaultHostsPath, LIMITS, type RequestSpec } from '../../engine/options';
+import { parseProxyUrl } from '../../engine/proxy';
 import { redactUrl } from '../../engine/redact';
+import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
-import { parseStrict, wholeNumber } from '../args';
+import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { renderPathText } from '../httpText';
 import { terminal, terminalLine } from '../terminal';
@@ -25,7 +27,8 @@ Options:
   --resolve HOST:ADDR       pin HOST to ADDR like curl --resolve; skips the system lookup (repeatable)
   --ca FILE                 extra trusted CA certificates, PEM (repeatable)
   --timeout MS              timeout of each step: DNS query, connect, TLS handshake, HTTP exchange
-  --max-redirects N         follow at most N redirects (default ${DEFAULTS.maxRedirects})
+                            (${LIMITS.timeoutMs.min}–${LIMITS.timeoutMs.max})
+  --max-redirects N         follow at most N redirects, ${LIMITS.maxRedirects.min}–${LIMITS.maxRedirects.max} (default ${DEFAULTS.maxRedirects})
   --no-follow               do not follow redirects
   --proxy URL               send through this HTTP proxy (CONNECT for https); wins over HTTP(S)_PROXY
   --no-proxy                connect directly even when HTTP_PROXY/HTTPS_PROXY are set
@@ -33,7 +36,7 @@ Options:
   -H, --header 'NAME: VALUE'  a request header (repeatable)
   -d, --data BODY           a request body (@FILE reads it from a file); the method defaults to POST
   --format FORMAT           text (default), json, markdown (for a ticket), har (HTTP part), curl
-  --show-secrets            keep Authorization, Cookie and URL passwords in the output
+  --show-secrets            keep the request's credentials (headers, query parameters) in the output
   --trace                   also trace the route to the server (tracepath/traceroute/tracert)
   --verbose                 log each probe to stderr
   --no-color                plain text even on a terminal`;
@@ -85,25 +88,35 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
     followRedirects: !values['no-follow'],
   };
   if (values.timeout !== undefined) {
-    const t = wholeNumber(values.timeout, '--timeout');
+    const t = numberOption(values.timeout, '--timeout', LIMITS.timeoutMs);
     setup.timeouts = { dnsMs: t, connectMs: t, tlsMs: t, httpMs: t };
   }
-  if (values['max-redirects'] !== undefined) setup.maxRedirects = wholeNumber(values['max-redirects'], '--max-redirects', true);
+  if (values['max-redirects'] !== undefined) setup.maxRedirects = numberOption(values['max-redirects'], '--max-redirects', LIMITS.maxRedirects);
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
   const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
   const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
   if (values.proxy !== undefined) args.proxy = values.proxy;
   else if (values['no-proxy']) args.proxy = false;
+  if (values.proxy !== undefined) {
+    const proxy = parseProxyUrl(values.proxy);
+    // Never a silent direct connection when the proxy asked for cannot be used.
+    if (typeof proxy === 'string') throw new UsageError(`--proxy "${redactUrl(values.proxy)}": ${proxy}.`);
+  }
   const headers: Record<string, string> = {};
   for (const h of values.header ?? []) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE.`);
-    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+    const name = h.slice(0, colon).trim();
+    const value = h.slice(colon + 1).trim();
+    const problem = headerProblem(name, value);
+    if (problem !== null) throw new UsageError(`--header "${h}": ${problem}; nothing was sent.`);
+    headers[name] = value;
   }
   if (values.method !== undefined || values.header !== undefined || values.data !== undefined) {
     const method = values.method ?? (values.data !== undefined ? 'POST' : 'GET');
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new UsageError(`--method "${method}" is not an HTTP method token.`);
+    const problem = methodProblem(method);
+    if (problem !== null) throw new UsageError(`--method ${method}: ${problem}.`);
     args.request = { method: method.toUpperCase(), headers, ...(values.data !== undefined ? { body: values.data } : {}) };
   }
   return args;
@@ -118,36 +131,47 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
     for (const w of warnings) term.warn(w);
-    let report = await diagnose(parsed, {
-      ...options,
-      signal: io.signal,
-      proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
-      ...(args.request ? { request: args.request } : {}),
-      ...(args.showSecrets ? { revealSecrets: true } : {}),
-      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${redactUrl(m)}`)) } : {}),
-    });
-    if (args.trace && !report.cancelled) {
-      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
-      report = attachRoute(report, route, findings);
+    // The report comes at most one step timeout after the last request; the probes still running
+    // then (Report.unfinished) are stopped once it is printed, so the process ends with it.
+    const run = new AbortController();
+    const stop = (): void => run.abort();
+    io.signal.addEventListener('abort', stop, { once: true });
+    try {
+      let report = await diagnose(parsed, {
+        ...options,
+        signal: run.signal,
+        proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
+        ...(args.request ? { request: args.request } : {}),
+        ...(args.showSecrets ? { revealSecrets: true } : {}),
+        // The engine redacts its log lines (redact.ts), revealed run or not.
+        ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) } : {}),
+      });
+      if (args.trace && !report.cancelled) {
+        const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
+        report = attachRoute(report, route, findings);
+      }
+      const reveal = { revealSecrets: args.showSecrets };
+      switch (args.format) {
+        case 'text':
+          term.print([...renderText(report, term), ...renderPathText(report, term)]);
+          break;
+        case 'curl':
+          term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), url: parsed.target.url, ...reveal })]);
+          break;
+        case 'markdown':
+          term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
+          break;
+        default:
+          io.stdout(exportReport(report, args.format, reveal));
+      }
+      if (report.cancelled || io.signal.aborted) return 130;
+      return hasErrors(report.findings) ? 1 : 0;
+    } finally {
+      io.signal.removeEventListener('abort', stop);
+      run.abort();
     }
-    const reveal = { revealSecrets: args.showSecrets };
-    switch (args.format) {
-      case 'text':
-        term.print([...renderText(report, term), ...renderPathText(report, term)]);
-        break;
-      case 'curl':
-        term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), ...reveal })]);
-        break;
-      case 'markdown':
-        term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
-        break;
-      default:
-        io.stdout(exportReport(report, args.format, reveal));
-    }
-    if (report.cancelled) return 130;
-    return hasErrors(report.findings) ? 1 : 0;
   },
 };
 

@@ -3,10 +3,10 @@
 import { DnsInputError, lookupDns } from '../../engine/dns/lookup';
 import { parseDnsServer } from '../../engine/dns/servers';
 import { hasErrors } from '../../engine/findings';
-import { DEFAULT_TIMEOUTS, type DnsServer } from '../../engine/options';
+import { DEFAULT_TIMEOUTS, LIMITS, type DnsServer } from '../../engine/options';
 import { dnsLookupOptions } from '../../engine/setup';
+import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { parseStrict, wholeNumber } from '../args';
 import { renderDnsText } from '../dnsText';
 import { terminal } from '../terminal';
 
@@ -85,7 +85,7 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     authoritative: values.authoritative === true,
     compare: servers(values.compare, '--compare'),
     system: values['no-system'] !== true,
-    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : wholeNumber(values.timeout, '--timeout'),
+    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
   };
 }
 

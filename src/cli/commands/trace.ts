@@ -1,10 +1,10 @@
 // netdiag trace <host>: the route to a host with tracepath, traceroute or tracert.
 import { hasErrors } from '../../engine/findings';
-import { DEFAULTS } from '../../engine/options';
-import { traceRoute } from '../../engine/route';
+import { DEFAULTS, LIMITS } from '../../engine/options';
+import { routeHostProblem, traceRoute } from '../../engine/route';
 import { parseTarget } from '../../engine/target';
+import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { parseStrict, wholeNumber } from '../args';
 import { renderRouteText } from '../httpText';
 import { terminal } from '../terminal';
 
@@ -34,9 +34,10 @@ export const traceCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'trace needs a host: a name, an IP address or a URL.' : `trace takes one host, got ${positionals.length}.`);
     const host = parseTarget(positionals[0]!).target.host;
-    const maxHops = values['max-hops'] === undefined ? DEFAULTS.traceMaxHops : wholeNumber(values['max-hops'], '--max-hops');
-    if (maxHops > 255) throw new UsageError('--max-hops takes at most 255.');
-    const timeoutMs = values.timeout === undefined ? DEFAULTS.traceTimeoutMs : wholeNumber(values.timeout, '--timeout');
+    const problem = routeHostProblem(host);
+    if (problem !== null) throw new UsageError(`trace: ${problem}.`);
+    const maxHops = values['max-hops'] === undefined ? DEFAULTS.traceMaxHops : numberOption(values['max-hops'], '--max-hops', LIMITS.traceMaxHops);
+    const timeoutMs = values.timeout === undefined ? DEFAULTS.traceTimeoutMs : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs);
     const { route, findings } = await traceRoute(host, { signal: io.signal, timeoutMs, maxHops, names: values.numeric !== true });
     const term = terminal(io);
     if (values.json) term.printJson({ route, findings });

@@ -24,9 +24,12 @@ export class BindAnalysis {
     return [...this.facts.keys()].sort();
   }
 
-  /** (Re)reads one file (path relative to the folder, `/`-separated). Returns false when it is not a config file. */
-  update(file: string, content: string | Uint8Array): boolean {
-    const facts = extractFile(file, content);
+  /**
+   * (Re)reads one file (path relative to the folder, `/`-separated). Returns false when it is not
+   * a config file. `size`: the real size of a file too large to read (`content` then is empty).
+   */
+  update(file: string, content: string | Uint8Array, size?: number): boolean {
+    const facts = extractFile(file, content, size);
     this.cached = null;
     if (facts === null) {
       this.facts.delete(file);
@@ -181,12 +184,17 @@ function inheritExtends(model: Omit<BindModel, 'findings'>, services: ReadonlyMa
 }
 
 export interface ScanOptions {
+  /** Stops the walk and the reading (scanDirectory then rejects with the signal's reason). */
   signal?: AbortSignal;
   /** Relative paths (`/`-separated) to leave out, e.g. from files.exclude. */
   exclude?: (file: string) => boolean;
 }
 
-/** Reads every candidate config file under `root` into a new analysis. */
+/**
+ * Reads every candidate config file under `root` into a new analysis. Cancellable between files:
+ * a file is parsed in one go (a 2 MiB Compose file takes a second or two), the next one is not
+ * read once `signal` aborts.
+ */
 export async function scanDirectory(root: string, options: ScanOptions = {}): Promise<BindAnalysis> {
   const analysis = new BindAnalysis();
   const files: string[] = [];
@@ -211,20 +219,27 @@ export async function scanDirectory(root: string, options: ScanOptions = {}): Pr
   };
   await walk('', 0);
   files.sort();
-  const read = async (rel: string): Promise<void> => {
+  // Huge files are not read at all (extractFile reports them from their size); a file deleted or
+  // unreadable between listing and reading is simply not analysed.
+  const read = async (rel: string): Promise<{ rel: string; bytes: Uint8Array; size?: number } | null> => {
     const full = path.join(root, rel);
     try {
       const stat = await fs.stat(full);
-      // Huge files are not read at all; extractFile reports them from a placeholder of their size.
-      const content = stat.size > MAX_CONFIG_BYTES ? new Uint8Array(stat.size > MAX_CONFIG_BYTES * 4 ? MAX_CONFIG_BYTES + 1 : stat.size) : await fs.readFile(full);
-      analysis.update(rel, content);
+      return stat.size > MAX_CONFIG_BYTES ? { rel, bytes: new Uint8Array(0), size: stat.size } : { rel, bytes: await fs.readFile(full) };
     } catch {
-      // A file deleted or unreadable between listing and reading is simply not analysed.
+      return null;
     }
   };
   for (let i = 0; i < files.length; i += 64) {
     options.signal?.throwIfAborted();
-    await Promise.all(files.slice(i, i + 64).map(read));
+    // Read 64 at once, parse one at a time: an immediate set now runs after the next poll, where a
+    // signal (Ctrl-C) is delivered, so a cancellation is heard between two parses.
+    for (const r of await Promise.all(files.slice(i, i + 64).map(read))) {
+      options.signal?.throwIfAborted();
+      if (r !== null) analysis.update(r.rel, r.bytes, r.size);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
+  options.signal?.throwIfAborted();
   return analysis;
 }

@@ -82,10 +82,14 @@ const EXTRACTORS: Record<string, Extractor> = {
   generic: extractGeneric,
 };
 
-/** Extracts one file's facts. Never throws: a crash in a parser becomes CONFIG_PARSE_ERROR. */
-export function extractFile(file: string, content: string | Uint8Array): FileFacts | null {
+/**
+ * Extracts one file's facts. Never throws: a crash in a parser becomes CONFIG_PARSE_ERROR.
+ * `size` is the file's real size when `content` is not the file (a file above MAX_CONFIG_BYTES is
+ * not read: the caller passes no bytes and its size, which the finding then says).
+ */
+export function extractFile(file: string, content: string | Uint8Array, size?: number): FileFacts | null {
   const bytes = typeof content === 'string' ? null : content;
-  const size = bytes ? bytes.length : Buffer.byteLength(content as string);
+  const realSize = size ?? (bytes ? bytes.length : Buffer.byteLength(content as string));
   const text = typeof content === 'string' ? content : '';
   const format = detectFormat(file, bytes ? Buffer.from(bytes.subarray(0, 4096)).toString('utf8') : text.slice(0, 4096));
   if (format === null) return null;
@@ -94,7 +98,7 @@ export function extractFile(file: string, content: string | Uint8Array): FileFac
     b.parseError(message, 0, 0);
     return b.facts;
   };
-  if (size > MAX_CONFIG_BYTES) return error(`Skipped: ${(size / 1024 / 1024).toFixed(1)} MiB is larger than the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB a config file can be`);
+  if (realSize > MAX_CONFIG_BYTES) return error(`Skipped: the file is ${sizeText(realSize)}, larger than the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB a config file can be`);
   if (bytes && isBinary(bytes)) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
   const decoded = bytes ? Buffer.from(bytes).toString('utf8') : text;
   if (!bytes && decoded.includes('\0')) return error('Skipped: the file is binary (it contains NUL bytes), not a text config file');
@@ -135,6 +139,11 @@ function nestingDepth(text: string): number {
     } else atLineStart = false;
   }
   return Math.floor(max);
+}
+
+/** `50.0 MiB (52428800 bytes)`: the rounded size to read, the exact one to compare with the limit. */
+function sizeText(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB (${bytes} bytes)`;
 }
 
 function isBinary(bytes: Uint8Array): boolean {

@@ -44,7 +44,8 @@ export function hoverAt(model: BindModel | null, file: string, text: string, off
         make: () => {
           const svc = services.get(b.service) ?? null;
           const where = svc ? ` of "${svc.name}" (${svc.hostNetwork ? 'container on the host network' : svc.runtime})` : '';
-          return spot('bind', b.source, `Bind ${b.address ?? '(default address)'}${b.port !== null ? `:${b.port}` : ''} (${b.origin})${where}`, bindMeaning(b.kind, b.address, svc), b.kind === 'name' ? b.address : null, null, svc, findingsAt(b.source));
+          const kestrel = b.hostName !== undefined ? ` Kestrel reads the host name "${b.hostName}" as every interface and never resolves it: it is what clients type, not what the server binds.` : '';
+          return spot('bind', b.source, `Bind ${b.address ?? '(default address)'}${b.port !== null ? `:${b.port}` : ''} (${b.origin})${where}`, `${bindMeaning(b.kind, b.address, svc)}${kestrel}`, b.kind === 'name' ? b.address : null, null, svc, findingsAt(b.source));
         },
       });
     }

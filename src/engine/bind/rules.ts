@@ -5,13 +5,14 @@
 import type { FindingCode } from '../findings';
 import type { BindFinding, BindModel } from '../model/bind';
 import { ruleInput, type BindRule, type RuleContext } from './ruleInput';
-import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, privilegedPort } from './rules/binds';
+import { addressNotLocal, hostnameBind, liveMismatch, loopbackInContainer, nameMeansAllInterfaces, privilegedPort } from './rules/binds';
 import { localhostFamilyMismatch, localhostInContainer, unknownTarget } from './rules/clients';
 import { allInterfacesExposed, portConflict, portMismatch } from './rules/ports';
 
 export const BIND_RULES = {
   BIND_LOOPBACK_IN_CONTAINER: loopbackInContainer,
   BIND_HOSTNAME: hostnameBind,
+  BIND_NAME_ALL_INTERFACES: nameMeansAllInterfaces,
   BIND_ADDRESS_NOT_LOCAL: addressNotLocal,
   BIND_PRIVILEGED_PORT: privilegedPort,
   BIND_ALL_INTERFACES_EXPOSED: allInterfacesExposed,

@@ -81,7 +81,10 @@ export function encodeQuery(q: QuerySpec): Buffer {
 /** Decodes a response, or says why it cannot be used. Never throws. */
 export function decodeMessage(buf: Uint8Array): DecodedMessage | string {
   try {
-    const raw = dnsPacket.decode(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) as RawResponse;
+    const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    const raw = dnsPacket.decode(bytes) as RawResponse;
+    const malformed = malformedRecord(bytes, raw);
+    if (malformed !== null) return `malformed (${malformed})`;
     const opt = (raw.additionals ?? []).find((a) => a.type === 'OPT');
     const q = raw.questions?.[0];
     return {
@@ -101,6 +104,48 @@ export function decodeMessage(buf: Uint8Array): DecodedMessage | string {
   } catch (err) {
     return `undecodable (${errorInfo(err).message})`;
   }
+}
+
+/** A dns-packet decoder: it returns the value and leaves the bytes it read in `decode.bytes`. */
+type Decoder<T> = ((buf: Buffer, offset: number) => T) & { bytes: number };
+
+/** dns-packet exports its name and record codecs (index.js `exports.name`, `exports.answer`); its declarations omit them. */
+const parts = dnsPacket as unknown as { name: { decode: Decoder<string> }; answer: { decode: Decoder<Answer> } };
+
+/** RDATA sizes fixed by the type (RFC 1035 §3.4.1, RFC 3596 §2.2). */
+const FIXED_RDLENGTH: Readonly<Record<string, number>> = { A: 4, AAAA: 16 };
+
+/**
+ * Why a resource record of `buf` is malformed, or null. dns-packet reads each RDATA by its type
+ * and ignores RDLENGTH (RFC 1035 §4.1.3), so an A record of 3 bytes reads a byte of the next
+ * record (or past the end, `127.0.1.undefined`): walk the records again and hold each RDATA to
+ * its RDLENGTH and the message's end, as kdig does ("malformed reply").
+ */
+function malformedRecord(buf: Buffer, raw: DecodedPacket): string | null {
+  let offset = 12;
+  for (let i = 0; i < (raw.questions?.length ?? 0); i++) {
+    parts.name.decode(buf, offset);
+    offset += parts.name.decode.bytes + 4;
+  }
+  const sections: [string, number][] = [['answer', raw.answers?.length ?? 0], ['authority', raw.authorities?.length ?? 0], ['additional', raw.additionals?.length ?? 0]];
+  for (const [section, count] of sections) {
+    for (let i = 0; i < count; i++) {
+      const owner = parts.name.decode(buf, offset);
+      const fixed = offset + parts.name.decode.bytes;
+      if (fixed + 10 > buf.length) return `the ${section} section ends inside a record header`;
+      const type = typeName(parts.answer.decode(buf, offset).type);
+      const consumed = parts.answer.decode.bytes;
+      const rdlength = buf.readUInt16BE(fixed + 8);
+      const end = fixed + 10 + rdlength;
+      const what = `${type} record of ${owner === '' ? '.' : owner} in the ${section} section`;
+      if (end > buf.length) return `the ${what} claims ${rdlength} bytes of data but the message ends ${buf.length - fixed - 10} bytes after its header`;
+      const size = FIXED_RDLENGTH[type];
+      if (size !== undefined && rdlength !== size) return `the ${what} has ${rdlength} bytes of data instead of ${size}`;
+      if (offset + consumed !== end) return `the data of the ${what} does not fill its ${rdlength} bytes`;
+      offset = end;
+    }
+  }
+  return null;
 }
 
 function headerFlags(p: DecodedPacket): string[] {

@@ -8,6 +8,7 @@ import type { ComparisonRow, DnsQueryResult, TraceServer } from '../model/dns';
 import type { DnsServer } from '../options';
 import { normalName, soaSerial } from './codec';
 import { queryServers } from './query';
+import { referralInstead } from './recursion';
 import { formatDnsServer } from './servers';
 
 export interface CompareOptions {
@@ -38,7 +39,10 @@ export async function compareResolvers(name: string, type: string, sources: read
     sources.map(async (s): Promise<ComparisonRow> => {
       const r = await queryServers([s.server], { name, type, rd: true }, base(opts));
       const row: ComparisonRow = { source: formatDnsServer(s.server), kind: s.kind, address: s.server.address, rcode: r.rcode, answers: answerSet(r, type), durationMs: r.durationMs, differs: false };
+      const referral = r.error === undefined ? referralInstead(r, name) : null;
       if (r.error) row.error = r.error;
+      // A referral is where to ask next, not an answer: the row takes no part in the majority.
+      else if (referral !== null) row.error = { code: 'DNS_NO_RECURSION', message: `a referral to ${referral.zone} (${referral.ns.join(', ')}), not an answer: the server does not recurse` };
       return row;
     }),
   );

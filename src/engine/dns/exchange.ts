@@ -22,10 +22,18 @@ export class DnsExchangeError extends Error {
   }
 }
 
+/** The truncated UDP answer that sent the query to TCP, and when it came (ms after its datagram left). */
+export interface TruncatedUdp {
+  message: DecodedMessage;
+  durationMs: number;
+}
+
 export interface ExchangeResult {
   message: DecodedMessage;
   transport: 'udp' | 'tcp';
   truncated: boolean;
+  /** Set when the UDP answer was truncated and `message` is the TCP retry's. */
+  udp?: TruncatedUdp;
   /**
    * On `now`'s clock: the first datagram sent (for a TCP-only query the connect attempt) and the
    * answer received, read at the socket events ('message', or the 'data' that completed it)
@@ -78,26 +86,29 @@ export async function exchange(server: DnsServer, question: Question, opts: Exch
   // A random ID is one of the two secrets (with the source port) against spoofed answers (RFC 5452 §4.3).
   const spec: QuerySpec = { ...question, id: randomInt(0, 0x10000) };
   if (opts.tcp) return { ...(await tcpExchange(server, spec, opts)), transport: 'tcp', truncated: false };
-  const udp = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
-  if (!udp.message.tc) return { ...udp, transport: 'udp', truncated: false };
+  const answer = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
+  if (!answer.message.tc) return { ...answer, transport: 'udp', truncated: false };
+  const udp: TruncatedUdp = { message: answer.message, durationMs: answer.answeredAt - answer.sentAt };
   try {
     const tcp = await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts);
-    return { ...tcp, sentAt: udp.sentAt, transport: 'tcp', truncated: true };
+    return { ...tcp, sentAt: answer.sentAt, transport: 'tcp', truncated: true, udp };
   } catch (err) {
-    throw new TruncatedError(err, udp.message);
+    throw new TruncatedError(err, udp);
   }
 }
 
 /** The UDP answer was truncated and the TCP retry failed: keeps both so findings can say so. */
 export class TruncatedError extends Error {
   readonly code: string;
+  readonly udpMessage: DecodedMessage;
   constructor(
     readonly tcpError: unknown,
-    readonly udpMessage: DecodedMessage,
+    readonly udp: TruncatedUdp,
   ) {
     const inner = tcpError instanceof Error ? tcpError : new Error(String(tcpError));
     super(`the UDP answer was truncated and the TCP retry failed: ${inner.message}`);
     this.name = 'TruncatedError';
+    this.udpMessage = udp.message;
     const code = (inner as NodeJS.ErrnoException).code;
     this.code = tcpError instanceof ProbeTimeoutError ? 'DNS_TIMEOUT' : typeof code === 'string' ? code : inner.name;
   }
@@ -146,7 +157,7 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
       if (reason instanceof ProbeTimeoutError) for (const read of [...unread]) read();
       if (done) return;
       if (reason instanceof ProbeTimeoutError && ignored > 0) {
-        finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} response(s) that did not match the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
+        finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} unusable repl${ignored === 1 ? 'y' : 'ies'} to the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
       } else finish(reason);
     };
     const send = (): void => {

@@ -3,6 +3,7 @@
 // server from the root down. The engine decides each hop's status; the views only draw them.
 import type { Hop } from '../model/common';
 import type { DnsQueryResult, DnsResult, SystemResolverInfo, TraceHop } from '../model/dns';
+import { serverRole } from './recursion';
 
 /** What the DNS probes of a diagnosis fill in; its hops are derived from it (diagnosisDnsHops). */
 export type DnsProbe = Omit<DnsResult, 'hops'>;
@@ -21,7 +22,10 @@ export function diagnosisDnsHops(dns: DnsProbe): Hop[] {
   return hops;
 }
 
-/** client → stub resolver → each recursive server asked; for a trace, root → TLD → authoritative. */
+/**
+ * client → stub resolver → each server asked (a recursive resolver only when it set RA); for a
+ * trace, root → TLD → authoritative.
+ */
 export function lookupHops(system: SystemResolverInfo | null, queries: readonly DnsQueryResult[], trace: readonly TraceHop[]): Hop[] {
   const hops: Hop[] = [{ kind: 'client', label: 'This machine', status: 'ok' }];
   if (system) {
@@ -31,7 +35,7 @@ export function lookupHops(system: SystemResolverInfo | null, queries: readonly 
   for (const server of [...new Set(queries.flatMap((q) => q.attempts.map((a) => a.server)))]) {
     const attempts = queries.flatMap((q) => q.attempts.filter((a) => a.server === server));
     const ok = attempts.some((a) => a.error === undefined && a.rcode !== 'SERVFAIL' && a.rcode !== 'REFUSED');
-    hops.push({ kind: 'dns', label: `Recursive resolver ${server}`, address: server, durationMs: Math.max(...attempts.map((a) => a.durationMs)), status: ok ? 'ok' : 'fail' });
+    hops.push({ kind: 'dns', label: `${serverRole(attempts)} ${server}`, address: server, durationMs: Math.max(...attempts.map((a) => a.durationMs)), status: ok ? 'ok' : 'fail' });
   }
   // A server that answered, even "no such name", did its part: only lame and failed steps fail here.
   for (const h of trace) {

@@ -18,6 +18,7 @@ import { answerSet, compareAuthoritative, compareResolvers, comparisonFindings, 
 import { lookupHops } from './hops';
 import { cnameChain } from './probe';
 import { queryServers } from './query';
+import { referralFinding, referralInstead, refusedRecursionHint, truncatedFinding } from './recursion';
 import { formatDnsServer } from './servers';
 import { explainSystemResolver } from './systemResolver';
 import { traceName } from './trace';
@@ -164,18 +165,24 @@ function queryFindings(name: string, queries: readonly DnsQueryResult[], chain: 
     }
     if (q.error !== undefined) {
       const code = q.error.code === 'DNS_BAD_RESPONSE' ? 'DNS_BAD_RESPONSE' : q.error.code === 'CANCELLED' ? null : 'DNS_TIMEOUT';
-      const tried = q.attempts.map((a) => a.server).join(', ');
-      if (code === 'DNS_TIMEOUT') findings.push(finding(code, `No usable answer for ${what} from ${tried}: ${q.error.message}`, q.server));
+      if (code === 'DNS_TIMEOUT') findings.push(finding(code, `No usable answer for ${what} from ${tried(q)}: ${q.error.message}`, q.server));
       else if (code !== null) findings.push(finding(code, `No usable answer from ${q.server} for ${what}: ${q.error.message}`, q.server));
+      continue;
+    }
+    const truncated = truncatedFinding(q.server, what, q);
+    if (truncated) findings.push(truncated);
+    const referral = referralInstead(q, q.question.name);
+    if (referral !== null) {
+      findings.push(referralFinding(q.server, what, q, referral));
       continue;
     }
     if (q.rcode === 'NXDOMAIN') {
       if (end !== undefined) findings.push(finding('DNS_DANGLING_CNAME', `${name} is an alias (CNAME) of ${end.target}, which does not exist (NXDOMAIN from ${q.server}).`, end.target));
       else findings.push(finding('DNS_NXDOMAIN', `${q.server} answers NXDOMAIN for ${what}: the name does not exist.`, q.server));
     } else if (q.rcode === 'SERVFAIL') {
-      findings.push(finding('DNS_SERVFAIL', `${q.attempts.map((a) => a.server).join(', ')} answer SERVFAIL for ${what}.`, q.server));
+      findings.push(finding('DNS_SERVFAIL', `${tried(q)} answer SERVFAIL for ${what}.`, q.server));
     } else if (q.rcode === 'REFUSED') {
-      findings.push(finding('DNS_REFUSED', `${q.attempts.map((a) => a.server).join(', ')} refuse to answer ${what}.`, q.server));
+      findings.push(finding('DNS_REFUSED', `${tried(q)} refuse to answer ${what}.${refusedRecursionHint(q)}`, q.server));
     } else if (q.rcode !== 'NOERROR' && q.rcode !== null) {
       findings.push(finding('DNS_BAD_RESPONSE', `${q.server} answers ${q.rcode} for ${what}.`, q.server));
     }
@@ -183,9 +190,15 @@ function queryFindings(name: string, queries: readonly DnsQueryResult[], chain: 
   return findings;
 }
 
+/** The servers a query asked, in order, each once (a truncated answer and its retry are one server). */
+function tried(q: DnsQueryResult): string {
+  return [...new Set(q.attempts.map((a) => a.server))].join(', ');
+}
+
 /** RFC 1034 §5.3.3: the recursive answer should be what the authoritative servers say. */
 function traceVsRecursive(name: string, type: string, trace: TraceResult, queries: readonly DnsQueryResult[]): Finding[] {
-  const recursive = queries.find((q) => q.question.type === type && q.error === undefined && q.rcode === 'NOERROR');
+  // A referral is no answer to compare (recursion.ts): only a resolver's answer can differ.
+  const recursive = queries.find((q) => q.question.type === type && q.error === undefined && q.rcode === 'NOERROR' && referralInstead(q, q.question.name) === null);
   if (recursive === undefined || trace.error !== undefined || trace.rcode !== 'NOERROR') return [];
   const fromRoot = answerSet({ answers: trace.answer }, type);
   const fromResolver = answerSet(recursive, type);

@@ -3,9 +3,12 @@
 import { finding } from '../findings';
 import type { FindingCode } from '../findings';
 import type { CnameLink, Family, Finding } from '../model/common';
+import type { ConnectionResult } from '../model/report';
 import type { DnsAddress, DnsRecord, WireQuery } from '../model/dns';
 import { normalName } from './codec';
 import type { DnsProbe } from './hops';
+import { isLocalhost } from './systemResolver';
+import { referralFinding, referralInstead, refusedRecursionHint, truncatedFinding } from './recursion';
 import { canonicalIp } from './servers';
 
 /**
@@ -54,7 +57,18 @@ export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
     add('DNS_SERVFAIL', queries.filter((q) => q.rcode === 'SERVFAIL'), (types) =>
       `${server} answers SERVFAIL for ${host} (${types}): it could not get an answer from the authoritative servers of the name.`,
     );
-    add('DNS_REFUSED', queries.filter((q) => q.rcode === 'REFUSED'), (types) => `${server} refuses to answer queries for ${host} (${types}).`);
+    const refused = queries.filter((q) => q.rcode === 'REFUSED');
+    add('DNS_REFUSED', refused, (types) => `${server} refuses to answer queries for ${host} (${types}).${refused[0] === undefined ? '' : refusedRecursionHint(refused[0])}`);
+    const referred = queries.flatMap((q) => {
+      const referral = q.error === undefined ? referralInstead(q, q.question.name) : null;
+      return referral === null ? [] : [{ q, referral }];
+    });
+    const firstReferral = referred[0];
+    if (firstReferral !== undefined) findings.push(referralFinding(server, `${host} (${typesOf(referred.map((r) => r.q))})`, firstReferral.q, firstReferral.referral));
+    for (const q of queries) {
+      const truncated = q.error === undefined ? truncatedFinding(server, `${host} ${q.type}`, q) : null;
+      if (truncated) findings.push(truncated);
+    }
 
     const timedOut = queries.filter((q) => q.error?.code === 'DNS_TIMEOUT');
     const unreachable = queries.filter((q) => q.error !== undefined && !OWN_ERRORS.has(q.error.code));
@@ -75,7 +89,8 @@ export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
     });
   }
 
-  const succeeded = dns.wire.filter((q) => q.rcode === 'NOERROR' && q.error === undefined);
+  // A referral (recursion.ts) is no answer: it is neither NODATA nor compared with the system's.
+  const succeeded = answered(dns);
   const wireAddresses = addressesIn(succeeded);
   const pinned = dns.pinned !== undefined && dns.pinned.length > 0;
   if (succeeded.length > 0 && wireAddresses.length === 0 && !pinned && dns.system.addresses.length === 0) {
@@ -91,9 +106,69 @@ export function dnsFindings(host: string, dns: DnsProbe): Finding[] {
     findings.push(finding('DNS_LOOKUP_FAILED', lookupMessage(host, lookupError.code, lookupError.message), host));
   }
 
+  const hosts = hostsFinding(host, dns, succeeded, wireAddresses);
+  if (hosts) findings.push(hosts);
   const mismatch = mismatchFinding(host, dns, succeeded, wireAddresses);
   if (mismatch) findings.push(mismatch);
   return findings;
+}
+
+/** The answers a diagnosis compares: valid, NOERROR, and not a referral (recursion.ts). */
+function answered(dns: DnsProbe): WireQuery[] {
+  return dns.wire.filter((q) => q.rcode === 'NOERROR' && q.error === undefined && referralInstead(q, q.question.name) === null);
+}
+
+/**
+ * The addresses DNS gives that this machine's answer (the hosts file, a pin) lacks: other
+ * clients get them, so a diagnosis connects to them too. Empty until that answer is known.
+ */
+export function dnsOnlyAddresses(dns: DnsProbe): DnsAddress[] {
+  const local = dns.pinned !== undefined && dns.pinned.length > 0 ? dns.pinned : dns.system.error === undefined && dns.system.skipped === undefined ? dns.system.addresses : [];
+  if (local.length === 0) return [];
+  const known = new Set(local.map((a) => canonicalIp(a.address)));
+  const seen = new Set<string>();
+  return addressesIn(answered(dns)).filter((a) => {
+    const key = canonicalIp(a.address);
+    if (known.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Errors that say this machine cannot reach the family at all: nothing about other clients. */
+const NO_ROUTE_HERE = new Set(['ENETUNREACH', 'EADDRNOTAVAIL', 'CANCELLED']);
+
+/** What the connects to DNS-only addresses mean for clients that get them (TCP_SOME_ADDRESSES_FAILED). */
+export function dnsOnlyFindings(host: string, dns: DnsProbe, results: readonly ConnectionResult[], leftOut: number): Finding[] {
+  const failed = results.filter((c) => !c.ok && !NO_ROUTE_HERE.has(c.error?.code ?? ''));
+  if (failed.length === 0) return [];
+  const entry = dns.system.hostsEntries?.[0];
+  const whose = dns.pinned !== undefined && dns.pinned.length > 0 ? 'the pinned addresses (--resolve)' : entry !== undefined ? `${entry.path} line ${entry.line}` : "this machine's system resolver";
+  const list = failed.map((c) => `${c.family === 6 ? `[${c.address}]` : c.address}:${c.port} ${c.error?.message ?? 'failed'}`).join('; ');
+  const more = leftOut > 0 ? ` (${leftOut} more DNS-only address(es) were not tried)` : '';
+  return [
+    finding(
+      'TCP_SOME_ADDRESSES_FAILED',
+      `${host}: DNS also gives ${failed.map((c) => c.address).join(', ')}, which ${whose} hides from this machine, and it fails: ${list}${more}. Other clients, which ask DNS, get that address and may try it first.`,
+      host,
+    ),
+  ];
+}
+
+/** Where this machine's answer came from when a hosts-file line gave it (DNS_HOSTS_OVERRIDE). */
+function hostsFinding(host: string, dns: DnsProbe, succeeded: WireQuery[], wireAddresses: DnsAddress[]): Finding | null {
+  const entries = dns.system.hostsEntries;
+  const first = entries?.[0];
+  if (entries === undefined || first === undefined || isLocalhost(host)) return null;
+  const dnsSays =
+    succeeded.length === 0
+      ? 'This machine does not ask DNS for it.'
+      : `DNS (${serversOf(succeeded)}) answers ${[...new Set(wireAddresses.map((a) => a.address))].join(', ') || 'no address'}: other clients (containers, other machines, programs that ask DNS themselves) get that.`;
+  return finding(
+    'DNS_HOSTS_OVERRIDE',
+    `${first.path} line ${first.line} ("${first.text}") gives ${host} ${entries.map((e) => e.address).join(', ')}: this machine's answer comes from the hosts file, not from DNS. ${dnsSays}`,
+    `${first.path}:${first.line}`,
+  );
 }
 
 /** An NXDOMAIN the OS or a pin works around: this machine connects, clients relying on DNS do not. */
@@ -142,9 +217,12 @@ function mismatchFinding(host: string, dns: DnsProbe, succeeded: WireQuery[], wi
 
   const wireText = wireSet.length === 0 ? 'no address' : wireSet.join(', ');
   const dnsSays = `DNS (${serversOf(succeeded)}) answers ${wireText}`;
+  const entry = dns.system.hostsEntries?.[0];
   const message = pinned
     ? `${host} is pinned to ${localSet.join(', ')} (like curl --resolve) and netdiag connects to the pin; ${dnsSays}. Clients without the pin get the DNS answer.`
-    : `The system resolver gives ${localSet.join(', ')} for ${host}; ${dnsSays}. Applications, and netdiag's connections, use the system answer. They can differ because of an /etc/hosts entry, a split-horizon or VPN resolver, a search domain appended to the name, or a stale cache.`;
+    : entry !== undefined
+      ? `The system resolver gives ${localSet.join(', ')} for ${host}, from ${entry.path} line ${entry.line}; ${dnsSays}. Applications on this machine, and netdiag's connections, use the hosts-file answer; other clients get the DNS answer.`
+      : `The system resolver gives ${localSet.join(', ')} for ${host}; ${dnsSays}. Applications, and netdiag's connections, use the system answer. They can differ because of an /etc/hosts entry, a split-horizon or VPN resolver, a search domain appended to the name, or a stale cache.`;
   return finding('DNS_SYSTEM_WIRE_MISMATCH', message, host);
 }
 

@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../model/common';
 import type { DnsAttempt, DnsQueryResult } from '../model/dns';
 import type { DnsServer } from '../options';
 import { DnsExchangeError, TruncatedError, exchange } from './exchange';
-import type { Question } from './exchange';
+import type { Question, TruncatedUdp } from './exchange';
 import { formatDnsServer } from './servers';
 
 export interface QueryOptions {
@@ -55,11 +55,12 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
       const attempt = await queryOne(server, question, opts, budget.signal);
       firstSent ??= attempt.sentAt;
       answered = attempt.answeredAt;
-      result.attempts.push(attempt.summary);
+      result.attempts.push(...attempt.summaries);
       Object.assign(result, attempt.fields);
-      if (attempt.summary.error === undefined) delete result.error;
-      if (attempt.summary.error?.code === 'CANCELLED') break;
-      if (attempt.summary.error === undefined && !TRY_NEXT.has(attempt.summary.rcode ?? '')) break;
+      const last = attempt.summaries.at(-1);
+      if (last?.error === undefined) delete result.error;
+      if (last?.error?.code === 'CANCELLED') break;
+      if (last?.error === undefined && !TRY_NEXT.has(last?.rcode ?? '')) break;
     }
   } finally {
     budget.dispose();
@@ -71,7 +72,8 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
 }
 
 interface AttemptOutcome {
-  summary: DnsAttempt;
+  /** One per message exchanged: a truncated UDP answer, then its TCP retry. */
+  summaries: DnsAttempt[];
   fields: Partial<DnsQueryResult>;
   /** When its first datagram left, and its answer arrived; null when it had none. */
   sentAt: number | null;
@@ -83,21 +85,28 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
   const start = opts.now();
   const d = deadline(budget, opts.timeoutMs, `DNS query to ${name}`);
   const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
+  const udpAttempt = (udp: TruncatedUdp): DnsAttempt => ({ server: name, transport: 'udp', durationMs: ms(udp.durationMs), rcode: udp.message.rcode, flags: udp.message.flags });
   try {
     const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}), ...(opts.onSent ? { onSent: opts.onSent } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
     const m = r.message;
-    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(r.answeredAt - r.sentAt), rcode: m.rcode };
-    return { summary, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional }, sentAt: r.sentAt, answeredAt: r.answeredAt };
+    // A TCP retry is timed from the truncated UDP answer's arrival to its own answer.
+    const tcpStart = r.udp === undefined ? 0 : r.udp.durationMs;
+    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(r.answeredAt - r.sentAt - tcpStart), rcode: m.rcode, flags: m.flags };
+    const summaries = r.udp === undefined ? [summary] : [udpAttempt(r.udp), summary];
+    return { summaries, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional }, sentAt: r.sentAt, answeredAt: r.answeredAt };
   } catch (err) {
     const error = errorFor(err, name, question, opts.timeoutMs, budget);
     const truncated = err instanceof TruncatedError;
     const transport: 'udp' | 'tcp' = truncated || opts.tcp ? 'tcp' : 'udp';
     const fields: Partial<DnsQueryResult> = { ...base, transport, truncated, error };
+    const failed: DnsAttempt = { server: name, transport, durationMs: ms(opts.now() - start), rcode: null, flags: [], error };
     if (err instanceof TruncatedError) {
       // The truncated UDP answer is still shown: its header and whatever records fit.
-      Object.assign(fields, { flags: err.udpMessage.flags, edns: err.udpMessage.edns, answers: err.udpMessage.answers, authority: err.udpMessage.authority, additional: err.udpMessage.additional });
+      const udp = err.udp.message;
+      Object.assign(fields, { flags: udp.flags, edns: udp.edns, answers: udp.answers, authority: udp.authority, additional: udp.additional });
+      return { summaries: [udpAttempt(err.udp), { ...failed, durationMs: ms(opts.now() - start - err.udp.durationMs) }], fields, sentAt: start, answeredAt: null };
     }
-    return { summary: { server: name, transport, durationMs: ms(opts.now() - start), rcode: null, error }, fields, sentAt: start, answeredAt: null };
+    return { summaries: [failed], fields, sentAt: start, answeredAt: null };
   } finally {
     d.dispose();
   }

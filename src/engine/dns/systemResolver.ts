@@ -6,9 +6,9 @@ import { errorInfo, ms, withDeadline, abortPromise } from '../abort';
 import { finding } from '../findings';
 import type { Finding } from '../model/common';
 import type { HostsEntry, SystemResolverInfo } from '../model/dns';
-import type { LookupFn } from '../options';
+import { defaultHostsPath, type LookupFn } from '../options';
 import { normalName } from './codec';
-import { parseResolvConf } from './servers';
+import { canonicalIp, parseResolvConf } from './servers';
 
 export interface SystemResolverOptions {
   signal?: AbortSignal;
@@ -20,10 +20,6 @@ export interface SystemResolverOptions {
   platform: NodeJS.Platform;
   /** Defaults: /etc/resolv.conf, /etc/hosts (Windows: %SystemRoot%\System32\drivers\etc\hosts), /etc/nsswitch.conf. */
   paths?: { resolvConf?: string; hosts?: string; nsswitch?: string };
-}
-
-export function defaultHostsPath(platform: NodeJS.Platform, systemRoot = 'C:\\Windows'): string {
-  return platform === 'win32' ? `${systemRoot}\\System32\\drivers\\etc\\hosts` : '/etc/hosts';
 }
 
 /** The sources of the `hosts:` line of nsswitch.conf(5), without `[STATUS=action]` items. */
@@ -45,6 +41,17 @@ export function findHostsEntries(text: string, path: string, name: string): Host
     entries.push({ path, line: i + 1, text: raw.trim(), address });
   });
   return entries;
+}
+
+/**
+ * The hosts-file lines that gave `addresses` for `name`: every address is on a line naming it
+ * (glibc's `files` answers with those lines only, before DNS when nsswitch says `files dns`).
+ * Null when the file does not name `name` or the answer holds an address it does not give.
+ */
+export function hostsSource(addresses: readonly string[], name: string, hostsFile: { path: string; text: string }): HostsEntry[] | null {
+  const entries = findHostsEntries(hostsFile.text, hostsFile.path, name);
+  const given = new Set(entries.map((e) => canonicalIp(e.address)));
+  return entries.length > 0 && addresses.length > 0 && addresses.every((a) => given.has(canonicalIp(a))) ? entries : null;
 }
 
 /**
@@ -127,7 +134,8 @@ export async function explainSystemResolver(name: string, opts: SystemResolverOp
   return { info, findings };
 }
 
-function isLocalhost(name: string): boolean {
+/** Names the hosts file always answers (RFC 6761 §6.3 and Debian's IPv6 aliases): no finding for them. */
+export function isLocalhost(name: string): boolean {
   const n = normalName(name);
   return n === 'localhost' || n.endsWith('.localhost') || n === 'ip6-localhost' || n === 'ip6-loopback';
 }

@@ -10,6 +10,7 @@ import type { DnsQueryResult, DnsRecord, TraceHop, TraceServer } from '../model/
 import type { DnsServer } from '../options';
 import { inZone, normalName } from './codec';
 import { queryServers } from './query';
+import { delegationOf } from './recursion';
 import { formatDnsServer } from './servers';
 
 export interface TraceOptions {
@@ -48,11 +49,24 @@ interface Context {
   findings: Finding[];
   /** NS address lookups already made (or running), shared so each name is resolved once. */
   addressCache: Map<string, Promise<string | null>>;
+  /** Queries on the wire now, and the queries waiting for one of them to end. */
+  inFlight: number;
+  waiting: (() => void)[];
+  /** Zones whose referral had more glue-less servers than are looked up (said once each). */
+  limited: Set<string>;
 }
 
 const MAX_CNAMES = 8;
 /** NS address lookups may themselves need NS address lookups; this bounds the recursion. */
 const MAX_DEPTH = 4;
+/**
+ * Glue-less name servers of one referral whose addresses are looked up. Resolvers bound this
+ * against NXNSAttack-style amplification (a referral naming hundreds of servers without glue):
+ * BIND 9.16.3+ looks up at most 5 per referral (CVE-2020-8616).
+ */
+const MAX_NS_LOOKUPS = 5;
+/** Queries of one trace on the wire at once: parallel NS lookups wait for a free one. */
+const MAX_IN_FLIGHT = 4;
 
 export async function traceName(name: string, type: string, opts: TraceOptions): Promise<TraceResult> {
   const budget = deadline(opts.signal, opts.budgetMs ?? opts.timeoutMs * 20, `Trace of ${name} ${type}`);
@@ -64,7 +78,7 @@ export async function traceName(name: string, type: string, opts: TraceOptions):
 }
 
 async function traceWithin(name: string, type: string, opts: TraceOptions): Promise<TraceResult> {
-  const ctx: Context = { opts, queries: 0, findings: [], addressCache: new Map() };
+  const ctx: Context = { opts, queries: 0, findings: [], addressCache: new Map(), inFlight: 0, waiting: [], limited: new Set() };
   const hops: TraceHop[] = [];
   const chain: CnameLink[] = [];
   const seen = new Set<string>([normalName(name)]);
@@ -110,12 +124,19 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
   for (;;) {
     if (ctx.opts.signal?.aborted) return fail({ code: 'CANCELLED', message: 'Cancelled' });
     let usable: { result: DnsQueryResult; server: TraceServer; hop: TraceHop } | null = null;
-    for (const server of await withAddresses(servers, ctx, path)) {
-      if (ctx.queries >= (ctx.opts.maxQueries ?? 100)) return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
+    for (const server of await withAddresses(servers, zone, ctx, path)) {
+      const max = ctx.opts.maxQueries ?? 100;
+      if (ctx.queries >= max) {
+        if (!ctx.limited.has('')) {
+          ctx.limited.add('');
+          ctx.findings.push(finding('DNS_TRACE_LIMIT', `The trace of ${name} ${type} stopped after ${max} queries (its limit), at ${zone === '.' ? 'the root' : zone}.`, zone));
+        }
+        return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
+      }
       if (server.address === null) continue;
       ctx.queries += 1;
       const address: DnsServer = { address: server.address, port: ctx.opts.port };
-      const result = await queryServers([address], { name, type, rd: false }, { timeoutMs: ctx.opts.timeoutMs, now: ctx.opts.now, budgetMs: ctx.opts.timeoutMs, ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}) });
+      const result = await inTurn(ctx, () => queryServers([address], { name, type, rd: false }, { timeoutMs: ctx.opts.timeoutMs, now: ctx.opts.now, budgetMs: ctx.opts.timeoutMs, ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}) }));
       const hop = hopOf(zone, name, type, server, formatDnsServer(address), result);
       const lame = lameReason(result, name, zone);
       if (lame !== null) {
@@ -152,7 +173,7 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
       settle(hop, 'nxdomain');
       return { kind: 'done', records: [], rcode: 'NXDOMAIN', zone, servers, parentNs };
     }
-    const referral = referralOf(result, name);
+    const referral = delegationOf(result, name);
     if (referral === null) {
       settle(hop, 'nodata');
       checkZoneNs(result, zone, parentNs, ctx);
@@ -180,22 +201,31 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
     servers = next;
     if (depth === 0) {
       // Resolve the glue-less servers now (in parallel) so the hop shows their addresses.
-      servers = await withAddresses(next, ctx, path, true);
+      servers = await withAddresses(next, zone, ctx, path, true);
       hop.referralServers = servers;
     }
   }
 }
 
 /**
- * The servers with an address: glue first, and all glue-less names resolved in parallel (each
- * from the root) — only when no server has glue, unless `all` asks to resolve every one.
+ * The servers of `zone` with an address: glue first, and the glue-less names resolved in
+ * parallel (each from the root, at most MAX_NS_LOOKUPS of them) — only when no server has
+ * glue, unless `all` asks to resolve them whatever the glue.
  */
-async function withAddresses(servers: readonly TraceServer[], ctx: Context, path: readonly string[], all = false): Promise<TraceServer[]> {
+async function withAddresses(servers: readonly TraceServer[], zone: string, ctx: Context, path: readonly string[], all = false): Promise<TraceServer[]> {
   const withGlue = servers.filter((s) => s.address !== null);
   if ((!all && withGlue.length > 0) || path.length >= MAX_DEPTH) return all ? [...servers] : withGlue;
+  const glueless = servers.filter((s) => s.address === null);
+  const lookedUp = new Set(glueless.slice(0, MAX_NS_LOOKUPS));
+  if (glueless.length > MAX_NS_LOOKUPS && !ctx.limited.has(zone)) {
+    ctx.limited.add(zone);
+    ctx.findings.push(
+      finding('DNS_TRACE_LIMIT', `The referral for ${zone} names ${glueless.length} name servers without glue; the trace looked up the addresses of the first ${MAX_NS_LOOKUPS} only (${[...lookedUp].map((s) => s.name).join(', ')}), as resolvers do.`, zone),
+    );
+  }
   const resolved = await Promise.all(
     servers.map(async (s): Promise<TraceServer> => {
-      if (s.address !== null) return s;
+      if (s.address !== null || !lookedUp.has(s)) return s;
       const address = await resolveAddress(s.name, ctx, path);
       return address === null ? s : { name: s.name, address, source: 'resolved' };
     }),
@@ -223,17 +253,21 @@ function lameReason(r: DnsQueryResult, name: string, zone: string): string | nul
   if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') return `answers ${r.rcode}`;
   const aa = r.flags.includes('AA');
   if (aa) return null;
-  if (referralOf(r, name) !== null) return null;
+  if (delegationOf(r, name) !== null) return null;
   // RFC 1034 §4.3.2: a server that is neither authoritative nor refers further does not serve the zone.
   return r.answers.length > 0 ? `answers ${zone === '.' ? 'the root' : zone} without the AA bit (a cached, not authoritative, answer)` : 'gives neither an authoritative answer nor a referral';
 }
 
-function referralOf(r: DnsQueryResult, name: string): { zone: string; ns: string[] } | null {
-  const ns = r.authority.filter((a) => a.type === 'NS' && inZone(name, a.name));
-  const first = ns[0];
-  if (first === undefined) return null;
-  const zone = normalName(first.name);
-  return { zone, ns: [...new Set(ns.filter((a) => normalName(a.name) === zone).map((a) => normalName(a.data)))] };
+/** Runs `ask` when fewer than MAX_IN_FLIGHT queries of the trace are on the wire. */
+async function inTurn<T>(ctx: Context, ask: () => Promise<T>): Promise<T> {
+  while (ctx.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => ctx.waiting.push(resolve));
+  ctx.inFlight += 1;
+  try {
+    return await ask();
+  } finally {
+    ctx.inFlight -= 1;
+    ctx.waiting.shift()?.();
+  }
 }
 
 function isBelow(child: string, parent: string): boolean {

@@ -26,6 +26,8 @@ export interface HopContext {
   lookup?: LookupFn;
   pinned: Readonly<Record<string, readonly DnsAddress[]>>;
   connectConcurrency: number;
+  /** How many addresses of a name are connected to (DEFAULTS.maxAddresses); the rest are named, not probed. */
+  maxAddresses: number;
   trust: TrustStores;
   expiryWarningDays: number;
   /** Wall-clock milliseconds for certificate dates; Date.now by default. */
@@ -50,6 +52,7 @@ export function hopContext(options: DiagnoseOptions, now: () => number, t0: numb
     ...(options.lookup ? { lookup: options.lookup } : {}),
     pinned: options.pinned,
     connectConcurrency: options.connectConcurrency,
+    maxAddresses: DEFAULTS.maxAddresses,
     trust: options.trust,
     expiryWarningDays: options.certExpiryWarningDays,
     ...(options.clientCertificate ? { clientCertificate: options.clientCertificate } : {}),
@@ -87,6 +90,7 @@ export function standaloneContext(o: StandaloneOptions): HopContext {
     ...(o.lookup ? { lookup: o.lookup } : {}),
     pinned: o.pinned ?? {},
     connectConcurrency: DEFAULTS.connectConcurrency,
+    maxAddresses: DEFAULTS.maxAddresses,
     trust: o.trust ?? { node: [], os: [], extra: [] },
     expiryWarningDays: o.expiryWarningDays ?? DEFAULTS.certExpiryWarningDays,
     ...(o.wallClock ? { wallClock: o.wallClock } : {}),
@@ -138,7 +142,8 @@ export interface Connection {
 /** What a hop measured about its proxy: the ProxyInfo fields a connection fills in. */
 export type ProxyLeg = Pick<ProxyInfo, 'address' | 'connectMs' | 'tunnelStatus' | 'tunnelMs' | 'authenticate' | 'error'>;
 
-export type HopStage = 'resolve' | 'connect' | 'tunnel' | 'tls' | 'exchange';
+/** Where a hop can stop: `route` when its route is unusable (an invalid proxy), before anything is sent. */
+export type HopStage = 'route' | 'resolve' | 'connect' | 'tunnel' | 'tls' | 'exchange';
 
 /**
  * One hop's part of the report, filled in as the hop runs. The orchestrator copies fields from it
@@ -149,6 +154,10 @@ export interface HopPart {
   route: Route;
   /** How the host connected to (the target's, or the proxy's) resolved; null before, or on a reused connection. */
   resolution: Resolution | null;
+  /** The addresses connected to: the first `maxAddresses` of the resolution, in its order. */
+  probed: DnsAddress[];
+  /** The addresses beyond them, left out (TCP_ADDRESSES_NOT_PROBED). */
+  notProbed: DnsAddress[];
   /** Each connect as it ends; once `connectsDone`, every one in the OS order. */
   connections: ConnectionResult[];
   connectsDone: boolean;

@@ -14,11 +14,11 @@ import type { Socket } from 'node:net';
 import { ms } from '../abort';
 import { resolveHost } from '../dns/system';
 import { finding } from '../findings';
-import { sendRequest, type HopRequest } from '../httpRequest';
+import { sendRequest, type HopRequest, type SentRequest } from '../httpRequest';
 import type { ErrorInfo, Finding } from '../model/common';
 import type { DnsAddress } from '../model/dns';
 import type { ConnectionResult, WaterfallEntry } from '../model/report';
-import { openTunnel, type ParsedProxy } from '../proxy';
+import { openTunnel, proxyOf, type ParsedProxy } from '../proxy';
 import { redactUrl } from '../redact';
 import { exchangeOutcome } from '../summary';
 import { tlsHandshake } from '../tls/handshake';
@@ -34,6 +34,8 @@ class Hop {
   private readonly proxy: ParsedProxy | null;
   private beside: Promise<void> = Promise.resolve();
   private body: Buffer | undefined;
+  /** Why the request was sent again on a fresh connection (the kept-alive one had been closed). */
+  private retriedAfter: ErrorInfo | undefined;
   /** The sockets this hop opened: closed at its end unless handed to the caller. */
   private readonly sockets: Socket[] = [];
   /** HTTP/2: the session the exchange left open for the next request. */
@@ -45,11 +47,13 @@ class Hop {
     private readonly observe: HopObserver | undefined,
   ) {
     const { route } = spec;
-    this.proxy = route.kind === 'direct' ? null : route.proxy;
+    this.proxy = proxyOf(route);
     this.part = {
       target: spec.target,
       route,
       resolution: null,
+      probed: [],
+      notProbed: [],
       connections: [],
       connectsDone: false,
       used: null,
@@ -67,6 +71,11 @@ class Hop {
     const reuse = this.spec.reuse;
     if (reuse && isOpen(reuse)) return this.onReused(reuse);
     reuse?.close();
+    return this.fresh();
+  }
+
+  /** The hop on a connection of its own: every step, from the lookup on. */
+  private async fresh(): Promise<HopOutcome> {
     let kept: Connection | null = null;
     try {
       kept = await this.walk();
@@ -74,11 +83,17 @@ class Hop {
       // A connection handed to the caller closes its sockets itself (Connection.close).
       if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
     }
-    return { part: this.part, connection: kept, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+    return this.outcome(kept);
+  }
+
+  private outcome(connection: Connection | null): HopOutcome {
+    return { part: this.part, connection, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
   }
 
   /** The steps in order; the connection when it stays open for the caller, else null. */
   private async walk(): Promise<Connection | null> {
+    const { route } = this.spec;
+    if (route.kind === 'unusable') return this.stop('route', route.error.code, `the proxy is unusable (${route.error.message}); nothing was sent`);
     const addresses = await this.resolve();
     if (addresses === null || this.cancelledAt('connect')) return null;
     const tcp = await this.connect(addresses);
@@ -97,17 +112,30 @@ class Hop {
     const { request } = this.spec;
     if (request === null) return this.connection(socket, alpn);
     if (this.spec.target.application !== 'http') return this.stop('exchange', 'EPROTO', `${this.spec.target.scheme}:// does not speak HTTP; no request was sent`);
-    const reusable = await this.exchange(socket, alpn, request, false);
+    const reusable = this.record(await this.send(socket, alpn, request), false);
     return reusable ? this.connection(socket, alpn) : null;
   }
 
   private async onReused(reuse: Connection): Promise<HopOutcome> {
     const { request } = this.spec;
-    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
+    if (request === null) return this.outcome(reuse);
+    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin (RFC
+    // 9113 §9.1.1: over HTTP/2, as a new stream on its session).
     this.session = reuse.session;
-    const reusable = request === null || (await this.exchange(reuse.socket, reuse.alpn, request, true));
+    const sent = await this.send(reuse.socket, reuse.alpn, request);
+    if (sent.closedUnanswered && this.ctx.signal?.aborted !== true) {
+      // RFC 9112 §9.3.1: a server may close an idle connection at any time, and a request that
+      // crossed its close gets no answer. That is not a bad response: like curl ("Connection died,
+      // retrying a fresh connect"), send it once more on a connection of its own.
+      reuse.close();
+      this.retriedAfter = sent.exchange.error ?? { code: 'ECONNRESET', message: 'the connection closed before the answer' };
+      this.step('ttfb', `Wait ${this.spec.target.url} (kept-alive connection, closed by the server)`, sent.startedAt, sent.times.totalMs, true);
+      this.log(`http: the server had closed the kept-alive connection (${this.retriedAfter.code}); sending ${request.method} ${redactUrl(this.spec.target.url)} again on a fresh connection`);
+      return this.fresh();
+    }
+    const reusable = this.record(sent, true);
     if (!reusable) reuse.close();
-    return { part: this.part, connection: reusable ? reuse : null, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+    return this.outcome(reusable ? reuse : null);
   }
 
   private connection(socket: Socket, alpn: string | null): Connection {
@@ -166,10 +194,20 @@ class Hop {
    * carries the hop as soon as it and every address before it have answered; the other connects
    * finish beside it (`beside`), or are stopped when the spec has no use for them.
    */
-  private async connect(addresses: DnsAddress[]): Promise<Socket | null> {
+  private async connect(all: DnsAddress[]): Promise<Socket | null> {
     const { target } = this.spec;
     const port = this.proxy ? this.proxy.port : target.port;
     const host = this.proxy ? this.proxy.host : target.host;
+    // A name with a hundred addresses must not take a hundred connects: the first ones, in the
+    // resolver's order (the order clients try them), are probed and the rest named.
+    const addresses = all.slice(0, this.ctx.maxAddresses);
+    this.part.probed = addresses;
+    this.part.notProbed = all.slice(addresses.length);
+    if (this.part.notProbed.length > 0) {
+      const left = this.part.notProbed.map((a) => a.address);
+      const shown = left.length > 5 ? `${left.slice(0, 5).join(', ')} and ${left.length - 5} more` : left.join(', ');
+      this.note([finding('TCP_ADDRESSES_NOT_PROBED', `${host} has ${all.length} addresses; the first ${addresses.length} were probed, the other ${left.length} were not: ${shown}.`, host)], host);
+    }
     const as = `${this.proxy ? ' (proxy)' : ''}${this.spec.redirect ? ' (redirect)' : ''}`;
     const others = this.spec.probeOthers === false ? new AbortController() : null;
     const unlink = others ? linkAbort(this.ctx.signal, others) : (): void => undefined;
@@ -263,7 +301,8 @@ class Hop {
     const close = this.window();
     const hs = await tlsHandshake(socket, {
       servername,
-      alpn: this.spec.alpn ?? (target.scheme === 'https' ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
+      // An upgrade (a WebSocket) is an HTTP/1.1 mechanism: h2 would refuse its headers (RFC 9113 §8.2.2).
+      alpn: this.spec.alpn ?? (target.scheme === 'https' && this.spec.request?.upgrade === undefined ? ['h2', 'http/1.1'] : target.application === 'http' ? ['http/1.1'] : []),
       trust: this.ctx.trust,
       ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
       timeoutMs: this.ctx.timeouts.tlsMs,
@@ -286,8 +325,8 @@ class Hop {
     return hs.socket;
   }
 
-  /** The request on `socket`; true when the connection may carry another one (keep-alive). */
-  private async exchange(socket: Socket, alpn: string | null, request: HopRequest, reused: boolean): Promise<boolean> {
+  /** The request on `socket`, sent and judged, in a timed window; nothing recorded yet but the HTTP/2 session it leaves open. */
+  private async send(socket: Socket, alpn: string | null, request: HopRequest): Promise<SentRequest> {
     const { target } = this.spec;
     const forward = this.part.route.kind === 'forward' ? this.proxy : null;
     const close = this.window();
@@ -308,6 +347,13 @@ class Hop {
     });
     close();
     this.session = sent.session;
+    return sent;
+  }
+
+  /** The exchange into the part; true when the connection may carry another request (keep-alive). */
+  private record(sent: SentRequest, reused: boolean): boolean {
+    const { target } = this.spec;
+    const forward = this.part.route.kind === 'forward' ? this.proxy : null;
     const { ttfbMs, downloadMs, totalMs } = sent.times;
     this.step('ttfb', `Wait ${target.url}`, sent.startedAt, ttfbMs, true);
     this.step('download', `Download ${target.url}`, sent.startedAt + ttfbMs, downloadMs, true);
@@ -315,10 +361,11 @@ class Hop {
     const before = this.part.timings;
     this.part.exchange = {
       ...sent.exchange,
-      outcome: exchangeOutcome(sent.exchange.status),
+      outcome: exchangeOutcome(sent.exchange),
       reusedConnection: reused,
       timings: { ...before, ttfbMs, downloadMs, totalMs: ms(before.dnsMs + before.connectMs + before.tlsMs + totalMs) },
       ...(this.proxy ? { viaProxy: true } : {}),
+      ...(this.retriedAfter ? { retriedAfter: this.retriedAfter } : {}),
     };
     if (sent.proxyAuth && this.part.proxy && !this.part.proxy.error) {
       this.part.proxy.error = sent.proxyAuth.error;

@@ -47,8 +47,13 @@ export interface Service {
 
 export interface BindSite {
   service: string;
-  /** The address text as written, or null when only a port is configured. */
+  /**
+   * The address text as written, or null when only a port is configured; `*` for a Kestrel URL
+   * whose host is a name other than localhost (Kestrel binds every interface for it).
+   */
   address: string | null;
+  /** That name, as written (`my-awesome-service` of `http://my-awesome-service:5000`): what clients type, not what is bound. */
+  hostName?: string;
   kind: BindAddressKind;
   port: number | null;
   protocol: Protocol;
@@ -78,7 +83,7 @@ export interface ClientRef {
   service: string;
   host: string;
   port: number | null;
-  /** The URL as written, when the reference is a URL. */
+  /** The URL as written, when the reference is a URL, with any credentials in it masked (`user:***@`, `token=***`). */
   url: string | null;
   /** The key it came from: `DATABASE_URL`, `proxy_pass`… */
   origin: string;

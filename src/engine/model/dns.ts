@@ -44,12 +44,17 @@ export interface DnsEdns {
   version: number;
 }
 
-/** One try of a query against one server, kept so retries across servers are visible. */
+/**
+ * One try of a query against one server, kept so retries across servers are visible. A
+ * truncated UDP answer and its TCP retry are two attempts (the first with `TC` in `flags`).
+ */
 export interface DnsAttempt {
   server: string;
   transport: 'udp' | 'tcp';
   durationMs: number;
   rcode: string | null;
+  /** The header flags of this attempt's answer (AA, TC, RD, RA, AD, CD); empty without one. */
+  flags: string[];
   error?: ErrorInfo;
 }
 
@@ -200,6 +205,11 @@ export interface DnsAddress {
 export interface SystemLookup {
   addresses: DnsAddress[];
   durationMs: number;
+  /**
+   * The hosts-file lines that give every address of the answer, when the answer came from the
+   * hosts file rather than DNS (the file is an input of the diagnosis: `/etc/hosts` by default).
+   */
+  hostsEntries?: HostsEntry[];
   /** Set when the lookup was not made: `pinned` (--resolve), `ip-literal`. */
   skipped?: 'pinned' | 'ip-literal';
   error?: ErrorInfo;

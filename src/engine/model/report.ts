@@ -6,9 +6,9 @@ import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, Laye
 import type { DnsResult } from './dns';
 
 export interface TargetInfo {
-  /** What the user typed, trimmed, with any password replaced by `***`. */
+  /** What the user typed, trimmed, with its secrets (userinfo, credential query parameters) replaced by `***`. */
   input: string;
-  /** Normalised URL (punycode host, default port omitted), password redacted. */
+  /** Normalised URL (punycode host, default port omitted); in a report, its secrets are redacted. */
   url: string;
   scheme: string;
   /** ASCII host (punycode for international names), without IPv6 brackets. */
@@ -39,6 +39,11 @@ export interface ConnectionResult {
   localPort?: number;
   /** True for the connection that carried TLS and HTTP. */
   used?: boolean;
+  /**
+   * An address only DNS gives: this machine's answer (a hosts-file line, a pin) lacks it, so the
+   * connection shows what other clients get. It never carries TLS or HTTP.
+   */
+  dnsOnly?: boolean;
   error?: ErrorInfo;
 }
 
@@ -118,10 +123,13 @@ export interface HttpExchange {
   method: string;
   status: number | null;
   statusText: string;
-  /** How the exchange went: `fail` without a response or with a 5xx status, `warn` with a 4xx, else `ok`. */
+  /**
+   * How the exchange went: `fail` without a response, with a 5xx status, with a 101 the request did
+   * not ask for, or with a WebSocket handshake that did not open one; `warn` with a 4xx; else `ok`.
+   */
   outcome: 'ok' | 'warn' | 'fail';
   httpVersion: string | null;
-  /** Lower-case names; repeated headers keep every value. Cookies are redacted. */
+  /** Lower-case names; repeated headers keep every value. Credential headers (redact.ts) read `<redacted>`. */
   headers: Record<string, string | string[]>;
   bodyBytes: number;
   /** True when the body was larger than the cap and reading stopped there. */
@@ -129,9 +137,15 @@ export interface HttpExchange {
   remoteAddress: string | null;
   /** True when this request reused the socket of the previous hop. */
   reusedConnection: boolean;
+  /**
+   * Set when the request was first sent on the previous hop's kept-alive connection and the server
+   * had closed it (the error, before a byte of answer): it was then sent once more on a fresh
+   * connection, as curl does, and this exchange is that second one.
+   */
+  retriedAfter?: ErrorInfo;
   timings: HttpTimings;
   error?: ErrorInfo;
-  /** The request headers sent (Authorization, Cookie and Proxy-Authorization redacted unless asked). */
+  /** The request headers sent (credential headers redacted unless asked). */
   requestHeaders?: Record<string, string>;
   /** Bytes of request body sent. */
   requestBodyBytes?: number;
@@ -139,6 +153,12 @@ export interface HttpExchange {
   viaProxy?: boolean;
   /** Protocols the response advertised in Alt-Svc (RFC 7838), e.g. `h3`, `h3-29`. */
   altSvc?: string[];
+  /**
+   * Set when the request was a WebSocket opening handshake (a `ws://` or `wss://` target, RFC 6455
+   * §4): `accepted` when the server switched (101) with `Upgrade: websocket` and the right
+   * `Sec-WebSocket-Accept`. The connection is then closed with a Close frame.
+   */
+  websocket?: { accepted: boolean };
 }
 
 export interface HttpResult {
@@ -210,6 +230,8 @@ export interface RouteResult {
   hops: RouteHop[];
   /** True when the last hop is the destination. */
   reached: boolean;
+  /** The path MTU in bytes, when the tool measures it (tracepath's `Resume: pmtu N`). */
+  pmtu?: number;
   durationMs: number;
   error?: ErrorInfo;
 }
@@ -273,4 +295,15 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /**
+   * Addresses the name resolved to that were not connected to: beyond the first
+   * `DEFAULTS.maxAddresses` (16) in the resolver's order (finding `TCP_ADDRESSES_NOT_PROBED`).
+   */
+  addressesNotProbed?: string[];
+  /**
+   * Probes beside the critical path still running when the report was completed (one connect or
+   * DNS timeout after the last request ended), by name: `TCP 10.0.0.2:443`, `DNS A @192.0.2.53`.
+   * A later update (the panel) brings their results; the CLI prints without them.
+   */
+  unfinished?: string[];
 }

@@ -17,6 +17,7 @@ import type { DnsAddress } from '../model/dns';
 import type { Report, TargetInfo } from '../model/report';
 import type { LookupFn, ProxyConfig, TrustStores } from '../options';
 import { chooseProxy, routeOf } from '../proxy';
+import { CANCELLED_VERDICT } from '../verdict';
 import { parseTarget } from '../target';
 import { readCertFile } from './certFile';
 import { describeCertificate, oneLineName, parseCertificates, shortName } from './certificate';
@@ -107,6 +108,12 @@ async function checkHandshake(host: string, port: number, sni: string | null, op
   const result = base();
   result.clientCertificate = { requested, sent };
 
+  if (outcome.error && (outcome.error.code === 'CANCELLED' || opts.signal?.aborted === true)) {
+    // Cancelled (Ctrl-C, the view's Cancel): that is all there is to say, not a server's fault.
+    result.error = { code: 'CANCELLED', message: 'cancelled before the handshake finished' };
+    result.findings.push(finding('CANCELLED', 'Cancelled before the handshake finished: no certificate was read.'));
+    return finish(result);
+  }
   if (outcome.error) {
     result.error = outcome.error;
     const needsCert = /CERTIFICATE_REQUIRED/.test(outcome.error.code) || (requested === true && !sent && /HANDSHAKE_FAILURE|BAD_CERTIFICATE|ECONNRESET/.test(outcome.error.code));
@@ -144,7 +151,7 @@ async function checkHandshake(host: string, port: number, sni: string | null, op
   result.chain = certs.map((c) => describeCertificate(c, now));
   result.verification = verified.verification;
   result.path = pathOf(verified.path, verified.verification);
-  result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs) : []), ...storeFindings(verified.verification));
+  result.findings.push(...(outcome.preFindings ?? []), ...verified.findings, ...(result.sentOrderKnown ? sentOrderFindings(certs, verified.verification) : []), ...storeFindings(verified.verification));
   handIssuer?.(verified.path[1]);
   await extras(result, certs, verified.path, opts, sni ?? host, now);
   return finish(result);
@@ -167,7 +174,7 @@ export async function checkFile(bytes: Buffer, label: string, opts: CertCheckOpt
   for (const f of verified.findings) if (f.code === 'CERT_SELF_SIGNED') f.message = f.message.replace('The server sent a self-signed certificate', 'The file holds a self-signed certificate');
   let findings = verified.findings.filter((f) => (host !== null || f.code !== 'CERT_HOSTNAME_MISMATCH') && !(leafIsCa && LEAF_CODES.has(f.code)));
   // The order in a file matters when it is served as is (fullchain.pem); a root in it does not.
-  findings = [...findings, ...sentOrderFindings(certs).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
+  findings = [...findings, ...sentOrderFindings(certs, verified.verification).filter((f) => f.code === 'CERT_CHAIN_MISORDERED'), ...storeFindings(verified.verification)];
   const verification: TlsVerification = {
     ...verified.verification,
     hostnameMatches: host === null ? true : verified.verification.hostnameMatches,
@@ -260,6 +267,7 @@ function finish(result: CertCheck): CertCheck {
 
 /** The plain-words verdict the panel and the CLI show first. */
 export function verdictOf(check: Pick<CertCheck, 'findings' | 'verification' | 'error' | 'chain'>): string {
+  if (check.error?.code === 'CANCELLED') return CANCELLED_VERDICT.text;
   const first = check.findings.find((f) => f.severity === 'error');
   if (first) return first.message;
   if (check.error && check.chain.length === 0) return `No certificate: ${opensslReason(check.error.message)}`;
@@ -305,14 +313,16 @@ async function connectAndHandshake(host: string, port: number, sni: string | nul
     ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
     ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
   });
-  const hop = await runHop({ target, route: routeOf(chooseProxy(target, opts.proxy)), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
+  const choice = chooseProxy(target, opts.proxy);
+  const hop = await runHop({ target, route: routeOf(choice), request: null, servername: sni, alpn: ['h2', 'http/1.1'], probeOthers: false }, ctx);
   await hop.beside;
   const { part, connection } = hop;
   const tls = part.tls;
   if (!connection || !tls || tls.error) {
     connection?.close();
     if (tls) return { error: tls.error ?? { code: 'TLS_FAILED', message: 'The TLS handshake failed' }, findings: part.findings.filter((f) => f.layer === 'tls'), chain: [] };
-    const findings = [...part.findings];
+    // Why nothing was reached: the proxy choice (an unusable proxy sends nothing), DNS, connects.
+    const findings = [...choice.findings, ...part.findings];
     if (part.stopped?.stage === 'resolve' && part.route.kind === 'direct') findings.push(finding('DNS_LOOKUP_FAILED', `${host} does not resolve: ${part.resolution?.lookup?.error?.message ?? 'no address'}.`, host));
     return { error: part.stopped?.error ?? { code: 'ECONNREFUSED', message: `${host}:${port} could not be reached` }, findings, chain: [] };
   }

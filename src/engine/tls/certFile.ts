@@ -29,6 +29,19 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
 
+/**
+ * The largest certificate file that is read: a bundle of every public root is about 200 KiB, a
+ * PKCS#12 file a few KiB. Callers check the size before reading (a 400 MB file used 2.2 GB of
+ * memory once read and parsed; a 3 GB one cannot even be read into one buffer).
+ */
+export const MAX_CERT_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Why a file of `size` bytes is not read as a certificate file, or null when it may be. */
+export function certFileTooLarge(name: string, size: number): string | null {
+  if (size <= MAX_CERT_FILE_BYTES) return null;
+  return `${name} is ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), larger than the ${MAX_CERT_FILE_BYTES / 1024 / 1024} MiB a certificate file can be; it was not read`;
+}
+
 /** File names the certificate viewer opens. */
 export const CERT_FILE_EXTENSIONS: readonly string[] = ['.pem', '.crt', '.cer', '.der', '.p7b', '.p7c', '.p12', '.pfx'];
 
@@ -37,6 +50,8 @@ export const CERT_FILE_EXTENSIONS: readonly string[] = ['.pem', '.crt', '.cer', 
  * can be read, CertPasswordError when a PKCS#12 password is missing or wrong; nothing else.
  */
 export function readCertFile(bytes: Buffer, password?: string): CertFile {
+  const tooLarge = certFileTooLarge('The file', bytes.length);
+  if (tooLarge !== null) throw new CertParseError(tooLarge);
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN ')) {
     const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1] ?? '', der: Buffer.from((m[2] ?? '').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64') }));

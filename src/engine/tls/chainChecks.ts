@@ -55,9 +55,11 @@ export function leafFindings(leaf: X509Certificate): Finding[] {
 /**
  * Findings from the order of what the server sent (the raw Certificate message, leaf first):
  * each certificate must be followed by its issuer (RFC 5246 §7.4.2; RFC 8446 §4.4.2 relaxes this
- * for TLS 1.3 but strict clients still fail), and a self-signed root is useless weight.
+ * for TLS 1.3 but strict clients still fail), and a self-signed root is useless weight — when a
+ * store anchors the chain: a root no store holds is CERT_UNTRUSTED_ROOT, and leaving it out of
+ * the chain would not help.
  */
-export function sentOrderFindings(sent: readonly X509Certificate[]): Finding[] {
+export function sentOrderFindings(sent: readonly X509Certificate[], verification: TlsVerification): Finding[] {
   const out: Finding[] = [];
   const leaf = sent[0];
   if (!leaf) return out;
@@ -65,7 +67,7 @@ export function sentOrderFindings(sent: readonly X509Certificate[]): Finding[] {
   if (total > MAX_CERT_LIST_BYTES && leaf.raw.length <= MAX_CERT_LIST_BYTES) {
     out.push(finding('CERT_TOO_LARGE', `The chain the server sends is ${Math.round(total / 1024)} KiB; OpenSSL clients accept at most 100 KiB.`));
   }
-  const roots = sent.slice(1).filter((c) => isSelfSigned(c));
+  const roots = verification.store === null ? [] : sent.slice(1).filter((c) => isSelfSigned(c));
   for (const root of roots) out.push(aboutCertificate(finding('CERT_CHAIN_HAS_ROOT', `The server sends the root "${shortName(root.subject)}" too.`, oneLineName(root.subject)), root));
   const problems: string[] = [];
   for (let i = 0; i + 1 < sent.length; i++) {

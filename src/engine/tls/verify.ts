@@ -28,7 +28,9 @@ interface PathEntry {
 type PathEnd =
   | { kind: 'anchored'; store: StoreName }
   | { kind: 'self-signed' }
-  | { kind: 'missing-issuer'; of: X509Certificate };
+  | { kind: 'missing-issuer'; of: X509Certificate }
+  /** `of` was issued by `issuer`, already on the path: the certificates sent go round in a circle. */
+  | { kind: 'loop'; of: X509Certificate; issuer: X509Certificate };
 
 /**
  * `chain` is what the server sent, leaf first; `now` is wall-clock milliseconds. Every
@@ -88,7 +90,14 @@ export function verifyChain(
     const where = aia ? ` Its certificate is published at ${aia} (Authority Information Access of "${shortName(end.of.subject)}").` : '';
     add(
       'CERT_INCOMPLETE_CHAIN',
-      `The issuer of "${shortName(end.of.subject)}", "${oneLineName(end.of.issuer)}", was not sent by the server and is in no trust store.${where}`,
+      `The issuer of "${shortName(end.of.subject)}", "${oneLineName(end.of.issuer)}", was not sent by the server and is in no trust store.${where} Sending it helps only if it is an intermediate under a root clients trust; if it is itself a private root, clients must add it to their trust instead.`,
+      end.of,
+    );
+  } else if (end.kind === 'loop') {
+    const at = chain.indexOf(end.issuer);
+    add(
+      'CERT_CHAIN_LOOP',
+      `"${shortName(end.of.subject)}" is issued by "${shortName(end.issuer.subject)}", which the server sent too (certificate ${at + 1} of ${chain.length}) and which is itself issued, through the chain, by "${shortName(end.of.subject)}": the chain goes round in a circle and reaches no root and no certificate a trust store holds.`,
       end.of,
     );
   }
@@ -120,10 +129,14 @@ function buildPath(leaf: X509Certificate, sent: X509Certificate[], stores: Store
       path.push({ cert: fromStore.cert, selfSigned: isSelfSigned(fromStore.cert) });
       return { path, end: { kind: 'anchored', store: fromStore.store } };
     }
-    // Each sent certificate is used at most once, so a loop in what the server sent ends here.
+    // Each sent certificate is used at most once, so a loop in what the server sent ends here:
+    // an issuer already on the path was sent (it is no missing issuer), the chain is a circle.
     const next = pool.findIndex((c) => issued(c, current));
     const [issuer] = next >= 0 ? pool.splice(next, 1) : [];
-    if (!issuer) return { path, end: { kind: 'missing-issuer', of: current } };
+    if (!issuer) {
+      const earlier = path.find((e) => e.cert !== current && issued(e.cert, current));
+      return { path, end: earlier ? { kind: 'loop', of: current, issuer: earlier.cert } : { kind: 'missing-issuer', of: current } };
+    }
     current = issuer;
   }
 }

@@ -55,7 +55,7 @@ export class BindMapProvider implements vscode.TreeDataProvider<Node> {
       g.children = build(g);
       if (g.children.length > 0) groups.push(g);
     };
-    group('binds to', (g) => model.binds.filter((b) => b.service === s.id).map((b, i) => item(`b${i}`, g, `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`, `${b.kind} · ${b.origin} · ${b.source.file}:${b.source.line + 1}`, 'server', b.source, `Bind (${b.origin}) in ${b.source.file}`)));
+    group('binds to', (g) => model.binds.filter((b) => b.service === s.id).map((b, i) => item(`b${i}`, g, `${b.address ?? '(default)'}${b.port !== null ? `:${b.port}` : ''}`, `${b.kind}${b.hostName !== undefined ? ` (Kestrel, for the name ${b.hostName})` : ''} · ${b.origin} · ${b.source.file}:${b.source.line + 1}`, 'server', b.source, `Bind (${b.origin}) in ${b.source.file}`)));
     group('answers as', (g) => (model.vhosts ?? []).filter((v) => v.service === s.id).map((v, i) => item(`v${i}`, g, v.name, `server_name · ${v.source.file}:${v.source.line + 1}`, 'globe', v.source, 'Virtual-host name (Host header / TLS SNI), not a bind address')));
     group('published as', (g) => model.published.filter((p) => p.service === s.id).map((p, i) => item(`p${i}`, g, p.hostPort !== null ? `${p.hostIp ?? '*'}:${p.hostPort} → ${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`, `${p.origin} · ${p.source.file}:${p.source.line + 1}`, 'arrow-right', p.source, `${p.origin} in ${p.source.file}`)));
     group('reached by', (g) =>

@@ -13,7 +13,11 @@ export function registerBindAnalysis(config: ConfigSource, log: vscode.LogOutput
   const analysis = new WorkspaceBindAnalysis(log);
   const map = registerBindMap(analysis, log);
   const analyze = vscode.commands.registerCommand(ANALYZE_COMMAND, async () => {
-    await analysis.rescan();
+    const finished = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Netdiag: analyzing bind addresses', cancellable: true }, (progress, token) => analysis.rescan({ progress, token }));
+    if (!finished) {
+      void vscode.window.showInformationMessage('Netdiag: bind analysis cancelled; Problems and the Bind Map keep the results of the last complete analysis.');
+      return [];
+    }
     const models = analysis.current();
     const findings = models.flatMap((m) => m.model.findings);
     const count = (s: string): number => findings.filter((f) => f.severity === s).length;

@@ -1,6 +1,8 @@
 // Keeps one bind analysis per workspace folder current: a full scan on demand (findFiles, which
 // applies files.exclude), then one file at a time from the file watcher and from open editors
-// (debounced while typing). Huge files are not read; binary ones are reported by the engine.
+// (debounced while typing). Huge files are not read; binary ones are reported by the engine. A
+// scan reports its progress and can be cancelled between files; a cancelled scan keeps the
+// previous results.
 import * as vscode from 'vscode';
 import type { BindAnalysis } from '../../engine/bind/analyze';
 import { excluder } from '../../engine/bind/glob';
@@ -12,8 +14,28 @@ import { loadBind } from './loadBind';
 export const CONFIG_GLOB = '**/{*compose*.yml,*compose*.yaml,Dockerfile*,Containerfile*,*.dockerfile,.env,.env.*,*.env,package.json,vite.config.*,webpack.config.*,next.config.*,nuxt.config.*,Procfile*,gunicorn*.py,*.json,*.jsonc,*.yml,*.yaml,*.toml,*.ini,*.properties,*.xml,*.conf,*.cnf,*.nginx}';
 
 const MAX_FILES = 5000;
-const HUGE_BYTES = 2 * 1024 * 1024;
 const DEBOUNCE_MS = 300;
+/** Files read at once, then parsed one by one. */
+const FILES_PER_TURN = 32;
+/**
+ * After this much parsing the scan pauses for YIELD_MS, so the extension host takes its messages
+ * (a click on Cancel, a command, a hover): an immediate is not enough, measured in code-server,
+ * where a command waited out a whole scan of 24 large files; a pause of 10 ms is.
+ */
+const SLICE_MS = 100;
+const YIELD_MS = 10;
+
+/** Who follows a scan: its progress, and a cancellation that stops it for everyone waiting. */
+export interface ScanWatcher {
+  token?: vscode.CancellationToken;
+  progress?: vscode.Progress<{ message?: string; increment?: number }>;
+}
+
+interface RunningScan {
+  done: Promise<boolean>;
+  controller: AbortController;
+  watchers: Set<NonNullable<ScanWatcher['progress']>>;
+}
 
 export interface FolderModel {
   folder: vscode.WorkspaceFolder;
@@ -26,7 +48,7 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private scanned = false;
-  private scanning: Promise<void> | null = null;
+  private scanning: RunningScan | null = null;
   private live: LiveListener[] | null = null;
   private exclude = new Map<string, (file: string) => boolean>();
 
@@ -99,33 +121,71 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
     this.changed.fire();
   }
 
-  rescan(): Promise<void> {
-    this.scanning ??= this.scan().finally(() => {
-      this.scanning = null;
-    });
-    return this.scanning;
+  /**
+   * Scans every folder again, or joins the scan already running. Resolves true when the scan
+   * finished, false when it was cancelled (by any watcher's token): the previous results stay.
+   */
+  rescan(watcher: ScanWatcher = {}): Promise<boolean> {
+    if (!this.scanning) {
+      const controller = new AbortController();
+      const watchers = new Set<NonNullable<ScanWatcher['progress']>>();
+      const done = this.scan(controller.signal, (update) => watchers.forEach((p) => p.report(update))).finally(() => {
+        this.scanning = null;
+      });
+      this.scanning = { done, controller, watchers };
+    }
+    const run = this.scanning;
+    if (watcher.progress) run.watchers.add(watcher.progress);
+    const cancel = watcher.token?.onCancellationRequested(() => run.controller.abort());
+    return run.done.finally(() => cancel?.dispose());
   }
 
-  private async scan(): Promise<void> {
+  private async scan(signal: AbortSignal, report: (update: { message?: string; increment?: number }) => void): Promise<boolean> {
     const started = Date.now();
     const { BindAnalysis, SKIPPED_DIRS } = loadBind();
     const fresh = new Map<string, BindAnalysis>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) fresh.set(folder.uri.toString(), new BindAnalysis());
+    const search = new vscode.CancellationTokenSource();
+    const stopSearch = (): void => search.cancel();
+    signal.addEventListener('abort', stopSearch, { once: true });
     // `undefined` as the exclude applies files.exclude (vscode.workspace.findFiles).
-    const uris = await vscode.workspace.findFiles(CONFIG_GLOB, undefined, MAX_FILES);
+    let uris: vscode.Uri[];
+    try {
+      uris = await vscode.workspace.findFiles(CONFIG_GLOB, undefined, MAX_FILES, search.token);
+    } finally {
+      signal.removeEventListener('abort', stopSearch);
+      search.dispose();
+    }
     let read = 0;
-    await Promise.all(
-      uris.map(async (uri) => {
-        const folder = vscode.workspace.getWorkspaceFolder(uri);
-        const analysis = folder && fresh.get(folder.uri.toString());
-        if (!folder || !analysis) return;
-        const file = relative(folder, uri);
-        if (file.split('/').some((part) => SKIPPED_DIRS.has(part))) return;
-        const content = await readContent(uri);
-        if (content === null) return;
-        if (analysis.update(file, content)) read++;
-      }),
-    );
+    let lastYield = Date.now();
+    for (let i = 0; i < uris.length && !signal.aborted; i += FILES_PER_TURN) {
+      const chunk = uris.slice(i, i + FILES_PER_TURN);
+      // Read a turn's files at once, parse them one by one (a parse is what takes time).
+      const reads = await Promise.all(
+        chunk.map(async (uri) => {
+          const folder = vscode.workspace.getWorkspaceFolder(uri);
+          const analysis = folder && fresh.get(folder.uri.toString());
+          if (!folder || !analysis) return null;
+          const file = relative(folder, uri);
+          if (file.split('/').some((part) => SKIPPED_DIRS.has(part))) return null;
+          const content = await readContent(uri);
+          return content === null ? null : { analysis, file, content };
+        }),
+      );
+      for (const [j, r] of reads.entries()) {
+        if (signal.aborted) break;
+        if (r !== null && r.analysis.update(r.file, r.content.bytes, r.content.size)) read++;
+        report({ message: `${i + j + 1} of ${uris.length} candidate files`, increment: 100 / uris.length });
+        if (Date.now() - lastYield >= SLICE_MS) {
+          await new Promise((resolve) => setTimeout(resolve, YIELD_MS));
+          lastYield = Date.now();
+        }
+      }
+    }
+    if (signal.aborted) {
+      this.log.info(`Bind analysis cancelled after ${Date.now() - started} ms; the previous results stay`);
+      return false;
+    }
     // Open editors may hold unsaved text that differs from the disk.
     for (const doc of vscode.workspace.textDocuments) {
       const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
@@ -137,6 +197,7 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
     this.scanned = true;
     this.log.info(`Bind analysis: ${read} config file(s) of ${uris.length} candidate(s) in ${Date.now() - started} ms`);
     this.changed.fire();
+    return true;
   }
 
   private target(uri: vscode.Uri): { analysis: BindAnalysis; file: string } | null {
@@ -187,7 +248,7 @@ export class WorkspaceBindAnalysis implements vscode.Disposable {
     if (open) return;
     const content = await readContent(uri);
     if (content === null) t.analysis.remove(t.file);
-    else t.analysis.update(t.file, content);
+    else t.analysis.update(t.file, content.bytes, content.size);
     this.changed.fire();
   }
 
@@ -209,13 +270,14 @@ function relative(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
   return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
 }
 
-/** The file's bytes, a size-only placeholder for huge files (never read), or null when unreadable. */
-async function readContent(uri: vscode.Uri): Promise<Uint8Array | null> {
+/** The file's bytes and size; no bytes for a file too large to analyse (never read); null when unreadable. */
+async function readContent(uri: vscode.Uri): Promise<{ bytes: Uint8Array; size: number } | null> {
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) return null;
-    if (stat.size > HUGE_BYTES) return new Uint8Array(HUGE_BYTES + 1);
-    return await vscode.workspace.fs.readFile(uri);
+    if (stat.size > loadBind().MAX_CONFIG_BYTES) return { bytes: new Uint8Array(0), size: stat.size };
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { bytes, size: bytes.length };
   } catch {
     return null;
   }

@@ -10,7 +10,7 @@ import type { Report } from '../../engine/model/report';
 import { parseTlsEndpoint, TargetError } from '../../engine/target';
 import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import type { CertificateViewState } from '../../protocol/certificateView';
-import { proxyConfig, toSetupInput } from '../config';
+import { errorMessage, proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
 import { loadEngine } from '../loadEngine';
 import type { UntrustedGate } from '../untrustedGate';
@@ -34,13 +34,16 @@ export class CertificateServices {
   /** Checks a certificate file and lists it; never touches the network. */
   async inspectFile(uri: vscode.Uri): Promise<Omit<CertificateViewState, 'title'>> {
     const name = path.basename(uri.path);
+    const engine = loadEngine();
     let bytes: Buffer;
     try {
+      // The size first: a huge file is never read (certFileTooLarge says why).
+      const tooLarge = engine.certFileTooLarge(name, (await vscode.workspace.fs.stat(uri)).size);
+      if (tooLarge !== null) return { check: null, error: `${tooLarge}.` };
       bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
     } catch (err) {
-      return { check: null, error: `${name} could not be read: ${messageOf(err)}` };
+      return { check: null, error: `${name} could not be read: ${errorMessage(err)}` };
     }
-    const engine = loadEngine();
     let password: string | undefined;
     if (engine.isPkcs12(bytes)) {
       password = await vscode.window.showInputBox({ title: `Password of ${name}`, prompt: 'PKCS#12 files are encrypted. The password is used once and never stored.', password: true, ignoreFocusOut: true });
@@ -54,8 +57,8 @@ export class CertificateServices {
       return { check };
     } catch (err) {
       // CertParseError and CertPasswordError carry plain messages without the password.
-      this.log.warn(`Certificate file ${name}: ${messageOf(err)}`);
-      return { check: null, error: `${name}: ${messageOf(err)}` };
+      this.log.warn(`Certificate file ${name}: ${errorMessage(err)}`);
+      return { check: null, error: `${name}: ${errorMessage(err)}` };
     }
   }
 
@@ -87,8 +90,8 @@ export class CertificateServices {
         await vscode.commands.executeCommand('netdiag.certificates.focus');
         return check;
       } catch (err) {
-        this.log.error(`Certificate of ${label} failed: ${messageOf(err)}`);
-        void vscode.window.showErrorMessage(`Netdiag: ${messageOf(err)}`);
+        this.log.error(`Certificate of ${label} failed: ${errorMessage(err)}`);
+        void vscode.window.showErrorMessage(`Netdiag: ${errorMessage(err)}`);
         return undefined;
       } finally {
         sub.dispose();
@@ -104,7 +107,7 @@ export class CertificateServices {
       const check = loadEngine().checkFromReport(report, options.trust);
       if (check) this.entries.add(check);
     } catch (err) {
-      this.log.warn(`Certificates view: the chain of ${report.target.url} could not be listed: ${messageOf(err)}`);
+      this.log.warn(`Certificates view: the chain of ${report.target.url} could not be listed: ${errorMessage(err)}`);
     }
   }
 
@@ -116,8 +119,4 @@ export class CertificateServices {
     // The proxy a diagnosis would use reaches the endpoint, the OCSP responder and the AIA URL too.
     return { ...engine.certCheckOptions(options), proxy: proxyConfig() };
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,17 +1,23 @@
 // Extension-host suite for HTTP in depth: VS Code's http.proxy and http.noProxy reach the engine
-// (a Node proxy on loopback, started here), requests go through it, and Netdiag: Trace Route
-// traces a loopback address and shows the hops.
+// (a Node proxy on loopback, started here), requests go through it (an unusable proxy sends
+// nothing), the report the panel gets holds no planted secret, settings out of range are refused, and Netdiag: Trace Route traces a loopback address
+// and shows the hops (and refuses a host that would be an option).
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { Report, RouteResult } from '../../../src/engine/model/report';
 import { startForwardProxy, type TestProxy } from '../../helpers/proxies';
+import { PLANTED, startSecretsPeer } from '../../helpers/secretsPeer';
 
 suite('Netdiag HTTP, proxies and the route', () => {
   const httpSettings = vscode.workspace.getConfiguration('http');
   const netdiag = vscode.workspace.getConfiguration('netdiag');
-  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain', via: '1.1 varnish', age: '5' }).end('ok'));
+  let requests = 0;
+  const server = http.createServer((_req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'text/plain', via: '1.1 varnish', age: '5' }).end('ok');
+  });
   let origin = '';
   let proxy: TestProxy;
 
@@ -54,6 +60,49 @@ suite('Netdiag HTTP, proxies and the route', () => {
     assert.equal(proxy.seen.length, seen);
     await httpSettings.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
     await httpSettings.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('an unusable http.proxy sends nothing: no silent direct connection', async () => {
+    await httpSettings.update('proxy', `socks5://127.0.0.1:${proxy.port}`, vscode.ConfigurationTarget.Global);
+    const before = requests;
+    const seen = proxy.seen.length;
+    const report = await vscode.commands.executeCommand<Report | undefined>('netdiag.diagnoseEndpoint', `${origin}/not-direct`);
+    await httpSettings.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+    assert.ok(report);
+    assert.equal(report.proxy?.error?.code, 'PROXY_INVALID');
+    assert.deepEqual(report.connections, []);
+    assert.equal(report.layers.find((l) => l.name === 'transport')?.status, 'fail');
+    assert.equal(requests, before, 'the server was not reached directly');
+    assert.equal(proxy.seen.length, seen);
+  });
+
+  test('the report the panel shows holds no secret: URL password, token username, query and Location credentials, cookies', async () => {
+    const peer = await startSecretsPeer();
+    try {
+      for (const url of [peer.urlWithPassword, peer.urlWithTokenUser]) {
+        const report = await vscode.commands.executeCommand<Report | undefined>('netdiag.diagnoseEndpoint', url);
+        assert.ok(report);
+        assert.equal(report.http?.requests.length, 2, 'the redirect was followed');
+        const text = JSON.stringify(report).toLowerCase();
+        assert.ok(!text.includes(PLANTED), text.match(/planted[-\w]*/g)?.join(', '));
+      }
+    } finally {
+      await peer.close();
+    }
+  });
+
+  test('a timeout setting Node would clamp to 1 ms is refused before anything is sent', async () => {
+    await netdiag.update('timeouts.httpMs', 2 ** 31, vscode.ConfigurationTarget.Global);
+    const before = requests;
+    const report = await vscode.commands.executeCommand<Report | undefined>('netdiag.diagnoseEndpoint', `${origin}/clamped`);
+    await netdiag.update('timeouts.httpMs', undefined, vscode.ConfigurationTarget.Global);
+    assert.equal(report, undefined, 'the engine setup refused the setting');
+    assert.equal(requests, before);
+  });
+
+  test('Netdiag: Trace Route refuses a host the tool would take for an option', async () => {
+    const route = await vscode.commands.executeCommand<RouteResult | undefined>('netdiag.traceRoute', 'http://-V/');
+    assert.equal(route, undefined);
   });
 
   test('Netdiag: Trace Route traces a loopback address and opens the hops', async () => {

@@ -1,10 +1,9 @@
 // ASP.NET Core: appsettings*.json `Urls` and `Kestrel:Endpoints:<name>:Url`, launchSettings.json
-// `profiles.<name>.applicationUrl` and its `environmentVariables`. Kestrel reads `http://+:80` and
-// `http://*:80` as every interface and `localhost` as both loopbacks (Kestrel docs, "Configure
-// endpoints"). Connection strings are client references.
+// `profiles.<name>.applicationUrl` and its `environmentVariables`. Kestrel reads `http://+:80`,
+// `http://*:80` and any host name other than `localhost` as every interface, and `localhost` as
+// both loopbacks (Kestrel docs, "Configure endpoints"). Connection strings are client references.
 import type { FileFacts } from '../facts';
-import { parseUrl } from '../values';
-import { FactsBuilder, FILE_SERVICE, jsonGet, jsonProps, jsonValue, splitList, type EnvEntry } from './common';
+import { FactsBuilder, FILE_SERVICE, jsonGet, jsonProps, jsonValue, type EnvEntry } from './common';
 import { parseJson } from './jsonDoc';
 
 export function extractAspnet(file: string, text: string): FileFacts {
@@ -12,12 +11,7 @@ export function extractAspnet(file: string, text: string): FileFacts {
   const root = parseJson(b);
   if (!root) return b.facts;
   const urls = (origin: string, v: { text: string; start: number } | null): void => {
-    if (!v) return;
-    for (const part of splitList(v.text)) {
-      const u = parseUrl(part.text);
-      const at = v.start + part.offset;
-      if (u) b.bind({ service: FILE_SERVICE, address: u.host, port: u.port, origin, start: at, end: at + part.text.length, addressStart: at + u.hostOffset });
-    }
+    if (v) b.kestrelUrls(FILE_SERVICE, origin, v.text, v.start);
   };
   urls('Urls', jsonValue(jsonGet(root, 'Urls')));
   for (const [name, ep] of jsonProps(jsonGet(jsonGet(root, 'Kestrel'), 'Endpoints'))) urls(`Kestrel:Endpoints:${name}:Url`, jsonValue(jsonGet(ep, 'Url')));

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, type Node as YamlNode, type Scalar, type YAMLMa
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { Protocol, Service } from '../../model/bind';
 import type { FileFacts } from '../facts';
+import { redactUrl } from '../../redact';
 import { SourceText } from '../sourceText';
 import { bindKind, commandBinds, envRole, parseHostPort, parseUrl, validPort } from '../values';
 
@@ -23,20 +24,39 @@ export class FactsBuilder {
     this.facts.services.push({ ...s, dirs: s.dirs ?? [] });
   }
 
-  bind(o: { service: string; address: string | null; port: number | null; origin: string; start: number; end: number; addressStart?: number | null; system?: boolean; protocol?: Protocol }): void {
+  bind(o: { service: string; address: string | null; port: number | null; origin: string; start: number; end: number; addressStart?: number | null; system?: boolean; protocol?: Protocol; hostName?: string }): void {
     if (o.port !== null && !validPort(o.port)) return;
-    const addressStart = o.addressStart ?? (o.address === null ? null : o.start + Math.max(0, this.src.text.slice(o.start, o.end).indexOf(o.address)));
+    const written = o.hostName ?? o.address;
+    const addressStart = o.addressStart ?? (written === null ? null : o.start + Math.max(0, this.src.text.slice(o.start, o.end).indexOf(written)));
     this.facts.binds.push({
       service: o.service,
-      address: o.address,
+      // A URL where an address belongs may carry credentials: they never reach the model.
+      address: o.address !== null && bindKind(o.address) === 'url' ? redactUrl(o.address) : o.address,
       kind: bindKind(o.address),
       port: o.port,
       protocol: o.protocol ?? 'tcp',
       origin: o.origin,
       source: this.src.range(o.start, o.end),
-      addressRange: o.address === null || addressStart === null ? null : this.src.range(addressStart, addressStart + o.address.length),
+      addressRange: written === null || addressStart === null ? null : this.src.range(addressStart, addressStart + written.length),
       system: o.system ?? false,
+      ...(o.hostName !== undefined ? { hostName: o.hostName } : {}),
     });
+  }
+
+  /**
+   * A Kestrel URL list (`Urls`, `Kestrel:Endpoints:*:Url`, `applicationUrl`, ASPNETCORE_URLS)
+   * starting at `start`. Kestrel binds every interface for a host that is neither an IP address
+   * nor `localhost` ("Configure endpoints for the ASP.NET Core Kestrel web server": any other name
+   * is treated as `*`), so such a bind is `*` with the name kept as `hostName`.
+   */
+  kestrelUrls(service: string, origin: string, value: string, start: number): void {
+    for (const part of splitList(value)) {
+      const u = parseUrl(part.text);
+      const at = start + part.offset;
+      if (!u) continue;
+      const named = bindKind(u.host) === 'name';
+      this.bind({ service, address: named ? '*' : u.host, port: u.port, origin, start: at, end: at + part.text.length, addressStart: at + u.hostOffset, ...(named ? { hostName: u.host } : {}) });
+    }
   }
 
   client(o: { service: string; host: string; port: number | null; url: string | null; origin: string; start: number; end: number; hostStart: number }): void {
@@ -45,7 +65,8 @@ export class FactsBuilder {
       service: o.service,
       host: o.host,
       port: o.port,
-      url: o.url,
+      // Credentials in a client URL (DATABASE_URL's password, a token) never reach the model.
+      url: o.url === null ? null : redactUrl(o.url),
       origin: o.origin,
       source: this.src.range(o.start, o.end),
       hostRange: this.src.range(o.hostStart, o.hostStart + o.host.length),
@@ -84,18 +105,13 @@ export class FactsBuilder {
       if (role === 'bind-address') address = e;
       else if (role === 'bind-port') {
         if (/^\d{1,5}$/.test(value)) portEntry = e;
-      } else if (role === 'bind-urls') {
-        for (const part of splitList(e.value)) {
-          const u = parseUrl(part.text);
-          const at = e.start + part.offset;
-          if (u) this.bind({ service, address: u.host, port: u.port, origin: e.key, start: at, end: at + part.text.length, addressStart: at + u.hostOffset });
-        }
-      } else if (role === 'bind') {
+      } else if (role === 'bind-urls') this.kestrelUrls(service, e.key, e.value, e.start);
+      else if (role === 'bind') {
         const hp = parseHostPort(value);
         const u = parseUrl(value);
         if (u) this.bind({ service, address: value, port: u.port, origin: e.key, start: e.start, end: e.end });
         else if (hp) this.bind({ service, address: hp.host, port: hp.port, origin: e.key, start: e.start, end: e.end, addressStart: hp.host === null ? null : e.start + e.value.indexOf(value) + hp.hostOffset });
-      } else if (role === 'client') this.clientValue(service, e.key, e.value, e.start);
+      } else if (role === 'client' || (role === null && parseUrl(value) !== null)) this.clientValue(service, e.key, e.value, e.start);
       else if (role === 'client-host') hosts.set(e.key.slice(0, -'_HOST'.length).toUpperCase(), e);
       else if (role === 'client-port') ports.set(e.key.slice(0, -'_PORT'.length).toUpperCase(), e);
     }

@@ -7,9 +7,6 @@ import type { BindFinding } from '../../model/bind';
 import { bindFinding, bindLabel, clientsTo, inContainer, nameOf, normalBind, overlaps, type RuleInput } from '../ruleInput';
 import { bindKind } from '../values';
 
-/** Settings whose host part Kestrel reads as "every interface" when it is a name (Kestrel docs, "Configure endpoints"). */
-const URL_LIST_ORIGINS = /^(Urls|ASPNETCORE_URLS|URLS|DOTNET_URLS|applicationUrl|Kestrel:)/;
-
 /** BIND_LOOPBACK_IN_CONTAINER: loopback inside a container is the container's own lo. */
 export function loopbackInContainer(input: RuleInput): BindFinding[] {
   const out: BindFinding[] = [];
@@ -41,7 +38,7 @@ export function loopbackInContainer(input: RuleInput): BindFinding[] {
 /** BIND_HOSTNAME: a name or URL where an address belongs. */
 export function hostnameBind(input: RuleInput): BindFinding[] {
   return input.model.binds
-    .filter((b) => (b.kind === 'url' || b.kind === 'name') && !URL_LIST_ORIGINS.test(b.origin))
+    .filter((b) => b.kind === 'url' || b.kind === 'name')
     .map((b) =>
       bindFinding(
         'BIND_HOSTNAME',
@@ -50,6 +47,23 @@ export function hostnameBind(input: RuleInput): BindFinding[] {
           : `${b.origin} is the name "${b.address}". A server binds addresses, not names: it resolves the name once at start-up and listens only on the address it got — if that is not one of its own interfaces, binding fails; if it is, other addresses of the machine are not served. Clients reaching the service by that name still need it to resolve to that same address.`,
         b.addressRange ?? b.source,
         { subject: b.address ?? undefined },
+      ),
+    );
+}
+
+/**
+ * BIND_NAME_ALL_INTERFACES: a Kestrel URL names a host: Kestrel binds every interface for it and
+ * never resolves it — the name is what clients type, not what the server binds.
+ */
+export function nameMeansAllInterfaces(input: RuleInput): BindFinding[] {
+  return input.model.binds
+    .filter((b) => b.hostName !== undefined)
+    .map((b) =>
+      bindFinding(
+        'BIND_NAME_ALL_INTERFACES',
+        `${b.origin} names the host "${b.hostName}"${b.port !== null ? ` on port ${b.port}` : ''}. Kestrel does not resolve it: for any host name other than localhost it binds every interface, as for "*", so "${nameOf(input, b.service)}" listens on *${b.port !== null ? `:${b.port}` : ''}. "${b.hostName}" is what clients type to reach the server, not what it binds.`,
+        b.addressRange ?? b.source,
+        { subject: b.hostName },
       ),
     );
 }
