@@ -1,12 +1,13 @@
 // A Report as a compact layered summary for a terminal: lines of plain text, which the terminal
-// module escapes whole when it prints them (network text is data, never terminal control).
-import type { LayerStatus } from '../engine/model/common';
+// module escapes whole when it prints them (network text is data, never terminal control). It
+// renders what the engine decided — the verdict, each layer's and the DNS exchange's status, each
+// certificate's problems, each exchange's outcome — and judges nothing itself.
+import { endpoint } from '../engine/stack/words';
 import type { Report } from '../engine/model/report';
-import { endpoint } from '../engine/summary';
-import type { Style, Terminal } from './terminal';
+import { renderStackText, STATUS_ICON, STATUS_STYLE } from './stackText';
+import type { Terminal } from './terminal';
 
-const ICON: Record<LayerStatus, string> = { ok: '✔', warn: '▲', fail: '✖', skipped: '·', pending: '…' };
-const COLOUR: Record<LayerStatus, Style> = { ok: 'green', warn: 'yellow', fail: 'red', skipped: 'dim', pending: 'dim' };
+const OUTCOME_STYLE = { ok: 'green', warn: 'yellow', fail: 'red' } as const;
 
 export function renderText(report: Report, term: Terminal): string[] {
   const { paint } = term;
@@ -16,11 +17,14 @@ export function renderText(report: Report, term: Terminal): string[] {
   // Set-up (trust stores, TLS context, warm-up) ran before the clock: said apart, never added in.
   const setup = report.setupMs === undefined ? '' : paint('dim', `  (set-up ${report.setupMs} ms before it)`);
   out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
+  out.push(paint(STATUS_STYLE[report.verdict.status], `${STATUS_ICON[report.verdict.status]} ${report.verdict.text}`));
   out.push('');
+  const dns = report.stack?.dns;
+  if (dns) out.push(`${paint(STATUS_STYLE[dns.status], `${STATUS_ICON[dns.status]} ${'dns'.padEnd(12)}`)}${dns.summary}`);
   for (const layer of report.layers) {
-    const name = layer.name.padEnd(12);
-    out.push(`${paint(COLOUR[layer.status], `${ICON[layer.status]} ${name}`)}${layer.summary}`);
+    out.push(`${paint(STATUS_STYLE[layer.status], `${STATUS_ICON[layer.status]} ${layer.name.padEnd(12)}`)}${layer.summary}`);
   }
+  out.push(...renderStackText(report, term));
 
   const conns = report.connections;
   if (conns.length > 1 || conns.some((c) => !c.ok)) {
@@ -36,10 +40,10 @@ export function renderText(report: Report, term: Terminal): string[] {
   if (report.tls && report.tls.chain.length > 0) {
     out.push('', paint('bold', 'Certificate chain (as sent)'));
     report.tls.chain.forEach((c, i) => {
-      const days = c.daysLeft < 0 ? paint('red', `expired ${-c.daysLeft} days ago`) : `${c.daysLeft} days left`;
       const key = `${c.publicKey.type}${c.publicKey.bits ? ` ${c.publicKey.bits}` : ''}${c.publicKey.curve ? ` ${c.publicKey.curve}` : ''}`;
       out.push(`  ${i}. ${c.subject}`);
-      out.push(`     issuer ${c.issuer} · ${days} · ${key} · ${c.signatureAlgorithm}`);
+      out.push(`     issuer ${c.issuer} · until ${c.notAfter.slice(0, 10)} · ${key} · ${c.signatureAlgorithm}`);
+      for (const p of c.problems) out.push(`     ${paint(p.severity === 'error' ? 'red' : 'yellow', `${p.severity === 'error' ? '✖' : '▲'} ${p.text}`)}`);
     });
   }
 
@@ -47,8 +51,8 @@ export function renderText(report: Report, term: Terminal): string[] {
   if (reqs.length > 0) {
     out.push('', paint('bold', 'HTTP'));
     for (const r of reqs) {
-      const status = r.status === null ? paint('red', r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
-      out.push(`  ${r.method} ${r.url} → ${status}`);
+      const status = r.status === null ? (r.error?.message ?? 'no response') : `${r.status} ${r.statusText}`;
+      out.push(`  ${r.method} ${r.url} → ${r.outcome === 'ok' ? status : paint(OUTCOME_STYLE[r.outcome], status)}`);
       if (r.retriedAfter) out.push(paint('dim', `     sent again on a fresh connection: the server had closed the kept-alive one (${r.retriedAfter.code})`));
       const tm = r.timings;
       out.push(paint('dim', `     dns ${tm.dnsMs} · connect ${tm.connectMs} · tls ${tm.tlsMs} · ttfb ${tm.ttfbMs} · download ${tm.downloadMs} · total ${tm.totalMs} ms`));

@@ -26,13 +26,19 @@ import { redactSecrets, redactText } from './redact';
 import { findInterface } from './link';
 import type { Finding } from './model/common';
 import type { ConnectionResult, LinkInfo, ProxyInfo, Report, TargetInfo, WaterfallEntry } from './model/report';
-import type { DiagnoseOptions } from './options';
+import type { StackReport } from './model/stack';
+import { DEFAULTS, type DiagnoseOptions } from './options';
 import { prepareRun } from './prepare';
 import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
 import { pendingTasksFirst, Quiet } from './quiet';
 import { followRedirects, type ChainStep } from './redirects';
 import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
-import { buildHops, buildLayers, endpoint, type ProbeState } from './summary';
+import { dnsExchange } from './stack/dnsExchange';
+import { exchangeStalled, stackFindings } from './stack/judge';
+import { stackRows } from './stack/picture';
+import { readStackFacts, type StackFacts } from './stack/read';
+import { endpoint } from './stack/words';
+import { buildHops, buildLayers, type ProbeState } from './summary';
 import type { ParsedTarget } from './target';
 import { connectTcp } from './transport';
 import { diagnosisVerdict } from './verdict';
@@ -83,6 +89,9 @@ class Run {
   private readonly controller = new AbortController();
   private readonly onCancel = (): void => this.controller.abort();
   private readonly log: ((message: string) => void) | undefined;
+  /** What the OS said of the connections, once read after the exchange. */
+  private facts: StackFacts | null = null;
+  private systemFacts: StackReport['systemFacts'];
   private httpDone = false;
   private finished = false;
   private cancelled = false;
@@ -109,6 +118,7 @@ class Run {
     this.quiet = new Quiet(this.now);
     this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0, this.quiet);
     this.choice = chooseProxy(this.target, options.proxy);
+    this.systemFacts = options.systemFacts ? 'pending' : 'not-asked';
   }
 
   /**
@@ -156,9 +166,12 @@ class Run {
     // Without it, a collection V8 made due ran inside the connect's reading (0.3–1.5 ms).
     await pendingTasksFirst();
     const pool = new KeepAlive();
+    // The diagnosed connection stays open until the OS's facts of it are read (after the exchange).
+    let release = (): void => undefined;
+    const holdOpen = new Promise<void>((resolve) => (release = resolve));
     try {
       const request = firstRequest(this.options.request, this.target);
-      const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request }, this.ctx, (event, part) => this.onFirstHop(event, part));
+      const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
       this.work.add(hop.beside, () => stillConnecting(hop.part));
       const exchange = hop.part.exchange;
       if (exchange) {
@@ -177,7 +190,12 @@ class Run {
         this.emit();
       }
     } finally {
-      pool.closeAll();
+      // Every timed step has ended: now what the OS knows, then the connections may close.
+      const facts = this.readFacts().then(() => {
+        release();
+        pool.closeAll();
+      });
+      this.work.add(facts, () => (this.systemFacts === 'pending' ? ['the route, the interface and TCP_INFO'] : []));
     }
   }
 
@@ -299,6 +317,45 @@ class Run {
   }
 
   /**
+   * The route, interface, next hop and TCP_INFO of the first hop's connections, and the system
+   * resolver's files: read once the critical path has ended, never in front of it, within one
+   * budget. Cancelled runs do not read them.
+   */
+  private async readFacts(): Promise<void> {
+    const facts = this.options.systemFacts;
+    if (!facts) return;
+    if (this.controller.signal.aborted) {
+      this.systemFacts = 'not-asked';
+      return;
+    }
+    const connections = this.first?.connections ?? [];
+    const lookedUp = this.dns !== null && this.dns.pinned === undefined && this.first?.resolution?.source === 'system';
+    this.facts = await readStackFacts(facts, { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp }, { signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
+    this.systemFacts = 'read';
+    this.options.log?.(`stack: ${Object.keys(this.facts.byAddress).length} route(s)${this.facts.tcp ? `, TCP_INFO rtt ${this.facts.tcp.rttMs} ms, ${this.facts.tcp.retransmits} retransmits` : ''}${this.facts.unavailable.map((u) => `; no ${u.fact}: ${u.reason}`).join('')}`);
+    this.emit();
+  }
+
+  /** The first hop's connections with what the OS said of each. */
+  private connections(): ConnectionResult[] {
+    const list = this.first?.connections ?? [];
+    const facts = this.facts;
+    if (!facts) return list;
+    return list.map((c) => {
+      const known = facts.byAddress[c.address];
+      const merged: ConnectionResult = { ...c, ...(known?.route ? { route: known.route } : {}), ...(known?.link ? { link: known.link } : {}) };
+      if (c.used && facts.tcp) merged.tcp = facts.tcp;
+      return merged;
+    });
+  }
+
+  /** The diagnosed connection's exchange stopped on a timeout (TLS or HTTP): with a smaller path MTU, a black hole. */
+  private stalled(): boolean {
+    const first = this.first;
+    return first?.used != null && exchangeStalled(first.tls?.error?.code, first.exchange?.error?.code);
+  }
+
+  /**
    * Made once the critical path has ended: DNS (once every answer is in: a verdict on some of
    * them could be wrong), cancellation, and a run the final bound had to end.
    */
@@ -339,6 +396,18 @@ class Run {
     const findings: Finding[] = [...state.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     const waterfall = [...this.steps, ...this.chain.flatMap((s) => s.part.waterfall)];
     if (this.first && this.chain[0]?.part !== this.first) waterfall.push(...this.first.waterfall);
+    const extras = this.extras(state.proxy);
+    const picture = { target: this.target, connections: state.connections, link: this.link, internet: this.internet, tls: state.tls, http: state.http, ...extras };
+    const dnsLane = dnsExchange({
+      target: this.target,
+      dns: this.dns,
+      ...(this.facts?.resolver ? { resolver: this.facts.resolver } : {}),
+      findings,
+      addressesKnown: state.addressesKnown,
+      finished: this.finished,
+      cancelled: this.cancelled,
+    });
+    const stack: StackReport = { dns: dnsLane, rows: stackRows(picture), systemFacts: this.systemFacts, unavailable: this.facts?.unavailable ?? [] };
     // A plain-JSON deep copy (a streamed partial report must not change after it was sent), with
     // every secret redacted unless the caller asked to reveal them (redact.ts).
     const report: Report = {
@@ -362,9 +431,10 @@ class Run {
       verdict: diagnosisVerdict(layers, findings, complete, this.cancelled),
       durationMs: ms(this.now() - this.t0),
       setupMs: this.setupMs,
-      ...this.extras(state.proxy),
+      ...extras,
       ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
       ...(unfinished.length > 0 ? { unfinished } : {}),
+      stack,
     };
     return this.options.revealSecrets ? structuredClone(report) : redactSecrets(report);
   }
@@ -377,7 +447,7 @@ class Run {
       target: this.target,
       dns: this.dns,
       addressesKnown: first?.resolution != null,
-      connections: [...(first?.connections ?? []), ...this.dnsOnly],
+      connections: [...this.connections(), ...this.dnsOnly],
       connectsDone: first?.connectsDone ?? false,
       link: this.link,
       tls: first?.tls ?? null,
@@ -387,6 +457,8 @@ class Run {
       findings: this.findings(),
       finished: this.finished,
       cancelled: this.cancelled,
+      internet: this.internet,
+      systemFacts: this.systemFacts,
       ...(proxy ? { proxy } : {}),
     };
   }
@@ -394,7 +466,8 @@ class Run {
   /** In the order they were made; HTTP/3 is said once, for the first answer that advertises it. */
   private findings(): Finding[] {
     const hops = this.chain.length > 0 ? this.chain.map((s) => s.part) : this.first ? [this.first] : [];
-    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...this.closing()];
+    const facts = this.facts ? stackFindings(this.connections(), { stalled: this.stalled() }) : [];
+    const all = [...this.opening, ...hops.flatMap((p) => p.findings), ...this.beside, ...facts, ...this.closing()];
     const h3 = all.find((f) => f.code === 'HTTP3_ADVERTISED');
     return all.filter((f) => f.code !== 'HTTP3_ADVERTISED' || f === h3);
   }

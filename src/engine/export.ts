@@ -5,7 +5,8 @@
 import type { HttpExchange, Report } from './model/report';
 import { redactSecrets } from './redact';
 import { jsonText, markdownCode, markdownText } from './safeText';
-import { endpoint, formatBytes } from './summary';
+import { endpoint } from './stack/words';
+import { formatBytes } from './summary';
 import { VERSION } from './version';
 
 export type ExportFormat = 'json' | 'markdown' | 'har';
@@ -34,9 +35,12 @@ export function toMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`## Netdiag: ${markdownCode(t.url)}`, '');
   out.push(`Diagnosed ${report.startedAt} with netdiag ${report.tool.version} in ${report.durationMs} ms${report.cancelled ? ' (cancelled)' : ''}.`, '');
+  out.push(`**${MARK[report.verdict.status] ?? ''} ${markdownText(report.verdict.text)}**`, '');
   out.push('| Layer | Status | Summary |', '| --- | --- | --- |');
+  const dns = report.stack?.dns;
+  if (dns) out.push(`| dns | ${MARK[dns.status] ?? dns.status} ${dns.status} | ${markdownText(dns.summary)} |`);
   for (const l of report.layers) out.push(`| ${l.name} | ${MARK[l.status] ?? l.status} ${l.status} | ${markdownText(l.summary)} |`);
-  out.push('');
+  out.push('', ...stackMarkdown(report));
   if (report.findings.length > 0) {
     out.push('### Findings', '');
     for (const f of report.findings) out.push(`- **${f.severity}** ${markdownCode(f.code)}: ${markdownText(f.message)}${f.subject ? ` (${markdownText(f.subject)})` : ''}  \n  _${markdownText(f.hint)}_`);
@@ -77,6 +81,19 @@ export function toMarkdown(report: Report): string {
     out.push(`Connections: ${report.connections.map((c) => `${endpoint(c.address, c.port)} ${c.ok ? `${c.durationMs} ms${c.used ? ' (used)' : ''}` : (c.error?.code ?? 'failed')}${c.dnsOnly ? ' (DNS only)' : ''}`).join(', ')}`, '');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** The stack as a table: the DNS exchange, then each layer's client, what is across, the server (docs/layers.md). */
+function stackMarkdown(report: Report): string[] {
+  const stack = report.stack;
+  if (!stack) return [];
+  const cell = (parts: readonly string[]): string => markdownText(parts.join('; '));
+  const out = ['### Stack', '', 'Each layer at the client, across the path and at the server (what each layer does: Netdiag\'s docs/layers.md).', '', '| Layer | Client | Across the path | Server |', '| --- | --- | --- | --- |'];
+  if (stack.dns) out.push(`| DNS, before the connection | ${cell(stack.dns.cells.map((c) => `${c.layer}: ${c.text}`))} | ${cell(stack.dns.queries)} | |`);
+  for (const row of stack.rows) out.push(`| ${row.layer} | ${cell(row.client === null ? [] : [row.client])} | ${cell(row.path.map((p) => p.label))} | ${cell(row.server === null ? [] : [row.server])} |`);
+  for (const u of stack.unavailable) out.push('', `_No ${u.fact}${u.subject ? ` for ${markdownText(u.subject)}` : ''}: ${markdownText(u.reason)}_`);
+  out.push('');
+  return out;
 }
 
 interface HarHeader {

@@ -1,10 +1,10 @@
 // The catalogue of finding codes. A code is stable public API (docs/findings.md documents each);
 // the message is written where the finding is made, with the facts of that run.
-import type { Finding, LayerName, Severity } from './model/common';
+import type { Finding, FindingLayer, Severity } from './model/common';
 
 interface FindingSpec {
   severity: Severity;
-  layer: LayerName;
+  layer: FindingLayer;
   /** A short title, used in docs and as the default message. */
   title: string;
   /** What to do about it, in plain words. */
@@ -14,133 +14,133 @@ interface FindingSpec {
 export const FINDINGS = {
   DNS_NXDOMAIN: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The name does not exist',
     hint: 'Check the spelling and the domain; if the name is new, the zone may not be published yet or a resolver may cache the negative answer (up to the SOA minimum TTL).',
   },
   DNS_NODATA: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The name exists but has no address',
     hint: 'Add an A and/or AAAA record (or a CNAME to a name that has them). A name with only MX or TXT records cannot be connected to.',
   },
   DNS_SERVFAIL: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The resolver failed to answer (SERVFAIL)',
     hint: 'The recursive resolver could not get an answer from the authoritative servers: a broken delegation, DNSSEC validation failure, or unreachable name servers. Try another resolver to compare.',
   },
   DNS_REFUSED: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The DNS server refused the query',
     hint: 'The server does not resolve for this client (not a recursive resolver for you, or an ACL). Use the resolver your system uses, or one that allows you.',
   },
   DNS_TIMEOUT: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'No DNS answer in time',
     hint: 'The resolver did not answer: it is down, unreachable (firewall, VPN), or the query was lost. Check the nameservers in /etc/resolv.conf or the netdiag.dns.servers setting.',
   },
   DNS_BAD_RESPONSE: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The DNS server sent no usable answer',
     hint: 'Every reply was malformed (undecodable, a record whose data does not fit its type) or mismatched (another ID or question, not a response), or the server answered an rcode that is no answer (FORMERR, NOTIMP). Something between you and the server, or the server itself, is broken: compare with another resolver.',
   },
   DNS_NO_RECURSION: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The DNS server does not recurse: its referral is not an answer',
     hint: 'The server answered without RA (recursion available) and referred the question to another zone\'s servers: it is an authoritative or root server, not a recursive resolver. Ask a recursive resolver (the one in /etc/resolv.conf, or --server), or follow the referrals with --trace.',
   },
   DNS_TRUNCATED: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The answer was still truncated',
     hint: 'The server set TC (truncated) on the answer that was used: over TCP this means it dropped records (RFC 7766 §8 allows 64 KiB). The records shown are only part of the answer; shrink the RRset or fix the server.',
   },
   DNS_TRACE_LIMIT: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The trace hit a safety limit',
     hint: 'A referral named more name servers without glue than a resolver looks up, or the trace needed more queries than allowed: resolvers bound both (against NXNSAttack-style amplification) and may fail the same way. Give the zone\'s name servers glue, or fewer of them.',
   },
   DNS_SYSTEM_WIRE_MISMATCH: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The system resolver and DNS disagree',
     hint: 'The operating system answers differently from the DNS servers: a hosts-file entry, a split-horizon or VPN resolver, a search domain, or a stale cache. Applications use the system answer.',
   },
   DNS_LOOKUP_FAILED: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The system resolver could not resolve the name',
     hint: 'getaddrinfo failed. Check /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf (or the OS network settings), and whether the name exists.',
   },
   DNS_LAME_DELEGATION: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'A delegated name server does not serve the zone',
     hint: 'The parent zone lists a server that does not answer authoritatively for the zone (it refuses, fails, times out or is not authoritative). Fix the server or remove it from the NS set at the parent and in the zone.',
   },
   DNS_INCONSISTENT_NS: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The NS sets at the parent and in the zone differ',
     hint: 'The delegation in the parent zone and the NS records the zone itself publishes should list the same servers (RFC 1034 §4.2.2). Update the registrar/parent delegation or the zone.',
   },
   DNS_SOA_SERIAL_MISMATCH: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The authoritative servers serve different versions of the zone',
     hint: 'Their SOA serials differ: zone transfers to a secondary fail or lag (check NOTIFY/AXFR/IXFR and the primary\'s logs). Clients get different answers depending on the server they ask.',
   },
   DNS_CNAME_LOOP: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The CNAME chain loops',
     hint: 'An alias points (through other aliases) back to itself, so the name never resolves. Point one of the CNAMEs at a name with records.',
   },
   DNS_DANGLING_CNAME: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'A CNAME points to a name that does not exist',
     hint: 'The alias target is gone (a deleted cloud resource, a typo). Remove the CNAME or fix its target; a dangling CNAME to a third-party service can also be taken over by someone else.',
   },
   DNS_TRUNCATED_NO_TCP: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The answer is too large for UDP and TCP fails',
     hint: 'The server set TC (truncated) but DNS over TCP on port 53 is blocked or not served. RFC 7766 requires TCP: open TCP/53 in firewalls and enable it on the server, or shrink the answer.',
   },
   DNS_HOSTS_OVERRIDE: {
     severity: 'info',
-    layer: 'internet',
+    layer: 'dns',
     title: 'A hosts-file line answers this name',
     hint: 'The system resolver answers from the hosts file before asking DNS (nsswitch order), so this machine may see another address than everyone else. Remove the line when it is no longer wanted.',
   },
   DNS_SEARCH_EXPANSION: {
     severity: 'info',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The system resolver appended a search domain',
     hint: 'The name as typed has fewer dots than ndots, so a search-list domain was tried (and answered) first. Use the fully qualified name with a trailing dot to avoid surprises.',
   },
   DNS_SPLIT_HORIZON: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'Resolvers give different answers for the same name',
     hint: 'Different resolvers (or the authoritative servers and a resolver) disagree: a split-horizon or VPN view, a stale cache (wait for the TTL or flush it), or a recent change still propagating.',
   },
   DNS_MISSING_GLUE: {
     severity: 'warning',
-    layer: 'internet',
+    layer: 'dns',
     title: 'A referral lacks glue for an in-zone name server',
     hint: 'The name server\'s name is inside the zone it serves, so resolvers need its address (glue) in the parent\'s referral (RFC 9471). Add glue records at the registrar/parent.',
   },
   DNS_DELEGATION_LOOP: {
     severity: 'error',
-    layer: 'internet',
+    layer: 'dns',
     title: 'The delegation loops',
     hint: 'A server referred back to a zone already visited (or upwards), so iterative resolution cannot finish. Fix the NS records of the zones involved.',
   },
@@ -155,6 +155,30 @@ export const FINDINGS = {
     layer: 'internet',
     title: 'The address cannot be connected to',
     hint: 'Unspecified (0.0.0.0, ::), multicast and broadcast addresses are bind or group addresses, not destinations. Use the address of a real host.',
+  },
+  TCP_RETRANSMISSIONS: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'TCP resent data during the exchange',
+    hint: 'Packets were lost on the path (or reordered): a congested or faulty link, Wi-Fi interference, a dropping firewall or a policer. Compare with another network, watch `ss -ti` for retrans, and trace the route to find the lossy hop.',
+  },
+  PATH_MTU_REDUCED: {
+    severity: 'info',
+    layer: 'transport',
+    title: 'The path carries smaller packets than the interface',
+    hint: 'Something on the way has a smaller MTU than this interface: a VPN or tunnel, PPPoE, the server\'s own link, or MSS clamping. Harmless while ICMP "packet too big" gets through; when it is filtered, large responses stall (an MTU black hole): allow ICMP type 3 code 4 (ICMPv6 type 2), or clamp the MSS on the tunnel.',
+  },
+  ROUTE_UNEXPECTED_INTERFACE: {
+    severity: 'info',
+    layer: 'internet',
+    title: 'The route leaves through another interface than the default route',
+    hint: 'A more specific route, a VPN or a policy rule sends this destination elsewhere than the default route. That is often wanted (a VPN, an operations network); when it is not, check `ip route get ADDRESS`, `ip rule` and the VPN\'s routes.',
+  },
+  LINK_NEIGHBOUR_UNRESOLVED: {
+    severity: 'error',
+    layer: 'link',
+    title: 'The next hop did not answer ARP or neighbour discovery',
+    hint: 'The gateway (or the destination on the same link) did not answer for its MAC address: it is down, on another VLAN or subnet, or the cable, Wi-Fi or bridge between you is broken. Check the gateway\'s address and `ip neigh`.',
   },
   TCP_REFUSED: {
     severity: 'error',

@@ -73,6 +73,11 @@ export interface HttpExchangeOptions {
   signal?: AbortSignal;
   /** Monotonic milliseconds. */
   now: () => number;
+  /**
+   * An HTTP/2 session that ended well closes (GOAWAY, then its socket) only once this settles, so
+   * the caller can read the connection's TCP_INFO first; the outcome does not wait for it.
+   */
+  closeAfter?: Promise<void>;
 }
 
 export interface HttpExchangeOutcome {
@@ -306,7 +311,9 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
         resolve({ ...ending, session });
         return;
       }
-      if (graceful) session?.close();
+      const close = (): void => void session?.close();
+      if (graceful && opts.closeAfter) void opts.closeAfter.then(close, close);
+      else if (graceful) close();
       else session?.destroy();
       resolve({ ...ending, reusable: false });
     };

@@ -100,6 +100,8 @@ export interface SendOptions {
   keepBody?: boolean;
   /** HTTP/2: the session an earlier request on this connection left open. */
   session?: ClientHttp2Session;
+  /** An HTTP/2 session closes only once this settles (HttpExchangeOptions.closeAfter). */
+  closeAfter?: Promise<void>;
 }
 
 export interface SentRequest {
@@ -138,6 +140,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
     timeoutMs: opts.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
     now: opts.now,
+    ...(opts.closeAfter ? { closeAfter: opts.closeAfter } : {}),
   });
   const { ttfbMs, downloadMs, totalMs, ...rest } = sent.exchange;
   const proxyAuth = opts.forward !== null && rest.status === 407 ? proxyAuthOf(opts.forward, rest) : null;

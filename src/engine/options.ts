@@ -2,6 +2,7 @@
 // environment on its own: src/vscode/config.ts and the CLI flags both build this object.
 import type { DnsAddress } from './model/dns';
 import type { Report } from './model/report';
+import type { SystemFacts } from './stack/facts';
 
 /** The system resolver: `dns.lookup(host, {all: true, order: 'verbatim'})` by default. */
 export type LookupFn = (hostname: string, signal: AbortSignal) => Promise<DnsAddress[]>;
@@ -86,6 +87,8 @@ export interface DiagnoseOptions {
   revealSecrets?: boolean;
   /** Sent when a server asks for one (mutual TLS): a PEM pair or PKCS#12, with its passphrase. */
   clientCertificate?: { cert: string; key: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
+  /** What the OS knows of the connections (route, interface, neighbour, TCP_INFO), read after the exchange; absent: not read. */
+  systemFacts?: SystemFacts;
 }
 
 // The defaults of every front end, held once: the CLI's flags and the extension's settings start
@@ -109,6 +112,8 @@ export const DEFAULTS = {
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,
   traceMaxHops: 30,
+  /** The OS's facts of a diagnosis' connections, all together (PowerShell alone takes a second to start). */
+  systemFactsMs: 5000,
 } as const;
 
 /** A whole-number range a setting or flag must lie in, both ends included. */

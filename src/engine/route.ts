@@ -8,28 +8,19 @@
 //     runs nothing (error ROUTE_HOST_INVALID).
 //   parseTracepath / parseTraceroute / parseTracert(stdout) → RouteHop[]: pure.
 //   attachRoute(report, route, findings) → Report: the report with the route's hops placed
-//     between the client and the rest of the path.
+//     between the client and the rest of the path, and its stack redrawn with them.
 //   traceTarget(report) → string: where to trace for a report.
-import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
+import { execRunner, type CommandRunner } from './command';
 import { finding } from './findings';
 import type { Finding, Hop } from './model/common';
 import type { Report, RouteHop, RouteResult } from './model/report';
+import { restackWithTrace } from './stack/trace';
 import { diagnosisVerdict } from './verdict';
 
 export type RouteTool = 'tracepath' | 'traceroute' | 'tracert';
-
-export interface CommandOutcome {
-  stdout: string;
-  stderr: string;
-  /** Node's error code: ENOENT (no such tool), ABORT_ERR, ETIMEDOUT, or the exit status as text. */
-  errorCode?: string;
-}
-
-/** Runs a program without a shell; injected by tests (e.g. to run it in a network namespace). */
-export type CommandRunner = (file: string, args: readonly string[], opts: { signal: AbortSignal; timeoutMs: number }) => Promise<CommandOutcome>;
 
 export interface TraceOptions {
   signal?: AbortSignal;
@@ -43,18 +34,6 @@ export interface TraceOptions {
   run?: CommandRunner;
   now?: () => number;
 }
-
-export const execRunner: CommandRunner = (file, args, opts) =>
-  new Promise((resolve) => {
-    execFile(file, [...args], { signal: opts.signal, timeout: opts.timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      const out: CommandOutcome = { stdout: String(stdout), stderr: String(stderr) };
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        out.errorCode = e.code === 'ABORT_ERR' || e.name === 'AbortError' ? 'ABORT_ERR' : e.killed ? 'ETIMEDOUT' : String(e.code ?? 'EFAIL');
-      }
-      resolve(out);
-    });
-  });
 
 /** The tools to try on a platform, in order. */
 export function routeTools(platform: NodeJS.Platform): RouteTool[] {
@@ -181,6 +160,8 @@ function routerName(token: string | undefined): string | null {
  */
 export function parseTracepath(stdout: string): RouteHop[] {
   const hops = new Map<number, RouteHop>();
+  /** TTLs whose address came from a "packet too big" answer: the router before the smaller MTU, not this hop. */
+  const tooBig = new Set<number>();
   for (const line of stdout.split('\n')) {
     const m = /^\s*(\d+)\??:\s+(.*)$/.exec(line);
     if (!m) continue;
@@ -198,9 +179,19 @@ export function parseTracepath(stdout: string): RouteHop[] {
     const named = HOST_AND_ADDRESS.exec(rest);
     const first = rest.split(/\s+/)[0] ?? '';
     const address = named ? named[2]! : isIP(first) !== 0 ? first : null;
-    const name = named ? routerName(named[1]) : address === null ? routerName(first) : null;
+    // A router without a reverse name is `??? (10.0.0.1)` (-b) or its address twice: no name.
+    const name = named ? (named[1] === named[2] ? null : routerName(named[1])) : address === null ? routerName(first) : null;
     const rtts = [...rest.matchAll(/(\d+(?:\.\d+)?)ms/g)].map((r) => Number(r[1]));
-    const notes = [/\breached\b/.exec(rest)?.[0], /\bpmtu \d+/.exec(rest)?.[0], /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
+    const pmtu = /\bpmtu \d+/.exec(rest)?.[0];
+    const notes = [/\breached\b/.exec(rest)?.[0], pmtu, /\basymm\s+\d+/.exec(rest)?.[0]].filter((n): n is string => n !== undefined);
+    // tracepath probes a TTL again after a router said "packet too big": the retry's answer is the hop.
+    const hop = hops.get(ttl);
+    if (hop && tooBig.has(ttl) && address !== null && address !== hop.address) {
+      hop.address = address;
+      hop.name = name;
+      hop.rttMs = [];
+      tooBig.delete(ttl);
+    } else if (!hop && pmtu !== undefined && !/\breached\b/.test(rest)) tooBig.add(ttl);
     merge(hops, ttl, address, name, rtts, notes.length > 0 ? notes.join(', ') : undefined);
   }
   return [...hops.values()].sort((a, b) => a.ttl - b.ttl);
@@ -253,13 +244,16 @@ export function parseTracert(stdout: string): RouteHop[] {
   return [...hops.values()].sort((a, b) => a.ttl - b.ttl);
 }
 
-/** The report with the route: its hops after the client hop, and its findings. */
 /** Where to trace for a report: the address of the server it used (or of the proxy), else the host. */
 export function traceTarget(report: Report): string {
   if (report.proxy?.url) return report.proxy.address ?? report.target.host;
   return report.connections.find((c) => c.used)?.address ?? report.target.host;
 }
 
+/**
+ * The report with the route: its hops after the client hop, its findings, and the stack redrawn
+ * with the trace's routers and the path MTU it measured.
+ */
 export function attachRoute(report: Report, route: RouteResult, findings: readonly Finding[]): Report {
   const withoutOld = report.hops.filter((h) => h.kind !== 'route');
   const routeHops: Hop[] = route.hops.map((r) => {
@@ -275,7 +269,10 @@ export function attachRoute(report: Report, route: RouteResult, findings: readon
   });
   const clientIndex = withoutOld.findIndex((h) => h.kind === 'client');
   const hops = [...withoutOld.slice(0, clientIndex + 1), ...routeHops, ...withoutOld.slice(clientIndex + 1)];
-  const kept = report.findings.filter((f) => f.code !== 'ROUTE_INCOMPLETE' && f.code !== 'ROUTE_TOOL_MISSING');
+  const restacked = report.stack ? restackWithTrace(report, report.stack, route, traceTarget(report)) : null;
+  const kept = (restacked?.findings ?? report.findings).filter((f) => f.code !== 'ROUTE_INCOMPLETE' && f.code !== 'ROUTE_TOOL_MISSING');
   const all = [...kept, ...findings];
-  return { ...report, route, hops, findings: all, verdict: diagnosisVerdict(report.layers, all, report.complete, report.cancelled) };
+  const out: Report = { ...report, route, hops, findings: all, verdict: diagnosisVerdict(report.layers, all, report.complete, report.cancelled) };
+  if (restacked) Object.assign(out, { connections: restacked.connections, stack: restacked.stack });
+  return out;
 }

@@ -8,6 +8,7 @@ import type { DnsLookupOptions } from './dns/lookup';
 import { IANA_ROOT_HINTS } from './dns/rootHints';
 import { defaultDnsServers, parseDnsServer } from './dns/servers';
 import { osLookup } from './dns/system';
+import { osFacts } from './stack/osFacts';
 import type { DnsAddress } from './model/dns';
 import { DEFAULT_TIMEOUTS, DEFAULTS, LIMITS, rangeProblem, type DiagnoseOptions, type DnsServer, type Range, type Timeouts } from './options';
 import type { CertCheckOptions } from './tls/certCheck';
@@ -26,6 +27,8 @@ export interface SetupInput {
   resolve?: readonly string[];
   /** The SSL_CERT_FILE of the caller's environment: the OS store's bundle when set. */
   sslCertFile?: string | undefined;
+  /** The SystemRoot of the caller's environment (Windows: where the hosts file is). */
+  systemRoot?: string | undefined;
   /** The caller's cache directory (the CLI's user cache, the extension's storage): facts about the trust stores are kept there. */
   cacheDir?: string | undefined;
   /**
@@ -117,6 +120,7 @@ export async function prepareOptions(input: SetupInput): Promise<{ options: Prep
       connectConcurrency: DEFAULTS.connectConcurrency,
       certExpiryWarningDays: DEFAULTS.certExpiryWarningDays,
       userAgent: `netdiag/${VERSION}`,
+      systemFacts: osFacts(process.platform, input.systemRoot ? { systemRoot: input.systemRoot } : {}),
     },
     warnings,
   };

@@ -6,10 +6,12 @@ import { ms } from './abort';
 import type { DnsProbe } from './dns/hops';
 import { readIntermediaries, ROLE_TITLES } from './intermediaries';
 import type { Finding, Hop, LayerName, LayerStatus } from './model/common';
-import type { ConnectionResult, HttpExchange, HttpResult, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
-import { diagnosisVerdict } from './verdict';
+import type { ConnectionResult, HttpExchange, HttpResult, InternetInfo, LayerResult, LinkInfo, ProxyInfo, Report, TargetInfo, TlsResult } from './model/report';
+import { addressList, internetLayer, linkLayer, notRun, ownConnections, transportLayer, type BaseLayer } from './stack/layers';
+import { endpoint } from './stack/words';
 import { commonName } from './tls/distinguishedName';
 import { redactSecrets } from './redact';
+import { diagnosisVerdict } from './verdict';
 
 export interface ProbeState {
   target: TargetInfo;
@@ -30,11 +32,15 @@ export interface ProbeState {
   cancelled: boolean;
   /** The proxy decision; with a proxy, DNS and connects are the proxy's, not the target's. */
   proxy?: ProxyInfo;
+  /** The address classes of both ends. */
+  internet?: InternetInfo;
+  /** Whether the OS's facts (route, link, TCP_INFO, merged into `connections`) are in, still coming, or not asked for. */
+  systemFacts: 'pending' | 'read' | 'not-asked';
 }
 
 /** The state before any probe has run. */
 export function initialState(target: TargetInfo): ProbeState {
-  return { target, dns: null, addressesKnown: false, connections: [], connectsDone: false, link: null, tls: null, tlsDone: false, http: null, httpDone: false, findings: [], finished: false, cancelled: false };
+  return { target, dns: null, addressesKnown: false, connections: [], connectsDone: false, link: null, tls: null, tlsDone: false, http: null, httpDone: false, findings: [], finished: false, cancelled: false, systemFacts: 'not-asked' };
 }
 
 /**
@@ -79,16 +85,6 @@ export function buildLayers(s: ProbeState): LayerResult[] {
   });
 }
 
-interface BaseLayer {
-  status: LayerStatus;
-  summary: string;
-  details: string[];
-}
-
-function notRun(s: ProbeState, why: string): BaseLayer {
-  return s.finished ? { status: 'skipped', summary: s.cancelled ? 'Cancelled before this step' : why, details: [] } : { status: 'pending', summary: 'Waiting…', details: [] };
-}
-
 function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
   const used = s.connections.find((c) => c.used);
   const unusable = s.proxy?.error?.code === 'PROXY_INVALID' ? s.proxy : null;
@@ -96,47 +92,12 @@ function baseLayer(name: LayerName, s: ProbeState): BaseLayer {
     return name === 'transport' ? { status: 'fail', summary: `Nothing was sent: ${unusable.reason}`, details: [] } : { status: 'skipped', summary: 'No name was resolved: the proxy that applies cannot be used', details: [] };
   }
   switch (name) {
-    case 'link': {
-      if (!s.link) return used || s.connectsDone ? { status: 'skipped', summary: 'No connection was made, so no local interface was used', details: [] } : notRun(s, 'No connection was made');
-      const itf = s.link.interface;
-      if (!itf) return { status: 'warn', summary: `Local address ${s.link.localAddress} belongs to no listed interface`, details: [] };
-      const addrs = itf.addresses.map((a) => a.cidr ?? a.address);
-      return {
-        status: 'ok',
-        summary: `Leaves through ${itf.name} (${s.link.localAddress})${itf.internal ? ', a loopback interface' : ''}`,
-        details: [`Interface ${itf.name}: ${addrs.join(', ')}`, ...(itf.mac ? [`MAC ${itf.mac}`] : [])],
-      };
-    }
-    case 'internet': {
-      if (!s.addressesKnown) return notRun(s, 'Name not resolved');
-      if (s.proxy?.url) {
-        const proxyAddrs = s.connections.map((c) => c.address);
-        if (proxyAddrs.length === 0) {
-          if (s.proxy.error) return { status: 'fail', summary: `The proxy ${s.proxy.url} cannot be reached: ${s.proxy.error.message}`, details: [s.proxy.reason] };
-          return s.finished ? { status: 'skipped', summary: `The proxy ${s.proxy.url} was not connected`, details: [] } : { status: 'pending', summary: `Connecting to the proxy ${s.proxy.url}…`, details: [] };
-        }
-        return { status: 'ok', summary: `Through the proxy ${s.proxy.url} (${proxyAddrs.join(', ')}); the proxy resolves ${s.target.host}`, details: [s.proxy.reason] };
-      }
-      const addrs = addressList(s);
-      if (addrs.length === 0) return { status: 'fail', summary: `${s.target.host} did not resolve to any address`, details: [] };
-      const how = s.target.ipFamily !== null ? 'IP address given' : s.dns?.pinned ? 'pinned with --resolve' : `system resolver, ${s.dns?.system.durationMs ?? 0} ms`;
-      const chain = s.dns?.cnameChain.length ? [`CNAME chain: ${[s.target.host, ...s.dns.cnameChain.map((c) => c.target)].join(' → ')}`] : [];
-      return { status: 'ok', summary: `${s.target.host} → ${addrs.join(', ')} (${how})`, details: chain };
-    }
-    case 'transport': {
-      if (!s.addressesKnown) return notRun(s, 'No address to connect to');
-      const own = ownConnections(s);
-      if (own.length === 0) return s.finished || addressList(s).length === 0 ? { status: 'skipped', summary: 'No address to connect to', details: [] } : notRun(s, 'No address to connect to');
-      const ok = own.filter((c) => c.ok);
-      const details = s.connections.map((c) => `${endpoint(c.address, c.port)}${c.dnsOnly ? ' (only DNS gives it: what other clients get)' : ''}: ${c.ok ? `connected in ${c.durationMs} ms` : (c.error?.message ?? 'failed')}`);
-      if (used) {
-        const others = s.finished && !s.connectsDone ? '; others still connecting' : '';
-        return { status: 'ok', summary: `TCP connected to ${endpoint(used.address, used.port)} in ${used.durationMs} ms (${ok.length}/${own.length} addresses accept${others})`, details };
-      }
-      if (!s.connectsDone) return { status: 'pending', summary: 'Connecting…', details };
-      if (ok.length === 0) return { status: 'fail', summary: `No address accepted a TCP connection on port ${s.target.port}`, details };
-      return { status: 'ok', summary: `${ok.length}/${own.length} addresses accept TCP on port ${s.target.port}`, details };
-    }
+    case 'link':
+      return linkLayer(s);
+    case 'internet':
+      return internetLayer(s);
+    case 'transport':
+      return transportLayer(s);
     case 'tls': {
       if (!s.target.tls) return { status: 'skipped', summary: `${s.target.scheme}:// does not use TLS from the first byte`, details: [] };
       if (!s.tls) return s.connectsDone && !used ? { status: 'skipped', summary: 'No connection to run TLS on', details: [] } : notRun(s, 'No connection to run TLS on');
@@ -187,17 +148,6 @@ function worst(base: LayerStatus, fromFindings: LayerStatus): LayerStatus {
   return RANK[fromFindings] > RANK[base] ? fromFindings : base;
 }
 
-/** The connects to this machine's own answer, without those to addresses only DNS gives. */
-function ownConnections(s: ProbeState): ConnectionResult[] {
-  return s.connections.filter((c) => c.dnsOnly !== true);
-}
-
-function addressList(s: ProbeState): string[] {
-  if (s.target.ipFamily !== null) return [s.target.host];
-  const list = s.dns?.pinned ?? s.dns?.system.addresses ?? [];
-  return list.map((a) => a.address);
-}
-
 /**
  * How an HTTP exchange is marked: failed without a response, with a 5xx status, with a switch of
  * protocols that did not open the WebSocket asked for (or that nobody asked for); a warning with
@@ -208,10 +158,6 @@ export function exchangeOutcome(exchange: Pick<HttpExchange, 'status' | 'websock
   if (status === null || status >= 500) return 'fail';
   if (websocket ? !websocket.accepted && (status < 300 || status > 399) : status === 101) return 'fail';
   return status >= 400 ? 'warn' : 'ok';
-}
-
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 export function formatBytes(n: number): string {

@@ -17,13 +17,18 @@ function severities(findings: readonly Finding[]): { errors: number; warnings: n
   return { errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length };
 }
 
-/** Running, cancelled, breaks at the first failing layer, errors, warnings, or works. */
+/**
+ * Running, cancelled, breaks at the first thing that fails — the name lookup (an exchange of its
+ * own, before the connection), then the layers from the bottom up — errors, warnings, or works.
+ */
 export function diagnosisVerdict(layers: readonly LayerResult[], findings: readonly Finding[], complete: boolean, cancelled: boolean): Verdict {
   if (cancelled) return CANCELLED_VERDICT;
   if (!complete) return { status: 'pending', text: 'Diagnosing…' };
   const { errors, warnings } = severities(findings);
+  const errorCount = errors > 0 ? ` (${count(errors, 'error')})` : '';
+  if (findings.some((f) => f.layer === 'dns' && f.severity === 'error')) return { status: 'fail', text: `Breaks at DNS${errorCount}` };
   const failing = layers.find((l) => l.status === 'fail');
-  if (failing) return { status: 'fail', text: `Breaks at ${LAYER_TITLES[failing.name]}${errors > 0 ? ` (${count(errors, 'error')})` : ''}` };
+  if (failing) return { status: 'fail', text: `Breaks at ${LAYER_TITLES[failing.name]}${errorCount}` };
   if (errors > 0) return { status: 'fail', text: count(errors, 'error') };
   if (warnings > 0) return { status: 'warn', text: `Works, with ${count(warnings, 'warning')}` };
   return { status: 'ok', text: 'Works' };

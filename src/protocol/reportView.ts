@@ -2,6 +2,7 @@
 // shows one document: a diagnosis (Report) in a report panel, or a DNS lookup (DnsLookupResult) in
 // a lookup panel; each panel accepts the messages its buttons send. Only plain JSON crosses
 // (webview.postMessage structurally clones it): the documents and string literals.
+import type { FindingLayer } from '../engine/model/common';
 import type { DnsLookupResult } from '../engine/model/dns';
 import type { Report } from '../engine/model/report';
 
@@ -42,13 +43,18 @@ export interface TraceRouteMessage {
 export interface ExportMessage {
   readonly type: 'export';
 }
+/** Opens docs/layers.md at the section of a layer (or of DNS, the lookup before the connection). */
+export interface OpenLayerDocsMessage {
+  readonly type: 'openLayerDocs';
+  readonly layer: FindingLayer;
+}
 /** Copies the dig command that asks what a DNS lookup asked. */
 export interface CopyDigMessage {
   readonly type: 'copyDig';
 }
 
 /** What a diagnosis' buttons send (the report panel). */
-export type DiagnosisToHost = ReadyMessage | RerunMessage | CancelMessage | CopyJsonMessage | CopyCurlMessage | EditRequestMessage | TraceRouteMessage | ExportMessage;
+export type DiagnosisToHost = ReadyMessage | RerunMessage | CancelMessage | CopyJsonMessage | CopyCurlMessage | EditRequestMessage | TraceRouteMessage | ExportMessage | OpenLayerDocsMessage;
 /** What a DNS lookup's buttons send (the lookup panel). */
 export type LookupToHost = ReadyMessage | RerunMessage | CancelMessage | CopyJsonMessage | CopyDigMessage;
 export type WebviewToHost = DiagnosisToHost | LookupToHost;
@@ -88,7 +94,14 @@ function messageGuard<M extends WebviewToHost>(types: Readonly<Record<M['type'],
   };
 }
 
-export const isDiagnosisMessage = messageGuard<DiagnosisToHost>({ ready: true, rerun: true, cancel: true, copyJson: true, copyCurl: true, editRequest: true, traceRoute: true, export: true });
+export const isDiagnosisMessage = messageGuard<DiagnosisToHost>({ ready: true, rerun: true, cancel: true, copyJson: true, copyCurl: true, editRequest: true, traceRoute: true, export: true, openLayerDocs: true });
+
+const DOC_SECTIONS: ReadonlySet<string> = new Set<FindingLayer>(['dns', 'application', 'tls', 'transport', 'internet', 'link']);
+
+/** The section a docs message may open: a known layer's, nothing a webview could make up. */
+export function layerDocsSection(message: OpenLayerDocsMessage): FindingLayer | null {
+  return typeof message.layer === 'string' && DOC_SECTIONS.has(message.layer) ? message.layer : null;
+}
 export const isLookupMessage = messageGuard<LookupToHost>({ ready: true, rerun: true, cancel: true, copyJson: true, copyDig: true });
 
 const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>(['running', 'done', 'cancelled', 'failed']);

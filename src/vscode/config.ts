@@ -72,6 +72,7 @@ export function toSetupInput(config: NetdiagConfig): SetupInput {
     // The extension host's environment, as curl and OpenSSL would read it; the engine reads none.
     sslCertFile: process.env.SSL_CERT_FILE,
     hostsFile: defaultHostsPath(process.platform, process.env.SystemRoot),
+    systemRoot: process.env.SystemRoot,
   };
 }
 

@@ -3,7 +3,7 @@
 // restored after a window reload from the state the webview saved.
 import * as vscode from 'vscode';
 import type { Report, TargetInfo } from '../engine/model/report';
-import { isDiagnosisMessage, isViewState } from '../protocol/reportView';
+import { isDiagnosisMessage, isViewState, layerDocsSection } from '../protocol/reportView';
 import type { DiagnosisToHost, RunStatus } from '../protocol/reportView';
 import { storableInput } from './recentTargets';
 import { ReportWebview } from './reportWebview';
@@ -43,7 +43,7 @@ export class ReportPanel implements vscode.Disposable {
     readonly key: string,
     /** Kept only in the host, never sent to the webview: it may hold credentials. */
     private input: string,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly handlers: ReportPanelHandlers,
     log: vscode.LogOutputChannel,
     initial: ReportWebviewState<Report> | null,
@@ -139,6 +139,14 @@ export class ReportPanel implements vscode.Disposable {
         if (!report) return;
         await this.handlers.exportReport(report, this.input);
         return;
+      case 'openLayerDocs': {
+        const section = layerDocsSection(message);
+        if (section === null) return;
+        // docs/layers.md ships in the extension; its headings are the layers' names (#transport…).
+        const doc = vscode.Uri.joinPath(this.extensionUri, 'docs', 'layers.md').with({ fragment: section });
+        await vscode.commands.executeCommand('markdown.showPreviewToSide', doc);
+        return;
+      }
       default: {
         const unreachable: never = message;
         throw new Error(`Unhandled message ${JSON.stringify(unreachable)}`);

@@ -23,7 +23,7 @@ export class ReportWebview<Doc extends ReportDocument, FromWebview extends Webvi
   ) {
     this.host = new WebviewHost(panel, extensionUri, {
       ...options,
-      page: { script: 'report.js', styles: ['report.css'] },
+      page: { script: 'report.js', styles: ['report.css', 'stack.css'] },
       replay: () => [...(this.state.document ? [{ type: 'report', report: this.state.document } as const] : []), this.statusMessage()],
     });
     this.host.render(this.viewState());

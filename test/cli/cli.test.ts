@@ -141,6 +141,21 @@ describe('diagnose', () => {
     assert.ok(report.findings.some((f) => f.layer === 'tls' && f.severity === 'error'));
   });
 
+  it('the text renders what the engine decided: its verdict, the stack, each certificate\'s problems', async () => {
+    const url = `https://localhost:${tlsPort}/`;
+    const [text, json] = await Promise.all([runCli(['diagnose', url]), runCli(['diagnose', url, '--json'])]);
+    assert.equal(text.code, 1);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.ok(text.stdout.split('\n').includes(`✖ ${report.verdict.text}`), text.stdout);
+    const problems = report.tls?.chain.flatMap((c) => c.problems) ?? [];
+    assert.ok(problems.length > 0);
+    for (const p of problems) assert.ok(text.stdout.includes(`${p.severity === 'error' ? '✖' : '▲'} ${p.text}`), `${p.text} not shown`);
+    assert.match(text.stdout, /^Stack/m);
+    assert.match(text.stdout, /^ {2}✔ DNS {10}the name lookup, before the connection$/m);
+    assert.match(text.stdout, /^ {4}client {7}TLS 1\.3 /m);
+    assert.match(text.stdout, /^ {4}server {7}certificate localhost, not trusted$/m);
+  });
+
   it('--no-follow stops at the first redirect; --max-redirects limits the chain', async () => {
     const once = JSON.parse((await runCli(['diagnose', `http://127.0.0.1:${web.port}/redirect/3`, '--json', '--no-follow'])).stdout) as Report;
     assert.equal(once.http?.requests.length, 1);

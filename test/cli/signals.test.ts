@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
-import { dropNamespaceUnavailable, startDropNamespace, type DropNamespace } from '../helpers/netns';
+import { namespacesUnavailable, startDropNamespace, type DropNamespace } from '../helpers/netns';
 import { startSilentServer, type RawTcpServer } from '../helpers/servers';
 import { runInterrupted } from '../helpers/signals';
 
@@ -57,7 +57,7 @@ describe('Ctrl-C ends every command with 130, printing what finished', () => {
   });
 
   it('trace, towards routers that never answer', async (t) => {
-    if (!sink) return t.skip(dropNamespaceUnavailable() ?? 'no namespace');
+    if (!sink) return t.skip(namespacesUnavailable() ?? 'no namespace');
     const started = Date.now();
     // Nothing outside shows that tracepath is under way; half a second is ample to start it.
     const r = await runInterrupted(['trace', sink.addresses(1)[0]!, '-n', '--timeout', '15000'], () => Date.now() - started > 500);

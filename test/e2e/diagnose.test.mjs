@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, findFrame, layerStatuses, lookUpDnsThroughPalette, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, layerStatuses, lookUpDnsThroughPalette, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 // Each payload, if it ever ran as HTML, would set a flag and log PWNED (and break the CSP).
 const SCRIPT_PAYLOAD = `<script>window.__pwned=1;console.error('PWNED script')</script>`;
@@ -56,6 +56,36 @@ test('an HTTPS endpoint on loopback: every layer ok, hops and waterfall drawn', 
   assert.ok((await frame.locator('[data-testid="hops"] [data-testid^="hop-"]').count()) > 0, 'no hops drawn');
   assert.ok((await frame.locator('[data-testid="waterfall"] [data-testid^="waterfall-"]').count()) > 0, 'no waterfall rows drawn');
   assert.ok(ok.requests >= 1, 'the server was not contacted');
+  assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
+});
+
+test('the stack: DNS ahead, each layer\'s line from the engine with the OS\'s facts, and a layer\'s sentence opens docs/layers.md there', async () => {
+  const mark = workbench.problems.length;
+  const url = `https://localhost:${ok.port}/`;
+  await diagnoseThroughPalette(workbench.page, url);
+  const frame = await completedReport(workbench.page, url);
+  assert.equal(await frame.locator('[data-testid="stack-dns"]').getAttribute('data-source'), 'hosts', 'localhost is answered by the hosts file');
+  for (const layer of ['application', 'tls', 'transport', 'internet', 'link']) {
+    assert.equal(await frame.locator(`[data-testid="stack-row-${layer}"]`).getAttribute('data-status'), 'ok', layer);
+  }
+  // What the kernel said, read after the exchange: the route, the loopback interface, TCP_INFO.
+  assert.match((await frame.locator('[data-testid="stack-client-transport"]').textContent()) ?? '', /^TCP \d+ → \d+, rtt [\d.]+ ms ± [\d.]+, 0 retransmits, MSS \d+, path MTU \d+$/);
+  assert.match((await frame.locator('[data-testid="stack-client-internet"]').textContent()) ?? '', /^IPv[46] \S+ → \S+ on lo \(this host\)$/);
+  assert.match((await frame.locator('[data-testid="stack-client-link"]').textContent()) ?? '', /^loopback lo, MTU 65536$/);
+  try {
+    await frame.locator('[data-testid="layer-docs-transport"]').click();
+    const preview = await findFrame(workbench.page, 'h2#transport', 20000);
+    // The preview scrolls to the section: its heading is at the top, not below the fold.
+    await preview.waitForFunction(() => {
+      const top = document.querySelector('h2#transport')?.getBoundingClientRect().top ?? Infinity;
+      return top > -5 && top < window.innerHeight / 2;
+    }, null, { timeout: 10000 });
+    assert.ok((await workbench.page.locator('.tab', { hasText: 'layers.md' }).count()) > 0, 'no layers.md preview tab');
+  } finally {
+    // The preview opened beside the report: later tests expect one editor group.
+    await runCommand(workbench.page, 'View: Close All Editors');
+    await runCommand(workbench.page, 'View: Single Column Editor Layout');
+  }
   assert.deepEqual(workbench.problems.slice(mark), [], 'console errors or CSP violations during this test');
 });
 

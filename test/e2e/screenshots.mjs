@@ -4,13 +4,17 @@
 // diagnostic in docker-compose.yml, the Certificates view listing the diagnosed chain, and the
 // certificate viewer on a .crt file; all into media/screenshots/. The endpoints are loopback
 // servers started here; the workspace is a temporary copy of the sample workspace with the served
-// certificate added as server.crt.
+// certificate added as server.crt. As root, the stack of a server two links away too (report-stack-*):
+// the workbench runs inside the client namespace of the test lab (test/helpers/netnsLab.ts) and
+// diagnoses, then traces, the lab's server (`-- --stack-only` takes only these).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, ensureCodeServerOrExit, REPO_ROOT } from '../harness/codeServer.mjs';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
+import { namespacesUnavailable } from '../helpers/netns.ts';
+import { makeLab } from '../helpers/netnsLab.ts';
 import { completedReport, diagnoseThroughPalette, findFrame, FIXTURE_WORKSPACE, hoverUntil, layerStatuses, lookUpDnsThroughPalette, openFile, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'media', 'screenshots');
@@ -88,10 +92,68 @@ async function setPane(page, title, expanded) {
 }
 
 try {
-  for (const [themeKey, theme, more] of THEMES) await shootTheme(themeKey, theme, more);
+  // --stack-only: just the stack shots (they need root), for work on the stack figure.
+  if (!process.argv.includes('--stack-only')) for (const [themeKey, theme, more] of THEMES) await shootTheme(themeKey, theme, more);
+  await shootStacks();
 } finally {
   await Promise.all([ok.close(), dns.close()]);
   fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/**
+ * The stack of https://www.netdiag.test:8443/ two links away (client link MTU 1400, the server's
+ * 1300), diagnosed from the lab's client namespace, its route traced, in each theme.
+ */
+async function shootStacks() {
+  const why = namespacesUnavailable();
+  if (why) {
+    console.log(`report-stack-*.png not taken: ${why}`);
+    return;
+  }
+  const lab = makeLab({ clientMtu: 1400, serverMtu: 1300, clientEtc: { hosts: '127.0.0.1 localhost\n10.77.2.2 www.netdiag.test\n', 'resolv.conf': 'nameserver 10.77.2.2\n' } });
+  try {
+    const labCerts = makeCertificates({ commonName: 'www.netdiag.test', dnsNames: ['www.netdiag.test'], ipAddresses: ['10.77.2.2'] });
+    fs.writeFileSync(path.join(tmp, 'lab-cert.pem'), labCerts.certPem);
+    fs.writeFileSync(path.join(tmp, 'lab-key.pem'), labCerts.keyPem);
+    const peer = lab.start(lab.ns.server, [process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'netnsPeer.ts')], { NETDIAG_PEER_CERT: path.join(tmp, 'lab-cert.pem'), NETDIAG_PEER_KEY: path.join(tmp, 'lab-key.pem') });
+    await new Promise((resolve, reject) => {
+      peer.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+      peer.once('exit', (code) => reject(new Error(`the lab's server exited (${code})`)));
+    });
+    const url = 'https://www.netdiag.test:8443/';
+    for (const [themeKey, theme] of THEMES) {
+      const workbench = await startWorkbench({
+        workspace,
+        netns: lab.ns.client,
+        viewport: { width: 1250, height: 1150 },
+        settings: {
+          'workbench.colorTheme': theme,
+          'netdiag.tls.extraCaFiles': [writeCaFile(path.join(tmp, 'lab-ca'), labCerts.caPem)],
+          'netdiag.dns.servers': ['10.77.2.2'],
+          'netdiag.bind.hoverDnsLookups': false,
+          'workbench.statusBar.visible': false,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+        },
+      });
+      try {
+        const { page } = workbench;
+        await runCommand(page, 'View: Close Primary Side Bar');
+        await diagnoseThroughPalette(page, url);
+        const frame = await completedReport(page, url);
+        await frame.locator('[data-testid="action-trace-route"]').click();
+        await frame.locator('[data-testid="stack-path-internet"] [data-kind="router"]', { hasText: 'hop 1' }).waitFor({ timeout: 60000 });
+        await runCommand(page, 'Notifications: Clear All Notifications');
+        await page.mouse.move(0, 0);
+        await page.waitForTimeout(1500);
+        await capture(page, `report-stack-${themeKey}.png`, ['.part.editor']);
+      } finally {
+        await workbench.close();
+      }
+    }
+  } finally {
+    await lab.close();
+  }
 }
 
 async function shootTheme(themeKey, theme, more) {

@@ -18,15 +18,16 @@ const VIOLATION_REPORTER = `document.addEventListener('securitypolicyviolation',
 /**
  * Starts code-server with the built extension, opens the workbench in Chromium, and collects
  * problems: console errors from webviews, anything naming Netdiag, and every CSP message.
- * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}}} [o]
+ * With `netns`, the workbench (code-server and the browser) runs inside that network namespace.
+ * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}, netns?: string}} [o]
  */
-export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport } = {}) {
+export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport, netns } = {}) {
   const dirs = tempDirs('netdiag-e2e');
   installExtension(dirs.extensionsDir);
-  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust });
+  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust, netns });
   let browser;
   try {
-    browser = await launchChromium();
+    browser = await launchChromium({ netns });
     const problems = [];
     const page = await openWorkbench(browser, server, { ...viewport, initScript: VIOLATION_REPORTER });
     page.on('console', (msg) => {

@@ -251,7 +251,7 @@ export function freePort() {
 }
 
 /** What of the repository goes into the installed extension: what the .vsix would carry. */
-const EXTENSION_FILES = ['dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const EXTENSION_FILES = ['dist', 'media', 'docs/layers.md', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 /**
  * Puts an extension folder into `extensionsDir` as `publisher.name-version/`, the layout VS Code
@@ -265,18 +265,25 @@ export function installExtension(extensionsDir, sourceDir = REPO_ROOT, files = E
   fs.copyFileSync(path.join(sourceDir, 'package.json'), path.join(target, 'package.json'));
   for (const entry of files) {
     const from = path.join(sourceDir, entry);
-    if (fs.existsSync(from)) fs.symlinkSync(from, path.join(target, entry));
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(target, entry)), { recursive: true });
+    fs.symlinkSync(from, path.join(target, entry));
   }
   return target;
 }
 
-async function waitForHttp(url, child, timeoutMs) {
+async function waitForHttp(url, child, timeoutMs, netns) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
     try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      if (netns) {
+        // The namespace's loopback is out of this process's reach: ask from inside it.
+        if (spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sf', '-m', '1', `${url}/healthz`]).status === 0) return;
+      } else {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return;
+      }
     } catch {
       // Not listening yet.
     }
@@ -324,7 +331,12 @@ function installExitHooks() {
  * @param {boolean} [o.quiet] hide code-server's own output
  * @returns {Promise<{url: string, port: number, workbenchUrl: string, logsDir: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true }) {
+/**
+ * With `netns`, code-server (and so the extension host it forks) runs inside that network
+ * namespace (`ip netns exec`, root only): its loopback is the namespace's, so the browser must run
+ * there too (launchChromium({ netns })).
+ */
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true, netns }) {
   const { nodeBin, entry, env: baseEnv } = await ensureCodeServer();
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -345,7 +357,8 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
     ...(trust ? [] : ['--disable-workspace-trust']),
     workspace,
   ];
-  const child = spawn(nodeBin, args, {
+  // `ip netns exec` execs the command in place: the pid (and its process group) is code-server's.
+  const child = spawn(netns ? 'ip' : nodeBin, netns ? ['netns', 'exec', netns, nodeBin, ...args] : args, {
     detached: true,
     // An empty gallery turns the marketplace off; code-server's default (open-vsx.org) would be
     // queried at start, which is traffic to the internet.
@@ -367,7 +380,7 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
     killGroup(child, 'SIGKILL');
   };
   try {
-    await waitForHttp(url, child, 60000);
+    await waitForHttp(url, child, 60000, netns);
   } catch (err) {
     await stop();
     throw err;
@@ -381,11 +394,21 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
   };
 }
 
-/** Headless Chromium from Debian, through playwright-core (which downloads no browser of its own). */
-export async function launchChromium({ headless = true } = {}) {
+/**
+ * Headless Chromium from Debian, through playwright-core (which downloads no browser of its own).
+ * With `netns` it runs inside that network namespace, through a wrapper script (`ip netns exec`
+ * keeps the pipes Playwright talks over); the script is removed when the browser closes.
+ */
+export async function launchChromium({ headless = true, netns } = {}) {
   ensureDebianPackages(BROWSER_PACKAGES);
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, headless, args: CHROMIUM_ARGS });
+  if (!netns) return chromium.launch({ executablePath: CHROMIUM, headless, args: CHROMIUM_ARGS });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netdiag-chromium-'));
+  const wrapper = path.join(dir, 'chromium');
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${netns} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  const browser = await chromium.launch({ executablePath: wrapper, headless, args: CHROMIUM_ARGS });
+  browser.on('disconnected', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return browser;
 }
 
 /** Opens the workbench and waits until it is drawn; `initScript` runs first in every frame. */

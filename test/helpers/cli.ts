@@ -18,13 +18,16 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Sends SIGINT after this long, like Ctrl-C. */
   interruptAfterMs?: number;
+  /** Runs the CLI inside this network namespace (`ip netns exec`; root only). */
+  netns?: string;
 }
 
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = opts.netns === undefined ? [process.execPath, CLI, ...args] : ['ip', 'netns', 'exec', opts.netns, process.execPath, CLI, ...args];
+    const child = spawn(command[0]!, command.slice(1), { env: { ...base, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

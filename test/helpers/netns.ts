@@ -16,7 +16,7 @@ export interface DropNamespace {
 }
 
 /** Why namespaces cannot be made (not Linux, not root, no iproute2), or null when they can. */
-export function dropNamespaceUnavailable(): string | null {
+export function namespacesUnavailable(): string | null {
   if (process.platform !== 'linux') return 'network namespaces exist on Linux only';
   if (process.getuid?.() !== 0) return 'making network namespaces needs root';
   if (spawnSync('ip', ['-V']).status !== 0) return 'iproute2 (ip) is not installed';
@@ -26,7 +26,7 @@ export function dropNamespaceUnavailable(): string | null {
 let made = 0;
 
 export async function startDropNamespace(): Promise<DropNamespace | null> {
-  if (dropNamespaceUnavailable() !== null) return null;
+  if (namespacesUnavailable() !== null) return null;
   // Unique per process and per call: several suites (and helpers on one machine) may run at once.
   const n = made++;
   const tag = `ndd${process.pid % 100000}${n}`;

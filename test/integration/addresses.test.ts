@@ -9,7 +9,7 @@ import type { Report } from '../../src/engine/model/report';
 import { DEFAULTS, type DiagnoseOptions } from '../../src/engine/options';
 import { parseTarget } from '../../src/engine/target';
 import { lookupThrough, startDnsServer, type TestDnsServer } from '../helpers/dnsServer';
-import { dropNamespaceUnavailable, startDropNamespace, type DropNamespace } from '../helpers/netns';
+import { namespacesUnavailable, startDropNamespace, type DropNamespace } from '../helpers/netns';
 import { testOptions } from '../helpers/options';
 import { closedPort, startHttpServer, type HttpTestServer } from '../helpers/servers';
 
@@ -62,7 +62,7 @@ describe('a name with a hundred addresses', () => {
   });
 
   it('a working address first: the others that time out end within one connect timeout, all at once', async (t) => {
-    if (!sink) return t.skip(dropNamespaceUnavailable() ?? 'no namespace');
+    if (!sink) return t.skip(namespacesUnavailable() ?? 'no namespace');
     const updates: Report[] = [];
     const r = await run(`http://first-works.test:${web.port}/`, { onUpdate: (u) => updates.push(u) });
     assert.equal(r.http?.requests[0]?.status, 200);
@@ -75,7 +75,7 @@ describe('a name with a hundred addresses', () => {
   });
 
   it('every address times out: 16 are probed, one round, and the run ends with TCP_TIMEOUT', async (t) => {
-    if (!sink) return t.skip(dropNamespaceUnavailable() ?? 'no namespace');
+    if (!sink) return t.skip(namespacesUnavailable() ?? 'no namespace');
     const r = await run(`http://all-drop.test:${web.port}/`);
     assert.equal(r.connections.length, DEFAULTS.maxAddresses);
     assert.ok(r.connections.every((c) => c.error?.code === 'ETIMEDOUT'));

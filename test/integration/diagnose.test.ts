@@ -177,14 +177,17 @@ describe('DNS', () => {
     assert.ok(mismatch, codes(report).join());
     assert.match(mismatch.message, /127\.0\.0\.1/);
     assert.match(mismatch.message, /127\.0\.0\.9/);
-    assert.equal(layer(report, 'internet'), 'warn');
+    assert.equal(report.stack?.dns?.status, 'warn', 'the DNS exchange warns, not the internet layer');
+    assert.equal(layer(report, 'internet'), 'ok');
     assert.equal(layer(report, 'application'), 'ok', 'the system answer is what connects');
   });
 
-  it('NXDOMAIN fails the internet layer and nothing above it runs', async () => {
+  it('NXDOMAIN breaks at DNS, the exchange before the connection: nothing after it runs', async () => {
     const report = await run('https://gone.test/');
     assert.ok(codes(report).includes('DNS_NXDOMAIN'), codes(report).join());
-    assert.equal(layer(report, 'internet'), 'fail');
+    assert.equal(report.stack?.dns?.status, 'fail');
+    assert.match(report.verdict.text, /^Breaks at DNS \(\d+ errors?\)$/);
+    assert.equal(layer(report, 'internet'), 'skipped');
     assert.deepEqual(report.connections, []);
     assert.equal(layer(report, 'transport'), 'skipped');
     assert.equal(report.hops.find((h) => h.status === 'fail')?.kind, 'dns');

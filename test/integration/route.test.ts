@@ -3,57 +3,31 @@
 // on in the router. tracepath and traceroute run inside the client namespace (ip netns exec), so
 // no probe leaves the namespaces. Skipped, with the reason, where namespaces cannot be made.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { execRunner, traceRoute, type CommandRunner } from '../../src/engine/route';
+import { execRunner, type CommandRunner } from '../../src/engine/command';
+import { traceRoute } from '../../src/engine/route';
+import { namespacesUnavailable } from '../helpers/netns';
+import { makeLab, type Lab } from '../helpers/netnsLab';
 
-const tag = `nd${process.pid % 100000}`;
-const ns = { client: `${tag}c`, router: `${tag}r`, server: `${tag}s` };
-let skip: string | false = false;
-
-function sh(...args: string[]): void {
-  execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function inNs(name: string, ...args: string[]): void {
-  sh('ip', 'netns', 'exec', name, ...args);
-}
+let lab: Lab | undefined;
+let skip: string | false = namespacesUnavailable() ?? false;
 
 before(() => {
-  if (process.platform !== 'linux') {
-    skip = 'network namespaces exist on Linux only';
-    return;
-  }
+  if (skip) return;
   try {
-    for (const n of Object.values(ns)) sh('ip', 'netns', 'add', n);
-    sh('ip', 'link', 'add', `${tag}a0`, 'type', 'veth', 'peer', 'name', `${tag}a1`);
-    sh('ip', 'link', 'add', `${tag}b0`, 'type', 'veth', 'peer', 'name', `${tag}b1`);
-    sh('ip', 'link', 'set', `${tag}a0`, 'netns', ns.client);
-    sh('ip', 'link', 'set', `${tag}a1`, 'netns', ns.router);
-    sh('ip', 'link', 'set', `${tag}b0`, 'netns', ns.router);
-    sh('ip', 'link', 'set', `${tag}b1`, 'netns', ns.server);
-    inNs(ns.client, 'ip', 'addr', 'add', '10.77.1.2/24', 'dev', `${tag}a0`);
-    inNs(ns.router, 'ip', 'addr', 'add', '10.77.1.1/24', 'dev', `${tag}a1`);
-    inNs(ns.router, 'ip', 'addr', 'add', '10.77.2.1/24', 'dev', `${tag}b0`);
-    inNs(ns.server, 'ip', 'addr', 'add', '10.77.2.2/24', 'dev', `${tag}b1`);
-    for (const [n, dev] of [[ns.client, `${tag}a0`], [ns.router, `${tag}a1`], [ns.router, `${tag}b0`], [ns.server, `${tag}b1`]] as const) inNs(n, 'ip', 'link', 'set', dev, 'up');
-    for (const n of Object.values(ns)) inNs(n, 'ip', 'link', 'set', 'lo', 'up');
-    inNs(ns.client, 'ip', 'route', 'add', 'default', 'via', '10.77.1.1');
-    inNs(ns.server, 'ip', 'route', 'add', 'default', 'via', '10.77.2.1');
-    inNs(ns.router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-    // The router answers every probe: ICMP errors are rate-limited per namespace by default (1 s).
-    inNs(ns.router, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+    lab = makeLab();
   } catch (err) {
-    skip = `cannot make network namespaces here (needs root and iproute2): ${err instanceof Error ? (err as Error & { stderr?: Buffer }).stderr?.toString().trim() || err.message : String(err)}`;
+    skip = `cannot make network namespaces here (needs root and iproute2): ${(err as Error).message}`;
   }
 });
 
-after(() => {
-  for (const n of Object.values(ns)) spawnSync('ip', ['netns', 'del', n]);
+after(async () => {
+  await lab?.close();
 });
 
 /** Runs the tool inside the client namespace. */
-const inClient: CommandRunner = (file, args, opts) => execRunner('ip', ['netns', 'exec', ns.client, file, ...args], opts);
+const inClient: CommandRunner = (file, args, opts) => execRunner('ip', ['netns', 'exec', lab!.ns.client, file, ...args], opts);
 /** Like inClient, but only `tool` exists. */
 const only = (tool: string): CommandRunner => (file, args, opts) => (file === tool ? inClient(file, args, opts) : Promise.resolve({ stdout: '', stderr: '', errorCode: 'ENOENT' }));
 

@@ -71,6 +71,24 @@ describe('exportReport', () => {
     assert.match(md, /\\<b\\>bold\\<\/b\\> \\\[x\\\]\(javascript:alert\(1\)\) \\x1b\\\]0;PWNED\\x07\\x1b\\\[2J\\x9b31m\\u202eevil\\u2066x\\u2069\\u200f/);
   });
 
+  it('Markdown shows the engine\'s verdict and the same stack as the text: the DNS exchange, then each layer across, network text kept as text', () => {
+    const stack: NonNullable<Report['stack']> = {
+      dns: { name: 'example.com', status: 'ok', summary: 'example.com → 93.184.215.14 (from the resolver 10.0.0.53 over UDP, 3 ms)', source: 'dns', resolvers: [{ server: '10.0.0.53', transport: 'udp' }], cells: [{ layer: 'application', text: 'DNS A/AAAA example.com → 93.184.215.14' }], queries: ['A example.com @10.0.0.53 over UDP → NOERROR, 93.184.215.14, 3 ms'] },
+      rows: [
+        { layer: 'application', about: 'a', client: 'GET / (HTTP/2)', path: [{ kind: 'cdn', label: 'edge | <i>cdn</i>', status: 'ok' }], server: 'HTTP/2 200 OK' },
+        { layer: 'internet', about: 'i', client: 'IPv4 192.168.1.23 → 93.184.215.14 via 192.168.1.1 (wlan0)', path: [{ kind: 'router', label: 'gateway 192.168.1.1', status: 'ok' }], server: null },
+      ],
+      systemFacts: 'read',
+      unavailable: [{ fact: 'tcp', reason: 'macOS shows no other process\'s TCP_INFO' }],
+    };
+    const md = exportReport({ ...report, stack }, 'markdown');
+    assert.ok(md.split('\n').includes(`**⚠️ ${report.verdict.text}**`), 'the engine\'s verdict, marked by its status');
+    assert.match(md, /^\| dns \| ✅ ok \| example\.com → 93\.184\.215\.14 \(from the resolver 10\.0\.0\.53 over UDP, 3 ms\) \|$/m);
+    assert.match(md, /^\| DNS, before the connection \| application: DNS A\/AAAA example\.com → 93\.184\.215\.14 \| A example\.com @10\.0\.0\.53 over UDP → NOERROR, 93\.184\.215\.14, 3 ms \| \|$/m);
+    assert.match(md, /^\| application \| GET \/ \(HTTP\/2\) \| edge \\\| \\<i\\>cdn\\<\/i\\> \| HTTP\/2 200 OK \|$/m);
+    assert.match(md, /^_No tcp: macOS shows no other process's TCP\\_INFO_$/m);
+  });
+
   it('writes JSON and HAR with C1 and bidi characters as \\u escapes, the same data for a parser', () => {
     const hostile: Report = { ...report, target: { ...report.target, hostUnicode: 'a\u009bb\u202ec' }, http: { requests: [exchange({ headers: { server: 'x\u009by\u202ez' } })] } };
     for (const format of ['json', 'har'] as const) assert.deepEqual(rawControls(exportReport(hostile, format)), [], format);

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/engine/model/report';
-import { attachRoute, parseTracepath, parseTraceroute, parseTracert, routeHostProblem, traceRoute, traceTarget, type CommandRunner } from '../../src/engine/route';
+import type { CommandRunner } from '../../src/engine/command';
+import { attachRoute, parseTracepath, parseTraceroute, parseTracert, routeHostProblem, traceRoute, traceTarget } from '../../src/engine/route';
 
 describe('parseTracepath', () => {
   it('reads addresses, names, RTTs, no reply and reached; merges repeated TTLs', () => {
@@ -21,6 +22,28 @@ describe('parseTracepath', () => {
       { ttl: 3, address: '10.0.2.2', name: null, rttMs: [1.041], note: 'reached' },
       { ttl: 4, address: null, name: 'gw-only-name', rttMs: [2] },
     ]);
+  });
+});
+
+describe('parseTracepath when the path MTU shrinks', () => {
+  // Recorded in the namespace lab: a client link of MTU 1400, the server's of 1300 behind the router.
+  it('a router\'s "packet too big" at a TTL is not that hop: the retry at the same TTL is', () => {
+    const out = [
+      ' 1?: [LOCALHOST]                      pmtu 1400',
+      ' 1:  10.77.1.1                                             0.211ms ',
+      ' 1:  10.77.1.1                                             0.011ms ',
+      ' 2:  10.77.1.1                                             0.013ms pmtu 1300',
+      ' 2:  10.77.2.2                                             0.090ms reached',
+      '     Resume: pmtu 1300 hops 2 back 2 ',
+    ].join('\n');
+    assert.deepEqual(parseTracepath(out), [
+      { ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.211, 0.011], note: 'pmtu 1400' },
+      { ttl: 2, address: '10.77.2.2', name: null, rttMs: [0.09], note: 'pmtu 1300, reached' },
+    ]);
+  });
+  it('with -b a router without a reverse name is ??? (its address), or its address twice', () => {
+    assert.deepEqual(parseTracepath(' 1:  ??? (10.77.1.1)                                       0.021ms '), [{ ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.021] }]);
+    assert.deepEqual(parseTracepath(' 1:  10.77.1.1 (10.77.1.1)                                 0.334ms '), [{ ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.334] }]);
   });
 });
 
@@ -120,6 +143,35 @@ describe('attachRoute', () => {
     assert.deepEqual(out.hops.map((h) => h.kind), ['client', 'route', 'address']);
     assert.equal(out.hops[1]?.durationMs, 0.1);
     assert.equal(out.route?.tool, 'tracepath');
+  });
+});
+
+describe('attachRoute and the stack', () => {
+  it('the path MTU tracepath measured joins the traced address\' route, is judged, and the routers are drawn at the internet layer', () => {
+    const report = {
+      target: { host: '10.77.2.2', tls: false, application: 'http', scheme: 'http', path: '/' },
+      connections: [{ address: '10.77.2.2', family: 4, port: 80, ok: true, durationMs: 1, localAddress: '10.77.1.2', localPort: 40000, used: true, route: { interface: 'c0', source: '10.77.1.2', gateway: '10.77.1.1' }, link: { interface: 'c0', kind: 'veth', mtu: 1400, state: 'up', mac: '46:91:ec:dd:a8:9d', nextHop: null } }],
+      link: null,
+      internet: { local: null, remote: [] },
+      tls: null,
+      http: null,
+      hops: [{ kind: 'client', label: 'c0', status: 'ok' }],
+      findings: [],
+      layers: [],
+      complete: true,
+      cancelled: false,
+      stack: { dns: null, rows: [], systemFacts: 'read', unavailable: [] },
+    } as unknown as Report;
+    const hops = [
+      { ttl: 1, address: '10.77.1.1', name: null, rttMs: [0.05], note: 'pmtu 1300' },
+      { ttl: 2, address: '10.77.2.2', name: null, rttMs: [0.09], note: 'reached' },
+    ];
+    const out = attachRoute(report, { tool: 'tracepath', host: '10.77.2.2', command: 'tracepath -n 10.77.2.2', hops, reached: true, durationMs: 30 }, []);
+    assert.deepEqual(out.connections[0]?.route, { interface: 'c0', source: '10.77.1.2', gateway: '10.77.1.1', pmtu: 1300, pmtuSource: 'trace' });
+    assert.deepEqual(out.findings.map((f) => f.code), ['PATH_MTU_REDUCED']);
+    assert.deepEqual(out.stack?.rows.find((r) => r.layer === 'internet')?.path.map((p) => p.label), ['hop 1: 10.77.1.1']);
+    const again = attachRoute(out, { tool: 'tracepath', host: '10.77.2.2', command: 'tracepath -n 10.77.2.2', hops, reached: true, durationMs: 30 }, []);
+    assert.deepEqual(again.findings.map((f) => f.code), ['PATH_MTU_REDUCED'], 'a second trace does not repeat the finding');
   });
 });
 

@@ -4,6 +4,7 @@ import { finding } from '../../src/engine/findings';
 import type { ConnectionResult, TlsResult } from '../../src/engine/model/report';
 import { buildHops, buildLayers, exchangeOutcome, initialState, type ProbeState } from '../../src/engine/summary';
 import { parseTarget } from '../../src/engine/target';
+import { diagnosisVerdict } from '../../src/engine/verdict';
 
 function state(input: string, patch: Partial<ProbeState> = {}): ProbeState {
   return { ...initialState(parseTarget(input).target), ...patch };
@@ -19,14 +20,15 @@ test('at the start every layer is pending except those the scheme skips', () => 
   assert.deepEqual(status(state('postgres://db.example.com')), { link: 'pending', internet: 'pending', transport: 'pending', tls: 'skipped', application: 'skipped' });
 });
 
-test('a failed lookup fails the internet layer and skips everything above once finished', () => {
+test('a failed lookup breaks at DNS: the internet layer has no address to route to, everything above is skipped', () => {
   const s = state('https://nx.example.com', {
     dns: { system: { addresses: [], durationMs: 3, error: { code: 'ENOTFOUND', message: 'not found' } }, wire: [], cnameChain: [] },
     addressesKnown: true,
     finished: true,
     findings: [finding('DNS_LOOKUP_FAILED', 'nope')],
   });
-  assert.deepEqual(status(s), { link: 'skipped', internet: 'fail', transport: 'skipped', tls: 'skipped', application: 'skipped' });
+  assert.deepEqual(status(s), { link: 'skipped', internet: 'skipped', transport: 'skipped', tls: 'skipped', application: 'skipped' });
+  assert.equal(diagnosisVerdict(buildLayers(s), s.findings, true, false).text, 'Breaks at DNS (1 error)');
   const hops = buildHops(s, buildLayers(s));
   assert.deepEqual(
     hops.map((h) => [h.kind, h.status]),
@@ -107,20 +109,25 @@ test('a switch of protocols is fine only when it opened the WebSocket the reques
 });
 
 test("a layer's details hold its findings, so a layer a finding fails says why (issue 14 item 6)", () => {
-  // The Internet layer fails on DNS_NXDOMAIN while the system resolver still answered.
+  // The Internet layer fails on ADDRESS_NOT_ROUTABLE although a connection was made; a DNS
+  // finding belongs to the DNS exchange (layer "dns"), not to any of the five layers.
   const s = state('https://app.example.com', {
     dns: { system: { addresses: [{ address: '127.0.0.1', family: 4 }], durationMs: 2 }, wire: [], cnameChain: [] },
     addressesKnown: true,
     connections: [okConn],
     connectsDone: true,
     finished: true,
-    findings: [finding('DNS_NXDOMAIN', '10.0.0.53 answers NXDOMAIN for app.example.com (A).'), finding('TCP_REFUSED', '[::1]:443: refused'), finding('CANCELLED')],
+    findings: [finding('ADDRESS_NOT_ROUTABLE', '0.0.0.0 is unspecified: it cannot be a destination.'), finding('DNS_NXDOMAIN', '10.0.0.53 answers NXDOMAIN for app.example.com (A).'), finding('TCP_REFUSED', '[::1]:443: refused'), finding('CANCELLED')],
   });
   const layers = buildLayers(s);
   const internet = layers.find((l) => l.name === 'internet');
   assert.equal(internet?.status, 'fail');
-  assert.deepEqual(internet?.details, ['DNS_NXDOMAIN: 10.0.0.53 answers NXDOMAIN for app.example.com (A).']);
+  assert.deepEqual(
+    internet?.details.filter((d) => /^[A-Z_]+: /.test(d)),
+    ['ADDRESS_NOT_ROUTABLE: 0.0.0.0 is unspecified: it cannot be a destination.'],
+  );
+  assert.ok(!layers.some((l) => l.details.some((d) => d.startsWith('DNS_'))), 'DNS findings are the DNS exchange\'s');
   const transport = layers.find((l) => l.name === 'transport');
-  assert.deepEqual(transport?.details, ['127.0.0.1:443: connected in 0.3 ms', 'TCP_REFUSED: [::1]:443: refused'], 'its own facts first, then its findings');
+  assert.deepEqual(transport?.details, ['127.0.0.1:443: connected in 0.3 ms from port 50000', 'TCP_REFUSED: [::1]:443: refused'], 'its own facts first, then its findings');
   assert.ok(!layers.some((l) => l.details.some((d) => d.startsWith('CANCELLED'))), 'cancellation is the run, not a layer');
 });

@@ -28,6 +28,13 @@ describe('the verdict of a diagnosis', () => {
     assert.deepEqual(diagnosisVerdict([layer('internet', 'fail')], [], true, false), { status: 'fail', text: 'Breaks at Internet' });
   });
 
+  it('a name lookup with an error breaks at DNS, before any layer of the connection', () => {
+    const layers = [layer('link', 'skipped'), layer('internet', 'skipped'), layer('transport', 'skipped'), layer('tls', 'skipped'), layer('application', 'skipped')];
+    assert.deepEqual(diagnosisVerdict(layers, [finding('DNS_NXDOMAIN'), finding('DNS_LOOKUP_FAILED')], true, false), { status: 'fail', text: 'Breaks at DNS (2 errors)' });
+    assert.deepEqual(diagnosisVerdict([layer('tls', 'fail')], [finding('DNS_TIMEOUT'), finding('CERT_EXPIRED')], true, false), { status: 'fail', text: 'Breaks at DNS (2 errors)' });
+    assert.deepEqual(diagnosisVerdict(allOk, [finding('DNS_SYSTEM_WIRE_MISMATCH')], true, false), { status: 'warn', text: 'Works, with 1 warning' });
+  });
+
   it('is pending while probes run and says the results are partial once cancelled', () => {
     assert.deepEqual(diagnosisVerdict(allOk, [finding('CERT_EXPIRED')], false, false), { status: 'pending', text: 'Diagnosing…' });
     assert.deepEqual(diagnosisVerdict(allOk, [], true, true), { status: 'skipped', text: 'Cancelled: results are partial' });

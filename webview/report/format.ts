@@ -39,8 +39,8 @@ export const LAYER_TITLES: Record<LayerName, string> = {
 };
 
 export const LAYER_SUBTITLES: Record<LayerName, string> = {
-  link: 'local interface',
-  internet: 'DNS and addresses',
+  link: 'interface and next hop',
+  internet: 'IP: addresses and route',
   transport: 'TCP',
   tls: 'handshake and certificates',
   application: 'HTTP',

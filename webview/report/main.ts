@@ -13,6 +13,7 @@ import { renderHttp } from './httpView';
 import { renderConnections } from './network';
 import { renderFindings, renderHeader, renderLayers, renderLookupHeader, runName } from './overview';
 import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
+import { renderStack } from './stackView';
 import { renderTls } from './tlsView';
 import { host } from './vscodeApi';
 import { renderWaterfall } from './waterfall';
@@ -97,9 +98,10 @@ function renderActions(status: RunStatus, doc: ReportDocument | null): HTMLEleme
 
 /** A diagnosis: header, layers, path, findings, timing, then each layer's details. */
 function renderDiagnosis(root: HTMLElement, report: Report, status: RunStatus, isOpen: (key: string) => boolean | undefined): void {
+  root.append(renderHeader(report, status), renderActions(status, report));
+  const stack = renderStack(report);
+  if (stack) root.append(stack);
   root.append(
-    renderHeader(report, status),
-    renderActions(status, report),
     renderLayers(report, isOpen),
     renderHops(report.hops),
     renderFindings(report.findings, report.complete),

@@ -131,7 +131,7 @@ export const diagnoseCommand: CliCommand = {
     const parsed = parseTarget(args.target);
     const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
+    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], systemRoot: io.env['SystemRoot'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
     for (const w of warnings) term.warn(w);
     // The report comes at most one step timeout after the last request; the probes still running
     // then (Report.unfinished) are stopped once it is printed, so the process ends with it.

@@ -123,6 +123,12 @@ export interface HopSpec {
   probeOthers?: boolean;
   /** Keep the response body (the capped fetch); otherwise it is only counted. */
   keepBody?: boolean;
+  /**
+   * Settles once the caller has read what the kernel knows of the connection (TCP_INFO): the hop
+   * closes the sockets it would close, and an HTTP/2 session it ended, only then, without waiting
+   * for it itself.
+   */
+  holdOpen?: Promise<void>;
 }
 
 /** An open connection a hop hands back; the caller owns it and closes it. */

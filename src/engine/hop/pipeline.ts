@@ -81,7 +81,7 @@ class Hop {
       kept = await this.walk();
     } finally {
       // A connection handed to the caller closes its sockets itself (Connection.close).
-      if (kept === null) for (const s of outermostFirst(this.sockets)) s.destroy();
+      if (kept === null) this.closeSockets();
     }
     return this.outcome(kept);
   }
@@ -136,6 +136,14 @@ class Hop {
     const reusable = this.record(sent, true);
     if (!reusable) reuse.close();
     return this.outcome(reusable ? reuse : null);
+  }
+
+  /** Closes this hop's sockets, once the caller has read the kernel's facts of them when it asked to. */
+  private closeSockets(): void {
+    const sockets = outermostFirst(this.sockets);
+    const close = (): void => sockets.forEach((s) => s.destroy());
+    if (this.spec.holdOpen) void this.spec.holdOpen.then(close, close);
+    else close();
   }
 
   private connection(socket: Socket, alpn: string | null): Connection {
@@ -344,6 +352,7 @@ class Hop {
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
       ...(this.session ? { session: this.session } : {}),
+      ...(this.spec.holdOpen ? { closeAfter: this.spec.holdOpen } : {}),
     });
     close();
     this.session = sent.session;

@@ -2,6 +2,8 @@
 // public contract (docs/report.md): fields are added, never renamed. Types only; no imports.
 
 export type LayerName = 'link' | 'internet' | 'transport' | 'tls' | 'application';
+/** What a finding belongs to: a layer of the connection, or `dns`, the name lookup before it (an application-layer exchange of its own). */
+export type FindingLayer = LayerName | 'dns';
 /** `pending` appears only in partial reports streamed while probes still run. */
 export type LayerStatus = 'ok' | 'warn' | 'fail' | 'skipped' | 'pending';
 export type Severity = 'error' | 'warning' | 'info';
@@ -16,7 +18,7 @@ export interface ErrorInfo {
 export interface Finding {
   code: string;
   severity: Severity;
-  layer: LayerName;
+  layer: FindingLayer;
   message: string;
   hint: string;
   /** What the finding is about when there are several: an address, a URL, a server. */

@@ -4,6 +4,7 @@
 import type { CertificateInfo, TlsVerification } from './certificate';
 import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
 import type { DnsResult } from './dns';
+import type { LinkFacts, RouteFacts, StackReport, TcpFacts } from './stack';
 
 export interface TargetInfo {
   /** What the user typed, trimmed, with its secrets (userinfo, credential query parameters) replaced by `***`. */
@@ -45,6 +46,12 @@ export interface ConnectionResult {
    */
   dnsOnly?: boolean;
   error?: ErrorInfo;
+  /** The route the kernel chose to this address, read after the exchange (absent when the OS could not say). */
+  route?: RouteFacts;
+  /** The interface that route leaves through, and the next hop on its link. */
+  link?: LinkFacts;
+  /** What TCP did: the kernel's TCP_INFO, for the connection that carried the exchange. */
+  tcp?: TcpFacts;
 }
 
 export type AddressClass =
@@ -306,4 +313,6 @@ export interface Report {
    * A later update (the panel) brings their results; the CLI prints without them.
    */
   unfinished?: string[];
+  /** The stack as the picture draws it: the DNS exchange, then each layer at the client, across the path, at the server. */
+  stack?: StackReport;
 }

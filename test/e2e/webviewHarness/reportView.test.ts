@@ -146,6 +146,41 @@ describe('report view in Chromium', () => {
     await page.close();
   });
 
+  it('draws the stack as the engine worded it: the DNS lookup ahead, each layer\'s client, path and server lines', async () => {
+    const report = fixture('stack.json');
+    const page = await open('stack.json');
+    const stack = report.stack!;
+    assert.equal(await page.getAttribute('[data-testid="stack-dns"]', 'data-source'), stack.dns?.source);
+    assert.match((await page.textContent('[data-testid="stack-dns"]')) ?? '', new RegExp(stack.dns!.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    for (const row of stack.rows) {
+      const status = report.layers.find((l) => l.name === row.layer)?.status;
+      assert.equal(await page.getAttribute(`[data-testid="stack-row-${row.layer}"]`, 'data-status'), status, row.layer);
+      assert.match((await page.textContent(`[data-testid="stack-row-${row.layer}"]`)) ?? '', new RegExp(row.about.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), row.layer);
+      if (row.client !== null) assert.equal((await page.textContent(`[data-testid="stack-client-${row.layer}"]`))?.trim(), row.client, row.layer);
+      if (row.server !== null) assert.equal((await page.textContent(`[data-testid="stack-server-${row.layer}"]`))?.trim(), row.server, row.layer);
+      assert.equal(await page.locator(`[data-testid="stack-path-${row.layer}"] .path-element`).count(), row.path.length, row.layer);
+    }
+    assert.deepEqual((await globals(page)).__violations, []);
+    await page.close();
+  });
+
+  it('each layer\'s docs link posts which section to open, from the mouse and the keyboard', async () => {
+    const page = await open('stack.json');
+    await page.click('[data-testid="layer-docs-transport"]');
+    await page.focus('[data-testid="layer-docs-dns"]');
+    await page.keyboard.press('Enter');
+    const posted = (await globals(page)).__posted as unknown as { type: string; layer?: string }[];
+    assert.deepEqual(posted.filter((m) => m.type === 'openLayerDocs').map((m) => m.layer), ['transport', 'dns']);
+    await page.close();
+  });
+
+  it('a report with no stack (made before it existed) shows no figure and no error', async () => {
+    const page = await open('ok.json');
+    assert.equal(await page.locator('[data-testid="stack"]').count(), 0);
+    assert.deepEqual((await globals(page)).__violations, []);
+    await page.close();
+  });
+
   it('shows network text as text, never as markup', async () => {
     const page = await open('hostile.json');
     await page.click('[data-testid="request-1"] details > summary');

@@ -36,6 +36,7 @@ async function page(origin: string, fixture: string, theme: ThemeName, status: s
     <meta property="csp-nonce" content="${nonce}">
     <link rel="stylesheet" href="${origin}/dist/webview/codicon.css" nonce="${nonce}">
     <link rel="stylesheet" href="${origin}/media/report.css" nonce="${nonce}">
+    <link rel="stylesheet" href="${origin}/media/stack.css" nonce="${nonce}">
     <title>Netdiag report harness</title>
   </head>
   <body class="${THEMES[theme].bodyClass}" data-state="${state}">

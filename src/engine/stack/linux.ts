@@ -1,0 +1,196 @@
+// The system facts on Linux, from iproute2's JSON output and /sys/class/net:
+//   route        ip -j route get ADDR [from SRC] [oif ZONE]
+//   default      ip -j [-6] route show default
+//   link         ip -j -d link show dev IF, /sys/class/net/IF/{speed,uevent}
+//   neighbour    ip -j neigh show to ADDR dev IF
+//   tcp          ss -tinH sport = :P and dport = :Q   (TCP_INFO, matched by the socket's ends)
+//   resolver     /etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf
+// The parsers are pure and exported for the tests; the runner and the file reader are injected.
+import { isIP } from 'node:net';
+import type { CommandRunner } from '../command';
+import type { Family } from '../model/common';
+import type { InterfaceKind, NeighbourState } from '../model/stack';
+import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type ResolverFiles, type KernelRoute, type SystemFacts } from './facts';
+import { parseSsTcpInfo } from './ssTcpInfo';
+
+export interface LinuxDeps {
+  run: CommandRunner;
+  /** A file's text, or null when it cannot be read. */
+  readFile: (path: string) => Promise<string | null>;
+}
+
+const IPROUTE = 'apt install iproute2';
+
+/** iproute2's link kinds (`linkinfo.info_kind`) and link types that carry packets through a tunnel. */
+const TUNNEL_KINDS = new Set(['tun', 'wireguard', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'ipip', 'sit', 'ip6tnl', 'vti', 'vti6', 'xfrm', 'vxlan', 'geneve', 'erspan', 'bareudp', 'gtp']);
+const TUNNEL_TYPES = new Set(['none', 'ipip', 'gre', 'ip6gre', 'sit', 'tunnel6', 'void']);
+
+interface RouteJson {
+  type?: string;
+  dst?: string;
+  gateway?: string;
+  via?: { family?: string; host?: string };
+  dev?: string;
+  prefsrc?: string;
+  from?: string;
+  metric?: number;
+  metrics?: { mtu?: number }[];
+  mtu?: number;
+}
+
+function parseJson<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** `ip -j route get` → the route, its source being `source` when given (the connection's own). */
+export function parseRouteGet(stdout: string, source: string | null): KernelRoute | null {
+  const r = parseJson<RouteJson[]>(stdout)?.[0];
+  if (!r?.dev) return null;
+  const from = source ?? r.prefsrc ?? r.from;
+  if (from === undefined) return null;
+  const route: KernelRoute = { interface: r.dev, source: from };
+  const gateway = r.gateway ?? r.via?.host;
+  if (gateway !== undefined) route.gateway = gateway;
+  if (r.type === 'local') route.local = true;
+  // A learnt path MTU shows as a cached route's metric (`cache expires 435sec mtu 1300`).
+  const mtu = r.metrics?.find((m) => m.mtu !== undefined)?.mtu ?? r.mtu;
+  if (mtu !== undefined && mtu > 0) route.pmtu = mtu;
+  return route;
+}
+
+/** `ip -j route show default` → the interface of the default route with the lowest metric. */
+export function parseDefaultRoutes(stdout: string): string | null {
+  const routes = (parseJson<RouteJson[]>(stdout) ?? []).filter((r) => r.dev !== undefined);
+  routes.sort((a, b) => (a.metric ?? 0) - (b.metric ?? 0));
+  return routes[0]?.dev ?? null;
+}
+
+interface LinkJson {
+  ifname?: string;
+  flags?: string[];
+  mtu?: number;
+  operstate?: string;
+  link_type?: string;
+  address?: string;
+  linkinfo?: { info_kind?: string; info_slave_kind?: string };
+}
+
+/** What kind of interface, from iproute2's words and the uevent's DEVTYPE (`wlan` for Wi-Fi). */
+export function interfaceKind(linkType: string | undefined, infoKind: string | undefined, devType: string | undefined): InterfaceKind {
+  if (linkType === 'loopback') return 'loopback';
+  if (devType === 'wlan') return 'wifi';
+  if ((infoKind !== undefined && TUNNEL_KINDS.has(infoKind)) || (linkType !== undefined && TUNNEL_TYPES.has(linkType))) return 'tunnel';
+  if (linkType === 'ppp') return 'ppp';
+  switch (infoKind) {
+    case 'bridge':
+      return 'bridge';
+    case 'veth':
+      return 'veth';
+    case 'vlan':
+      return 'vlan';
+    case 'bond':
+    case 'team':
+      return 'bond';
+    case undefined:
+      return linkType === 'ether' ? 'ethernet' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+/** `ip -j -d link show dev IF` and two /sys/class/net files → the interface. */
+export function parseLink(stdout: string, speed: string | null, uevent: string | null): InterfaceFacts | null {
+  const l = parseJson<LinkJson[]>(stdout)?.[0];
+  if (!l?.ifname || l.mtu === undefined) return null;
+  const devType = /^DEVTYPE=(.*)$/m.exec(uevent ?? '')?.[1]?.trim();
+  const infoKind = l.linkinfo?.info_kind;
+  const facts: InterfaceFacts = {
+    interface: l.ifname,
+    kind: interfaceKind(l.link_type, infoKind, devType),
+    mtu: l.mtu,
+    state: (l.operstate ?? 'unknown').toLowerCase().replace(/_/g, ''),
+  };
+  const driver = infoKind ?? devType;
+  if (driver !== undefined) facts.driver = driver;
+  const mac = normaliseMac(l.address);
+  if (mac !== null && l.link_type !== 'loopback') facts.mac = mac;
+  // /sys/class/net/IF/speed: Mb/s; -1 or EINVAL when the driver does not know (virtual links).
+  const mbps = Number(speed?.trim());
+  if (speed !== null && Number.isInteger(mbps) && mbps > 0) facts.speedMbps = mbps;
+  return facts;
+}
+
+const STATES: Readonly<Record<string, NeighbourState>> = {
+  REACHABLE: 'reachable',
+  STALE: 'stale',
+  DELAY: 'delay',
+  PROBE: 'probe',
+  INCOMPLETE: 'incomplete',
+  FAILED: 'failed',
+  PERMANENT: 'permanent',
+  NOARP: 'noarp',
+};
+
+/** `ip -j neigh show to ADDR dev IF` → the entry's MAC and state; `none` for an empty table. */
+export function parseNeighbour(stdout: string): { mac?: string; state: NeighbourState } {
+  const entry = parseJson<{ lladdr?: string; state?: string[] }[]>(stdout)?.[0];
+  if (!entry) return { state: 'none' };
+  const state = (entry.state ?? []).map((s) => STATES[s]).find((s) => s !== undefined) ?? 'none';
+  const mac = normaliseMac(entry.lladdr);
+  return mac === null ? { state } : { mac, state };
+}
+
+export function linuxFacts(deps: LinuxDeps): SystemFacts {
+  const ip = async (args: string[], ctl: FactControl): Promise<Fact<string>> => {
+    const out = await deps.run('ip', args, ctl);
+    return out.errorCode === undefined ? { value: out.stdout } : unavailable(toolFailure(`ip ${args.filter((a) => a !== '-j' && a !== '-d').slice(0, 2).join(' ')}`, out.errorCode, out.stderr, IPROUTE));
+  };
+  return {
+    os: 'Linux',
+    async route(destination, source, ctl) {
+      const [address, zone] = destination.split('%') as [string, string | undefined];
+      const base = ['-j', ...(isIP(address) === 6 ? ['-6'] : []), 'route', 'get', address, ...(zone ? ['oif', zone] : [])];
+      // From the connection's own source address; without it when the kernel refuses that (the address went away).
+      let out = source !== null ? await ip([...base, 'from', source], ctl) : null;
+      if (out === null || 'unavailable' in out) out = await ip(base, ctl);
+      if ('unavailable' in out) return out;
+      const route = parseRouteGet(out.value, source);
+      return route ? { value: route } : unavailable(`ip route get printed no route for ${address}`);
+    },
+    async defaultInterface(family: Family, ctl) {
+      const out = await ip(['-j', ...(family === 6 ? ['-6'] : []), 'route', 'show', 'default'], ctl);
+      return 'unavailable' in out ? out : { value: parseDefaultRoutes(out.value) };
+    },
+    async link(name, ctl) {
+      // Interface names never hold a slash (the kernel refuses them); checked anyway before a path is built.
+      const sys = /^[^/\0]+$/.test(name) && name !== '.' && name !== '..' ? `/sys/class/net/${name}` : null;
+      const [out, speed, uevent] = await Promise.all([ip(['-j', '-d', 'link', 'show', 'dev', name], ctl), sys ? deps.readFile(`${sys}/speed`) : null, sys ? deps.readFile(`${sys}/uevent`) : null]);
+      if ('unavailable' in out) return out;
+      const facts = parseLink(out.value, speed, uevent);
+      return facts ? { value: facts } : unavailable(`ip link printed nothing for ${name}`);
+    },
+    async neighbour(address, interfaceName, ctl) {
+      const out = await ip(['-j', 'neigh', 'show', 'to', address.replace(/%.*$/, ''), 'dev', interfaceName], ctl);
+      return 'unavailable' in out ? out : { value: parseNeighbour(out.value) };
+    },
+    async tcp(ends, ctl) {
+      const out = await deps.run('ss', ['-tinH', 'sport', '=', `:${ends.localPort}`, 'and', 'dport', '=', `:${ends.remotePort}`], ctl);
+      if (out.errorCode !== undefined) return unavailable(toolFailure('ss', out.errorCode, out.stderr, IPROUTE));
+      const facts = parseSsTcpInfo(out.stdout, ends);
+      // TCP_INFO lives as long as the socket: one the exchange closed (Connection: close, a failure) is gone.
+      return facts ? { value: facts } : unavailable('the connection was closed before ss could read its TCP_INFO (Connection: close, or the exchange failed)');
+    },
+    async resolverFiles() {
+      const read = async (path: string): Promise<{ path: string; text: string } | null> => {
+        const text = await deps.readFile(path);
+        return text === null ? null : { path, text };
+      };
+      const [resolvConf, hosts, nsswitch] = await Promise.all([read('/etc/resolv.conf'), read('/etc/hosts'), read('/etc/nsswitch.conf')]);
+      return { value: { resolvConf, hosts, nsswitch } satisfies ResolverFiles };
+    },
+  };
+}
