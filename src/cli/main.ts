@@ -3,8 +3,8 @@
 // 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
 //
 // This is the whole of dist/cli.js, kept small because every run loads it: it dispatches to the
-// command's own bundle (dist/cli/<command>.js, through V8's code cache: loadBundle.ts) and
-// imports nothing of the engine but its version.
+// command's own bundle (dist/cli/<command>.js, through V8's code cache: engine/loadBundle.ts) and
+// imports nothing of the engine but its version and that loader.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { VERSION } from '../engine/version';
@@ -12,7 +12,7 @@ import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
 import { terminalLine } from './terminal';
 import { userCacheDir } from './cacheDir';
-import { loadBundle, type LoadedBundle } from './loadBundle';
+import { loadBundle, type LoadedBundle } from '../engine/loadBundle';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
