@@ -26,7 +26,7 @@ const targets = {
   },
   // The CLI's entry: argv dispatch only, loaded by every run. Each command is a bundle of its own
   // (`cli/<command>` below), which the entry loads on demand through V8's code cache
-  // (src/cli/loadBundle.ts): a run reads and compiles its command's code and nothing else.
+  // (src/engine/loadBundle.ts): a run reads and compiles its command's code and nothing else.
   cli: {
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

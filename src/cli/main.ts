@@ -2,12 +2,14 @@
 //
 // This is the whole of dist/cli.js, kept small because every run loads it: it dispatches
 // (run.ts) to the command's own bundle (dist/cli/<command>.js, through V8's code cache:
-// loadBundle.ts) and imports nothing of the engine but its version.
+// engine/loadBundle.ts) and imports nothing of the engine but its version and that loader.
+
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { userCacheDir } from './cacheDir';
-import { loadBundle, type LoadedBundle } from './loadBundle';
+import { loadBundle, type LoadedBundle } from '../engine/loadBundle';
 import { runCli } from './run';
+
 
 const cacheDir = userCacheDir(process.env, process.platform, homedir());
 let bundle: LoadedBundle | undefined;

@@ -1,9 +1,11 @@
-// The orchestrator of a diagnosis: what runs beside what, the partial reports streamed as each
-// step ends, cancellation, and the final report. The critical path is one hop (hop/pipeline.ts:
+// The orchestrator of a diagnosis: what runs beside what, the partial reports streamed as the
+// steps end, cancellation, and the final report. The critical path is one hop (hop/pipeline.ts:
 // one DNS answer, one TCP connect, one TLS handshake and one HTTP exchange on that same socket),
 // then each redirect as a hop of its own (redirects.ts). Beside it, never in front of it: the
 // wire-level DNS queries, the connects to the other addresses, and through a proxy the direct
-// TLS comparison (interception.ts).
+// TLS comparison (interception.ts). What runs beside takes the thread only when no timed window
+// of the critical path is open (quiet.ts): the wire queries are sent first and their answers
+// read at the socket, but recorded later; partial reports are built and sent the same way.
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
 import { addressFindings, classifyAddress } from './address';
@@ -28,6 +30,7 @@ import type { StackReport } from './model/stack';
 import { DEFAULTS, type DiagnoseOptions } from './options';
 import { prepareRun } from './prepare';
 import { chooseProxy, proxyOf, routeOf, type ProxyChoice } from './proxy';
+import { pendingTasksFirst, Quiet } from './quiet';
 import { followRedirects, type ChainStep } from './redirects';
 import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } from './runBounds';
 import { dnsExchange } from './stack/dnsExchange';
@@ -57,6 +60,7 @@ class Run {
   private readonly startedAt = new Date().toISOString();
   private readonly target: TargetInfo;
   private readonly ctx: HopContext;
+  private readonly quiet: Quiet;
   private readonly choice: ProxyChoice;
   /** The first hop's part, from its first step on. */
   private first: HopPart | null = null;
@@ -93,6 +97,10 @@ class Run {
   private cancelled = false;
   /** The final bound ran out before the critical path ended (a step that never settled). */
   private overran = false;
+  /** A partial report waits for the quiet (emit). */
+  private updateQueued = false;
+  /** The complete report named work still running: its results update it later. */
+  private lateResults = false;
 
   constructor(
     private readonly parsed: ParsedTarget,
@@ -107,7 +115,8 @@ class Run {
     // Logs leave the engine (an output channel, stderr): secrets never reach them, revealed or not.
     const log = options.log;
     this.log = log ? (message: string) => log(redactText(message)) : undefined;
-    this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0);
+    this.quiet = new Quiet(this.now);
+    this.ctx = hopContext({ ...options, signal: this.controller.signal, ...(this.log ? { log: this.log } : {}) }, this.now, this.t0, this.quiet);
     this.choice = chooseProxy(this.target, options.proxy);
     this.systemFacts = options.systemFacts ? 'pending' : 'not-asked';
   }
@@ -131,6 +140,7 @@ class Run {
     this.finished = true;
     this.cancelled = this.options.signal?.aborted === true;
     const report = this.report();
+    this.lateResults = report.unfinished !== undefined;
     this.options.onUpdate?.(report);
     void this.work.settled().then(() => {
       // Until now the caller's signal still stops the late probes (the CLI's once it has printed).
@@ -149,8 +159,12 @@ class Run {
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
       this.dns = { system: { addresses: [], durationMs: 0 }, wire: [], cnameChain: [] };
-      if (!isLocalhostName(this.target.host)) this.startWireQueries(this.target.host, this.dns);
+      // The wire queries go out first, so that sending them (Node's socket set-up takes a few
+      // turns of the event loop) is over before the critical path's first timed window opens.
+      if (!isLocalhostName(this.target.host)) await this.startWireQueries(this.target.host, this.dns);
     }
+    // Without it, a collection V8 made due ran inside the connect's reading (0.3–1.5 ms).
+    await pendingTasksFirst();
     const pool = new KeepAlive();
     // The diagnosed connection stays open until the OS's facts of it are read (after the exchange).
     let release = (): void => undefined;
@@ -185,17 +199,24 @@ class Run {
     }
   }
 
-  /** The first hop streams: each of its steps lands in the report as it ends. */
+  /**
+   * The first hop streams: each of its steps lands in the report as it ends. What only the report
+   * needs (the address classes, the interface that owns the local address) waits for the quiet,
+   * so the next step of the critical path starts at once.
+   */
   private onFirstHop(event: HopEvent, part: HopPart): void {
     this.first = part;
     switch (event) {
       case 'resolved':
-        this.resolved(part);
+        this.work.add(this.quiet.after(() => this.resolved(part), 'small'), () => []);
         break;
       case 'connected': {
         const local = part.used?.localAddress;
-        this.link = findInterface(local ?? '');
-        this.internet.local = local ? classifyAddress(local) : null;
+        const classify = this.quiet.after(() => {
+          this.link = findInterface(local ?? '');
+          this.internet.local = local ? classifyAddress(local) : null;
+        }, 'small');
+        this.work.add(classify, () => []);
         break;
       }
       case 'tls': {
@@ -263,27 +284,36 @@ class Run {
     }
   }
 
-  private startWireQueries(host: string, dns: DnsProbe): void {
+  /** Sends the A and AAAA questions to each server; settles when all are on the wire (or ended). */
+  private startWireQueries(host: string, dns: DnsProbe): Promise<void> {
+    const sent: Promise<void>[] = [];
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
         const label = `DNS ${type} @${formatDnsServer(server)}`;
         this.wirePending++;
-        const query = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now }).then((q) => {
-          this.wirePending--;
-          dns.wire.push(q);
-          // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
-          // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
-          dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
-          this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
-          this.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
-          dns.cnameChain = cnameChain(host, dns.wire);
-          this.probeDnsOnly();
-          this.emit();
-        });
+        let onSent!: () => void;
+        const onWire = new Promise<void>((resolve) => (onSent = resolve));
+        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer: (read) => this.quiet.later(read, 'small') });
+        sent.push(Promise.race([onWire, asked.then(() => undefined)]));
+        const query = asked.then((q) =>
+          this.quiet.after(() => {
+            this.wirePending--;
+            dns.wire.push(q);
+            // Ordinal, not localeCompare: the order must not depend on the user's locale, and the first
+            // localeCompare of a process loads ICU's collator (5–40 ms here) inside the run's clock.
+            dns.wire.sort((a, b) => ordinal(a.server, b.server) || ordinal(a.type, b.type));
+            this.steps.push({ phase: 'wire-dns', label, startMs: ms(start - this.t0), durationMs: q.durationMs, critical: false });
+            this.log?.(`dns: ${type} ${host} @${q.server} over ${q.transport} → ${q.rcode ?? q.error?.code} (${q.answers.length} answers) in ${q.durationMs} ms`);
+            dns.cnameChain = cnameChain(host, dns.wire);
+            this.probeDnsOnly();
+            this.emit();
+          }, 'small'),
+        );
         this.work.add(query, () => [label]);
       }
     }
+    return Promise.all(sent).then(() => undefined);
   }
 
   /**
@@ -343,9 +373,19 @@ class Run {
 
   // ── the report ───────────────────────────────────────────────────────────────────────────
 
-  /** A partial report while the critical path runs; once it has ended, the complete report again with the late results. */
+  /**
+   * A partial report while the critical path runs; once it has ended, the complete report again
+   * with the late results. Built and sent once the critical path is quiet, several changes making
+   * one report; none follows the complete report unless it named work still running.
+   */
   private emit(): void {
-    if (this.options.onUpdate) this.options.onUpdate(this.report());
+    const onUpdate = this.options.onUpdate;
+    if (!onUpdate || this.updateQueued) return;
+    this.updateQueued = true;
+    this.quiet.later(() => {
+      this.updateQueued = false;
+      if (!this.finished || this.lateResults) onUpdate(this.report());
+    });
   }
 
   private report(): Report {

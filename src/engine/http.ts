@@ -5,13 +5,19 @@
 // API:
 //   httpExchange(socket, opts) → { exchange, findings, reusable }
 //   - exchange: HttpExchange without `timings` (the orchestrator adds dnsMs/connectMs/tlsMs),
-//     plus ttfbMs (request written → response headers), downloadMs (headers → end of body or
-//     the cap) and totalMs (request written → end);
+//     plus ttfbMs (request written → the first byte of the response), downloadMs (that byte →
+//     end of body or the cap) and totalMs (request written → end). The first byte is the
+//     socket's first 'data' event over HTTP/1.1, read before Node's parser sees it; HTTP/2 reads
+//     the socket natively (nghttp2), so there it is the response's HEADERS frame, announced from
+//     the native callback ('response');
 //   - findings: HTTP_TIMEOUT, HTTP_BAD_RESPONSE, HTTP_CLIENT_ERROR, HTTP_SERVER_ERROR,
 //     HTTP_BODY_TRUNCATED (subject: the URL); a cancelled exchange gives error CANCELLED and no
 //     finding (the orchestrator reports CANCELLED once);
-//   - reusable: the HTTP/1.1 response ended cleanly with keep-alive, so the socket may carry the
-//     next request (a redirect to the same origin). HTTP/2 sessions are closed here, so false.
+//   - reusable: the response ended cleanly and the connection may carry the next request (a
+//     redirect to the same origin): HTTP/1.1 with keep-alive on the socket, HTTP/2 on the same
+//     session, which is then in `session` (pass it back as `opts.session`; RFC 9113 §9.1.1,
+//     as curl -L does), with a listener that keeps a late session error from crashing the
+//     process. A session that is not reusable is closed here;
 //   - body: with `keepBody`, the bytes of the body up to the cap (for the capped fetch).
 //   Never throws. The caller owns and closes the socket (it may already be destroyed: a capped
 //   body, a timeout or a parse error ends the connection, because that is the only way to stop
@@ -54,6 +60,8 @@ export interface HttpExchangeOptions {
   upgradeGoodbye?: Buffer;
   /** Keep the body (up to maxBodyBytes) in the outcome instead of only counting it. */
   keepBody?: boolean;
+  /** The HTTP/2 session an earlier exchange on this socket left open (`session` of its outcome). */
+  session?: http2.ClientHttp2Session;
   /**
    * Send the request line in absolute form (`GET http://host/path HTTP/1.1`), as a forward proxy
    * expects it (RFC 9112 §3.2.2); the socket is then connected to the proxy.
@@ -76,6 +84,10 @@ export interface HttpExchangeOutcome {
   exchange: Omit<HttpExchange, 'timings' | 'outcome'> & Pick<HttpTimings, 'ttfbMs' | 'downloadMs' | 'totalMs'>;
   findings: Finding[];
   reusable: boolean;
+  /** When the request was written, on `now`'s clock: where ttfbMs starts. */
+  startedAt: number;
+  /** HTTP/2: the session, open for the next request, when `reusable`. */
+  session?: http2.ClientHttp2Session;
   /**
    * The connection was closed or reset before the server sent a single byte: on a kept-alive
    * connection, the server had closed it as the request went out (RFC 9112 §9.3.1).
@@ -92,6 +104,8 @@ const PEEK_BYTES = 64;
 interface State extends Pick<HttpExchange, 'status' | 'statusText' | 'httpVersion' | 'headers' | 'bodyBytes' | 'bodyTruncated'> {
   contentLength: number | null;
   start: number;
+  /** HTTP/1.1: when the socket's first 'data' of the answer came (HTTP/2 has only headersAt). */
+  firstByteAt: number | null;
   headersAt: number | null;
   /** The first bytes the server sent, to say what came back when it is not HTTP. */
   peek: Buffer;
@@ -105,14 +119,17 @@ interface Ending {
   error?: ErrorInfo;
   findings: Finding[];
   reusable: boolean;
+  /** HTTP/2: the session left open for the next request. */
+  session?: http2.ClientHttp2Session;
 }
 
 export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions): Promise<HttpExchangeOutcome> {
   const d = deadline(opts.signal, opts.timeoutMs, 'HTTP exchange');
   // Read now: a destroyed socket no longer knows its peer.
   const remoteAddress = socket.remoteAddress ?? null;
-  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), headersAt: null, peek: Buffer.alloc(0), received: 0, chunks: opts.keepBody ? [] : null };
+  const state: State = { status: null, statusText: '', httpVersion: null, headers: {}, bodyBytes: 0, bodyTruncated: false, contentLength: null, start: opts.now(), firstByteAt: null, headersAt: null, peek: Buffer.alloc(0), received: 0, chunks: opts.keepBody ? [] : null };
   const onPeek = (chunk: Buffer): void => {
+    state.firstByteAt ??= opts.now();
     state.received += chunk.length;
     if (state.peek.length < PEEK_BYTES) state.peek = Buffer.concat([state.peek, chunk]).subarray(0, PEEK_BYTES);
   };
@@ -131,6 +148,8 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
     d.dispose();
   }
   const end = opts.now();
+  // Bytes that were not an answer (nothing parsed) leave the times at 0, as before any answer.
+  const firstByte = state.headersAt === null ? null : Math.min(state.firstByteAt ?? state.headersAt, state.headersAt);
   const exchange: HttpExchangeOutcome['exchange'] = {
     url: opts.url,
     method: opts.method,
@@ -142,14 +161,14 @@ export async function httpExchange(socket: net.Socket, opts: HttpExchangeOptions
     bodyTruncated: state.bodyTruncated,
     remoteAddress,
     reusedConnection: false,
-    ttfbMs: state.headersAt === null ? 0 : ms(state.headersAt - state.start),
-    downloadMs: state.headersAt === null ? 0 : ms(end - state.headersAt),
+    ttfbMs: firstByte === null ? 0 : ms(firstByte - state.start),
+    downloadMs: firstByte === null ? 0 : ms(end - firstByte),
     totalMs: ms(end - state.start),
   };
   if (ending.error) exchange.error = ending.error;
   const findings = [...ending.findings, ...statusFindings(opts.url, state)];
   const closedUnanswered = state.status === null && state.received === 0 && (ending.error?.code === 'ECONNRESET' || ending.error?.code === 'EPIPE');
-  return { exchange, findings, reusable: ending.reusable, closedUnanswered, ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
+  return { exchange, findings, reusable: ending.reusable, closedUnanswered, startedAt: state.start, ...(ending.session ? { session: ending.session } : {}), ...(state.chunks ? { body: Buffer.concat(state.chunks).subarray(0, state.bodyBytes) } : {}) };
 }
 
 interface RequestTarget {
@@ -269,9 +288,12 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       res.on('error', (err: NodeJS.ErrnoException) => settle(errorEnding(err, opts, state), true));
       res.on('aborted', () => settle(errorEnding(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), opts, state), true));
     });
-    state.start = opts.now();
+    // The request goes out on the next tick (ClientRequest hands itself the socket then and
+    // flushes): the wait starts after end() has shaped it, as close to that write as JavaScript
+    // gets, so formatting the headers the first time is not read as the server's time.
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
+    state.start = opts.now();
   });
 }
 
@@ -283,11 +305,17 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      session?.off('error', onError);
+      if (graceful && session && ending.reusable && !session.closed && !session.destroyed) {
+        if (!session.listeners('error').includes(ignoreSessionError)) session.on('error', ignoreSessionError);
+        resolve({ ...ending, session });
+        return;
+      }
       const close = (): void => void session?.close();
       if (graceful && opts.closeAfter) void opts.closeAfter.then(close, close);
       else if (graceful) close();
       else session?.destroy();
-      resolve(ending);
+      resolve({ ...ending, reusable: false });
     };
     const onAbort = (): void => settle(abortEnding(signal, opts, state), false);
     if (signal.aborted) {
@@ -304,7 +332,7 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
       else if (!H2_FORBIDDEN.has(lower) && !(lower === 'te' && value !== 'trailers')) headers[lower] = value;
     }
     try {
-      session = http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
+      session = opts.session ?? http2.connect(`${target.scheme}://${target.authority}`, { createConnection: () => socket });
       session.on('error', onError);
       state.start = opts.now();
       if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
@@ -332,17 +360,20 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
           stream.close(http2.constants.NGHTTP2_CANCEL);
         }
       });
-      stream.on('end', () => settle({ findings: [], reusable: false }, true));
+      stream.on('end', () => settle({ findings: [], reusable: true }, true));
       stream.on('close', () => {
         // A stream reset by the server closes without 'end' or 'error' when the code is NO_ERROR.
         if (state.status === null) settle(errorEnding(Object.assign(new Error(`stream closed with code ${stream.rstCode ?? 'unknown'}`), { code: 'ERR_HTTP2_STREAM_ERROR' }), opts, state), false);
-        else settle({ findings: [], reusable: false }, true);
+        else settle({ findings: [], reusable: stream.rstCode === http2.constants.NGHTTP2_NO_ERROR }, true);
       });
     } catch (err) {
       onError(err as NodeJS.ErrnoException);
     }
   });
 }
+
+/** Kept on a session left open between exchanges: an error then must not crash the process; the next exchange sees the session closed. */
+const ignoreSessionError = (): void => undefined;
 
 function abortEnding(signal: AbortSignal, opts: HttpExchangeOptions, state: State): Ending {
   if (!(reasonOf(signal) instanceof ProbeTimeoutError)) {

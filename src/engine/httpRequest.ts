@@ -11,6 +11,7 @@
 //   redirectTarget(url, status, location)     where a response redirects to, or null
 //   sendRequest(socket, opts)                 shape, send on the socket, judge: a recorded exchange
 //   requestInfo(spec, reveal)                 the shaped request for Report.request, secrets redacted
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { finding } from './findings';
 import { httpExchange, type HttpExchangeOutcome } from './http';
@@ -97,6 +98,8 @@ export interface SendOptions {
   revealSecrets: boolean;
   /** Keep the body bytes (capped at maxBodyBytes) in `body`. */
   keepBody?: boolean;
+  /** HTTP/2: the session an earlier request on this connection left open. */
+  session?: ClientHttp2Session;
   /** An HTTP/2 session closes only once this settles (HttpExchangeOptions.closeAfter). */
   closeAfter?: Promise<void>;
 }
@@ -112,6 +115,8 @@ export interface SentRequest {
   /** A forward proxy answered 407: the proxy's failure, with the schemes it offers. */
   proxyAuth: { error: ErrorInfo; offers: string[] } | null;
   reusable: boolean;
+  /** HTTP/2: the session, open for the next request, when `reusable`. */
+  session?: ClientHttp2Session;
   /** Closed or reset before a byte of the answer (see HttpExchangeOutcome). */
   closedUnanswered: boolean;
   body?: Buffer;
@@ -120,7 +125,6 @@ export interface SentRequest {
 /** Shapes the request, sends it on `socket` and judges the answer. Never throws. */
 export async function sendRequest(socket: Socket, opts: SendOptions): Promise<SentRequest> {
   const headers = shapeHeaders(opts);
-  const startedAt = opts.now();
   const websocket = opts.request.upgrade === 'websocket';
   const sent = await httpExchange(socket, {
     url: opts.url.replace(/\/\/[^/@]*@/, '//'),
@@ -131,6 +135,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
     ...(websocket ? { upgradeGoodbye: closeFrame() } : {}),
     ...(opts.forward ? { absoluteForm: true } : {}),
     ...(opts.keepBody ? { keepBody: true } : {}),
+    ...(opts.session ? { session: opts.session } : {}),
     maxBodyBytes: opts.maxBodyBytes,
     timeoutMs: opts.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -154,7 +159,7 @@ export async function sendRequest(socket: Socket, opts: SendOptions): Promise<Se
   } else if (rest.status === 101) {
     findings.push(finding('HTTP_UNREQUESTED_UPGRADE', `${opts.url} answered 101 Switching Protocols${typeof rest.headers['upgrade'] === 'string' ? ` to ${rest.headers['upgrade']}` : ''} although the request asked for no upgrade; no HTTP answer follows.`, opts.url));
   }
-  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt, findings, proxyAuth, reusable: sent.reusable, closedUnanswered: sent.closedUnanswered, ...(sent.body ? { body: sent.body } : {}) };
+  return { exchange, times: { ttfbMs, downloadMs, totalMs }, startedAt: sent.startedAt, findings, proxyAuth, reusable: sent.reusable, closedUnanswered: sent.closedUnanswered, ...(sent.session ? { session: sent.session } : {}), ...(sent.body ? { body: sent.body } : {}) };
 }
 
 /**

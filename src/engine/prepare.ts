@@ -1,7 +1,7 @@
 // Set-up before a diagnosis' clock starts (diagnose.ts calls this first): everything CPU-heavy
 // the probes would otherwise do inside their timed windows, on the thread whose clock times the
 // sockets. The trust stores' index, the TLS context (anchors and client certificate), and the
-// first-use cost of each code path (warmUp.ts). Its duration is the report's `setupMs`: set-up,
+// first-use cost of the code that runs inside those windows (warmUp.ts). Its duration is the report's `setupMs`: set-up,
 // not network. A second run in the same process with the same settings finds all of it done.
 import { performance } from 'node:perf_hooks';
 import { ms } from './abort';
@@ -15,12 +15,11 @@ export async function prepareRun(options: Pick<DiagnoseOptions, 'trust' | 'clien
   const now = options.now ?? (() => performance.now());
   const start = now();
   storeIndex(options.trust);
-  let context = null;
   try {
-    context = secureContextFor(options.trust, options.clientCertificate);
+    secureContextFor(options.trust, options.clientCertificate);
   } catch {
     // A client certificate OpenSSL refuses: the handshake builds the context again and reports why.
   }
-  await warmUp(context);
+  await warmUp();
   return ms(now() - start);
 }

@@ -2,7 +2,10 @@
 //
 // API, from low to high level:
 // - connectTcp(address, family, port, opts): one connect under its own deadline. Never throws;
-//   gives the ConnectionResult and, when it worked, the open socket (Nagle off).
+//   gives the ConnectionResult and, when it worked, the open socket (Nagle off). Its durationMs
+//   runs from the socket's 'connectionAttempt' event, which Node emits right before it calls
+//   connect(2), to its 'connect' event, the first JavaScript that learns the handshake is done:
+//   the socket's construction and Node's own set-up before the system call are not network time.
 // - startConnects(addresses, port, opts): the orchestrator's entry point. Connects to every
 //   address (at most `concurrency` at once, started in input order) and returns two promises:
 //   `primary` settles as soon as the first address *in input (OS) order* that works is known:
@@ -36,32 +39,37 @@ export interface ConnectOutcome {
   result: ConnectionResult;
   /** The open socket when `result.ok`, else null. */
   socket: net.Socket | null;
+  /** When the attempt started on `now`'s clock (connect(2), or the call when it never got there). */
+  startedAt: number;
 }
 
 const ignoreError = (): void => undefined;
 
 export function connectTcp(address: string, family: Family, port: number, opts: ConnectOptions): Promise<ConnectOutcome> {
-  const start = opts.now();
+  let start = opts.now();
   const base = { address, family, port };
   const d = deadline(opts.signal, opts.timeoutMs, `TCP connect to ${hostPort(address, family, port)}`);
   return new Promise<ConnectOutcome>((resolve) => {
     const fail = (code: string, socket: net.Socket | null): void => {
+      const end = opts.now();
       d.dispose();
       socket?.destroy();
-      resolve({ result: { ...base, ok: false, durationMs: ms(opts.now() - start), error: describeConnectError(code, address, family, port, opts.timeoutMs) }, socket: null });
+      resolve({ result: { ...base, ok: false, durationMs: ms(end - start), error: describeConnectError(code, address, family, port, opts.timeoutMs) }, socket: null, startedAt: start });
     };
     if (d.signal.aborted) {
       fail(codeOfAbort(d.signal), null);
       return;
     }
     const host = family === 6 && opts.zoneId ? `${address}%${opts.zoneId}` : address;
-    let socket: net.Socket;
+    // net.connect() is this pair; made apart, a connect() that throws still leaves the socket
+    // (and the handle it already made) to destroy.
+    const socket = new net.Socket();
     try {
       // family pins the literal: no lookup and no happy-eyeballs inside Node (autoSelectFamily).
-      socket = net.connect({ host, port, family, autoSelectFamily: false });
+      socket.connect({ host, port, family, autoSelectFamily: false });
     } catch (err) {
       // Synchronous throws are argument errors (a bad zone id, a port Node refuses).
-      fail((err as NodeJS.ErrnoException).code ?? 'EINVAL', null);
+      fail((err as NodeJS.ErrnoException).code ?? 'EINVAL', socket);
       return;
     }
     const onAbort = (): void => {
@@ -77,16 +85,19 @@ export function connectTcp(address: string, family: Family, port: number, opts: 
       fail(err.code ?? 'UNKNOWN', socket);
     };
     const onConnect = (): void => {
+      const end = opts.now();
       d.signal.removeEventListener('abort', onAbort);
       d.dispose();
       socket.removeListener('error', onError);
       socket.on('error', ignoreError);
       socket.setNoDelay(true);
-      const result: ConnectionResult = { ...base, ok: true, durationMs: ms(opts.now() - start) };
+      const result: ConnectionResult = { ...base, ok: true, durationMs: ms(end - start) };
       if (socket.localAddress !== undefined) result.localAddress = socket.localAddress;
       if (socket.localPort !== undefined) result.localPort = socket.localPort;
-      resolve({ result, socket });
+      resolve({ result, socket, startedAt: start });
     };
+    // Node ≥ 20.12 emits it synchronously before connect(2); older versions keep the call's time.
+    socket.once('connectionAttempt', () => (start = opts.now()));
     socket.once('connect', onConnect);
     socket.once('error', onError);
     d.signal.addEventListener('abort', onAbort, { once: true });
@@ -127,8 +138,8 @@ export function describeConnectError(code: string, address: string, family: Fami
 export interface ConnectManyOptions extends ConnectOptions {
   /** How many connects run at once; they start in input order. */
   concurrency: number;
-  /** Called as each connect ends (in completion order), for streaming progress. */
-  onResult?: (result: ConnectionResult) => void;
+  /** Called as each connect ends (in completion order), for streaming progress; `startedAt` as in ConnectOutcome. */
+  onResult?: (result: ConnectionResult, startedAt: number) => void;
 }
 
 /**
@@ -144,7 +155,7 @@ async function connectEach(addresses: readonly DnsAddress[], port: number, opts:
       const index = next++;
       const { address, family } = addresses[index]!;
       const outcome = opts.signal?.aborted
-        ? { result: { address, family, port, ok: false, durationMs: 0, error: describeConnectError('CANCELLED', address, family, port, opts.timeoutMs) }, socket: null }
+        ? { result: { address, family, port, ok: false, durationMs: 0, error: describeConnectError('CANCELLED', address, family, port, opts.timeoutMs) }, socket: null, startedAt: opts.now() }
         : await connectTcp(address, family, port, opts);
       results[index] = outcome.result;
       settled(index, outcome);
@@ -189,7 +200,7 @@ export function startConnects(addresses: readonly DnsAddress[], port: number, op
     if (elected) outcome.socket?.destroy();
     outcomes[index] = elected ? { ...outcome, socket: null } : outcome;
     if (!elected) elect();
-    opts.onResult?.(outcome.result);
+    opts.onResult?.(outcome.result, outcome.startedAt);
   });
   if (addresses.length === 0) resolvePrimary(null);
   return { primary, done };

@@ -1,50 +1,77 @@
 // The first socket of a process pays for code that runs for the first time: Node's lazily loaded
-// internals, V8 compiling functions on their first call, OpenSSL's first handshake state, the
-// HTTP parsers. Paid inside a timed window, that cost reads as network time. This module pays it
-// before the clock starts, without sending a packet anywhere: every exercise runs in memory (DNS
-// messages encoded and decoded: dns/warmUp.ts; a TLS ClientHello written into a buffer; an
-// HTTP/1.1 and an HTTP/2 GET through the probe's own http.ts, answered by a stream that replays a
-// server's bytes; a certificate described and verified), and sockets are only created and
-// closed, never connected or bound. Only the client side runs: a server would be work the
-// probes never do.
-import { X509Certificate } from 'node:crypto';
+// internals, V8 compiling functions on their first call, the HTTP/2 session machinery. Paid
+// inside a timed window, that cost reads as network time. This module pays, before the clock
+// starts, what would otherwise land inside one, without sending a packet anywhere: every exercise
+// runs in memory (DNS messages encoded and decoded: dns/warmUp.ts; an HTTP/2 GET through the
+// probe's own http.ts, answered by a stream that replays a server's bytes; a hop through the
+// pipeline to a port Node refuses before it makes a socket), and sockets are only created and
+// closed, never connected or bound. Only the client side runs: a server would be work the probes
+// never do. What runs outside every window needs no warm-up, as the readings start and end at
+// the socket's events: tls.connect writes the ClientHello before the handshake's clock starts,
+// the chain is described after it ends, and an HTTP/1.1 request is written before its wait
+// starts, its answer parsed after the first byte ends it (http.ts).
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
-import tls from 'node:tls';
-import type { SecureContext } from 'node:tls';
 import { warmUpDns } from './dns/warmUp';
+import { standaloneContext } from './hop/model';
+import { runHop } from './hop/pipeline';
 import { httpExchange } from './http';
-import { describeCertificate } from './tls/certificate';
-import { verifyChain } from './tls/verify';
+import { DIRECT } from './proxy';
+import { Quiet } from './quiet';
+import { parseTarget } from './target';
 
 /** A name that can never resolve (RFC 6761 §6.4): nothing here looks anything up anyway. */
 const NOWHERE = 'warm-up.invalid';
 /** A bound on each in-memory exchange: it takes a few milliseconds; this only guards a Node change. */
 const EXCHANGE_LIMIT_MS = 200;
+/** Turns of the event loop in which closing the in-memory streams ends (three, on Node 20 and 22). */
+const SETTLE_TURNS = 4;
 
 let processWarm: Promise<void> | null = null;
-const warmContexts = new WeakSet<SecureContext>();
 
 /**
- * Exercises the code paths of a diagnosis (DNS, TCP, TLS and HTTP) once per process, and a TLS
- * ClientHello once per context. Never throws: a warm-up that fails only leaves that path cold.
+ * Exercises the code paths of a diagnosis that run inside its timed windows (DNS, the hop, the
+ * HTTP/2 exchange) once per process. Never throws: a warm-up that fails only leaves that path cold.
  */
-export async function warmUp(context: SecureContext | null): Promise<void> {
+export async function warmUp(): Promise<void> {
   warmUpDns();
   processWarm ??= warmConnections();
   await processWarm;
-  if (context && !warmContexts.has(context)) {
-    warmContexts.add(context);
-    attempt(() => writeClientHello(context));
-  }
+}
+
+/**
+ * Node closes streams and tears an HTTP/2 session down over the next turns of the event loop
+ * (nextTick, setImmediate): waits for those turns, so none of the warm-up's leftovers runs after
+ * the clock has started.
+ */
+async function settled(): Promise<void> {
+  for (let turn = 0; turn < SETTLE_TURNS; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 async function warmConnections(): Promise<void> {
   attempt(warmSocket);
-  attempt(warmCertificates);
-  await exchangeOverMemory(null);
-  await exchangeOverMemory('h2');
+  await warmHop();
+  await exchangeOverMemory();
+  await settled();
+}
+
+/** Above the highest TCP port: net.connect throws ERR_SOCKET_BAD_PORT before it creates a socket. */
+const NO_PORT = 65536;
+
+/**
+ * The hop pipeline once (resolve, connect, the findings and bookkeeping of a failed connect),
+ * to a port Node refuses synchronously, so no socket is made and nothing is sent: its code is
+ * compiled here rather than between the wire queries and the first connect. Never throws.
+ */
+async function warmHop(): Promise<void> {
+  try {
+    const { target } = parseTarget('http://127.0.0.1:1/');
+    const hop = await runHop({ target: { ...target, port: NO_PORT }, route: DIRECT, request: { method: 'GET', headers: {} } }, { ...standaloneContext({ timeoutMs: EXCHANGE_LIMIT_MS }), quiet: new Quiet() });
+    await hop.beside;
+  } catch {
+    // A path that cannot be exercised here stays cold; the probe itself reports real failures.
+  }
 }
 
 function attempt(fn: () => void): void {
@@ -60,27 +87,6 @@ function warmSocket(): void {
   new net.Socket().destroy();
 }
 
-/** What follows a handshake: a certificate read, described and verified (against no store). */
-function warmCertificates(): void {
-  const root = tls.rootCertificates[0];
-  if (root === undefined) return;
-  const cert = new X509Certificate(root);
-  describeCertificate(cert, Date.now());
-  verifyChain([cert], NOWHERE, { node: [], os: [], extra: [] }, Date.now(), { expiryWarningDays: 21 });
-}
-
-/** The probe's ClientHello for this context, written into memory; no server ever sees it. */
-function writeClientHello(context: SecureContext): void {
-  const sink = replayingPeer(() => undefined);
-  const socket = tls.connect({ socket: sink, secureContext: context, servername: NOWHERE, rejectUnauthorized: false, ALPNProtocols: ['h2', 'http/1.1'] });
-  socket.on('error', () => undefined);
-  socket.destroy();
-  sink.destroy();
-}
-
-/** RFC 9112 §4: a complete response to the request, whatever it was. */
-const HTTP1_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
-
 // A server's side of one HTTP/2 exchange (RFC 9113 §4.1 frames: 3-byte length, type, flags,
 // stream id): its SETTINGS (the server preface, §3.4), the ACK of the client's SETTINGS (§6.5.3),
 // and on stream 1 a HEADERS frame with END_STREAM | END_HEADERS whose one header is HPACK static
@@ -91,27 +97,28 @@ const H2_RESPONSE = Buffer.from('00000101050000000188', 'hex');
 const H2_HEADERS = 0x1;
 
 /**
- * One GET through the probe's own HTTP code (http.ts, Node's HTTP/1.1 client or nghttp2) over
- * a stream that answers like a server. httpExchange has its own deadline and never throws.
+ * One HTTP/2 GET through the probe's own HTTP code (http.ts, nghttp2) over a stream that answers
+ * like a server: the session's set-up and the response's way up from nghttp2 run inside the
+ * time to first byte, where HTTP/1.1 runs only a write (http.ts). httpExchange has its own
+ * deadline and never throws.
  */
-async function exchangeOverMemory(alpn: 'h2' | null): Promise<void> {
+async function exchangeOverMemory(): Promise<void> {
   let written = Buffer.alloc(0);
   let answered = false;
   const peer = replayingPeer((chunk, push) => {
-    if (alpn !== 'h2') return push(HTTP1_RESPONSE);
     written = Buffer.concat([written, chunk]);
     if (!answered && wroteRequestHeaders(written)) {
       answered = true;
       push(H2_RESPONSE);
     }
   });
-  if (alpn === 'h2') peer.push(H2_SERVER_SETTINGS);
+  peer.push(H2_SERVER_SETTINGS);
   try {
     await httpExchange(peer as net.Socket, {
-      url: `${alpn === 'h2' ? 'https' : 'http'}://${NOWHERE}/`,
+      url: `https://${NOWHERE}/`,
       method: 'GET',
       headers: { accept: '*/*' },
-      alpn,
+      alpn: 'h2',
       maxBodyBytes: 1024,
       timeoutMs: EXCHANGE_LIMIT_MS,
       now: () => performance.now(),

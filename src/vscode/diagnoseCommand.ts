@@ -12,8 +12,9 @@ import { loadClientCertificate } from './certificates/clientCertificate';
 import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine, prepareEngine } from './loadEngine';
+import { loadEngine, prepareEngine, saveEngineCodeCache } from './loadEngine';
 import { RecentTargets, storableInput } from './recentTargets';
+
 import { ReportPanels } from './reportPanel';
 import { RequestStore } from './requestStore';
 import { redactUrl } from '../engine/redact';
@@ -117,6 +118,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
           });
           panel.update(signal, report);
           panel.endRun(signal, report.cancelled ? 'cancelled' : 'done');
+          saveEngineCodeCache();
           // The engine sends nothing through an unusable proxy (and never falls back to a direct
           // connection): say so where it cannot be missed, not only in the panel.
           if (report.proxy?.error?.code === 'PROXY_INVALID') void vscode.window.showErrorMessage(`Netdiag: nothing was sent. ${report.proxy.reason}.`);

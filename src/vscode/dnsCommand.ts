@@ -9,7 +9,7 @@ import type { DnsLookupResult } from '../engine/model/dns';
 import { isLookupMessage } from '../protocol/reportView';
 import type { LookupToHost, RunStatus } from '../protocol/reportView';
 import { errorMessage, type ConfigSource } from './config';
-import { loadEngine } from './loadEngine';
+import { loadEngine, preloadEngine, saveEngineCodeCache } from './loadEngine';
 import { ReportWebview } from './reportWebview';
 import type { UntrustedGate } from './untrustedGate';
 import { webviewRoots } from './webviewHtml';
@@ -151,6 +151,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
         const options = engine.dnsLookupOptions({ types: request.types, servers, timeoutMs: settings.timeouts.dnsMs, trace: request.trace && { roots: [] }, explainSystem: true, compareWith }, controller.signal);
         const result = await engine.lookupDns(request.name, options);
         target.finish(controller, result, result.cancelled ? 'cancelled' : 'done');
+        saveEngineCodeCache();
         log.info(`${request.name}: ${result.findings.length} finding(s) in ${Math.round(result.durationMs)} ms`);
         return result;
       } catch (err) {
@@ -186,6 +187,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
   }
 
   const command = vscode.commands.registerCommand(LOOK_UP_DNS_COMMAND, async (arg?: unknown) => {
+    if (arg === undefined) preloadEngine();
     const request = requestOf(arg) ?? (arg === undefined ? await ask() : null);
     return request ? run(request) : undefined;
   });

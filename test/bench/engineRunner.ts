@@ -1,21 +1,25 @@
 // The child of startEngineRunner (measure.ts): loads the built engine bundle named on its command
-// line once, then runs one job per line of stdin and answers each with one line of JSON. A
-// diagnosis goes the extension's way: prepareOptions for the settings, then diagnose.
-import { createRequire } from 'node:module';
+// line once, the extension's way (through V8's code cache in the directory named after it, saved
+// after each job as the extension saves it after a command), then runs one job per line of stdin
+// and answers each with one line of JSON. A diagnosis goes the extension's way too: prepareOptions
+// for the settings, then diagnose.
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadBundle } from '../../src/engine/loadBundle';
 import { parseTarget } from '../../src/engine/target';
 import type { SetupInput } from '../../src/engine/setup';
 import type * as EngineModule from '../../src/vscode/engineEntry';
 import type { RunnerJob } from './measure';
 
 const file = resolve(process.argv[2] ?? 'dist/engine.js');
-const engine = createRequire(file)(file) as typeof EngineModule;
+const bundle = loadBundle(file, process.argv[3] ?? null);
+const engine = bundle.exports as typeof EngineModule;
 
 async function runJob(job: RunnerJob): Promise<unknown> {
   if (job.kind === 'dns') return engine.lookupDns(job.name, { timeoutMs: 2000, types: ['A'], servers: [job.server] });
+  if (job.kind === 'prepare') return engine.prepareRun((await engine.prepareOptions(job.setup as unknown as SetupInput)).options);
   const { options } = await engine.prepareOptions(job.setup as unknown as SetupInput);
-  return engine.diagnose(parseTarget(job.url), { ...options, proxy: { env: {} } });
+  return engine.diagnose(parseTarget(job.url), { ...options, proxy: { env: {} }, ...(job.stream ? { onUpdate: (r) => void JSON.stringify(r) } : {}) });
 }
 
 const lines = createInterface({ input: process.stdin });
@@ -26,6 +30,7 @@ lines.on('line', (line) => {
     let answer: string;
     try {
       answer = JSON.stringify({ ok: true, result: await runJob(JSON.parse(line) as RunnerJob) });
+      bundle.saveCodeCache();
     } catch (err) {
       answer = JSON.stringify({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }

@@ -46,6 +46,25 @@ export interface CurlTimes {
 
 export const CURL_WRITE_OUT = '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}';
 
+/**
+ * What curl does between its TCP connect and writing its ClientHello, from its own trace
+ * (`-v --trace-time`: the "Connected to" line to the "Client hello" line): building its TLS
+ * context and reading the CA file for this transfer. curl's time_appconnect − time_connect holds
+ * it; Netdiag does the same before its clock (setupMs). The trace's other lines cost curl time
+ * inside the handshake, so only this stretch, with two lines of output, is read from it.
+ */
+export async function curlTlsSetup(args: readonly string[]): Promise<number> {
+  const r = await timed('curl', ['-sS', '-o', '/dev/null', '-v', '--trace-time', ...args]);
+  if (r.code !== 0) throw new Error(`curl ${args.join(' ')} failed: ${r.stderr}`);
+  const at = (pattern: RegExp): number => {
+    const m = r.stderr.split('\n').find((line) => pattern.test(line))?.match(/^(\d\d):(\d\d):(\d\d\.\d+)/);
+    if (!m) throw new Error(`curl's trace has no line matching ${pattern}:\n${r.stderr}`);
+    return (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000;
+  };
+  const span = at(/\(OUT\), TLS handshake, Client hello/) - at(/Connected to /);
+  return span < 0 ? span + 86_400_000 : span; // across midnight
+}
+
 export async function curl(args: readonly string[]): Promise<CurlTimes> {
   const r = await timed('curl', ['-sS', '-o', '/dev/null', '-w', CURL_WRITE_OUT, ...args]);
   const t = r.stdout.trim().split(' ').map((s) => Number(s) * 1000);
@@ -65,11 +84,22 @@ export interface EngineRunner {
 }
 
 export type RunnerJob =
-  | { kind: 'diagnose'; url: string; setup: Record<string, unknown> }
+  /** `stream`: partial reports go to an onUpdate that serializes each, as the extension posts it to its panel. */
+  | { kind: 'diagnose'; url: string; setup: Record<string, unknown>; stream?: boolean }
+  /** What the extension does when Diagnose Endpoint starts, while the target is typed (prepareEngine). */
+  | { kind: 'prepare'; setup: Record<string, unknown> }
   | { kind: 'dns'; name: string; server: { address: string; port: number } };
 
-export function startEngineRunner(engine: string): EngineRunner {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * How long a user takes to type a target or a name after starting a command, during which the
+ * extension has already loaded (and for a diagnosis prepared) the engine: a freshly started
+ * runner waits this long before its first job, as a new window's first command does.
+ */
+export const TYPING_MS = 1000;
+
+/** `cacheDir`: where the engine's code cache lives, as the extension keeps it in its storage. */
+export function startEngineRunner(engine: string, cacheDir: string): EngineRunner {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engineRunner.ts'), engine, cacheDir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
@@ -111,4 +141,15 @@ export function ratio(a: number, b: number): string {
 export function pairedRatio(a: readonly number[], b: readonly number[]): string {
   const ratios = a.map((x, i) => x / (b[i] ?? NaN)).filter((r) => Number.isFinite(r));
   return ratios.length === 0 ? '–' : median(ratios).toFixed(2);
+}
+
+/**
+ * Whether a phase reads like the reference tool's reading of the same server: within
+ * max(1 ms, 10 %) of it (issue 11). "yes +0.3" / "no -1.8": the verdict and Netdiag's difference.
+ */
+export function within(ours: number, reference: number): string {
+  if (!Number.isFinite(ours) || !Number.isFinite(reference)) return '–';
+  const diff = ours - reference;
+  const ok = Math.abs(diff) <= Math.max(1, 0.1 * reference);
+  return `${ok ? 'yes' : 'no'} ${diff >= 0 ? '+' : ''}${diff.toFixed(1)}`;
 }

@@ -1,7 +1,9 @@
-// A TCP proxy on loopback that adds latency in user space (this machine has no netem): every
-// chunk is held `delayMs` before it is forwarded, in each direction, keeping order. A request
-// and its answer therefore cost 2 × delayMs, like a link with that one-way delay. The TCP
-// handshake itself cannot be delayed from user space (the kernel completes it on accept).
+// Proxies on loopback that add latency in user space (this machine has no netem). The TCP one
+// holds every chunk `delayMs` before it is forwarded, in each direction, keeping order; the UDP
+// one (startUdpLatencyProxy, for DNS) does the same to every datagram. A request and its answer
+// therefore cost 2 × delayMs, like a link with that one-way delay. The TCP handshake itself
+// cannot be delayed from user space (the kernel completes it on accept).
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 export interface LatencyProxy {
@@ -58,5 +60,47 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A UDP relay on loopback (IPv4): each client (address and port) gets its own upstream socket,
+ * so answers find their way back; every datagram waits `delayMs` in each direction.
+ */
+export async function startUdpLatencyProxy(target: { host: string; port: number }, delayMs: number, host = '127.0.0.1'): Promise<LatencyProxy> {
+  const front = dgram.createSocket('udp4');
+  const upstreams = new Map<string, dgram.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (fn: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, delayMs);
+    timers.add(t);
+  };
+  front.on('message', (msg, client) => {
+    const key = `${client.address}:${client.port}`;
+    let upstream = upstreams.get(key);
+    if (!upstream) {
+      const socket = dgram.createSocket('udp4');
+      socket.on('message', (answer) => later(() => front.send(answer, client.port, client.address)));
+      socket.on('error', () => undefined);
+      upstreams.set(key, socket);
+      upstream = socket;
+    }
+    const to = upstream;
+    later(() => to.send(msg, target.port, target.host));
+  });
+  front.on('error', () => undefined);
+  await new Promise<void>((resolve) => front.bind(0, host, resolve));
+  return {
+    host,
+    port: front.address().port,
+    connections: () => upstreams.size,
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      for (const u of upstreams.values()) u.close();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    },
   };
 }

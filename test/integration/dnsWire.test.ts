@@ -185,6 +185,20 @@ describe('wireQuery over loopback', () => {
     });
   }
 
+  it('times the answer when its datagram arrived, however much later it is read (defer)', async () => {
+    let sent = 0;
+    const r = await wireQuery(dns.server, 'web.example.test', 'A', { ...fast, onSent: () => sent++, defer: (read) => setTimeout(read, 300) });
+    assert.equal(sent, 1);
+    assert.deepEqual(r.answers.map((a) => a.data), ['192.0.2.10', '192.0.2.11']);
+    assert.ok(r.durationMs < 150, `durationMs ${r.durationMs}: the 300 ms before it was read are not the server's`);
+  });
+
+  it('an answer that arrived in time counts when its reading is deferred past the deadline', async () => {
+    const r = await wireQuery(dns.server, 'web.example.test', 'A', { timeoutMs: 200, now, defer: (read) => setTimeout(read, 1000) });
+    assert.equal(r.rcode, 'NOERROR');
+    assert.equal(r.error, undefined);
+  });
+
   it('takes the good answer that follows bad ones', async () => {
     const r = await wireQuery(dns.server, 'spoofed.example.test', 'A', fast);
     assert.equal(r.error, undefined);

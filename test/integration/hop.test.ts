@@ -15,7 +15,7 @@ import { DIRECT } from '../../src/engine/proxy';
 import { parseTarget } from '../../src/engine/target';
 import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
-import { startBlackholeServer, startHttpServer, type HttpTestServer, type RunningServer } from '../helpers/servers';
+import { startBlackholeServer, startH2Server, startHttpServer, type HttpTestServer, type RunningServer } from '../helpers/servers';
 
 let pki: TestPki;
 let web: HttpTestServer;
@@ -98,6 +98,27 @@ describe('runHop', () => {
     assert.equal(second.part.resolution, null);
     assert.deepEqual(second.part.exchange?.timings.dnsMs, 0);
     assert.equal(web.connections() - before, 1);
+  });
+
+  it('a kept-alive HTTP/2 session carries the next request as a new stream, as curl -L does', async () => {
+    const h2 = await startH2Server();
+    try {
+      const pinned = { localhost: [{ address: '127.0.0.1' as const, family: 4 as const }] };
+      const first = await runHop(spec(`https://localhost:${h2.port}/bytes/10`), ctx({ pinned }));
+      assert.equal(first.part.exchange?.httpVersion, '2.0');
+      assert.ok(first.connection?.session, 'the session is handed back open');
+      const second = await runHop(spec(`https://localhost:${h2.port}/bytes/20`, { reuse: first.connection, redirect: true }), ctx({ pinned }));
+      assert.equal(second.connection?.session, first.connection.session, 'the same session, still open');
+      second.connection?.close();
+      assert.equal(second.part.exchange?.reusedConnection, true);
+      assert.equal(second.part.exchange?.httpVersion, '2.0');
+      assert.equal(second.part.exchange?.bodyBytes, 20);
+      assert.equal(second.part.tls, null, 'no second handshake');
+      assert.equal(h2.connections(), 1);
+      assert.equal(first.connection.session.destroyed, true, 'closing the connection ends its session');
+    } finally {
+      await h2.close();
+    }
   });
 
   it('a side hop (probeOthers: false) stops the connects it no longer needs', async () => {

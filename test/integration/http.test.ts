@@ -8,7 +8,7 @@ import type { HttpExchangeOptions, HttpExchangeOutcome } from '../../src/engine/
 import { redirectTarget } from '../../src/engine/httpRequest';
 import { describeBytes } from '../../src/engine/peek';
 import { connectTcp } from '../../src/engine/transport';
-import { startGarbageServer, startH2Server, startHttpServer, startResetServer, startSilentServer } from '../helpers/servers';
+import { startGarbageServer, startH2Server, startHttpServer, startResetServer, startSilentServer, startTcpServer } from '../helpers/servers';
 import type { HttpTestServer, RawTcpServer, RunningServer } from '../helpers/servers';
 
 const now = (): number => performance.now();
@@ -159,6 +159,13 @@ describe('httpExchange over HTTP/1.1', () => {
     assert.equal(pre.exchange.status, null);
   });
 
+  it('a server that waits before its status line: the wait is time to first byte, the download is the body', async () => {
+    const { exchange } = await fetchOn(server.port, `${server.origin}/slow?ms=300`);
+    assert.equal(exchange.status, 200);
+    assert.ok(exchange.ttfbMs >= 290, `ttfb ${exchange.ttfbMs} ms`);
+    assert.ok(exchange.downloadMs < 100, `download ${exchange.downloadMs} ms`);
+  });
+
   it('an invalid header value is data, not a throw', async () => {
     const { exchange } = await fetchOn(server.port, `${server.origin}/`, { headers: { 'x-bad': 'a\r\nb' } });
     assert.equal(exchange.error?.code, 'ERR_INVALID_CHAR');
@@ -198,6 +205,24 @@ describe('httpExchange against servers that do not speak HTTP', () => {
     const { exchange, findings } = await fetchOn(silent.port, `http://${silent.authority}/`, { timeoutMs: 250 });
     assert.equal(exchange.error?.code, 'ETIMEDOUT');
     assert.deepEqual(findings.map((f) => f.code), ['HTTP_TIMEOUT']);
+  });
+
+  it('time to first byte ends at the first byte on the socket, not when the status line is whole', async () => {
+    // "H" at once, the rest of the answer 300 ms later: the parser has no status before then.
+    const split = await startTcpServer((socket) =>
+      socket.once('data', () => {
+        socket.write('H');
+        setTimeout(() => socket.write('TTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'), 300);
+      }),
+    );
+    try {
+      const { exchange } = await fetchOn(split.port, `http://${split.authority}/`);
+      assert.equal(exchange.status, 200);
+      assert.ok(exchange.ttfbMs < 150, `ttfb ${exchange.ttfbMs} ms`);
+      assert.ok(exchange.downloadMs >= 250, `download ${exchange.downloadMs} ms`);
+    } finally {
+      await split.close();
+    }
   });
 
   it('a reset after the request → HTTP_BAD_RESPONSE that says so', async () => {
@@ -244,13 +269,31 @@ describe('httpExchange over TLS', () => {
     }
   });
 
+  it('HTTP/2: a cleanly ended stream leaves the session open for the next request on the connection', async () => {
+    const socket = await tlsSocket(['h2']);
+    const connectionsBefore = h2.connections();
+    try {
+      const first = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/10`, { alpn: 'h2' }));
+      assert.equal(first.reusable, true);
+      assert.ok(first.session && !first.session.closed, 'the session is handed back open');
+      const second = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/20`, { alpn: 'h2', session: first.session }));
+      assert.equal(second.exchange.bodyBytes, 20);
+      assert.equal(second.session, first.session);
+      assert.equal(h2.connections(), connectionsBefore, 'no second connection');
+      second.session?.destroy();
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('HTTP/2 body cap', async () => {
     const socket = await tlsSocket(['h2']);
     try {
-      const { exchange, findings } = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/500000`, { alpn: 'h2', maxBodyBytes: 10_000 }));
+      const { exchange, findings, reusable } = await httpExchange(socket, options(`https://localhost:${h2.port}/bytes/500000`, { alpn: 'h2', maxBodyBytes: 10_000 }));
       assert.equal(exchange.bodyBytes, 10_000);
       assert.equal(exchange.bodyTruncated, true);
       assert.deepEqual(findings.map((f) => f.code), ['HTTP_BODY_TRUNCATED']);
+      assert.equal(reusable, false, 'a stream cut short ends its session');
     } finally {
       socket.destroy();
     }

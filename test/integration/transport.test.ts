@@ -75,6 +75,18 @@ describe('connectTcp', () => {
     assert.match(r6.result.error?.message ?? '', new RegExp(`\\[::1\\]:${v6port}`));
   });
 
+  it('a port Node refuses fails at once, with no socket or handle left behind', async () => {
+    const tcpHandles = (): number => (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().filter((h) => h.constructor.name === 'Socket').length;
+    // Earlier tests' sockets may still be closing: count once they have.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = tcpHandles();
+    const { result, socket } = await connectTcp('127.0.0.1', 4, 65536, { timeoutMs: 2000, now });
+    assert.equal(socket, null);
+    assert.equal(result.error?.code, 'ERR_SOCKET_BAD_PORT');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(tcpHandles() <= before, `${tcpHandles()} socket handles open, ${before} before`);
+  });
+
   it('times out on its own deadline when SYNs are dropped', async () => {
     const start = now();
     const { result, socket } = await connectTcp('127.0.0.1', 4, blackhole.port, { timeoutMs: 300, now });

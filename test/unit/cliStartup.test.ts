@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { userCacheDir } from '../../src/cli/cacheDir';
 import { COMMANDS } from '../../src/cli/commands';
-import { loadBundle } from '../../src/cli/loadBundle';
+import { loadBundle } from '../../src/engine/loadBundle';
 
-const LOADER = join(__dirname, '../../src/cli/loadBundle.ts');
+const LOADER = join(__dirname, '../../src/engine/loadBundle.ts');
 
 let dir: string;
 before(async () => {

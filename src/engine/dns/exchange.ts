@@ -22,7 +22,7 @@ export class DnsExchangeError extends Error {
   }
 }
 
-/** The truncated UDP answer that sent the query to TCP, and when it came (ms after the start). */
+/** The truncated UDP answer that sent the query to TCP, and when it came (ms after its datagram left). */
 export interface TruncatedUdp {
   message: DecodedMessage;
   durationMs: number;
@@ -34,6 +34,13 @@ export interface ExchangeResult {
   truncated: boolean;
   /** Set when the UDP answer was truncated and `message` is the TCP retry's. */
   udp?: TruncatedUdp;
+  /**
+   * On `now`'s clock: the first datagram sent (for a TCP-only query the connect attempt) and the
+   * answer received, read at the socket events ('message', or the 'data' that completed it)
+   * rather than after the promise chain above, like dig's and kdig's query times.
+   */
+  sentAt: number;
+  answeredAt: number;
 }
 
 export interface ExchangeOptions {
@@ -43,8 +50,23 @@ export interface ExchangeOptions {
   timeoutMs: number;
   /** TCP from the start (like dig +tcp). */
   tcp?: boolean;
-  /** Monotonic milliseconds, to time a truncated UDP answer apart from its TCP retry. */
+  /** Monotonic milliseconds, for sentAt and answeredAt. */
   now: () => number;
+  /** Called once the query is on the wire (the first datagram, or the TCP write). */
+  onSent?: () => void;
+  /**
+   * Where a received datagram is read: the 'message' handler only notes when it came and hands
+   * the decoding and matching to `defer`, so a diagnosis can keep it out of the critical path's
+   * timed windows. By default it is read at once.
+   */
+  defer?: (read: () => void) => void;
+}
+
+/** A decoded answer and when it arrived. */
+interface Answer {
+  message: DecodedMessage;
+  sentAt: number;
+  answeredAt: number;
 }
 
 /** Resend the same UDP query after 1/3 and 2/3 of the timeout: loss, not silence, is common. */
@@ -63,13 +85,13 @@ export async function exchange(server: DnsServer, question: Question, opts: Exch
   }
   // A random ID is one of the two secrets (with the source port) against spoofed answers (RFC 5452 §4.3).
   const spec: QuerySpec = { ...question, id: randomInt(0, 0x10000) };
-  if (opts.tcp) return { message: await tcpExchange(server, spec, opts.signal), transport: 'tcp', truncated: false };
-  const start = opts.now();
-  const message = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
-  if (!message.tc) return { message, transport: 'udp', truncated: false };
-  const udp: TruncatedUdp = { message, durationMs: opts.now() - start };
+  if (opts.tcp) return { ...(await tcpExchange(server, spec, opts)), transport: 'tcp', truncated: false };
+  const answer = await udpExchange(server, family === 6 ? 'udp6' : 'udp4', spec, opts);
+  if (!answer.message.tc) return { ...answer, transport: 'udp', truncated: false };
+  const udp: TruncatedUdp = { message: answer.message, durationMs: answer.answeredAt - answer.sentAt };
   try {
-    return { message: await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts.signal), transport: 'tcp', truncated: true, udp };
+    const tcp = await tcpExchange(server, { ...spec, id: randomInt(0, 0x10000) }, opts);
+    return { ...tcp, sentAt: answer.sentAt, transport: 'tcp', truncated: true, udp };
   } catch (err) {
     throw new TruncatedError(err, udp);
   }
@@ -103,7 +125,7 @@ export function mismatch(m: DecodedMessage, q: QuerySpec): string | null {
   return null;
 }
 
-function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpec, opts: ExchangeOptions): Promise<DecodedMessage> {
+function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpec, opts: ExchangeOptions): Promise<Answer> {
   const { signal } = opts;
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
@@ -116,31 +138,43 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     let ignored = 0;
     let lastProblem = '';
     let done = false;
+    let sentAt: number | null = null;
+    /** Datagrams received and not read yet (opts.defer). */
+    const unread: (() => void)[] = [];
 
-    const finish = (err: Error | null, message?: DecodedMessage): void => {
+    const finish = (err: Error | null, answer?: Answer): void => {
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
       signal.removeEventListener('abort', onAbort);
       socket.close();
       if (err) reject(err);
-      else if (message) resolve(message);
+      else if (answer) resolve(answer);
     };
     const onAbort = (): void => {
       const reason = reasonOf(signal);
+      // An answer that arrived in time counts, even when its reading was deferred past the deadline.
+      if (reason instanceof ProbeTimeoutError) for (const read of [...unread]) read();
+      if (done) return;
       if (reason instanceof ProbeTimeoutError && ignored > 0) {
         finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} sent ${ignored} unusable repl${ignored === 1 ? 'y' : 'ies'} to the query for ${q.name} ${q.type} (last: ${lastProblem}), and no valid answer in time.`));
       } else finish(reason);
     };
     const send = (): void => {
-      if (!done) socket.send(query, (err) => err && finish(err));
+      // A datagram waiting to be read is an answer already: no resend for it.
+      if (done || unread.length > 0) return;
+      const first = sentAt === null;
+      sentAt ??= opts.now();
+      socket.send(query, (err) => err && finish(err));
+      if (first) opts.onSent?.();
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
     // Connected, so the kernel drops datagrams from other peers and reports ICMP port-unreachable
     // as ECONNREFUSED; the source is still checked below in case the socket sees them anyway.
     socket.on('error', (err) => finish(err));
-    socket.on('message', (msg, rinfo) => {
+    const read = (msg: Buffer, rinfo: dgram.RemoteInfo, answeredAt: number): void => {
+      if (done) return;
       const message = decodeMessage(msg);
       const problem =
         rinfo.port !== server.port || canonicalIp(rinfo.address) !== canonicalIp(server.address)
@@ -148,11 +182,23 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
           : typeof message === 'string'
             ? message
             : mismatch(message, q);
-      if (problem === null && typeof message !== 'string') finish(null, message);
+      if (problem === null && typeof message !== 'string') finish(null, { message, sentAt: sentAt ?? answeredAt, answeredAt });
       else {
         ignored += 1;
         lastProblem = problem ?? '';
       }
+    };
+    socket.on('message', (msg, rinfo) => {
+      const answeredAt = opts.now();
+      if (!opts.defer) return read(msg, rinfo, answeredAt);
+      const pending = (): void => {
+        const at = unread.indexOf(pending);
+        if (at < 0) return;
+        unread.splice(at, 1);
+        read(msg, rinfo, answeredAt);
+      };
+      unread.push(pending);
+      opts.defer(pending);
     });
     // Node passes a failed connect (EINVAL for a link-local address without a zone…) here.
     socket.connect(server.port, server.address, (err?: Error) => {
@@ -168,7 +214,8 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
   });
 }
 
-function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Promise<DecodedMessage> {
+function tcpExchange(server: DnsServer, q: QuerySpec, opts: ExchangeOptions): Promise<Answer> {
+  const { signal } = opts;
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(reasonOf(signal));
@@ -178,14 +225,16 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
+    let sentAt = opts.now();
+    socket.once('connectionAttempt', () => (sentAt = opts.now()));
 
-    const finish = (err: Error | null, message?: DecodedMessage): void => {
+    const finish = (err: Error | null, answer?: Answer): void => {
       if (done) return;
       done = true;
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
       if (err) reject(err);
-      else if (message) resolve(message);
+      else if (answer) resolve(answer);
     };
     const onAbort = (): void => finish(reasonOf(signal));
     const bad = (why: string): void => finish(new DnsExchangeError('DNS_BAD_RESPONSE', `${formatDnsServer(server)} over TCP, for ${q.name} ${q.type}: ${why}.`));
@@ -198,8 +247,10 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(query.length);
       socket.write(Buffer.concat([prefix, query]));
+      opts.onSent?.();
     });
     socket.on('data', (chunk: Buffer) => {
+      const answeredAt = opts.now();
       chunks.push(chunk.subarray(0, MAX_TCP_BYTES - received));
       received = Math.min(received + chunk.length, MAX_TCP_BYTES);
       if (received < 2) return;
@@ -210,7 +261,7 @@ function tcpExchange(server: DnsServer, q: QuerySpec, signal: AbortSignal): Prom
       if (typeof message === 'string') return bad(message);
       const problem = mismatch(message, q);
       if (problem !== null) return bad(problem);
-      finish(null, message);
+      finish(null, { message, sentAt, answeredAt });
     });
     socket.on('end', () => bad(`the server closed the connection after ${received} byte(s) of the answer`));
     socket.on('close', () => bad('the connection closed before an answer arrived'));

@@ -19,6 +19,10 @@ export interface QueryOptions {
   budgetMs?: number;
   tcp?: boolean;
   now: () => number;
+  /** Called when a query is on the wire (exchange.ts); once per attempt. */
+  onSent?: () => void;
+  /** Where received datagrams are read (exchange.ts). */
+  defer?: (read: () => void) => void;
 }
 
 /** Rcodes that say "this server could not help", so the next one is asked (RFC 1034 §5.3.3). */
@@ -39,12 +43,18 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
     return result;
   }
   const budget = deadline(opts.signal, opts.budgetMs ?? opts.timeoutMs * 2, `DNS query for ${question.name} ${question.type}`);
+  // The query's time runs from its first datagram to the answer it ends with, both read at the
+  // socket events (exchange.ts); a query that ends without an answer waited until now.
+  let firstSent: number | null = null;
+  let answered: number | null = null;
   try {
     const attempts = Math.min(opts.maxAttempts ?? 3, servers.length);
     for (let i = 0; i < attempts && !budget.signal.aborted; i++) {
       const server = servers[i];
       if (server === undefined) break;
       const attempt = await queryOne(server, question, opts, budget.signal);
+      firstSent ??= attempt.sentAt;
+      answered = attempt.answeredAt;
       result.attempts.push(...attempt.summaries);
       Object.assign(result, attempt.fields);
       const last = attempt.summaries.at(-1);
@@ -56,7 +66,7 @@ export async function queryServers(servers: readonly DnsServer[], question: Ques
     budget.dispose();
   }
   if (result.attempts.length === 0) result.error = { code: 'CANCELLED', message: 'Cancelled before the query was sent.' };
-  result.durationMs = ms(opts.now() - start);
+  result.durationMs = ms((answered ?? opts.now()) - (firstSent ?? start));
   result.status = result.error === undefined && result.rcode === 'NOERROR' ? 'ok' : 'fail';
   return result;
 }
@@ -65,6 +75,9 @@ interface AttemptOutcome {
   /** One per message exchanged: a truncated UDP answer, then its TCP retry. */
   summaries: DnsAttempt[];
   fields: Partial<DnsQueryResult>;
+  /** When its first datagram left, and its answer arrived; null when it had none. */
+  sentAt: number | null;
+  answeredAt: number | null;
 }
 
 async function queryOne(server: DnsServer, question: Question, opts: QueryOptions, budget: AbortSignal): Promise<AttemptOutcome> {
@@ -74,12 +87,13 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
   const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
   const udpAttempt = (udp: TruncatedUdp): DnsAttempt => ({ server: name, transport: 'udp', durationMs: ms(udp.durationMs), rcode: udp.message.rcode, flags: udp.message.flags });
   try {
-    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}) });
+    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}), ...(opts.onSent ? { onSent: opts.onSent } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
     const m = r.message;
+    // A TCP retry is timed from the truncated UDP answer's arrival to its own answer.
     const tcpStart = r.udp === undefined ? 0 : r.udp.durationMs;
-    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(opts.now() - start - tcpStart), rcode: m.rcode, flags: m.flags };
+    const summary: DnsAttempt = { server: name, transport: r.transport, durationMs: ms(r.answeredAt - r.sentAt - tcpStart), rcode: m.rcode, flags: m.flags };
     const summaries = r.udp === undefined ? [summary] : [udpAttempt(r.udp), summary];
-    return { summaries, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional } };
+    return { summaries, fields: { ...base, transport: r.transport, truncated: r.truncated, rcode: m.rcode, flags: m.flags, edns: m.edns, answers: m.answers, authority: m.authority, additional: m.additional }, sentAt: r.sentAt, answeredAt: r.answeredAt };
   } catch (err) {
     const error = errorFor(err, name, question, opts.timeoutMs, budget);
     const truncated = err instanceof TruncatedError;
@@ -90,9 +104,9 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
       // The truncated UDP answer is still shown: its header and whatever records fit.
       const udp = err.udp.message;
       Object.assign(fields, { flags: udp.flags, edns: udp.edns, answers: udp.answers, authority: udp.authority, additional: udp.additional });
-      return { summaries: [udpAttempt(err.udp), { ...failed, durationMs: ms(opts.now() - start - err.udp.durationMs) }], fields };
+      return { summaries: [udpAttempt(err.udp), { ...failed, durationMs: ms(opts.now() - start - err.udp.durationMs) }], fields, sentAt: start, answeredAt: null };
     }
-    return { summaries: [failed], fields };
+    return { summaries: [failed], fields, sentAt: start, answeredAt: null };
   } finally {
     d.dispose();
   }

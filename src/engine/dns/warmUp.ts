@@ -1,5 +1,6 @@
 // The DNS part of the warm-up (src/engine/warmUp.ts): what a lookup runs the first time, paid in
 // memory before a lookup's or a diagnosis' clock starts. `netdiag dns` needs only this part.
+import cluster from 'node:cluster';
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
@@ -20,6 +21,9 @@ export function warmUpDns(): void {
     deadline(new AbortController().signal, 1000, 'warm-up').dispose();
     // Made and closed unbound: no port is taken, nothing is sent.
     dgram.createSocket('udp4').close();
+    // A UDP socket's first bind asks whether it runs in a cluster worker, which loads Node's
+    // cluster module then (lib/dgram.js, lazyLoadCluster); reading the same answer loads it now.
+    void cluster.isWorker;
   } catch {
     // A path that cannot be exercised here stays cold; the lookup itself reports real failures.
   }

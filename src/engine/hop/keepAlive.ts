@@ -1,7 +1,7 @@
 // Connections kept alive between the hops of one run, by origin: a redirect to the same origin
 // is sent on the connection the previous answer left open (RFC 9112 §9.3), as browsers and curl
 // do. The pool owns what it holds and closes it at the end of the run.
-import { originOf, type Connection } from './model';
+import { isOpen, originOf, type Connection } from './model';
 
 export class KeepAlive {
   private readonly idle = new Map<string, Connection>();
@@ -18,7 +18,7 @@ export class KeepAlive {
     const connection = this.idle.get(origin);
     this.idle.delete(origin);
     if (!connection) return null;
-    if (!connection.socket.destroyed) return connection;
+    if (isOpen(connection)) return connection;
     connection.close();
     return null;
   }

@@ -1,6 +1,7 @@
 // The hop: what one pass of the pipeline (resolve → connect → tunnel → TLS → exchange) takes and
 // what it gives back. The first request of a diagnosis, each redirect, the TLS-interception check,
 // the certificate check and the capped fetch are each one hop; pipeline.ts runs it.
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Resolution } from '../dns/system';
@@ -10,6 +11,7 @@ import type { DnsAddress } from '../model/dns';
 import type { ConnectionResult, HttpExchange, ProxyInfo, TargetInfo, TlsResult, WaterfallEntry } from '../model/report';
 import { DEFAULTS, type DiagnoseOptions, type LookupFn, type Timeouts, type TrustStores } from '../options';
 import type { Route } from '../proxy';
+import type { Quiet } from '../quiet';
 import type { ParsedTarget } from '../target';
 import { VERSION } from '../version';
 
@@ -35,11 +37,14 @@ export interface HopContext {
   maxBodyBytes: number;
   revealSecrets: boolean;
   log?: (message: string) => void;
+  /** The run's timed windows: each step of a hop opens one, and the work beside waits for it (quiet.ts). */
+  quiet?: Quiet;
 }
 
 /** The hop context of a diagnosis. */
-export function hopContext(options: DiagnoseOptions, now: () => number, t0: number): HopContext {
+export function hopContext(options: DiagnoseOptions, now: () => number, t0: number, quiet?: Quiet): HopContext {
   return {
+    ...(quiet ? { quiet } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     timeouts: options.timeouts,
     now,
@@ -134,6 +139,8 @@ export interface Connection {
   origin: string;
   /** The ALPN protocol TLS negotiated, or null. */
   alpn: string | null;
+  /** HTTP/2: the session the last exchange left open, which the next request is sent on. */
+  session?: ClientHttp2Session;
   route: Route;
   close(): void;
 }
@@ -192,4 +199,10 @@ export type HopEvent = 'resolved' | 'connect' | 'connects-done' | 'connected' | 
 export function originOf(url: string): string {
   const u = new URL(url.replace(/%[^\]]*\]/, ']'));
   return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? '443' : '80')}`;
+}
+
+/** Whether a kept connection can still carry a request: its socket, and its HTTP/2 session if any, still open. */
+export function isOpen(connection: Connection): boolean {
+  const { session } = connection;
+  return !connection.socket.destroyed && (session === undefined || (!session.closed && !session.destroyed));
 }

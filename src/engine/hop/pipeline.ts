@@ -9,6 +9,7 @@
 // findings and waterfall steps, and `observe` hears of it. A step that fails ends the hop with
 // `part.stopped`; what the failure means for the run (a finding about DNS, a failed redirect) is
 // the caller's to say. The caller owns the connection it gets back.
+import type { ClientHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { ms } from '../abort';
 import { resolveHost } from '../dns/system';
@@ -22,7 +23,7 @@ import { redactUrl } from '../redact';
 import { exchangeOutcome } from '../summary';
 import { tlsHandshake } from '../tls/handshake';
 import { startConnects, transportFindings } from '../transport';
-import { originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
+import { isOpen, originOf, type Connection, type HopContext, type HopObserver, type HopOutcome, type HopPart, type HopSpec, type HopStage } from './model';
 
 export function runHop(spec: HopSpec, ctx: HopContext, observe?: HopObserver): Promise<HopOutcome> {
   return new Hop(spec, ctx, observe).run();
@@ -37,6 +38,8 @@ class Hop {
   private retriedAfter: ErrorInfo | undefined;
   /** The sockets this hop opened: closed at its end unless handed to the caller. */
   private readonly sockets: Socket[] = [];
+  /** HTTP/2: the session the exchange left open for the next request. */
+  private session: ClientHttp2Session | undefined;
 
   constructor(
     private readonly spec: HopSpec,
@@ -66,7 +69,7 @@ class Hop {
 
   async run(): Promise<HopOutcome> {
     const reuse = this.spec.reuse;
-    if (reuse && !reuse.socket.destroyed) return this.onReused(reuse);
+    if (reuse && isOpen(reuse)) return this.onReused(reuse);
     reuse?.close();
     return this.fresh();
   }
@@ -116,7 +119,9 @@ class Hop {
   private async onReused(reuse: Connection): Promise<HopOutcome> {
     const { request } = this.spec;
     if (request === null) return this.outcome(reuse);
-    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin.
+    // RFC 9112 §9.3: a persistent connection carries the next request to the same origin (RFC
+    // 9113 §9.1.1: over HTTP/2, as a new stream on its session).
+    this.session = reuse.session;
     const sent = await this.send(reuse.socket, reuse.alpn, request);
     if (sent.closedUnanswered && this.ctx.signal?.aborted !== true) {
       // RFC 9112 §9.3.1: a server may close an idle connection at any time, and a request that
@@ -143,7 +148,18 @@ class Hop {
 
   private connection(socket: Socket, alpn: string | null): Connection {
     const sockets = outermostFirst(this.sockets);
-    return { socket, origin: originOf(this.spec.target.url), alpn, route: this.part.route, close: () => sockets.forEach((s) => s.destroy()) };
+    const connection: Connection = {
+      socket,
+      origin: originOf(this.spec.target.url),
+      alpn,
+      route: this.part.route,
+      ...(this.session ? { session: this.session } : {}),
+      close: () => {
+        connection.session?.destroy();
+        sockets.forEach((s) => s.destroy());
+      },
+    };
+    return connection;
   }
 
   // ── the steps ─────────────────────────────────────────────────────────────────────────────
@@ -153,6 +169,7 @@ class Hop {
     const { target } = this.spec;
     const host = this.proxy ? this.proxy.host : target.host;
     const start = this.ctx.now();
+    const close = this.window();
     const r = await resolveHost(host, this.proxy ? this.proxy.ipFamily : target.ipFamily, {
       ...(this.ctx.lookup ? { lookup: this.ctx.lookup } : {}),
       pinned: this.ctx.pinned,
@@ -160,6 +177,7 @@ class Hop {
       timeoutMs: this.ctx.timeouts.dnsMs,
       now: this.ctx.now,
     });
+    close();
     this.part.resolution = r;
     const as = this.proxy ? ' (proxy)' : '';
     if (r.lookup) {
@@ -207,8 +225,8 @@ class Hop {
       now: this.ctx.now,
       concurrency: this.ctx.connectConcurrency,
       ...(target.zoneId && !this.proxy ? { zoneId: target.zoneId } : {}),
-      onResult: (r) => {
-        this.step('connect', `TCP ${r.address}${as}`, this.ctx.now() - r.durationMs, r.durationMs, false);
+      onResult: (r, startedAt) => {
+        this.step('connect', `TCP ${r.address}${as}`, startedAt, r.durationMs, false);
         this.log(`tcp: ${r.address}:${port}${this.proxy ? ' (proxy)' : ''} → ${r.ok ? `connected from ${r.localAddress}:${r.localPort}` : r.error?.code} in ${r.durationMs} ms`);
         this.part.connections.push(r);
         this.observe?.('connect', this.part);
@@ -218,7 +236,9 @@ class Hop {
       unlink();
       this.connectsDone(results, host);
     });
+    const close = this.window();
     const primary = await run.primary;
+    close();
     if (!primary) {
       await this.beside;
       const first = this.part.connections.find((c) => c.error)?.error;
@@ -259,6 +279,7 @@ class Hop {
     const { target } = this.spec;
     const authority = `${target.ipFamily === 6 ? `[${target.host}]` : target.host}:${target.port}`;
     const start = this.ctx.now();
+    const close = this.window();
     const t = await openTunnel(socket, authority, {
       authorization: proxy.authorization,
       userAgent: this.ctx.userAgent,
@@ -267,6 +288,7 @@ class Hop {
       now: this.ctx.now,
       proxyLabel: `the proxy ${proxy.url}`,
     });
+    close();
     this.step('connect', `CONNECT ${authority} (proxy)`, start, t.durationMs, true);
     this.log(`proxy: CONNECT ${authority} via ${proxy.url} → ${t.status ?? t.error?.code} in ${t.durationMs} ms`);
     const leg = this.part.proxy!;
@@ -284,7 +306,7 @@ class Hop {
   private async handshake(socket: Socket): Promise<Socket | null> {
     const { target } = this.spec;
     const servername = this.spec.servername !== undefined ? this.spec.servername : target.ipFamily === null ? target.host : null;
-    const start = this.ctx.now();
+    const close = this.window();
     const hs = await tlsHandshake(socket, {
       servername,
       // An upgrade (a WebSocket) is an HTTP/1.1 mechanism: h2 would refuse its headers (RFC 9113 §8.2.2).
@@ -298,10 +320,11 @@ class Hop {
       ...(this.ctx.wallClock ? { wallClock: this.ctx.wallClock } : {}),
       ...(this.ctx.clientCertificate ? { clientCertificate: this.ctx.clientCertificate } : {}),
     });
+    close();
     const r = hs.result;
     this.part.tls = r;
     this.part.timings.tlsMs = r.durationMs;
-    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, start, r.durationMs, true);
+    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, hs.startedAt, r.durationMs, true);
     this.log(`tls: ${r.protocol ?? 'no protocol'} ${r.cipher ?? ''} alpn=${r.alpn ?? '-'} authorized=${r.authorized} in ${r.durationMs} ms`);
     this.note(hs.findings);
     this.observe?.('tls', this.part);
@@ -310,11 +333,12 @@ class Hop {
     return hs.socket;
   }
 
-  /** The request on `socket`, sent and judged; nothing recorded yet. */
-  private send(socket: Socket, alpn: string | null, request: HopRequest): Promise<SentRequest> {
+  /** The request on `socket`, sent and judged, in a timed window; nothing recorded yet but the HTTP/2 session it leaves open. */
+  private async send(socket: Socket, alpn: string | null, request: HopRequest): Promise<SentRequest> {
     const { target } = this.spec;
     const forward = this.part.route.kind === 'forward' ? this.proxy : null;
-    return sendRequest(socket, {
+    const close = this.window();
+    const sent = await sendRequest(socket, {
       url: target.url,
       auth: this.spec.auth,
       request,
@@ -327,8 +351,12 @@ class Hop {
       now: this.ctx.now,
       revealSecrets: this.ctx.revealSecrets,
       ...(this.spec.keepBody ? { keepBody: true } : {}),
+      ...(this.session ? { session: this.session } : {}),
       ...(this.spec.holdOpen ? { closeAfter: this.spec.holdOpen } : {}),
     });
+    close();
+    this.session = sent.session;
+    return sent;
   }
 
   /** The exchange into the part; true when the connection may carry another request (keep-alive). */
@@ -359,6 +387,11 @@ class Hop {
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────────
+
+  /** Opens a timed window of the run (quiet.ts); returns its close. */
+  private window(): () => void {
+    return this.ctx.quiet?.window() ?? ((): void => undefined);
+  }
 
   private step(phase: WaterfallEntry['phase'], label: string, start: number, durationMs: number, critical: boolean): void {
     this.part.waterfall.push({ phase, label, startMs: ms(start - this.ctx.t0), durationMs, critical });

@@ -67,16 +67,27 @@ function isoTime(text: string): string {
   return Number.isNaN(t) ? text : new Date(t).toISOString();
 }
 
+// A certificate is read with forge's ASN.1 parser and its signature checked once: describing and
+// verifying a chain after a handshake asks for both several times per certificate, between the
+// end of the handshake and the request.
+const fieldsRead = new WeakMap<X509Certificate, CertificateFields>();
+const selfSigned = new WeakMap<X509Certificate, boolean>();
+
 /**
  * The extensions; a certificate Node accepts but the strict DER reader does not (BER quirks of
  * old CAs) is still shown, without them.
  */
 export function fieldsOf(cert: X509Certificate): CertificateFields {
+  const known = fieldsRead.get(cert);
+  if (known) return known;
+  let fields: CertificateFields;
   try {
-    return readCertificateFields(cert.raw);
+    fields = readCertificateFields(cert.raw);
   } catch {
-    return { signatureAlgorithm: 'unknown', subjectAltNames: [], keyUsage: [], extendedKeyUsage: [], ocspUrls: [], caIssuerUrls: [], crlUrls: [], policies: [], scts: [], mustStaple: false };
+    fields = { signatureAlgorithm: 'unknown', subjectAltNames: [], keyUsage: [], extendedKeyUsage: [], ocspUrls: [], caIssuerUrls: [], crlUrls: [], policies: [], scts: [], mustStaple: false };
   }
+  fieldsRead.set(cert, fields);
+  return fields;
 }
 
 /**
@@ -85,12 +96,17 @@ export function fieldsOf(cert: X509Certificate): CertificateFields {
  */
 export function isSelfSigned(cert: X509Certificate): boolean {
   if (cert.issuer !== cert.subject) return false;
+  const known = selfSigned.get(cert);
+  if (known !== undefined) return known;
   const key = publicKeyOf(cert);
+  let signed: boolean;
   try {
-    return key !== null && cert.verify(key);
+    signed = key !== null && cert.verify(key);
   } catch {
-    return false;
+    signed = false;
   }
+  selfSigned.set(cert, signed);
+  return signed;
 }
 
 /** The certificate's public key, or null for key types this Node cannot load. */

@@ -45,6 +45,8 @@ export interface TlsHandshakeOutcome {
   findings: Finding[];
   /** The open TLS socket on success, for HTTP to reuse; null after a failure (then destroyed). */
   socket: TLSSocket | null;
+  /** When the ClientHello was written, on `now`'s clock: where durationMs starts. */
+  startedAt: number;
 }
 
 const DEPRECATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
@@ -52,11 +54,23 @@ const DEPRECATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
 /** OpenSSL's short curve names → the names TLS uses (RFC 8446 §4.2.7). */
 const GROUPS: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
-/** Never throws: every failure becomes `result.error` and a finding. */
+/**
+ * Never throws: every failure becomes `result.error` and a finding.
+ *
+ * `durationMs` is the handshake on the wire, as close as Node lets JavaScript see it: from the
+ * moment `tls.connect` returns, when OpenSSL has written the ClientHello to the connected socket
+ * (`_start()` runs synchronously inside it), to the native handshake-done callback, which
+ * Node's TLSSocket announces with its internal 'secure' event before its own JavaScript checks
+ * the server's identity and builds the peer certificate objects and then emits 'secureConnect'.
+ * The socket's construction is set-up, not network; where a Node version emits no 'secure', the
+ * reading ends at 'secureConnect'.
+ */
 export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): Promise<TlsHandshakeOutcome> {
-  const started = opts.now();
+  let started = opts.now();
+  let done: number | null = null;
+  let peer: tls.DetailedPeerCertificate | undefined;
   const sni = opts.servername !== null && opts.servername !== '' && isIP(opts.servername) === 0 ? opts.servername : null;
-  const failed = (error: ErrorInfo, findings: Finding[]): TlsHandshakeOutcome => ({ result: emptyResult(sni, ms(opts.now() - started), error), findings, socket: null });
+  const failed = (error: ErrorInfo, findings: Finding[]): TlsHandshakeOutcome => ({ result: emptyResult(sni, ms(opts.now() - started), error), findings, socket: null, startedAt: started });
 
   const limit = deadline(opts.signal, opts.timeoutMs, 'TLS handshake');
   let tlsSocket: TLSSocket | undefined;
@@ -68,11 +82,19 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
       rejectUnauthorized: false,
       // Node checks the name against `servername || host`; check the target host explicitly so
       // an IP literal (no SNI) is matched as an IP rather than as "localhost".
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(opts.host.replace(/%.*$/, ''), cert),
+      checkServerIdentity: (_name, cert) => {
+        // Node passes the detailed chain (getPeerCertificate(true), lib/_tls_wrap.js
+        // onConnectSecure): kept, so describing the chain does not build it a second time.
+        if ('issuerCertificate' in cert) peer = cert as tls.DetailedPeerCertificate;
+        return tls.checkServerIdentity(opts.host.replace(/%.*$/, ''), cert);
+      },
     };
     if (sni !== null) connectOptions.servername = sni;
     if (opts.alpn.length > 0) connectOptions.ALPNProtocols = opts.alpn;
     const s = tls.connect(connectOptions);
+    started = opts.now();
+    // Prepended: Node's own 'secure' listener (onConnectSecure) checks the identity first.
+    s.prependOnceListener('secure', () => (done = opts.now()));
     tlsSocket = s;
     // Errors are read through the once-listeners below. This one stays for the socket's life: an
     // error after a timeout or after the handshake (before HTTP attaches its own listener) must not
@@ -119,13 +141,13 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
     limit.dispose();
   }
 
-  const durationMs = ms(opts.now() - started);
-  return { ...describeSession(tlsSocket, sni, durationMs, opts), socket: tlsSocket };
+  const durationMs = ms((done ?? opts.now()) - started);
+  return { ...describeSession(tlsSocket, peer ?? tlsSocket.getPeerCertificate(true), sni, durationMs, opts), socket: tlsSocket, startedAt: started };
 }
 
-function describeSession(s: TLSSocket, sni: string | null, durationMs: number, opts: TlsHandshakeOptions): Omit<TlsHandshakeOutcome, 'socket'> {
+function describeSession(s: TLSSocket, peer: tls.DetailedPeerCertificate, sni: string | null, durationMs: number, opts: TlsHandshakeOptions): Omit<TlsHandshakeOutcome, 'socket' | 'startedAt'> {
   const wallNow = (opts.wallClock ?? Date.now)();
-  const chain = sentChain(s, opts.trust);
+  const chain = sentChain(peer, opts.trust);
   const { verification, findings } = verifyChain(chain, opts.host, opts.trust, wallNow, { expiryWarningDays: opts.expiryWarningDays });
   const protocol = s.getProtocol();
   const cipher = s.getCipher();
@@ -158,10 +180,10 @@ function describeSession(s: TLSSocket, sni: string | null, durationMs: number, o
  * certificates therefore form a tail; it is cut at the first certificate a trust store holds.
  * A root the server did send is cut too, which changes nothing in the verification.
  */
-function sentChain(s: TLSSocket, trust: TrustStores): X509Certificate[] {
+function sentChain(detailed: tls.DetailedPeerCertificate, trust: TrustStores): X509Certificate[] {
   const chain: X509Certificate[] = [];
   const seen = new Set<string>();
-  let peer: tls.DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
+  let peer: tls.DetailedPeerCertificate | undefined = detailed;
   while (peer?.raw && !seen.has(peer.fingerprint256)) {
     seen.add(peer.fingerprint256);
     chain.push(new X509Certificate(peer.raw));

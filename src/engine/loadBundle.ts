@@ -1,7 +1,8 @@
-// Loads one of the CLI's command bundles (dist/cli/<command>.js) the way require() would, but
-// through vm.Script with V8's code cache: compiling a bundle of a few hundred KiB costs the
-// process tens of milliseconds on every run, and the functions a run compiles lazily cost more
-// inside its timed windows. The cache is written after a command has run, so it holds every
+// Loads a bundle (one of the CLI's command bundles, dist/cli/<command>.js, or the extension's
+// dist/engine.js) the way require() would, but through vm.Script with V8's code cache: compiling
+// a bundle of a few hundred KiB costs the process tens of milliseconds on every run, and the
+// functions a run compiles lazily cost more around and inside its timed windows. Pure Node, so
+// both front ends share it from here; nothing in the engine itself uses it. The cache is written after a command has run, so it holds every
 // function that run compiled; it is keyed by the bundle's SHA-256 and V8's version, and V8
 // itself refuses data made by another version or with other flags (`cachedDataRejected`), in
 // which case the bundle is compiled as usual and the cache rewritten. (Node 22.1+ has
