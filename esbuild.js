@@ -26,7 +26,7 @@ const targets = {
   },
   // The CLI's entry: argv dispatch only, loaded by every run. Each command is a bundle of its own
   // (`cli/<command>` below), which the entry loads on demand through V8's code cache
-  // (src/cli/loadBundle.ts): a run reads and compiles its command's code and nothing else.
+  // (src/engine/loadBundle.ts): a run reads and compiles its command's code and nothing else.
   cli: {
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
@@ -36,6 +36,16 @@ const targets = {
     banner: { js: '#!/usr/bin/env node' },
   },
   ...cliCommands(),
+  // The CLI as one file for vantages (src/cli/vantageMain.ts): piped to `node -` where no other
+  // file of Netdiag exists (docs/vantage.md).
+  vantage: {
+    entryPoints: ['src/cli/vantageMain.ts'],
+    outfile: 'dist/vantage.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
   // The bind analysis (YAML, JSONC and TOML parsers included) as its own bundle, required on the
   // first analysis or hover (src/vscode/bind/loadBind.ts), so activation stays cheap.
   bind: {
@@ -49,6 +59,20 @@ const targets = {
   reportView: {
     entryPoints: ['webview/report/main.ts'],
     outfile: 'dist/webview/report.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  comparisonView: {
+    entryPoints: ['webview/comparison/main.ts'],
+    outfile: 'dist/webview/comparison.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  endpointsView: {
+    entryPoints: ['webview/endpoints/main.ts'],
+    outfile: 'dist/webview/endpoints.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

@@ -12,6 +12,7 @@ import { registerTraceRouteCommand } from './vscode/httpActions';
 import { setEngineCacheDir } from './vscode/loadEngine';
 import { createLog } from './vscode/log';
 import { UntrustedGate } from './vscode/untrustedGate';
+import { registerVantage } from './vscode/vantage/register';
 
 export function activate(context: vscode.ExtensionContext): NetdiagApi {
   try {
@@ -24,7 +25,8 @@ export function activate(context: vscode.ExtensionContext): NetdiagApi {
     const gate = new UntrustedGate();
     const certificates = registerCertificates(context, config, log, gate);
     context.subscriptions.push(log, config, certificates, registerDiagnoseCommand(context, config, log, gate, (report) => certificates.addReport(report)));
-    context.subscriptions.push(registerBindAnalysis(config, log));
+    const bind = registerBindAnalysis(config, log);
+    context.subscriptions.push(bind, registerVantage(context, config, log, bind));
     context.subscriptions.push(registerTraceRouteCommand(log, gate));
     context.subscriptions.push(registerDnsCommand(context, config, log, gate));
     return { certificates: { list: () => certificates.list() } };

@@ -1,135 +1,24 @@
 // netdiag: the engine from a terminal or CI. Proves the engine is free of VS Code.
-// Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted,
-// 3 an internal error (a bug: one line, the stack only with NETDIAG_DEBUG=1).
 //
-// This is the whole of dist/cli.js, kept small because every run loads it: it dispatches to the
-// command's own bundle (dist/cli/<command>.js, through V8's code cache: engine/loadBundle.ts) and
-// imports nothing of the engine but its version and that loader.
+// This is the whole of dist/cli.js, kept small because every run loads it: it dispatches
+// (run.ts) to the command's own bundle (dist/cli/<command>.js, through V8's code cache:
+// engine/loadBundle.ts) and imports nothing of the engine but its version and that loader.
+
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { VERSION } from '../engine/version';
-import { UsageError, type CliIo } from './command';
-import { COMMANDS } from './commands';
-import { terminalLine } from './terminal';
 import { userCacheDir } from './cacheDir';
 import { loadBundle, type LoadedBundle } from '../engine/loadBundle';
+import { runCli } from './run';
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
-  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
-  return `Usage: netdiag <command> [options]
 
-Commands:
-${list}
+const cacheDir = userCacheDir(process.env, process.platform, homedir());
+let bundle: LoadedBundle | undefined;
 
-  netdiag <command> --help   options of a command
-  -h, --help                 this help
-  -v, --version              the version
-
-Exit codes: 0 no error finding, 1 an error finding, 2 bad usage or input, 130 interrupted.
-`;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const out = (s: string): void => void process.stdout.write(s);
-  const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('No command given. Try: netdiag diagnose https://example.com');
-  if (first === '-h' || first === '--help' || first === 'help') {
-    out(usage());
-    return 0;
-  }
-  if (first === '-v' || first === '--version') {
-    out(`${VERSION}\n`);
-    return 0;
-  }
-  const entry = COMMANDS.find((c) => c.name === first);
-  if (!entry) throw new UsageError(`Unknown command "${first}". Try: netdiag --help`);
-  const cacheDir = userCacheDir(process.env, process.platform, homedir());
-  let bundle: LoadedBundle | undefined;
-  const command = entry.command(<T>(name: string): T => {
+runCli(process.argv.slice(2), {
+  cacheDir,
+  load: <T>(name: string): T => {
     bundle = loadBundle(join(__dirname, 'cli', `${name}.js`), cacheDir);
     return bundle.exports as T;
-  });
-  if (rest.includes('-h') || rest.includes('--help')) {
-    out(`${command.usage}\n`);
-    return 0;
-  }
-  const noColor = rest.includes('--no-color');
-  const controller = new AbortController();
-  // Ctrl-C stops every probe and the command prints what finished; should it not return within
-  // a moment, or on a second Ctrl-C, the process ends anyway. Either way the exit code is 130.
-  let giveUp: NodeJS.Timeout | undefined;
-  const interrupted = (): void => {
-    if (controller.signal.aborted) exitInterrupted();
-    controller.abort();
-    giveUp = setTimeout(exitInterrupted, INTERRUPT_GRACE_MS);
-  };
-  process.on('SIGINT', interrupted);
-  process.on('SIGTERM', interrupted);
-  const io: CliIo = {
-    stdout: out,
-    stderr: (s) => void process.stderr.write(s),
-    color: !noColor && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
-    env: process.env,
-    signal: controller.signal,
-    cacheDir,
-  };
-  try {
-    const code = await command.run(
-      rest.filter((a) => a !== '--no-color'),
-      io,
-    );
-    return controller.signal.aborted ? 130 : code;
-  } finally {
-    clearTimeout(giveUp);
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    // After the run, so the cache holds every function it compiled; the output is already written.
-    bundle?.saveCodeCache();
-  }
-}
-
-/** How long an interrupted command has to print what finished before the process ends without it. */
-const INTERRUPT_GRACE_MS = 2000;
-
-function exitInterrupted(): void {
-  process.stderr.write('netdiag: interrupted\n');
-  process.exit(130);
-}
-
-let settled = false;
-// Every command ends with a result or an error; a promise that never settles would let Node exit
-// quietly with code 0 once nothing is left to wait for. Say so instead: it is a bug.
-process.on('beforeExit', () => {
-  if (settled) return;
-  settled = true;
-  process.stderr.write(terminalLine('netdiag: internal error: the command ended without a result (a step never finished)'));
-  process.exitCode = 3;
+  },
+  afterRun: () => bundle?.saveCodeCache(),
 });
-
-/**
- * Errors that are the user's input, not a bug. By code, not class: each command bundle has its
- * own copy of UsageError, TargetError, SetupError and CertParseError.
- */
-function isInputError(err: unknown): err is Error {
-  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-  return code === 'USAGE' || code === 'SETUP_INVALID' || code.startsWith('TARGET_') || code.startsWith('CERT_PARSE');
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    settled = true;
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    settled = true;
-    if (isInputError(err)) {
-      process.stderr.write(terminalLine(`netdiag: ${err.message}`));
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(terminalLine(`netdiag: internal error: ${err instanceof Error ? err.message : String(err)}`));
-    if (process.env['NETDIAG_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 3;
-  },
-);

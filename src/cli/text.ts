@@ -4,8 +4,10 @@
 // certificate's problems, each exchange's outcome — and judges nothing itself.
 import { endpoint } from '../engine/stack/words';
 import type { Report } from '../engine/model/report';
+import { vantageLines } from './comparisonText';
 import { renderStackText, STATUS_ICON, STATUS_STYLE } from './stackText';
 import type { Terminal } from './terminal';
+
 
 const OUTCOME_STYLE = { ok: 'green', warn: 'yellow', fail: 'red' } as const;
 
@@ -18,6 +20,8 @@ export function renderText(report: Report, term: Terminal): string[] {
   const setup = report.setupMs === undefined ? '' : paint('dim', `  (set-up ${report.setupMs} ms before it)`);
   out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
   out.push(paint(STATUS_STYLE[report.verdict.status], `${STATUS_ICON[report.verdict.status]} ${report.verdict.text}`));
+  if (report.vantage) out.push(...vantageLines(report.vantage, term));
+
   out.push('');
   const dns = report.stack?.dns;
   if (dns) out.push(`${paint(STATUS_STYLE[dns.status], `${STATUS_ICON[dns.status]} ${'dns'.padEnd(12)}`)}${dns.summary}`);

@@ -678,11 +678,47 @@ export const FINDINGS = {
     title: 'A client points at a host:port no service provides',
     hint: 'Check the service name and port: between containers, use the service name and the container port (not the published host port).',
   },
+  CLIENT_TARGET_UNREACHABLE: {
+    severity: 'error',
+    layer: 'transport',
+    title: 'A client reference does not work when checked live',
+    hint: 'Check Workspace Endpoints diagnosed this reference and it failed (the message says where: DNS, TCP, TLS or HTTP). Open its row for the full report; from inside a container, use the service name and the container port.',
+  },
   CONFIG_PARSE_ERROR: {
     severity: 'error',
     layer: 'application',
     title: 'A configuration file could not be read',
     hint: 'Fix the syntax error at the position shown (or exclude the file with files.exclude); until then its binds and clients are not analysed.',
+  },
+  VANTAGE_DNS_DIFFERS: {
+    severity: 'warning',
+    layer: 'dns',
+    title: 'The name resolves differently from the vantages',
+    hint: 'Each side asks its own resolver and hosts file: a Compose service name resolves only inside its Compose network (Docker\'s 127.0.0.11, Podman\'s aardvark-dns), a pod name only through the cluster DNS, a VPN or split-horizon name only where that resolver is used.',
+  },
+  VANTAGE_REACH_DIFFERS: {
+    severity: 'warning',
+    layer: 'transport',
+    title: 'One vantage connects and another does not',
+    hint: 'The network between them differs: a port published only on a container network, a firewall or security group, a server bound to loopback (reachable only from its own machine or container), or a route missing on one side.',
+  },
+  VANTAGE_TLS_DIFFERS: {
+    severity: 'warning',
+    layer: 'tls',
+    title: 'TLS differs between the vantages',
+    hint: 'The vantages see different certificates or handshake results: an intercepting proxy or a different load balancer on one path, a different trust store, or a name that leads to another server.',
+  },
+  VANTAGE_HTTP_DIFFERS: {
+    severity: 'warning',
+    layer: 'application',
+    title: 'The HTTP answer differs between the vantages',
+    hint: 'The same URL gives another status from each side: access rules by source address, a proxy on one path, or another server behind the same name.',
+  },
+  VANTAGE_UNAVAILABLE: {
+    severity: 'error',
+    layer: 'link',
+    title: 'A vantage could not be used',
+    hint: 'Netdiag could not run there: the message says what is missing (no container engine, the container is not running, no permission, no Node, ssh refused) and how to fix it.',
   },
 } as const satisfies Record<string, FindingSpec>;
 

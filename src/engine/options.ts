@@ -112,6 +112,13 @@ export const DEFAULTS = {
   /** A route trace: its whole time and the most hops it follows. */
   traceTimeoutMs: 60_000,
   traceMaxHops: 30,
+  /** Vantage points (docs/vantage.md): the helper image with Node, and the whole run there. */
+  vantageImage: 'docker.io/library/node:22-slim',
+  vantageTimeoutMs: 60_000,
+  vantageMethod: 'auto',
+  /** Checking every workspace reference: diagnoses at once, and the most one may take. */
+  checkConcurrency: 4,
+  checkTimeoutMs: 30_000,
   /** The OS's facts of a diagnosis' connections, all together (PowerShell alone takes a second to start). */
   systemFactsMs: 5000,
 } as const;
@@ -137,6 +144,7 @@ export const LIMITS = {
   maxBodyBytes: { min: 0, max: 1024 * 1024 * 1024, unit: 'bytes' },
   traceMaxHops: { min: 1, max: 255 },
   scanConcurrency: { min: 1, max: 64 },
+  checkConcurrency: { min: 1, max: 64 },
 } as const satisfies Record<string, Range>;
 
 /** Why `value` is not a whole number in `range` (`a whole number of ms from 1 to 600000`), or null when it is. */

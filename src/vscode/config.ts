@@ -23,6 +23,14 @@ export interface NetdiagConfig {
   readonly bindHoverDnsLookups: boolean;
   /** Client certificate for mutual TLS (netdiag.tls.clientCertificate), paths expanded; null when unset. */
   readonly clientCertificate: ClientCertificateSetting | null;
+  /** How to reach vantage points (docs/vantage.md). */
+  readonly vantage: {
+    /** null: the first of docker and podman whose `info` works. */
+    readonly containerEngine: 'docker' | 'podman' | null;
+    readonly image: string;
+    readonly containerMethod: 'auto' | 'nsenter' | 'helper';
+    readonly timeoutMs: number;
+  };
   /** Problems met while reading (an unexpandable path); logged and shown once per change. */
   readonly warnings: readonly string[];
 }
@@ -40,6 +48,7 @@ export function readConfig(): NetdiagConfig {
     if (expanded === null) warnings.push(`netdiag.tls.extraCaFiles: "${raw}" is relative to the workspace folder (or uses \${workspaceFolder}) but no folder is open; skipped.`);
     else extraCaFiles.push(expanded);
   }
+  const engine = oneOf(c.get('vantage.containerEngine'), ['auto', 'docker', 'podman'] as const, D['vantage.containerEngine']);
   return Object.freeze({
     dnsServers: Object.freeze(stringArray(c.get('dns.servers')).map((s) => s.trim()).filter((s) => s !== '')),
     dnsCompareWith: Object.freeze(stringArray(c.get('dns.compareWith')).map((s) => s.trim()).filter((s) => s !== '')),
@@ -56,6 +65,12 @@ export function readConfig(): NetdiagConfig {
     recentTargetsMax: nonNegativeInt(c.get('recentTargets.max'), D['recentTargets.max']),
     clientCertificate: clientCertificate(c.get('tls.clientCertificate'), folder, warnings),
     bindHoverDnsLookups: boolean(c.get('bind.hoverDnsLookups'), D['bind.hoverDnsLookups']),
+    vantage: Object.freeze({
+      containerEngine: engine === 'auto' ? null : engine,
+      image: nonEmptyString(c.get('vantage.image'), D['vantage.image']),
+      containerMethod: oneOf(c.get('vantage.containerMethod'), ['auto', 'nsenter', 'helper'] as const, D['vantage.containerMethod']),
+      timeoutMs: positiveInt(c.get('vantage.timeoutMs'), D['vantage.timeoutMs']),
+    }),
     warnings: Object.freeze(warnings),
   });
 }
@@ -204,4 +219,12 @@ function positiveInt(value: unknown, fallback: number): number {
 
 function nonNegativeInt(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function nonEmptyString(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 }

@@ -10,3 +10,8 @@ export { exportReport } from '../engine/export';
 export { attachRoute, routeHostProblem, traceRoute, traceTarget } from '../engine/route';
 export { checkEndpoint, checkFile, checkFromReport } from '../engine/tls/certCheck';
 export { certFileTooLarge, isPkcs12 } from '../engine/tls/certFile';
+export { diagnoseAt } from '../engine/vantage/diagnoseAt';
+export { compareVantages } from '../engine/vantage/compare';
+export { checkReferences } from '../engine/vantage/check';
+export { listContainers, sshConfigHosts } from '../engine/vantage/discover';
+export { CHECK_DEFAULTS } from '../engine/vantage/check';

@@ -14,8 +14,8 @@ import { redactUrl } from '../engine/redact';
 export const REPORT_VIEW_TYPE = 'netdiag.report';
 
 export interface ReportPanelHandlers {
-  /** Runs the diagnosis again for `input` (what the user typed, with credentials). */
-  rerun(input: string): void;
+  /** Runs the diagnosis again for `input` (what the user typed, with credentials), from the same vantage (null: this machine). */
+  rerun(input: string, from: string | null): void;
   /** The curl command for a report (loads the engine). */
   toCurl(report: Report): Promise<string>;
   /** Asks for the request to send to this target, remembers it, and runs again. */
@@ -43,7 +43,10 @@ export class ReportPanel implements vscode.Disposable {
     readonly key: string,
     /** Kept only in the host, never sent to the webview: it may hold credentials. */
     private input: string,
+    /** The vantage the panel's diagnoses run from (`compose:web`); null for this machine. */
+    private readonly from: string | null,
     private readonly extensionUri: vscode.Uri,
+
     private readonly handlers: ReportPanelHandlers,
     log: vscode.LogOutputChannel,
     initial: ReportWebviewState<Report> | null,
@@ -71,9 +74,19 @@ export class ReportPanel implements vscode.Disposable {
     this.run = run;
     this.running = true;
     this.input = input;
-    this.panel.title = panelTitle(pending.target);
+    this.panel.title = panelTitle(pending.target, this.from);
     this.view.show(pending);
     this.view.setStatus('running');
+  }
+
+  /** Shows a finished report that no run of this panel made (a row of a check, a side of a comparison). */
+  present(report: Report): void {
+    this.run?.abort();
+    this.run = undefined;
+    this.running = false;
+    this.panel.title = panelTitle(report.target, this.from);
+    this.view.show(report);
+    this.view.setStatus('done');
   }
 
   /**
@@ -106,7 +119,7 @@ export class ReportPanel implements vscode.Disposable {
     const report = this.view.document;
     switch (message.type) {
       case 'rerun':
-        this.handlers.rerun(this.input);
+        this.handlers.rerun(this.input, this.from);
         return;
       case 'cancel':
         this.run?.abort();
@@ -174,21 +187,20 @@ export class ReportPanels implements vscode.Disposable {
     );
   }
 
-  /** The panel for `target`, revealed; created when there is none. */
-  open(target: TargetInfo, input: string): ReportPanel {
-    // The report's own URL (secrets masked), so a panel restored from its report finds its key again.
-    const key = redactUrl(target.url);
+  /** The panel for `target` diagnosed from `from` (null: this machine), revealed; created when there is none. */
+  open(target: TargetInfo, input: string, from: string | null = null): ReportPanel {
+    const key = panelKey(target.url, from);
     const existing = this.panels.get(key);
     if (existing) {
       existing.reveal();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, panelTitle(target), vscode.ViewColumn.Active, {
+    const webviewPanel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, panelTitle(target, from), vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: false,
       localResourceRoots: webviewRoots(this.extensionUri),
     });
-    return this.adopt(webviewPanel, key, input, null);
+    return this.adopt(webviewPanel, key, input, from, null);
   }
 
   dispose(): void {
@@ -203,17 +215,19 @@ export class ReportPanels implements vscode.Disposable {
       webviewPanel.dispose();
       return;
     }
-    const existing = this.panels.get(report.target.url);
+    const from = report.vantage && report.vantage.kind !== 'local' ? report.vantage.name : null;
+    const key = panelKey(report.target.url, from);
+    const existing = this.panels.get(key);
     if (existing) existing.dispose();
-    this.adopt(webviewPanel, report.target.url, storableInput(report.target), state.error === undefined ? { document: report, status: state.status } : { document: report, status: state.status, error: state.error });
+    this.adopt(webviewPanel, key, storableInput(report.target), from, state.error === undefined ? { document: report, status: state.status } : { document: report, status: state.status, error: state.error });
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, state: ReportWebviewState<Report> | null): ReportPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, from: string | null, state: ReportWebviewState<Report> | null): ReportPanel {
     webviewPanel.iconPath = {
       light: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-light.svg'),
       dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-dark.svg'),
     };
-    const panel = new ReportPanel(webviewPanel, key, input, this.extensionUri, this.handlers, this.log, state);
+    const panel = new ReportPanel(webviewPanel, key, input, from, this.extensionUri, this.handlers, this.log, state);
     this.panels.set(key, panel);
     const sub = panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);
@@ -223,7 +237,16 @@ export class ReportPanels implements vscode.Disposable {
   }
 }
 
-function panelTitle(target: TargetInfo): string {
+function panelTitle(target: TargetInfo, from: string | null): string {
   const host = target.hostUnicode ?? (target.ipFamily === 6 ? `[${target.host}]` : target.host);
-  return `Netdiag: ${host}:${target.port}`;
+  return `Netdiag: ${host}:${target.port}${from ? ` (from ${from.slice(from.indexOf(':') + 1)})` : ''}`;
+}
+
+/**
+ * One panel per target and vantage. The report's own URL (secrets masked), so a panel restored
+ * from its report finds its key again.
+ */
+function panelKey(url: string, from: string | null): string {
+  const masked = redactUrl(url);
+  return from ? `${masked} from ${from}` : masked;
 }

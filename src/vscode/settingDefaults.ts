@@ -18,4 +18,8 @@ export const SETTING_DEFAULTS = {
   'http.maxRedirects': DEFAULTS.maxRedirects,
   'http.maxBodyBytes': DEFAULTS.maxBodyBytes,
   'recentTargets.max': 10,
+  'vantage.containerEngine': 'auto',
+  'vantage.image': DEFAULTS.vantageImage,
+  'vantage.containerMethod': DEFAULTS.vantageMethod,
+  'vantage.timeoutMs': DEFAULTS.vantageTimeoutMs,
 } as const;

@@ -10,9 +10,9 @@ import { CLI } from '../helpers/cli';
 
 const DIST = dirname(CLI);
 
-/** dist/cli.js and any bundle the CLI loads beside it (dist/cli-*.js, dist/cli/**). */
+/** dist/cli.js and any bundle the CLI loads beside it (dist/cli-*.js, dist/cli/**), and dist/vantage.js (the CLI a vantage runs). */
 function cliBundles(): string[] {
-  const own = readdirSync(DIST).filter((f) => /^cli([-.].+)?\.js$/.test(f)).map((f) => join(DIST, f));
+  const own = readdirSync(DIST).filter((f) => /^(cli([-.].+)?|vantage)\.js$/.test(f)).map((f) => join(DIST, f));
   const folder = join(DIST, 'cli');
   const nested = existsSync(folder) ? readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => join(folder, f)) : [];
   return [...own, ...nested];

@@ -15,6 +15,7 @@ const FILES = [
   'diagnose.test.mjs',
   'restricted.test.mjs',
   'bind.test.mjs',
+  'vantage.test.mjs',
   'activation.test.mjs',
   'certificates.test.mjs',
   'http.test.mjs',

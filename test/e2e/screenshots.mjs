@@ -2,11 +2,14 @@
 // endpoint and a refused port, in the default light, dark and high-contrast themes (cropped to
 // the editor area); and, in light and dark, the hover over a bind value, the Bind Map with a
 // diagnostic in docker-compose.yml, the Certificates view listing the diagnosed chain, and the
-// certificate viewer on a .crt file; all into media/screenshots/. The endpoints are loopback
+// certificate viewer on a .crt file; then (vantageScreenshots.mjs) the comparison view and the
+// workspace endpoints table; all into media/screenshots/. The endpoints are loopback
 // servers started here; the workspace is a temporary copy of the sample workspace with the served
 // certificate added as server.crt. As root, the stack of a server two links away too (report-stack-*):
 // the workbench runs inside the client namespace of the test lab (test/helpers/netnsLab.ts) and
 // diagnoses, then traces, the lab's server (`-- --stack-only` takes only these).
+import { spawnSync } from 'node:child_process';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,6 +102,10 @@ try {
   await Promise.all([ok.close(), dns.close()]);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
+// The comparison view and the endpoints table need a real Compose project; their script skips
+// (and says why) where podman cannot run.
+const vantage = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'e2e', 'vantageScreenshots.mjs')], { stdio: 'inherit' });
+if (vantage.status !== 0) process.exitCode = 1;
 
 /**
  * The stack of https://www.netdiag.test:8443/ two links away (client link MTU 1400, the server's

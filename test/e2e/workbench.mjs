@@ -19,12 +19,13 @@ const VIOLATION_REPORTER = `document.addEventListener('securitypolicyviolation',
  * Starts code-server with the built extension, opens the workbench in Chromium, and collects
  * problems: console errors from webviews, anything naming Netdiag, and every CSP message.
  * With `netns`, the workbench (code-server and the browser) runs inside that network namespace.
- * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}, netns?: string}} [o]
+ * @param {{workspace?: string, settings?: Record<string, unknown>, trust?: boolean, viewport?: {width: number, height: number}, prefix?: string[], netns?: string}} [o]
  */
-export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport, netns } = {}) {
+export async function startWorkbench({ workspace = FIXTURE_WORKSPACE, settings = {}, trust = false, viewport, prefix = [], netns } = {}) {
   const dirs = tempDirs('netdiag-e2e');
   installExtension(dirs.extensionsDir);
-  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust, netns });
+  const server = await startCodeServer({ workspace, userDataDir: dirs.userDataDir, extensionsDir: dirs.extensionsDir, settings, trust, prefix, netns });
+
   let browser;
   try {
     browser = await launchChromium({ netns });
@@ -197,4 +198,29 @@ export async function hoverUntil(page, text, { expected = /Netdiag/, line, attem
     await page.mouse.move(0, 0);
   }
   throw new Error(`no Netdiag hover matching ${expected} over ${text}${last ? `; the last one said:\n${last}` : ''}`);
+}
+
+/** Right-clicks a service's row in the Bind Map and runs an item of its menu. */
+export async function bindMapServiceMenu(page, service, item) {
+  const tree = page.locator('.pane', { hasText: 'Bind Map' }).locator('.monaco-list');
+  // The service's own row is at the top level; its name also labels rows under other services.
+  const row = tree.locator('.monaco-list-row[aria-level="1"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
+  await row.waitFor({ timeout: 20000 });
+  // A menu or hover left open would take the click.
+  await page.keyboard.press('Escape');
+  await row.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+  await entry.waitFor();
+  // A menu ignores a click that comes while it still opens; hover, then choose with the keyboard.
+  await page.waitForTimeout(300);
+  await entry.hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10000 });
+}
+
+/** Clicks the open quick pick's row showing `text`. */
+export async function acceptQuickPick(page, text) {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
 }

@@ -329,14 +329,13 @@ function installExitHooks() {
  * @param {Record<string,unknown>} [o.settings] user settings written before start (over QUIET_SETTINGS)
  * @param {boolean} [o.trust] true keeps workspace trust on (Restricted Mode tests)
  * @param {boolean} [o.quiet] hide code-server's own output
+ * @param {string[]} [o.prefix] a command code-server runs under (test/helpers/localResolver.ts: a resolver of the test's own)
+ * @param {string} [o.netns] a network namespace code-server (and so the extension host it forks) runs
+ *   in (`ip netns exec`, root only, around the prefix): its loopback is the namespace's, so the
+ *   browser must run there too (launchChromium({ netns }))
  * @returns {Promise<{url: string, port: number, workbenchUrl: string, logsDir: string, stop: () => Promise<void>}>}
  */
-/**
- * With `netns`, code-server (and so the extension host it forks) runs inside that network
- * namespace (`ip netns exec`, root only): its loopback is the namespace's, so the browser must run
- * there too (launchChromium({ netns })).
- */
-export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true, netns }) {
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, env = {}, settings = {}, trust = false, quiet = true, prefix = [], netns }) {
   const { nodeBin, entry, env: baseEnv } = await ensureCodeServer();
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -358,7 +357,9 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, e
     workspace,
   ];
   // `ip netns exec` execs the command in place: the pid (and its process group) is code-server's.
-  const child = spawn(netns ? 'ip' : nodeBin, netns ? ['netns', 'exec', netns, nodeBin, ...args] : args, {
+  const [file, ...rest] = [...(netns ? ['ip', 'netns', 'exec', netns] : []), ...prefix, nodeBin, ...args];
+  const child = spawn(file, rest, {
+
     detached: true,
     // An empty gallery turns the marketplace off; code-server's default (open-vsx.org) would be
     // queried at start, which is traffic to the internet.

@@ -102,7 +102,7 @@ function closer(server: net.Server, destroyAll: () => void): () => Promise<void>
     });
 }
 
-export async function startHttpServer(host: LoopbackHost = '127.0.0.1'): Promise<HttpTestServer> {
+export async function startHttpServer(host: LoopbackHost = '127.0.0.1', port = 0): Promise<HttpTestServer> {
   const requests: RequestLog[] = [];
   let accepted = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -115,13 +115,13 @@ export async function startHttpServer(host: LoopbackHost = '127.0.0.1'): Promise
   });
   server.on('connection', () => accepted++);
   const destroyAll = track(server);
-  const port = await listen(server, host);
+  const listening = await listen(server, host, port);
   const close = closer(server, () => {
     for (const t of timers) clearTimeout(t);
     destroyAll();
   });
-  const authority = authorityOf(host, port);
-  return { host, port, authority, origin: `http://${authority}`, requests, connections: () => accepted, close };
+  const authority = authorityOf(host, listening);
+  return { host, port: listening, authority, origin: `http://${authority}`, requests, connections: () => accepted, close };
 }
 
 function route(req: http.IncomingMessage, res: http.ServerResponse, log: RequestLog, timers: Set<NodeJS.Timeout>): void {

@@ -1,5 +1,5 @@
 // Words, icons and numbers for the report: one place so every section says things the same way.
-import type { HopKind, LayerName, LayerStatus, Severity } from '../../src/engine/model/common';
+import type { FindingLayer, HopKind, LayerStatus, Severity } from '../../src/engine/model/common';
 
 export interface StatusLook {
   icon: string;
@@ -30,16 +30,18 @@ export function severityLook(severity: Severity): StatusLook {
   return SEVERITY[severity];
 }
 
-export const LAYER_TITLES: Record<LayerName, string> = {
+export const LAYER_TITLES: Record<FindingLayer, string> = {
   link: 'Link',
+  dns: 'DNS',
   internet: 'Internet',
   transport: 'Transport',
   tls: 'TLS',
   application: 'Application',
 };
 
-export const LAYER_SUBTITLES: Record<LayerName, string> = {
+export const LAYER_SUBTITLES: Record<FindingLayer, string> = {
   link: 'interface and next hop',
+  dns: 'name lookup',
   internet: 'IP: addresses and route',
   transport: 'TCP',
   tls: 'handshake and certificates',

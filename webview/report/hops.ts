@@ -7,6 +7,11 @@ import { formatMs, HOP_ICONS, HOP_TITLES, statusLook } from './format';
 
 export function renderHops(hops: readonly Hop[]): HTMLElement {
   if (hops.length === 0) return section('hops', 'Path', h('p', { class: 'muted' }, 'The path appears as the probes run.'));
+  return section('hops', 'Path', hopList(hops));
+}
+
+/** The hops as an ordered list of cards (the report's Path, and each vantage of a comparison). */
+export function hopList(hops: readonly Hop[]): HTMLOListElement {
   const list = h('ol', { class: 'hops', attrs: { 'aria-label': 'Hops of the connection, in order' } });
   hops.forEach((hop, i) => {
     const look = statusLook(hop.status);
@@ -26,5 +31,5 @@ export function renderHops(hops: readonly Hop[]): HTMLElement {
     if (i < hops.length - 1) item.append(icon('arrow-right', 'hop-arrow'));
     list.append(item);
   });
-  return section('hops', 'Path', list);
+  return list;
 }

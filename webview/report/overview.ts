@@ -3,6 +3,7 @@
 import type { Finding, Verdict } from '../../src/engine/model/common';
 import type { DnsLookupResult } from '../../src/engine/model/dns';
 import type { LayerResult, Report } from '../../src/engine/model/report';
+import type { VantageInfo } from '../../src/engine/model/vantage';
 import type { ReportDocument, RunStatus } from '../../src/protocol/reportView';
 import { facts, h, icon, section, srOnly, toneIcon } from './dom';
 import { formatDate, formatMs, LAYER_SUBTITLES, LAYER_TITLES, SEVERITY_TONE, severityLook, statusLook } from './format';
@@ -62,6 +63,7 @@ export function renderHeader(report: Report, status: RunStatus): HTMLElement {
     titleRow(t.url, 'target-url', shownVerdict(report, status)),
     ...notes,
     facts([
+      ['From', report.vantage ? vantageText(report.vantage) : null],
       ['Input', t.input !== t.url ? t.input : null],
       ['Port', `${t.port}${t.defaultPort ? ` (${t.scheme} default)` : ''}`],
       ['Checks', what],
@@ -71,6 +73,12 @@ export function renderHeader(report: Report, status: RunStatus): HTMLElement {
       ['Set-up', report.setupMs === undefined ? null : `${formatMs(report.setupMs)} before the network, not in the total`],
     ]),
   );
+}
+
+/** Where a diagnosis ran: "Compose service web · resolvers 10.89.0.1 · eth0 10.89.0.4/24". */
+export function vantageText(v: VantageInfo): string {
+  const interfaces = v.interfaces.filter((i) => i.name !== 'lo' && i.addresses.length > 0).map((i) => `${i.name} ${i.addresses[0]}`);
+  return [v.label, v.resolvers.length > 0 ? `resolvers ${v.resolvers.join(', ')}` : null, ...interfaces].filter((x): x is string => x !== null).join(' · ');
 }
 
 /** One entry per layer; each expands to its details with the keyboard (details/summary). */

@@ -11,11 +11,19 @@ import { headerProblem, methodProblem } from '../../engine/requestCheck';
 import { attachRoute, traceRoute, traceTarget } from '../../engine/route';
 import { prepareOptions, type SetupInput } from '../../engine/setup';
 import { parseTarget } from '../../engine/target';
+import type { Report } from '../../engine/model/report';
+import { compareVantages } from '../../engine/vantage/compare';
+import { describeSide } from '../../engine/vantage/describe';
+import { diagnoseAt } from '../../engine/vantage/diagnoseAt';
+import { VantageError } from '../../engine/vantage/errors';
+import { vantageInfo, type VantageSpec } from '../../engine/vantage/spec';
 import { numberOption, parseStrict } from '../args';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { renderComparisonText } from '../comparisonText';
 import { renderPathText } from '../httpText';
 import { terminal, terminalLine } from '../terminal';
 import { renderText } from '../text';
+import { parseFrom, runAtOptions, VANTAGE_OPTIONS, VANTAGE_USAGE, type VantageValues } from '../vantageArgs';
 
 const USAGE = `Usage: netdiag diagnose <target> [options]
 
@@ -39,7 +47,12 @@ Options:
   --show-secrets            keep the request's credentials (headers, query parameters) in the output
   --trace                   also trace the route to the server (tracepath/traceroute/tracert)
   --verbose                 log each probe to stderr
-  --no-color                plain text even on a terminal`;
+  --no-color                plain text even on a terminal
+${VANTAGE_USAGE}
+  --vantage-info            add this side's resolvers, hosts entries and interfaces to the report
+
+With two or more --from, the output compares them: each layer side by side and what differs
+(--json prints {kind: "vantage-comparison", vantages, layers, hops, differences, verdict}).`;
 
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'har' | 'curl';
 
@@ -53,6 +66,11 @@ export interface DiagnoseArgs {
   request?: RequestSpec;
   showSecrets: boolean;
   trace: boolean;
+  /** --from, in order; empty: this machine only. */
+  from: VantageSpec[];
+  vantage: VantageValues;
+  /** --vantage-info: the report describes this side (what a runner asks of a vantage). */
+  vantageInfo: boolean;
 }
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'har', 'curl'];
@@ -77,6 +95,8 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
     format: { type: 'string' },
     'show-secrets': { type: 'boolean' },
     trace: { type: 'boolean' },
+    'vantage-info': { type: 'boolean' },
+    ...VANTAGE_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'diagnose needs a target: a URL, host:port or host.' : `diagnose takes one target, got ${positionals.length}.`);
@@ -95,7 +115,9 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy exclude each other.');
   const format = (values.format ?? (values.json ? 'json' : 'text')) as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${values.format}".`);
-  const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true };
+  const from = parseFrom(values);
+  if (from.length > 1 && format !== 'text' && format !== 'json') throw new UsageError(`--format ${format} shows one report; with ${from.length} vantages use text or json.`);
+  const args: DiagnoseArgs = { target: positionals[0]!, verbose: values.verbose === true, setup, format, showSecrets: values['show-secrets'] === true, trace: values.trace === true, from, vantage: values, vantageInfo: values['vantage-info'] === true };
   if (values.proxy !== undefined) args.proxy = values.proxy;
   else if (values['no-proxy']) args.proxy = false;
   if (values.proxy !== undefined) {
@@ -129,51 +151,106 @@ export const diagnoseCommand: CliCommand = {
     const args = parseDiagnoseArgs(argv);
     if (args.request?.body?.startsWith('@')) args.request = { ...args.request, body: await readBody(args.request.body.slice(1)) };
     const parsed = parseTarget(args.target);
-    const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
     const term = terminal(io);
-    const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], systemRoot: io.env['SystemRoot'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
-    for (const w of warnings) term.warn(w);
-    // The report comes at most one step timeout after the last request; the probes still running
-    // then (Report.unfinished) are stopped once it is printed, so the process ends with it.
-    const run = new AbortController();
-    const stop = (): void => run.abort();
-    io.signal.addEventListener('abort', stop, { once: true });
-    try {
-      let report = await diagnose(parsed, {
-        ...options,
-        signal: run.signal,
-        proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
-        ...(args.request ? { request: args.request } : {}),
-        ...(args.showSecrets ? { revealSecrets: true } : {}),
-        // The engine redacts its log lines (redact.ts), revealed run or not.
-        ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) } : {}),
-      });
-      if (args.trace && !report.cancelled) {
-        const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
-        report = attachRoute(report, route, findings);
-      }
-      const reveal = { revealSecrets: args.showSecrets };
-      switch (args.format) {
-        case 'text':
-          term.print([...renderText(report, term), ...renderPathText(report, term)]);
-          break;
-        case 'curl':
-          term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), url: parsed.target.url, ...reveal })]);
-          break;
-        case 'markdown':
-          term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
-          break;
-        default:
-          io.stdout(exportReport(report, args.format, reveal));
-      }
-      if (report.cancelled || io.signal.aborted) return 130;
-      return hasErrors(report.findings) ? 1 : 0;
-    } finally {
-      io.signal.removeEventListener('abort', stop);
-      run.abort();
+    const local = (): Promise<Report> => localDiagnosis(args, parsed, io);
+    if (args.from.length === 0) {
+      const report = await local();
+      return print(args.vantageInfo ? { ...report, vantage: vantageInfo({ kind: 'local', name: 'local' }, null, describeSide(report.target.host)) } : report, parsed, args, io);
     }
+    if (args.setup.extraCaFiles.length > 0 && args.from.some((f) => f.kind !== 'local')) term.warn('--ca applies on this machine only; other vantages use their own trust stores.');
+    const log = args.verbose ? (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) : undefined;
+    const reach = { ...runAtOptions(args.vantage, io, log), signal: io.signal, local, args: forwardedArgs(args) };
+    const started = Date.now();
+    const runs = await Promise.all(args.from.map((spec) => diagnoseAt(spec, args.target, reach)));
+    if (runs.length === 1) {
+      const [only] = runs;
+      if (!only?.report) throw new VantageError('VANTAGE_FAILED', only?.error?.message ?? 'the vantage did not run');
+      return print(only.report, parsed, args, io);
+    }
+    for (const run of runs) if (run.error) io.stderr(terminalLine(`netdiag: ${run.error.message}`));
+    const comparison = compareVantages(parsed.target.input, runs, Date.now() - started);
+    if (args.format === 'json') term.printJson(comparison);
+    else term.print(renderComparisonText(comparison, term));
+    if (runs.some((r) => r.error)) return 2;
+    if (runs.some((r) => r.report?.cancelled)) return 130;
+    return runs.some((r) => r.report && hasErrors(r.report.findings)) ? 1 : 0;
   },
 };
+
+/**
+ * The diagnosis on this machine, in this process. The report comes at most one step timeout after
+ * the last request; the probes still running then (Report.unfinished) are stopped once it is
+ * returned, so the process ends with it.
+ */
+async function localDiagnosis(args: DiagnoseArgs, parsed: ReturnType<typeof parseTarget>, io: CliIo): Promise<Report> {
+  const env = Object.fromEntries(PROXY_VARIABLES.map((n) => [n, io.env[n]]));
+  const { options, warnings } = await prepareOptions({ ...args.setup, sslCertFile: io.env['SSL_CERT_FILE'], systemRoot: io.env['SystemRoot'], cacheDir: io.cacheDir ?? undefined, hostsFile: defaultHostsPath(process.platform, io.env['SystemRoot']) });
+  for (const w of warnings) terminal(io).warn(w);
+  const run = new AbortController();
+  const stop = (): void => run.abort();
+  io.signal.addEventListener('abort', stop, { once: true });
+  try {
+    let report = await diagnose(parsed, {
+      ...options,
+      signal: run.signal,
+      proxy: args.proxy === undefined ? { env } : { override: args.proxy, env },
+      ...(args.request ? { request: args.request } : {}),
+      ...(args.showSecrets ? { revealSecrets: true } : {}),
+      // The engine redacts its log lines (redact.ts), revealed run or not.
+      ...(args.verbose ? { log: (m: string) => io.stderr(terminalLine(`netdiag: ${m}`)) } : {}),
+    });
+    if (args.trace && !report.cancelled) {
+      const { route, findings } = await traceRoute(traceTarget(report), { signal: io.signal, timeoutMs: DEFAULTS.traceTimeoutMs, maxHops: DEFAULTS.traceMaxHops, names: true });
+      report = attachRoute(report, route, findings);
+    }
+    return report;
+  } finally {
+    io.signal.removeEventListener('abort', stop);
+    run.abort();
+  }
+}
+
+/** One report in the chosen format; the exit code from its findings. */
+function print(report: Report, parsed: ReturnType<typeof parseTarget>, args: DiagnoseArgs, io: CliIo): number {
+  const term = terminal(io);
+  const reveal = { revealSecrets: args.showSecrets };
+  switch (args.format) {
+    case 'text':
+      term.print([...renderText(report, term), ...renderPathText(report, term)]);
+      break;
+    case 'curl':
+      term.print([toCurl(report, { ...(args.request ? { request: args.request } : {}), url: parsed.target.url, ...reveal })]);
+      break;
+    case 'markdown':
+      term.print(exportReport(report, 'markdown', reveal).replace(/\n$/, '').split('\n'));
+      break;
+    default:
+      io.stdout(exportReport(report, args.format, reveal));
+  }
+  if (report.cancelled || io.signal.aborted) return 130;
+  return hasErrors(report.findings) ? 1 : 0;
+}
+
+/** The flags a vantage's own `netdiag diagnose` is given: the request and its limits, never local files. */
+export function forwardedArgs(args: DiagnoseArgs): string[] {
+  const out: string[] = [];
+  const t = args.setup.timeouts;
+  if (t?.dnsMs !== undefined) out.push('--timeout', String(t.dnsMs));
+  for (const r of args.setup.dnsServers ?? []) out.push('--resolver', r);
+  for (const r of args.setup.resolve ?? []) out.push('--resolve', r);
+  if (args.setup.maxRedirects !== undefined) out.push('--max-redirects', String(args.setup.maxRedirects));
+  if (args.setup.followRedirects === false) out.push('--no-follow');
+  if (args.proxy === false) out.push('--no-proxy');
+  else if (args.proxy !== undefined) out.push('--proxy', args.proxy);
+  if (args.request) {
+    out.push('--method', args.request.method);
+    for (const [name, value] of Object.entries(args.request.headers)) out.push('--header', `${name}: ${value}`);
+    if (args.request.body !== undefined) out.push('--data', args.request.body);
+  }
+  if (args.showSecrets) out.push('--show-secrets');
+  if (args.trace) out.push('--trace');
+  return out;
+}
 
 /** curl's `--data @FILE`. */
 async function readBody(file: string): Promise<string> {

@@ -5,10 +5,13 @@ import { parseDnsServer } from '../../engine/dns/servers';
 import { hasErrors } from '../../engine/findings';
 import { DEFAULT_TIMEOUTS, LIMITS, type DnsServer } from '../../engine/options';
 import { dnsLookupOptions } from '../../engine/setup';
+import type { DnsLookupResult } from '../../engine/model/dns';
+import type { VantageSpec } from '../../engine/vantage/spec';
 import { numberOption, parseStrict } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { renderDnsText } from '../dnsText';
 import { terminal } from '../terminal';
+import { fromEach, parseFrom, printSides, VANTAGE_OPTIONS, VANTAGE_USAGE, withoutVantageFlags, type VantageValues } from '../vantageArgs';
 
 const USAGE = `Usage: netdiag dns <name|IP> [options]
 
@@ -28,7 +31,11 @@ Options:
   --no-system               do not explain the system resolver (hosts file, search list)
   --timeout MS              timeout of each query (default ${DEFAULT_TIMEOUTS.dnsMs})
   --json                    print the result as JSON (docs/report.md, "netdiag dns --json")
-  --no-color                plain text even on a terminal`;
+  --no-color                plain text even on a terminal
+${VANTAGE_USAGE}
+
+With --from, the lookup runs there, with that side's resolvers and hosts file; --json then prints
+{vantages: [{vantage, result, error?}]}.`;
 
 export interface DnsArgs {
   name: string;
@@ -44,6 +51,8 @@ export interface DnsArgs {
   compare: DnsServer[];
   system: boolean;
   timeoutMs: number;
+  from: VantageSpec[];
+  vantage: VantageValues;
 }
 
 function servers(specs: readonly string[] | undefined, flag: string): DnsServer[] {
@@ -69,6 +78,7 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     compare: { type: 'string', multiple: true },
     'no-system': { type: 'boolean' },
     timeout: { type: 'string' },
+    ...VANTAGE_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'dns needs a name or an IP address.' : `dns takes one name, got ${positionals.length}.`);
   const roots = servers(values.root, '--root');
@@ -86,6 +96,8 @@ export function parseDnsArgs(argv: readonly string[]): DnsArgs {
     compare: servers(values.compare, '--compare'),
     system: values['no-system'] !== true,
     timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUTS.dnsMs : numberOption(values.timeout, '--timeout', LIMITS.timeoutMs),
+    from: parseFrom(values),
+    vantage: values,
   };
 }
 
@@ -94,21 +106,32 @@ export const dnsCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseDnsArgs(argv);
-    const opts = dnsLookupOptions(
-      { types: args.types, servers: args.servers, timeoutMs: args.timeoutMs, trace: args.trace && { roots: args.roots }, explainSystem: args.system, compareWith: args.compare, tcp: args.tcp, dnssecOk: args.dnssec, authoritative: args.authoritative },
-      io.signal,
-    );
-    let result;
-    try {
-      result = await lookupDns(args.name, opts);
-    } catch (err) {
-      if (err instanceof DnsInputError) throw new UsageError(err.message);
-      throw err;
-    }
+    const local = async (): Promise<DnsLookupResult> => {
+      const opts = dnsLookupOptions(
+        { types: args.types, servers: args.servers, timeoutMs: args.timeoutMs, trace: args.trace && { roots: args.roots }, explainSystem: args.system, compareWith: args.compare, tcp: args.tcp, dnssecOk: args.dnssec, authoritative: args.authoritative },
+        io.signal,
+      );
+      try {
+        return await lookupDns(args.name, opts);
+      } catch (err) {
+        if (err instanceof DnsInputError) throw new UsageError(err.message);
+        throw err;
+      }
+    };
     const term = terminal(io);
-    if (args.json) term.printJson(result);
-    else term.print(renderDnsText(result, term));
-    if (result.cancelled) return 130;
-    return hasErrors(result.findings) ? 1 : 0;
+    const exitOf = (r: DnsLookupResult): number => (r.cancelled ? 130 : hasErrors(r.findings) ? 1 : 0);
+    if (args.from.length === 0) {
+      const result = await local();
+      if (args.json) term.printJson(result);
+      else term.print(renderDnsText(result, term));
+      return exitOf(result);
+    }
+    const isLookup = (json: unknown): json is DnsLookupResult => (json as { kind?: unknown } | null)?.kind === 'dns-lookup';
+    const sides = await fromEach(args.from, ['dns', ...withoutVantageFlags(argv), '--json'], isLookup, local, args.vantage, io);
+    if (args.json) {
+      term.printJson({ vantages: sides });
+      return sides.some((s) => s.error) ? 2 : Math.max(0, ...sides.map((s) => (s.result ? exitOf(s.result) : 0)));
+    }
+    return printSides(sides, (r) => renderDnsText(r, term), exitOf, io, term);
   },
 };

@@ -4,6 +4,7 @@
 import type { CertificateInfo, TlsVerification } from './certificate';
 import type { ErrorInfo, Family, Finding, Hop, IntermediaryRole, LayerName, LayerStatus, Verdict } from './common';
 import type { DnsResult } from './dns';
+import type { VantageInfo } from './vantage';
 import type { LinkFacts, RouteFacts, StackReport, TcpFacts } from './stack';
 
 export interface TargetInfo {
@@ -302,6 +303,8 @@ export interface Report {
   route?: RouteResult;
   /** The request when it is not a plain GET. */
   request?: RequestInfo;
+  /** Where the diagnosis ran, when it ran at a vantage (`--from`, Diagnose from this service). */
+  vantage?: VantageInfo;
   /**
    * Addresses the name resolved to that were not connected to: beyond the first
    * `DEFAULTS.maxAddresses` (16) in the resolver's order (finding `TCP_ADDRESSES_NOT_PROBED`).

@@ -2,7 +2,8 @@
 // published and who reaches it, every line linked to its source; plus what listens on this machine
 // right now, refreshed while the view is visible.
 import * as vscode from 'vscode';
-import type { BindModel, LiveListener, Service, SourceRange } from '../../engine/model/bind';
+import type { BindModel, ClientRef, LiveListener, Service, SourceRange } from '../../engine/model/bind';
+import type { EndpointCheck } from '../../engine/model/endpointCheck';
 import { toRange } from './diagnostics';
 import { loadBind } from './loadBind';
 import type { FolderModel, WorkspaceBindAnalysis } from './workspaceAnalysis';
@@ -17,11 +18,42 @@ type Node =
   | { kind: 'live'; id: string; listeners: LiveListener[] }
   | { kind: 'empty'; id: string };
 
+/** A service the Bind Map can diagnose from: a Compose service in a container of its own network. */
+export const SERVICE_CONTEXT = { container: 'service.container', other: 'service' } as const;
+
+/** The Bind Map's node of a service, as menu commands receive it. */
+export interface ServiceNode {
+  kind: 'service';
+  folder: vscode.WorkspaceFolder;
+  service: Service;
+  model: BindModel;
+}
+
 export class BindMapProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: Node[] = [];
   live: LiveListener[] | null = null;
+  /** The last live check of each reference, by `folder#file:offset`. */
+  private checks = new Map<string, EndpointCheck[]>();
+
+  /** Shows each reference's live status (Check Workspace Endpoints) on its "connects to" line. */
+  setChecks(checks: readonly { folder: vscode.WorkspaceFolder; check: EndpointCheck }[]): void {
+    this.checks = new Map();
+    for (const { folder, check } of checks) {
+      const key = refKey(folder, check.source);
+      this.checks.set(key, [...(this.checks.get(key) ?? []), check]);
+    }
+    this.changed.fire(undefined);
+  }
+
+  private checkText(folder: vscode.WorkspaceFolder, c: ClientRef): { text: string; icon: string | null } {
+    const rows = (this.checks.get(refKey(folder, c.source)) ?? []).filter((r) => r.status !== 'skipped');
+    if (rows.length === 0) return { text: '', icon: null };
+    const text = rows.map((r) => `${r.status === 'ok' ? '✓' : r.status === 'warn' ? '▲' : '✗'} ${r.from === 'local' ? 'here' : r.from.slice(r.from.indexOf(':') + 1)}`).join(' ');
+    const worst = rows.some((r) => r.status === 'fail') ? 'error' : rows.some((r) => r.status === 'warn') ? 'warning' : 'pass';
+    return { text: ` · ${text}`, icon: worst };
+  }
 
   refresh(models: FolderModel[]): void {
     const roots: Node[] = [];
@@ -61,7 +93,14 @@ export class BindMapProvider implements vscode.TreeDataProvider<Node> {
     group('reached by', (g) =>
       model.clients.filter((c) => c.service !== s.id && c.host === s.name).map((c, i) => item(`c${i}`, g, `${model.services.find((x) => x.id === c.service)?.name ?? c.service}`, `${c.host}${c.port !== null ? `:${c.port}` : ''} · ${c.origin} · ${c.source.file}:${c.source.line + 1}`, 'arrow-left', c.source, `Client (${c.origin}) in ${c.source.file}`)),
     );
-    group('connects to', (g) => model.clients.filter((c) => c.service === s.id).map((c, i) => item(`o${i}`, g, `${c.host}${c.port !== null ? `:${c.port}` : ''}`, `${c.origin} · ${c.source.file}:${c.source.line + 1}`, 'link-external', c.source, c.url ?? '')));
+    group('connects to', (g) =>
+      model.clients
+        .filter((c) => c.service === s.id)
+        .map((c, i) => {
+          const live = this.checkText(folder, c);
+          return item(`o${i}`, g, `${c.host}${c.port !== null ? `:${c.port}` : ''}`, `${c.origin} · ${c.source.file}:${c.source.line + 1}${live.text}`, live.icon ?? 'link-external', c.source, c.url ?? '');
+        }),
+    );
     const files = new Set([...model.binds, ...model.published, ...model.clients].filter((x) => x.service === s.id).map((x) => x.source.file));
     group('findings', (g) => model.findings.filter((f) => files.has(f.range.file) && belongs(f.range, s, model)).map((f, i) => item(`f${i}`, g, f.code, f.message, f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info', f.range, f.message)));
     return groups;
@@ -80,7 +119,7 @@ export class BindMapProvider implements vscode.TreeDataProvider<Node> {
         t.iconPath = new vscode.ThemeIcon(node.service.runtime === 'host' ? 'vm' : node.service.runtime === 'kubernetes' ? 'cloud' : 'package');
         t.id = node.id;
         if (node.service.source) t.command = openCommand(node.folder, node.service.source);
-        t.contextValue = 'service';
+        t.contextValue = node.service.runtime === 'container' && !node.service.hostNetwork ? SERVICE_CONTEXT.container : SERVICE_CONTEXT.other;
         return t;
       }
       case 'group': {
@@ -118,11 +157,15 @@ function belongs(r: SourceRange, s: Service, model: BindModel): boolean {
   return [...model.binds, ...model.published, ...model.clients].some((x) => x.service === s.id && (overlaps(x.source) || ('hostRange' in x && overlaps(x.hostRange))));
 }
 
+function refKey(folder: vscode.WorkspaceFolder, r: SourceRange): string {
+  return `${folder.uri.toString()}#${r.file}:${r.start}`;
+}
+
 function openCommand(folder: vscode.WorkspaceFolder, range: SourceRange): vscode.Command {
   return { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.joinPath(folder.uri, range.file), { selection: toRange(range) } satisfies vscode.TextDocumentShowOptions] };
 }
 
-export function registerBindMap(analysis: WorkspaceBindAnalysis, log: vscode.LogOutputChannel): { disposable: vscode.Disposable; reveal: (serviceId: string | undefined) => Promise<void> } {
+export function registerBindMap(analysis: WorkspaceBindAnalysis, log: vscode.LogOutputChannel): { disposable: vscode.Disposable; reveal: (serviceId: string | undefined) => Promise<void>; provider: BindMapProvider } {
   const provider = new BindMapProvider();
   const view = vscode.window.createTreeView(BIND_MAP_VIEW, { treeDataProvider: provider, showCollapseAll: true });
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -161,5 +204,5 @@ export function registerBindMap(analysis: WorkspaceBindAnalysis, log: vscode.Log
     const node = serviceId === undefined ? undefined : provider.serviceNode(serviceId);
     if (node) await view.reveal(node, { select: true, focus: true, expand: true });
   };
-  return { disposable: vscode.Disposable.from(...subs), reveal };
+  return { disposable: vscode.Disposable.from(...subs), reveal, provider };
 }

@@ -2,14 +2,20 @@
 // Map view, hovers and the commands. Nothing here parses: dist/bind.js loads on first use.
 import * as vscode from 'vscode';
 import type { ConfigSource } from '../config';
-import { registerBindMap } from './bindMapView';
+import { registerBindMap, type BindMapProvider } from './bindMapView';
 import { registerBindDiagnostics } from './diagnostics';
 import { registerBindHover, SHOW_IN_BIND_MAP } from './hoverProvider';
 import { WorkspaceBindAnalysis } from './workspaceAnalysis';
 
 export const ANALYZE_COMMAND = 'netdiag.analyzeBindAddresses';
 
-export function registerBindAnalysis(config: ConfigSource, log: vscode.LogOutputChannel): vscode.Disposable {
+/** The bind analysis, and what the live checks of its references need: the models and the Bind Map. */
+export interface BindFeature extends vscode.Disposable {
+  readonly analysis: WorkspaceBindAnalysis;
+  readonly map: BindMapProvider;
+}
+
+export function registerBindAnalysis(config: ConfigSource, log: vscode.LogOutputChannel): BindFeature {
   const analysis = new WorkspaceBindAnalysis(log);
   const map = registerBindMap(analysis, log);
   const analyze = vscode.commands.registerCommand(ANALYZE_COMMAND, async () => {
@@ -28,5 +34,6 @@ export function registerBindAnalysis(config: ConfigSource, log: vscode.LogOutput
   const show = vscode.commands.registerCommand(SHOW_IN_BIND_MAP, (serviceId?: string | null) => map.reveal(serviceId ?? undefined));
   // The first scan runs after activation returns, so activation itself parses nothing.
   const first = setTimeout(() => void analysis.rescan(), 0);
-  return vscode.Disposable.from(analysis, registerBindDiagnostics(analysis), map.disposable, registerBindHover(analysis, config), analyze, show, { dispose: () => clearTimeout(first) });
+  const disposable = vscode.Disposable.from(analysis, registerBindDiagnostics(analysis), map.disposable, registerBindHover(analysis, config), analyze, show, { dispose: () => clearTimeout(first) });
+  return { analysis, map: map.provider, dispose: () => disposable.dispose() };
 }

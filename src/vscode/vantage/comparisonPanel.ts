@@ -1,0 +1,115 @@
+// The comparison view's panel: one per target and set of vantages. It shows the comparison the
+// engine made (each vantage diagnosed, then compareVantages), re-runs it, copies it as JSON and
+// opens a side's full report. The webview's state is replayed on each `ready`.
+import * as vscode from 'vscode';
+import type { VantageComparison } from '../../engine/model/comparison';
+import { isComparisonMessage } from '../../protocol/comparisonView';
+import type { ComparisonToHost, ComparisonViewState, HostToComparison } from '../../protocol/comparisonView';
+import type { RunStatus } from '../../protocol/reportView';
+import { SHOW_REPORT_COMMAND } from '../diagnoseCommand';
+import { WebviewHost } from '../webviewHost';
+import { webviewRoots } from '../webviewHtml';
+
+export const COMPARISON_VIEW_TYPE = 'netdiag.comparison';
+
+export class ComparisonPanel implements vscode.Disposable {
+  private state: ComparisonViewState;
+  private readonly host: WebviewHost<HostToComparison, ComparisonToHost>;
+  private run: AbortController | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.closed.event;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    pending: readonly string[],
+    private readonly rerun: () => void,
+    log: vscode.LogOutputChannel,
+  ) {
+    this.state = { comparison: null, pending, status: 'done' };
+    this.host = new WebviewHost(panel, extensionUri, {
+      page: { script: 'comparison.js', styles: ['report.css', 'vantage.css'] },
+      accepts: isComparisonMessage,
+      replay: () => [...(this.state.comparison ? [{ type: 'comparison', comparison: this.state.comparison } as const] : []), this.statusMessage()],
+      receive: (m) => this.handle(m),
+      log,
+      name: 'Comparison view',
+    });
+    this.host.render(this.state);
+    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()), this.closed);
+  }
+
+  static create(extensionUri: vscode.Uri, title: string, pending: readonly string[], rerun: () => void, log: vscode.LogOutputChannel): ComparisonPanel {
+    const panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(extensionUri) });
+    panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'panel-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'panel-dark.svg') };
+    return new ComparisonPanel(panel, extensionUri, pending, rerun, log);
+  }
+
+  get comparison(): VantageComparison | null {
+    return this.state.comparison;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** A new run; the previous one is aborted. */
+  begin(run: AbortController): void {
+    this.run?.abort();
+    this.run = run;
+    this.setStatus('running');
+  }
+
+  finish(run: AbortController, comparison: VantageComparison | null, error?: string): void {
+    if (this.run !== run) return;
+    this.run = undefined;
+    if (comparison) {
+      this.state = { ...this.state, comparison };
+      this.host.post({ type: 'comparison', comparison });
+    }
+    this.setStatus(error !== undefined ? 'failed' : run.signal.aborted ? 'cancelled' : 'done', error);
+  }
+
+  dispose(): void {
+    this.run?.abort();
+    this.closed.fire();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  private setStatus(status: RunStatus, error?: string): void {
+    this.state = error === undefined ? { comparison: this.state.comparison, pending: this.state.pending, status } : { comparison: this.state.comparison, pending: this.state.pending, status, error };
+    this.host.post(this.statusMessage());
+  }
+
+  private statusMessage(): HostToComparison {
+    return this.state.error === undefined ? { type: 'status', status: this.state.status } : { type: 'status', status: this.state.status, error: this.state.error };
+  }
+
+  private async handle(message: Exclude<ComparisonToHost, { type: 'ready' }>): Promise<void> {
+    const c = this.state.comparison;
+    switch (message.type) {
+      case 'rerun':
+        this.rerun();
+        return;
+      case 'cancel':
+        this.run?.abort();
+        return;
+      case 'copyJson':
+        if (!c) return;
+        await vscode.env.clipboard.writeText(JSON.stringify(c, null, 2));
+        vscode.window.setStatusBarMessage('$(check) Netdiag: comparison copied as JSON', 3000);
+        return;
+      case 'openReport': {
+        const report = c?.vantages[message.index]?.report;
+        if (report) await vscode.commands.executeCommand(SHOW_REPORT_COMMAND, report);
+        return;
+      }
+      default: {
+        const unreachable: never = message;
+        throw new Error(`Unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}
