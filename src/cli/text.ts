@@ -17,7 +17,8 @@ export function renderText(report: Report, term: Terminal): string[] {
   const t = report.target;
   const idn = t.hostUnicode ? ` (${t.hostUnicode})` : '';
   // Set-up (trust stores, TLS context, warm-up) ran before the clock: said apart, never added in.
-  const setup = report.setupMs === undefined ? '' : paint('dim', `  (set-up ${report.setupMs} ms before it)`);
+  const local = [report.setupMs === undefined ? null : `set-up ${report.setupMs} ms before it`, report.factsMs === undefined ? null : `OS facts ${report.factsMs} ms after`].filter((x) => x !== null);
+  const setup = local.length === 0 ? '' : paint('dim', `  (${local.join(', ')})`);
   out.push(`${paint('bold', t.url)}${idn}  ${report.durationMs} ms${setup}${report.cancelled ? paint('yellow', '  (cancelled)') : ''}`);
   out.push(paint(STATUS_STYLE[report.verdict.status], `${STATUS_ICON[report.verdict.status]} ${report.verdict.text}`));
   if (report.vantage) out.push(...vantageLines(report.vantage, term));

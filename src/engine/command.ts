@@ -10,12 +10,12 @@ export interface CommandOutcome {
   errorCode?: string;
 }
 
-/** Runs a program without a shell; never rejects: a failure is `errorCode`. */
-export type CommandRunner = (file: string, args: readonly string[], opts: { signal: AbortSignal; timeoutMs: number }) => Promise<CommandOutcome>;
+/** Runs a program without a shell, `input` on its stdin; never rejects: a failure is `errorCode`. */
+export type CommandRunner = (file: string, args: readonly string[], opts: { signal: AbortSignal; timeoutMs: number; input?: string }) => Promise<CommandOutcome>;
 
 export const execRunner: CommandRunner = (file, args, opts) =>
   new Promise((resolve) => {
-    execFile(file, [...args], { signal: opts.signal, timeout: opts.timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(file, [...args], { signal: opts.signal, timeout: opts.timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
       const out: CommandOutcome = { stdout: String(stdout), stderr: String(stderr) };
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
@@ -23,4 +23,7 @@ export const execRunner: CommandRunner = (file, args, opts) =>
       }
       resolve(out);
     });
+    // A program that exits before reading its input closes the pipe: that is its exit's story, not an error here.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(opts.input);
   });

@@ -92,6 +92,17 @@ class Run {
   /** What the OS said of the connections, once read after the exchange. */
   private facts: StackFacts | null = null;
   private systemFacts: StackReport['systemFacts'];
+  /** How long reading the OS's facts took, after the exchange: local, like set-up, not in `durationMs`. */
+  private factsMs: number | undefined;
+  /**
+   * The network's end: the critical path's, each timed step beside it (the waterfall: wire
+   * queries, other addresses) and the checks that are no step (DNS-only connects, the
+   * interception check). `durationMs` ends there: not when the quiet let their bookkeeping run,
+   * nor when the OS's facts were read.
+   */
+  private criticalEndAt: number | null = null;
+  private besideEndAt = 0;
+  private besideRunning = 0;
   private httpDone = false;
   private finished = false;
   private cancelled = false;
@@ -133,6 +144,7 @@ class Run {
     });
     try {
       await Promise.race([this.criticalPath(), bound.expired]);
+      if (!this.overran) this.criticalEndAt = this.now();
       if (!this.overran) await Promise.race([settleWithin(this.work.settled(), afterCriticalMs(this.options)), bound.expired]);
     } finally {
       bound.dispose();
@@ -172,7 +184,7 @@ class Run {
     try {
       const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
-      this.work.add(hop.beside, () => stillConnecting(hop.part));
+      this.besideNetwork(hop.beside, () => stillConnecting(hop.part));
       const exchange = hop.part.exchange;
       if (exchange) {
         if (hop.connection) pool.keep(hop.connection);
@@ -184,14 +196,16 @@ class Run {
             this.chain.push(step);
             this.emit();
           },
-          beside: (work, part) => this.work.add(work, () => stillConnecting(part)),
+          beside: (work, part) => this.besideNetwork(work, () => stillConnecting(part)),
         });
         this.httpDone = true;
         this.emit();
       }
     } finally {
       // Every timed step has ended: now what the OS knows, then the connections may close.
-      const facts = this.readFacts().then(() => {
+      // The bookkeeping the exchange left queued runs first: the OS's tools block the thread while
+      // they start, which would otherwise end the network's beside work late (durationMs).
+      const facts = this.quiet.after(() => undefined).then(() => this.readFacts()).then(() => {
         release();
         pool.closeAll();
       });
@@ -208,7 +222,7 @@ class Run {
     this.first = part;
     switch (event) {
       case 'resolved':
-        this.work.add(this.quiet.after(() => this.resolved(part), 'small'), () => []);
+        this.besideNetwork(this.quiet.after(() => this.resolved(part), 'small'), () => []);
         break;
       case 'connected': {
         const local = part.used?.localAddress;
@@ -216,17 +230,18 @@ class Run {
           this.link = findInterface(local ?? '');
           this.internet.local = local ? classifyAddress(local) : null;
         }, 'small');
-        this.work.add(classify, () => []);
+        this.besideNetwork(classify, () => []);
         break;
       }
       case 'tls': {
         const proxy = proxyOf(part.route);
         if (proxy && part.tls && part.tls.chain.length > 0) {
           const check = checkInterception(this.target, part.tls, proxy, this.ctx).then((found) => {
+            this.networkEnded();
             this.beside.push(...found);
             this.emit();
           });
-          this.work.add(check, () => [`TLS interception check (a direct connection to ${this.target.host}:${this.target.port})`]);
+          this.besideNetwork(check, () => [`TLS interception check (a direct connection to ${this.target.host}:${this.target.port})`]);
         }
         break;
       }
@@ -274,14 +289,29 @@ class Run {
       const port = this.target.port;
       this.dnsOnlyPending++;
       const connect = connectTcp(a.address, a.family, port, { signal: this.controller.signal, timeoutMs: this.options.timeouts.connectMs, now: this.now }).then(({ result, socket }) => {
+        this.networkEnded();
         this.dnsOnlyPending--;
         socket?.destroy();
         this.log?.(`tcp: ${endpoint(a.address, port)} (DNS only) → ${result.ok ? 'connected' : result.error?.code} in ${result.durationMs} ms`);
         this.dnsOnly.push({ ...result, dnsOnly: true });
         this.emit();
       });
-      this.work.add(connect, () => [`TCP ${endpoint(a.address, port)} (DNS only)`]);
+      this.besideNetwork(connect, () => [`TCP ${endpoint(a.address, port)} (DNS only)`]);
     }
+  }
+
+  /** Network work beside the critical path: while any runs, the run's clock (`durationMs`) runs. */
+  private besideNetwork(work: Promise<unknown>, describe: () => string[]): void {
+    this.besideRunning++;
+    this.work.add(
+      work.finally(() => this.besideRunning--),
+      describe,
+    );
+  }
+
+  /** A network check that is no waterfall step has its answer: the run's clock may end here. */
+  private networkEnded(): void {
+    this.besideEndAt = Math.max(this.besideEndAt, this.now());
   }
 
   /** Sends the A and AAAA questions to each server; settles when all are on the wire (or ended). */
@@ -310,7 +340,7 @@ class Run {
             this.emit();
           }, 'small'),
         );
-        this.work.add(query, () => [label]);
+        this.besideNetwork(query, () => [label]);
       }
     }
     return Promise.all(sent).then(() => undefined);
@@ -328,12 +358,25 @@ class Run {
       this.systemFacts = 'not-asked';
       return;
     }
+    const start = this.now();
     const connections = this.first?.connections ?? [];
     const lookedUp = this.dns !== null && this.dns.pinned === undefined && this.first?.resolution?.source === 'system';
     this.facts = await readStackFacts(facts, { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp }, { signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
     this.systemFacts = 'read';
+    this.factsMs = ms(this.now() - start);
     this.options.log?.(`stack: ${Object.keys(this.facts.byAddress).length} route(s)${this.facts.tcp ? `, TCP_INFO rtt ${this.facts.tcp.rttMs} ms, ${this.facts.tcp.retransmits} retransmits` : ''}${this.facts.unavailable.map((u) => `; no ${u.fact}: ${u.reason}`).join('')}`);
     this.emit();
+  }
+
+  /**
+   * Now while the network is still at work; once it has all ended, when the last of it did: the
+   * last step's end, as curl's `time_total` ends with the transfer (the critical path itself ends
+   * a little later, once its results are recorded).
+   */
+  private networkEnd(steps: readonly WaterfallEntry[]): number {
+    if (this.criticalEndAt === null || this.besideRunning > 0) return this.now();
+    if (steps.length === 0) return Math.max(this.criticalEndAt, this.besideEndAt);
+    return Math.max(this.besideEndAt, ...steps.map((w) => this.t0 + w.startMs + w.durationMs));
   }
 
   /** The first hop's connections with what the OS said of each. */
@@ -429,8 +472,9 @@ class Run {
       waterfall: waterfall.sort((a, b) => a.startMs - b.startMs),
       findings,
       verdict: diagnosisVerdict(layers, findings, complete, this.cancelled),
-      durationMs: ms(this.now() - this.t0),
+      durationMs: ms(this.networkEnd(waterfall) - this.t0),
       setupMs: this.setupMs,
+      ...(this.factsMs !== undefined ? { factsMs: this.factsMs } : {}),
       ...extras,
       ...(this.first && this.first.notProbed.length > 0 ? { addressesNotProbed: this.first.notProbed.map((a) => a.address) } : {}),
       ...(unfinished.length > 0 ? { unfinished } : {}),

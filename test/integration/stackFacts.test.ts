@@ -81,6 +81,27 @@ describe('the stack on loopback', { skip: linux ? false : 'reads Linux tools (ip
     assert.equal(r.stack?.systemFacts, 'not-asked');
   });
 
+  it('reading the facts is not in durationMs: the run ends with its last network step, factsMs says how long the OS took', async () => {
+    // The clock jumps a second while the OS's route is read, as a slow `ip` would take.
+    let offset = 0;
+    const real = osFacts('linux');
+    const slow = {
+      ...real,
+      route: async (...args: Parameters<typeof real.route>) => {
+        const route = await real.route(...args);
+        offset += 1000;
+        return route;
+      },
+    };
+    const r = await run(`${web.origin}/`, { systemFacts: slow, now: () => performance.now() + offset });
+    assert.equal(r.stack?.systemFacts, 'read');
+    assert.ok((r.factsMs ?? 0) >= 1000, `factsMs ${r.factsMs}`);
+    assert.ok(r.durationMs < 1000, `durationMs ${r.durationMs}`);
+    const lastStep = Math.max(...r.waterfall.map((w) => w.startMs + w.durationMs));
+    // Each figure is rounded to 0.1 ms: a step's start plus its duration may pass the rounded end by that.
+    assert.ok(r.durationMs + 0.1 >= lastStep, `durationMs ${r.durationMs} ends before the last step at ${lastStep}`);
+  });
+
   it('without system facts (an engine given none) the stack says so and the layers keep their words', async () => {
     const r = await diagnose(parseTarget(`${web.origin}/`), testOptions());
     assert.equal(r.stack?.systemFacts, 'not-asked');

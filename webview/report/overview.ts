@@ -71,6 +71,7 @@ export function renderHeader(report: Report, status: RunStatus): HTMLElement {
       ['Total time', report.complete ? formatMs(report.durationMs) : report.durationMs > 0 ? `${formatMs(report.durationMs)} so far` : '…'],
       // Before the clock started (trust stores, TLS context, warm-up): set-up, not network time.
       ['Set-up', report.setupMs === undefined ? null : `${formatMs(report.setupMs)} before the network, not in the total`],
+      ['OS facts', report.factsMs === undefined ? null : `${formatMs(report.factsMs)} after the network (route, interface, TCP_INFO), not in the total`],
     ]),
   );
 }

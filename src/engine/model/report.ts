@@ -287,7 +287,11 @@ export interface Report {
   findings: Finding[];
   /** Where the connection breaks, or that it works, in a few words. */
   verdict: Verdict;
-  /** The run from its clock's start (t = 0 of the waterfall) to the final report. */
+  /**
+   * The run from its clock's start (t = 0 of the waterfall) to the end of its last network step:
+   * the critical path and everything beside it (wire queries, other addresses). While a run is
+   * under way, until now.
+   */
   durationMs: number;
   /**
    * What the engine did before its clock started (trust-store index, TLS contexts, first-use
@@ -295,6 +299,12 @@ export interface Report {
    * phase. Absent in partial placeholders made before a run starts.
    */
   setupMs?: number;
+  /**
+   * How long reading the OS's facts of the connections took (route, interface, neighbour,
+   * TCP_INFO; `stack`), after the exchange: local, not network, so not part of `durationMs`.
+   * Absent until they are read, and when they are not.
+   */
+  factsMs?: number;
   /** Which proxy applied and how the tunnel went; absent in reports made before proxies existed. */
   proxy?: ProxyInfo;
   /** Intermediaries (CDN, cache, load balancer, reverse proxy) read from the last response. */

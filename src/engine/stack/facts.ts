@@ -49,6 +49,12 @@ export interface SystemFacts {
   /** TCP_INFO of the socket with these ends; unavailable when the OS does not show it. */
   tcp(ends: SocketEnds, ctl: FactControl): Promise<Fact<TcpFacts>>;
   resolverFiles(ctl: FactControl): Promise<Fact<ResolverFiles>>;
+  /**
+   * For one read, when the OS can give whole tables at once: asked now, beside the routes, and
+   * answering these questions from them, so that the interfaces and neighbours need no second and
+   * third round of tools.
+   */
+  tables?(ctl: FactControl): Pick<SystemFacts, 'defaultInterface' | 'link' | 'neighbour'>;
 }
 
 export function unavailable(reason: string): { unavailable: string } {

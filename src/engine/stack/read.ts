@@ -32,7 +32,7 @@ export interface ReadOptions {
   timeoutMs: number;
 }
 
-export async function readStackFacts(facts: SystemFacts, input: ReadInput, opts: ReadOptions): Promise<StackFacts> {
+export async function readStackFacts(os: SystemFacts, input: ReadInput, opts: ReadOptions): Promise<StackFacts> {
   const out: StackFacts = { byAddress: {}, unavailable: [] };
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
@@ -41,6 +41,7 @@ export async function readStackFacts(facts: SystemFacts, input: ReadInput, opts:
   const deadline = Date.now() + opts.timeoutMs;
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   const ctl = (): FactControl => ({ signal: controller.signal, timeoutMs: Math.max(1, deadline - Date.now()) });
+  const facts: SystemFacts = { ...os, ...os.tables?.(ctl()) };
   // Each read ends with the budget even when a SystemFacts does not honour its signal.
   const aborted = new Promise<{ unavailable: string }>((resolve) => controller.signal.addEventListener('abort', () => resolve({ unavailable: opts.signal?.aborted ? 'cancelled' : 'stopped' }), { once: true }));
   const within = <T>(read: Promise<Fact<T>>): Promise<Fact<T>> => Promise.race([read, aborted]);
