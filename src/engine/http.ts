@@ -270,16 +270,9 @@ function exchangeH1(socket: net.Socket, target: RequestTarget, opts: HttpExchang
     req.on('response', (res) => {
       record(res);
       res.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        state.bodyBytes += chunk.length;
-        state.chunks?.push(chunk);
-        if (state.bodyBytes >= opts.maxBodyBytes) {
-          state.bodyBytes = opts.maxBodyBytes;
-          state.bodyTruncated = true;
-          // Destroying the request also destroys the response and the socket: in HTTP/1.1 that
-          // is the only way to stop a body.
-          settle({ findings: [truncatedFinding(opts)], reusable: false }, true);
-        }
+        // Destroying the request also destroys the response and the socket: in HTTP/1.1 that is
+        // the only way to stop a body.
+        if (!settled && takeChunk(state, chunk, opts)) settle({ findings: [truncatedFinding(opts)], reusable: false }, true);
       });
       res.on('end', () => {
         // Node keeps the socket open for reuse only when both sides agreed on keep-alive.
@@ -350,15 +343,9 @@ function exchangeH2(socket: net.Socket, target: RequestTarget, opts: HttpExchang
         state.contentLength = contentLength(h['content-length']);
       });
       stream.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        state.bodyBytes += chunk.length;
-        state.chunks?.push(chunk);
-        if (state.bodyBytes >= opts.maxBodyBytes) {
-          state.bodyBytes = opts.maxBodyBytes;
-          state.bodyTruncated = true;
-          settle({ findings: [truncatedFinding(opts)], reusable: false }, false);
-          stream.close(http2.constants.NGHTTP2_CANCEL);
-        }
+        if (settled || !takeChunk(state, chunk, opts)) return;
+        settle({ findings: [truncatedFinding(opts)], reusable: false }, false);
+        stream.close(http2.constants.NGHTTP2_CANCEL);
       });
       stream.on('end', () => settle({ findings: [], reusable: true }, true));
       stream.on('close', () => {
@@ -418,6 +405,16 @@ function errorEnding(err: NodeJS.ErrnoException, opts: HttpExchangeOptions, stat
     message = `${code}: ${err.message}`;
   }
   return { error: { code, message }, findings: [finding('HTTP_BAD_RESPONSE', message, opts.url)], reusable: false };
+}
+
+/** Counts a body chunk (and keeps it when asked); true once the body reached maxBodyBytes, where it is cut. */
+function takeChunk(state: State, chunk: Buffer, opts: HttpExchangeOptions): boolean {
+  state.bodyBytes += chunk.length;
+  state.chunks?.push(chunk);
+  if (state.bodyBytes < opts.maxBodyBytes) return false;
+  state.bodyBytes = opts.maxBodyBytes;
+  state.bodyTruncated = true;
+  return true;
 }
 
 function truncatedFinding(opts: HttpExchangeOptions): Finding {

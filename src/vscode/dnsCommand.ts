@@ -12,7 +12,7 @@ import { errorMessage, type ConfigSource } from './config';
 import { loadEngine, preloadEngine, saveEngineCodeCache } from './loadEngine';
 import { ReportWebview } from './reportWebview';
 import type { UntrustedGate } from './untrustedGate';
-import { webviewRoots } from './webviewHtml';
+import { copyToClipboard, createPanel } from './webviewHtml';
 
 export const LOOK_UP_DNS_COMMAND = 'netdiag.lookUpDns';
 const VIEW_TYPE = 'netdiag.dnsLookup';
@@ -88,13 +88,11 @@ class DnsPanel implements vscode.Disposable {
         return;
       case 'copyJson':
         if (!lookup) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(lookup, null, 2));
-        vscode.window.setStatusBarMessage('$(check) Netdiag: lookup copied as JSON', 3000);
+        await copyToClipboard(JSON.stringify(lookup, null, 2), 'lookup copied as JSON');
         return;
       case 'copyDig':
         if (!lookup) return;
-        await vscode.env.clipboard.writeText(digCommand(lookup, this.request));
-        vscode.window.setStatusBarMessage('$(check) Netdiag: dig command copied', 3000);
+        await copyToClipboard(digCommand(lookup, this.request), 'dig command copied');
         return;
       default: {
         const unreachable: never = message;
@@ -128,7 +126,7 @@ export function registerDnsCommand(context: vscode.ExtensionContext, config: Con
     let panel = panels.get(key);
     if (panel) panel.panel.reveal(undefined, false);
     else {
-      const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, `DNS: ${request.name}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(context.extensionUri) });
+      const webviewPanel = createPanel(VIEW_TYPE, `DNS: ${request.name}`, context.extensionUri);
       panel = new DnsPanel(webviewPanel, request, context.extensionUri, log, (r) => void run(r));
       panels.set(key, panel);
       webviewPanel.onDidDispose(() => panels.delete(key));

@@ -8,6 +8,7 @@ import { parseTarget, TargetError } from '../engine/target';
 import { loadEngine } from './loadEngine';
 import { formatHeaderLine, parseHeaderLine } from './requestStore';
 import type { UntrustedGate } from './untrustedGate';
+import { copyToClipboard } from './webviewHtml';
 
 export const TRACE_ROUTE_COMMAND = 'netdiag.traceRoute';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -124,12 +125,10 @@ export async function exportFromPanel(report: Report, request: RequestSpec | und
   const engine = loadEngine();
   switch (pick.action) {
     case 'copy-markdown':
-      await vscode.env.clipboard.writeText(engine.exportReport(report, 'markdown'));
-      vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as Markdown', 3000);
+      await copyToClipboard(engine.exportReport(report, 'markdown'), 'report copied as Markdown');
       return;
     case 'copy-curl-secrets':
-      await vscode.env.clipboard.writeText(engine.toCurl(report, { ...(request ? { request } : {}), url, revealSecrets: true }));
-      vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied (with secrets)', 3000);
+      await copyToClipboard(engine.toCurl(report, { ...(request ? { request } : {}), url, revealSecrets: true }), 'curl command copied (with secrets)');
       return;
     default: {
       const ext = pick.action === 'markdown' ? 'md' : pick.action;

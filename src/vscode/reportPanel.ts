@@ -8,7 +8,7 @@ import type { DiagnosisToHost, RunStatus } from '../protocol/reportView';
 import { storableInput } from './recentTargets';
 import { ReportWebview } from './reportWebview';
 import type { ReportWebviewState } from './reportWebview';
-import { webviewRoots } from './webviewHtml';
+import { copyToClipboard, createPanel, setPanelIcon } from './webviewHtml';
 import { redactUrl } from '../engine/redact';
 
 export const REPORT_VIEW_TYPE = 'netdiag.report';
@@ -126,13 +126,11 @@ export class ReportPanel implements vscode.Disposable {
         return;
       case 'copyJson':
         if (!report) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(report, null, 2));
-        vscode.window.setStatusBarMessage('$(check) Netdiag: report copied as JSON', 3000);
+        await copyToClipboard(JSON.stringify(report, null, 2), 'report copied as JSON');
         return;
       case 'copyCurl':
         if (!report) return;
-        await vscode.env.clipboard.writeText(await this.handlers.toCurl(report));
-        vscode.window.setStatusBarMessage('$(check) Netdiag: curl command copied', 3000);
+        await copyToClipboard(await this.handlers.toCurl(report), 'curl command copied');
         return;
       case 'editRequest':
         await this.handlers.editRequest(this.input, report);
@@ -195,12 +193,7 @@ export class ReportPanels implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, panelTitle(target, from), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: webviewRoots(this.extensionUri),
-    });
-    return this.adopt(webviewPanel, key, input, from, null);
+    return this.adopt(createPanel(REPORT_VIEW_TYPE, panelTitle(target, from), this.extensionUri), key, input, from, null);
   }
 
   dispose(): void {
@@ -223,10 +216,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, key: string, input: string, from: string | null, state: ReportWebviewState<Report> | null): ReportPanel {
-    webviewPanel.iconPath = {
-      light: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-light.svg'),
-      dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'panel-dark.svg'),
-    };
+    setPanelIcon(webviewPanel, this.extensionUri);
     const panel = new ReportPanel(webviewPanel, key, input, from, this.extensionUri, this.handlers, this.log, state);
     this.panels.set(key, panel);
     const sub = panel.onDidDispose(() => {

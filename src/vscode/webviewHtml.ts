@@ -20,6 +20,24 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
+/** Netdiag's icon on a panel's tab. */
+export function setPanelIcon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'panel-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'panel-dark.svg') };
+}
+
+/** A panel in the active column, its scripts allowed and loading only from webviewRoots, with Netdiag's icon. */
+export function createPanel(viewType: string, title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(extensionUri) });
+  setPanelIcon(panel, extensionUri);
+  return panel;
+}
+
+/** Puts `text` on the clipboard and says so in the status bar ("report copied as JSON"). */
+export async function copyToClipboard(text: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`$(check) Netdiag: ${what}`, 3000);
+}
+
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   // The toolkit (FAST) reads this nonce from <meta property="csp-nonce"> for the <style> element
   // it creates to feature-detect :focus-visible; the style-src nonce lets that element load.

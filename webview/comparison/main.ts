@@ -9,30 +9,13 @@ import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit'
 import { facts, h, icon, section, srOnly, toneIcon } from '../report/dom';
 import { formatMs, LAYER_SUBTITLES, LAYER_TITLES, SEVERITY_TONE, severityLook, statusLook } from '../report/format';
 import { hopList } from '../report/hops';
+import { restoreState, vscodeHost } from '../report/vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: ComparisonToHost): void;
-  getState(): unknown;
-  setState(state: ComparisonViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const host = acquireVsCodeApi();
+const host = vscodeHost<ComparisonToHost, ComparisonViewState>();
 
 registerToolkit();
 
-let state: ComparisonViewState = restore();
-
-function restore(): ComparisonViewState {
-  const saved = host.getState();
-  if (isComparisonState(saved)) return saved;
-  try {
-    const initial: unknown = JSON.parse(document.body.dataset['state'] ?? 'null');
-    if (isComparisonState(initial)) return initial;
-  } catch {
-    // Starting empty is fine: the host resends on `ready`.
-  }
-  return { comparison: null, pending: [], status: 'done' };
-}
+let state: ComparisonViewState = restoreState(host, isComparisonState, { comparison: null, pending: [], status: 'done' });
 
 window.addEventListener('message', (event: MessageEvent<HostToComparison>) => {
   const m = event.data;

@@ -9,30 +9,13 @@ import type { EndpointsToHost, EndpointsViewState, HostToEndpoints } from '../..
 import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit';
 import { h, srOnly, toneIcon } from '../report/dom';
 import { formatMs, statusLook } from '../report/format';
+import { restoreState, vscodeHost } from '../report/vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: EndpointsToHost): void;
-  getState(): unknown;
-  setState(state: EndpointsViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const host = acquireVsCodeApi();
+const host = vscodeHost<EndpointsToHost, EndpointsViewState>();
 
 registerToolkit();
 
-let state: EndpointsViewState = restore();
-
-function restore(): EndpointsViewState {
-  const saved = host.getState();
-  if (isEndpointsState(saved)) return saved;
-  try {
-    const initial: unknown = JSON.parse(document.body.dataset['state'] ?? 'null');
-    if (isEndpointsState(initial)) return initial;
-  } catch {
-    // Starting empty is fine: the host resends on `ready`.
-  }
-  return { checks: [], total: 0, status: 'done' };
-}
+let state: EndpointsViewState = restoreState(host, isEndpointsState, { checks: [], total: 0, status: 'done' });
 
 window.addEventListener('message', (event: MessageEvent<HostToEndpoints>) => {
   const m = event.data;

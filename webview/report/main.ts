@@ -4,7 +4,7 @@
 import type { DnsLookupResult } from '../../src/engine/model/dns';
 import type { Report } from '../../src/engine/model/report';
 import { isViewState } from '../../src/protocol/reportView';
-import type { HostToWebview, ReportDocument, ReportViewState, RunStatus } from '../../src/protocol/reportView';
+import type { HostToWebview, ReportDocument, ReportViewState, RunStatus, WebviewToHost } from '../../src/protocol/reportView';
 import { registerToolkit, toolkitButton, toolkitProgressRing } from '../toolkit';
 import { renderDiagnosisDns, renderLookupDns } from './dnsView';
 import { h, toneIcon } from './dom';
@@ -15,29 +15,15 @@ import { renderFindings, renderHeader, renderLayers, renderLookupHeader, runName
 import { renderIntermediaries, renderProxy, renderRequest, renderRequestWaterfall, renderRoute } from './pathView';
 import { renderStack } from './stackView';
 import { renderTls } from './tlsView';
-import { host } from './vscodeApi';
+import { restoreState, vscodeHost } from './vscodeApi';
 import { renderWaterfall } from './waterfall';
 
 registerToolkit();
 
-let state: ReportViewState = restoreState();
+const host = vscodeHost<WebviewToHost, ReportViewState>();
+let state: ReportViewState = restoreState(host, isViewState, { report: null, status: 'done' });
 /** Which <details> the user opened or closed, by data-key, so redraws keep them. */
 const openState = new Map<string, boolean>();
-
-function restoreState(): ReportViewState {
-  const saved = host.getState();
-  if (isViewState(saved)) return saved;
-  const initial = document.body.dataset['state'];
-  if (initial !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(initial);
-      if (isViewState(parsed)) return parsed;
-    } catch {
-      // A malformed attribute only means starting empty; the host resends on `ready`.
-    }
-  }
-  return { report: null, status: 'done' };
-}
 
 function setState(next: ReportViewState): void {
   state = next;

@@ -6,10 +6,11 @@
 import type { FindingLayer, LayerName, LayerStatus } from '../../src/engine/model/common';
 import type { Report } from '../../src/engine/model/report';
 import type { DnsExchange, PathElement, StackRow } from '../../src/engine/model/stack';
+import type { ReportViewState, WebviewToHost } from '../../src/protocol/reportView';
 import { h, icon, section, srOnly, toneIcon } from './dom';
 import type { Child } from './dom';
 import { LAYER_TITLES, statusLook } from './format';
-import { host } from './vscodeApi';
+import { vscodeHost } from './vscodeApi';
 
 const PATH_ICONS: Record<PathElement['kind'], string> = {
   router: 'type-hierarchy-sub',
@@ -26,7 +27,7 @@ const PATH_ICONS: Record<PathElement['kind'], string> = {
 /** Opens docs/layers.md at the layer's section (the host checks the layer). */
 function docsLink(layer: FindingLayer, title: string): HTMLElement {
   const link = h('button', { class: 'doc-link', attrs: { type: 'button', 'data-testid': `layer-docs-${layer}`, title: `Open docs/layers.md at ${title}` } }, icon('book'), ' More', srOnly(` about ${title}`));
-  link.addEventListener('click', () => host.postMessage({ type: 'openLayerDocs', layer }));
+  link.addEventListener('click', () => vscodeHost<WebviewToHost, ReportViewState>().postMessage({ type: 'openLayerDocs', layer }));
   return link;
 }
 

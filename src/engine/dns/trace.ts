@@ -108,6 +108,42 @@ type Step =
   | { kind: 'done'; records: DnsRecord[]; rcode: string | null; zone: string | null; servers: TraceServer[]; parentNs: string[]; error?: ErrorInfo }
   | { kind: 'cname'; target: string; links: CnameLink[]; rcode: string | null; zone: string; servers: TraceServer[]; parentNs: string[] };
 
+interface Usable {
+  result: DnsQueryResult;
+  server: TraceServer;
+  hop: TraceHop;
+}
+
+/**
+ * Asks `zone`'s servers in turn for `name`/`type` until one answers usably; a lame one is a hop
+ * and a finding. The step that ends the trace instead: cancelled, the query limit, or no usable
+ * server.
+ */
+async function askZone(name: string, type: string, zone: string, servers: TraceServer[], ctx: Context, path: readonly string[], hops: TraceHop[] | null, fail: (error: ErrorInfo, rcode?: string | null) => Step): Promise<Usable | Step> {
+  for (const server of await withAddresses(servers, zone, ctx, path)) {
+    const max = ctx.opts.maxQueries ?? 100;
+    if (ctx.queries >= max) {
+      if (!ctx.limited.has('')) {
+        ctx.limited.add('');
+        ctx.findings.push(finding('DNS_TRACE_LIMIT', `The trace of ${name} ${type} stopped after ${max} queries (its limit), at ${zone === '.' ? 'the root' : zone}.`, zone));
+      }
+      return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
+    }
+    if (server.address === null) continue;
+    ctx.queries += 1;
+    const address: DnsServer = { address: server.address, port: ctx.opts.port };
+    const result = await inTurn(ctx, () => queryServers([address], { name, type, rd: false }, { timeoutMs: ctx.opts.timeoutMs, now: ctx.opts.now, budgetMs: ctx.opts.timeoutMs, ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}) }));
+    const hop = hopOf(zone, name, type, server, formatDnsServer(address), result);
+    const lame = lameReason(result, name, zone);
+    if (lame === null) return { result, server, hop };
+    settle(hop, result.error ? 'error' : 'lame');
+    hops?.push(hop);
+    if (result.error?.code === 'CANCELLED') return fail(result.error);
+    ctx.findings.push(finding('DNS_LAME_DELEGATION', `${server.name} (${formatDnsServer(address)}) is listed for ${zone} but ${lame}.`, server.name));
+  }
+  return fail({ code: 'DNS_SERVFAIL', message: `No server of ${zone} gave a usable answer for ${name} ${type}.` }, 'SERVFAIL');
+}
+
 /**
  * Walks from the root to the zone that answers `name`/`type`; hops are recorded when `hops` is
  * given. `path` holds the NS names whose address lookups led here, so a server whose address
@@ -123,33 +159,8 @@ async function iterate(name: string, type: string, ctx: Context, path: readonly 
 
   for (;;) {
     if (ctx.opts.signal?.aborted) return fail({ code: 'CANCELLED', message: 'Cancelled' });
-    let usable: { result: DnsQueryResult; server: TraceServer; hop: TraceHop } | null = null;
-    for (const server of await withAddresses(servers, zone, ctx, path)) {
-      const max = ctx.opts.maxQueries ?? 100;
-      if (ctx.queries >= max) {
-        if (!ctx.limited.has('')) {
-          ctx.limited.add('');
-          ctx.findings.push(finding('DNS_TRACE_LIMIT', `The trace of ${name} ${type} stopped after ${max} queries (its limit), at ${zone === '.' ? 'the root' : zone}.`, zone));
-        }
-        return fail({ code: 'DNS_TRACE_LIMIT', message: `The trace stopped after ${ctx.queries} queries.` });
-      }
-      if (server.address === null) continue;
-      ctx.queries += 1;
-      const address: DnsServer = { address: server.address, port: ctx.opts.port };
-      const result = await inTurn(ctx, () => queryServers([address], { name, type, rd: false }, { timeoutMs: ctx.opts.timeoutMs, now: ctx.opts.now, budgetMs: ctx.opts.timeoutMs, ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}) }));
-      const hop = hopOf(zone, name, type, server, formatDnsServer(address), result);
-      const lame = lameReason(result, name, zone);
-      if (lame !== null) {
-        settle(hop, result.error ? 'error' : 'lame');
-        hops?.push(hop);
-        if (result.error?.code === 'CANCELLED') return fail(result.error);
-        ctx.findings.push(finding('DNS_LAME_DELEGATION', `${server.name} (${formatDnsServer(address)}) is listed for ${zone} but ${lame}.`, server.name));
-        continue;
-      }
-      usable = { result, server, hop };
-      break;
-    }
-    if (usable === null) return fail({ code: 'DNS_SERVFAIL', message: `No server of ${zone} gave a usable answer for ${name} ${type}.` }, 'SERVFAIL');
+    const usable = await askZone(name, type, zone, servers, ctx, path, hops, fail);
+    if ('kind' in usable) return usable;
     const { result, hop } = usable;
     hops?.push(hop);
 

@@ -6,6 +6,7 @@ import type { CertCheck } from '../../engine/model/certCheck';
 import type { Report } from '../../engine/model/report';
 import type { ConfigSource } from '../config';
 import type { UntrustedGate } from '../untrustedGate';
+import { copyToClipboard } from '../webviewHtml';
 import { CertificateEntries } from './entries';
 import type { CertificateEntry } from './entries';
 import { CertificateServices } from './services';
@@ -85,8 +86,7 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
       const entry = entryOf(node);
       if (!entry) return;
       const pem = n?.kind === 'cert' ? (entry.check.chain[n.index]?.pem ?? '') : entry.check.chain.map((c) => c.pem).join('');
-      await vscode.env.clipboard.writeText(pem);
-      void vscode.window.setStatusBarMessage(n?.kind === 'cert' ? 'Netdiag: certificate PEM copied' : 'Netdiag: chain PEM copied', 3000);
+      await copyToClipboard(pem, n?.kind === 'cert' ? 'certificate PEM copied' : 'chain PEM copied');
     }),
     vscode.commands.registerCommand(CERT_COMMANDS.saveChain, async (node?: unknown) => {
       const entry = entryOf(node);

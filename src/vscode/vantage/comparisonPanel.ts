@@ -8,25 +8,23 @@ import type { ComparisonToHost, ComparisonViewState, HostToComparison } from '..
 import type { RunStatus } from '../../protocol/reportView';
 import { SHOW_REPORT_COMMAND } from '../diagnoseCommand';
 import { WebviewHost } from '../webviewHost';
-import { webviewRoots } from '../webviewHtml';
+import { copyToClipboard, createPanel } from '../webviewHtml';
+import { RunPanel } from './runPanel';
 
 export const COMPARISON_VIEW_TYPE = 'netdiag.comparison';
 
-export class ComparisonPanel implements vscode.Disposable {
+export class ComparisonPanel extends RunPanel {
   private state: ComparisonViewState;
   private readonly host: WebviewHost<HostToComparison, ComparisonToHost>;
-  private run: AbortController | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly closed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.closed.event;
 
   constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     pending: readonly string[],
     private readonly rerun: () => void,
     log: vscode.LogOutputChannel,
   ) {
+    super(panel);
     this.state = { comparison: null, pending, status: 'done' };
     this.host = new WebviewHost(panel, extensionUri, {
       page: { script: 'comparison.js', styles: ['report.css', 'vantage.css'] },
@@ -37,45 +35,30 @@ export class ComparisonPanel implements vscode.Disposable {
       name: 'Comparison view',
     });
     this.host.render(this.state);
-    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()), this.closed);
+    this.disposables.push(this.host);
   }
 
   static create(extensionUri: vscode.Uri, title: string, pending: readonly string[], rerun: () => void, log: vscode.LogOutputChannel): ComparisonPanel {
-    const panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(extensionUri) });
-    panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'panel-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'panel-dark.svg') };
-    return new ComparisonPanel(panel, extensionUri, pending, rerun, log);
+    return new ComparisonPanel(createPanel(COMPARISON_VIEW_TYPE, title, extensionUri), extensionUri, pending, rerun, log);
   }
 
   get comparison(): VantageComparison | null {
     return this.state.comparison;
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
-  }
-
   /** A new run; the previous one is aborted. */
   begin(run: AbortController): void {
-    this.run?.abort();
-    this.run = run;
+    this.start(run);
     this.setStatus('running');
   }
 
   finish(run: AbortController, comparison: VantageComparison | null, error?: string): void {
-    if (this.run !== run) return;
-    this.run = undefined;
+    if (!this.end(run)) return;
     if (comparison) {
       this.state = { ...this.state, comparison };
       this.host.post({ type: 'comparison', comparison });
     }
     this.setStatus(error !== undefined ? 'failed' : run.signal.aborted ? 'cancelled' : 'done', error);
-  }
-
-  dispose(): void {
-    this.run?.abort();
-    this.closed.fire();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 
   private setStatus(status: RunStatus, error?: string): void {
@@ -98,8 +81,7 @@ export class ComparisonPanel implements vscode.Disposable {
         return;
       case 'copyJson':
         if (!c) return;
-        await vscode.env.clipboard.writeText(JSON.stringify(c, null, 2));
-        vscode.window.setStatusBarMessage('$(check) Netdiag: comparison copied as JSON', 3000);
+        await copyToClipboard(JSON.stringify(c, null, 2), 'comparison copied as JSON');
         return;
       case 'openReport': {
         const report = c?.vantages[message.index]?.report;

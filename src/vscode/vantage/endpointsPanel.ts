@@ -8,7 +8,8 @@ import type { RunStatus } from '../../protocol/reportView';
 import { toRange } from '../bind/diagnostics';
 import { SHOW_REPORT_COMMAND } from '../diagnoseCommand';
 import { WebviewHost } from '../webviewHost';
-import { webviewRoots } from '../webviewHtml';
+import { createPanel } from '../webviewHtml';
+import { RunPanel } from './runPanel';
 
 export const ENDPOINTS_VIEW_TYPE = 'netdiag.endpoints';
 
@@ -18,21 +19,18 @@ export interface EndpointRows {
   folders: vscode.WorkspaceFolder[];
 }
 
-export class EndpointsPanel implements vscode.Disposable {
+export class EndpointsPanel extends RunPanel {
   private state: EndpointsViewState = { checks: [], total: 0, status: 'done' };
   private folders: vscode.WorkspaceFolder[] = [];
   private readonly host: WebviewHost<HostToEndpoints, EndpointsToHost>;
-  private run: AbortController | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly closed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.closed.event;
 
   constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly rerun: () => void,
     log: vscode.LogOutputChannel,
   ) {
+    super(panel);
     this.host = new WebviewHost(panel, extensionUri, {
       page: { script: 'endpoints.js', styles: ['report.css', 'vantage.css'] },
       accepts: isEndpointsMessage,
@@ -42,22 +40,15 @@ export class EndpointsPanel implements vscode.Disposable {
       name: 'Endpoints view',
     });
     this.host.render(this.state);
-    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()), this.closed);
+    this.disposables.push(this.host);
   }
 
   static create(extensionUri: vscode.Uri, rerun: () => void, log: vscode.LogOutputChannel): EndpointsPanel {
-    const panel = vscode.window.createWebviewPanel(ENDPOINTS_VIEW_TYPE, 'Netdiag: Workspace Endpoints', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(extensionUri) });
-    panel.iconPath = { light: vscode.Uri.joinPath(extensionUri, 'media', 'panel-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'panel-dark.svg') };
-    return new EndpointsPanel(panel, extensionUri, rerun, log);
-  }
-
-  reveal(): void {
-    this.panel.reveal(undefined, false);
+    return new EndpointsPanel(createPanel(ENDPOINTS_VIEW_TYPE, 'Netdiag: Workspace Endpoints', extensionUri), extensionUri, rerun, log);
   }
 
   begin(run: AbortController, total: number): void {
-    this.run?.abort();
-    this.run = run;
+    this.start(run);
     this.folders = [];
     this.state = { checks: [], total, status: 'running' };
     this.host.post({ type: 'checks', checks: [], total });
@@ -73,18 +64,10 @@ export class EndpointsPanel implements vscode.Disposable {
   }
 
   finish(run: AbortController, error?: string): void {
-    if (this.run !== run) return;
-    this.run = undefined;
+    if (!this.end(run)) return;
     const status: RunStatus = error !== undefined ? 'failed' : run.signal.aborted ? 'cancelled' : 'done';
     this.state = error === undefined ? { ...this.state, status } : { ...this.state, status, error };
     this.host.post(this.statusMessage());
-  }
-
-  dispose(): void {
-    this.run?.abort();
-    this.closed.fire();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 
   private statusMessage(): HostToEndpoints {
