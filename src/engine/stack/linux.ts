@@ -156,7 +156,7 @@ interface BatchTables {
 }
 
 /** The batch's output, a line per command; null unless every command printed its JSON array. */
-export function splitBatch(out: Fact<string>): BatchTables | null {
+function splitBatch(out: Fact<string>): BatchTables | null {
   if ('unavailable' in out) return null;
   const lines = out.value.split('\n').filter((l) => l.trim() !== '');
   if (lines.length !== BATCH.length || !lines.every((l) => l.trimStart().startsWith('['))) return null;
