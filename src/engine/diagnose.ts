@@ -203,9 +203,7 @@ class Run {
       }
     } finally {
       // Every timed step has ended: now what the OS knows, then the connections may close.
-      // The bookkeeping the exchange left queued runs first: the OS's tools block the thread while
-      // they start, which would otherwise end the network's beside work late (durationMs).
-      const facts = this.quiet.after(() => undefined).then(() => this.readFacts()).then(() => {
+      const facts = this.readFacts().then(() => {
         release();
         pool.closeAll();
       });
@@ -222,7 +220,7 @@ class Run {
     this.first = part;
     switch (event) {
       case 'resolved':
-        this.besideNetwork(this.quiet.after(() => this.resolved(part), 'small'), () => []);
+        this.work.add(this.quiet.after(() => this.resolved(part), 'small'), () => []);
         break;
       case 'connected': {
         const local = part.used?.localAddress;
@@ -230,7 +228,7 @@ class Run {
           this.link = findInterface(local ?? '');
           this.internet.local = local ? classifyAddress(local) : null;
         }, 'small');
-        this.besideNetwork(classify, () => []);
+        this.work.add(classify, () => []);
         break;
       }
       case 'tls': {
