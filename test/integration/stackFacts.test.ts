@@ -82,15 +82,15 @@ describe('the stack on loopback', { skip: linux ? false : 'reads Linux tools (ip
   });
 
   it('reading the facts is not in durationMs: the run ends with its last network step, factsMs says how long the OS took', async () => {
-    // The clock jumps a second while the OS's route is read, as a slow `ip` would take.
+    // The clock jumps a second while TCP_INFO is read, as a slow `ss` would take.
     let offset = 0;
     const real = osFacts('linux');
     const slow = {
       ...real,
-      route: async (...args: Parameters<typeof real.route>) => {
-        const route = await real.route(...args);
+      tcp: async (...args: Parameters<typeof real.tcp>) => {
+        const tcp = await real.tcp(...args);
         offset += 1000;
-        return route;
+        return tcp;
       },
     };
     const r = await run(`${web.origin}/`, { systemFacts: slow, now: () => performance.now() + offset });

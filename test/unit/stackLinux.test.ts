@@ -171,30 +171,37 @@ describe('linuxFacts', () => {
     const tcp = await facts.tcp({ localAddress: '10.0.0.2', localPort: 1, remoteAddress: '10.0.0.1', remotePort: 2 }, ctl);
     assert.deepEqual(tcp, { unavailable: 'ss is not installed (apt install iproute2)' });
   });
-  it('tables(): the default route, every interface and the neighbours from one ip -batch, on its stdin', async () => {
+  it('tables(): the routes, the default route, every interface and the neighbours from one ip -batch, on its stdin', async () => {
     const seen: string[] = [];
     const inputs: (string | undefined)[] = [];
     const links = `[${[LINK_LO, LINK_VIRTIO].map((l) => l.slice(1, -1)).join(',')}]`;
     const neighbours = '[{"dst":"10.0.0.9","dev":"eth1","lladdr":"02:00:00:00:00:09","state":["STALE"]},{"dst":"192.0.2.1","dev":"eth0","lladdr":"02:fc:00:00:00:05","state":["REACHABLE"]}]';
-    const batch = `[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]}]\n${links}\n${neighbours}\n`;
+    const batch = `${ROUTE_FROM}\n${ROUTE_LOCAL6}\n[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]}]\n${links}\n${neighbours}\n`;
     const run: CommandRunner = async (file, args, opts) => {
       inputs.push(opts.input);
       return replay({ 'ip -j -d -force -batch -': batch }, seen)(file, args, opts);
     };
-    const tables = linuxFacts({ run, readFile: async () => null }).tables!(ctl);
+    const routes = [
+      { destination: '10.77.2.2', source: '10.77.1.2' },
+      { destination: '::1', source: null },
+    ];
+    const tables = linuxFacts({ run, readFile: async () => null }).tables!(routes, ctl);
+    assert.deepEqual(await tables.route('10.77.2.2', '10.77.1.2', ctl), { value: { interface: 'ndx5253a0', source: '10.77.1.2', gateway: '10.77.1.1' } });
+    assert.deepEqual(await tables.route('::1', null, ctl), { value: { interface: 'lo', source: '::1', local: true } });
     assert.deepEqual(await tables.defaultInterface(4, ctl), { value: 'eth0' });
     assert.deepEqual(await tables.link('eth0', ctl), { value: { interface: 'eth0', kind: 'ethernet', mtu: 1400, state: 'up', mac: '02:fc:00:00:00:01' } });
     assert.deepEqual(await tables.neighbour('192.0.2.1', 'eth0', ctl), { value: { mac: '02:fc:00:00:00:05', state: 'reachable' } });
     assert.deepEqual(await tables.neighbour('192.0.2.1', 'eth1', ctl), { value: { state: 'none' } }, 'the entry of another interface is not this one');
     assert.deepEqual(seen, ['ip -j -d -force -batch -']);
-    assert.deepEqual(inputs, ['route show default\nlink show\nneigh show\n']);
+    assert.deepEqual(inputs, ['route get 10.77.2.2 from 10.77.1.2\nroute get ::1\nroute show default\nlink show\nneigh show\n']);
   });
-  it('tables(): a batch that did not answer every command falls back to asking for the one entry', async () => {
+  it('tables(): a batch that did not answer every command (a route refused from its source) gives way to asking for each fact alone', async () => {
     const seen: string[] = [];
-    const facts = linuxFacts({ run: replay({ 'ip -j -d -force -batch -': `[]\n${LINK_LO}\n`, 'ip -j -d link show dev eth0': LINK_VIRTIO }, seen), readFile: async () => null });
-    const tables = facts.tables!(ctl);
+    const replies = { 'ip -j -d -force -batch -': `[]\n${LINK_LO}\n`, 'ip -j route get 10.77.2.2 from 10.77.1.2': ROUTE_FROM, 'ip -j -d link show dev eth0': LINK_VIRTIO };
+    const tables = linuxFacts({ run: replay(replies, seen), readFile: async () => null }).tables!([{ destination: '10.77.2.2', source: '10.77.1.2' }], ctl);
+    assert.deepEqual(await tables.route('10.77.2.2', '10.77.1.2', ctl), { value: { interface: 'ndx5253a0', source: '10.77.1.2', gateway: '10.77.1.1' } });
     assert.deepEqual(await tables.link('eth0', ctl), { value: { interface: 'eth0', kind: 'ethernet', mtu: 1400, state: 'up', mac: '02:fc:00:00:00:01' } });
-    assert.deepEqual(seen, ['ip -j -d -force -batch -', 'ip -j -d link show dev eth0']);
+    assert.deepEqual(seen, ['ip -j -d -force -batch -', 'ip -j route get 10.77.2.2 from 10.77.1.2', 'ip -j -d link show dev eth0']);
   });
   it('a socket ss does not list (closed before it looked) is said so', async () => {
     const facts = linuxFacts({ run: replay({ 'ss -tinH sport = :1 and dport = :2': '' }), readFile: async () => null });

@@ -50,11 +50,11 @@ export interface SystemFacts {
   tcp(ends: SocketEnds, ctl: FactControl): Promise<Fact<TcpFacts>>;
   resolverFiles(ctl: FactControl): Promise<Fact<ResolverFiles>>;
   /**
-   * For one read, when the OS can give whole tables at once: asked now, beside the routes, and
-   * answering these questions from them, so that the interfaces and neighbours need no second and
-   * third round of tools.
+   * For one read, when the OS can answer many questions at once: `routes` (as `route` will ask
+   * them) and its whole tables asked now, in one go, and these questions answered from them, so
+   * that the interfaces and neighbours need no second and third round of tools.
    */
-  tables?(ctl: FactControl): Pick<SystemFacts, 'defaultInterface' | 'link' | 'neighbour'>;
+  tables?(routes: readonly { destination: string; source: string | null }[], ctl: FactControl): Pick<SystemFacts, 'route' | 'defaultInterface' | 'link' | 'neighbour'>;
 }
 
 export function unavailable(reason: string): { unavailable: string } {

@@ -146,22 +146,30 @@ export function parseNeighbour(stdout: string, of?: { address: string; interface
   return mac === null ? { state } : { mac, state };
 }
 
-/** What tables() asks `ip -j -d -batch -` for, one JSON array a line, in this order. */
-const BATCH = ['route show default', 'link show', 'neigh show'];
+/** The tables tables() asks `ip -j -d -batch -` for after the routes, one JSON array a line, in this order. */
+const TABLES = ['route show default', 'link show', 'neigh show'];
 
 interface BatchTables {
+  /** `ip route get`'s answer for each route asked, in the order asked. */
+  routes: string[];
   defaults: string;
   links: string;
   neighbours: string;
 }
 
 /** The batch's output, a line per command; null unless every command printed its JSON array. */
-function splitBatch(out: Fact<string>): BatchTables | null {
+function splitBatch(out: Fact<string>, routes: number): BatchTables | null {
   if ('unavailable' in out) return null;
   const lines = out.value.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length !== BATCH.length || !lines.every((l) => l.trimStart().startsWith('['))) return null;
-  const [defaults, links, neighbours] = lines as [string, string, string];
-  return { defaults, links, neighbours };
+  if (lines.length !== routes + TABLES.length || !lines.every((l) => l.trimStart().startsWith('['))) return null;
+  const [defaults, links, neighbours] = lines.slice(routes) as [string, string, string];
+  return { routes: lines.slice(0, routes), defaults, links, neighbours };
+}
+
+/** `route get` for a destination (with a zone id: through that interface), from `source` when given. */
+function routeGet(destination: string, source: string | null): string[] {
+  const [address, zone] = destination.split('%') as [string, string | undefined];
+  return ['route', 'get', address, ...(zone ? ['oif', zone] : []), ...(source !== null ? ['from', source] : [])];
 }
 
 /** An interface name that can be part of a /sys path (the kernel refuses slashes; checked anyway). */
@@ -184,14 +192,13 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
   const facts: SystemFacts = {
     os: 'Linux',
     async route(destination, source, ctl) {
-      const [address, zone] = destination.split('%') as [string, string | undefined];
-      const base = ['-j', ...(isIP(address) === 6 ? ['-6'] : []), 'route', 'get', address, ...(zone ? ['oif', zone] : [])];
+      const v6 = isIP(destination.split('%')[0] ?? '') === 6 ? ['-6'] : [];
       // From the connection's own source address; without it when the kernel refuses that (the address went away).
-      let out = source !== null ? await ip([...base, 'from', source], ctl) : null;
-      if (out === null || 'unavailable' in out) out = await ip(base, ctl);
+      let out = source !== null ? await ip(['-j', ...v6, ...routeGet(destination, source)], ctl) : null;
+      if (out === null || 'unavailable' in out) out = await ip(['-j', ...v6, ...routeGet(destination, null)], ctl);
       if ('unavailable' in out) return out;
       const route = parseRouteGet(out.value, source);
-      return route ? { value: route } : unavailable(`ip route get printed no route for ${address}`);
+      return route ? { value: route } : unavailable(`ip route get printed no route for ${destination.split('%')[0]}`);
     },
     async defaultInterface(family: Family, ctl) {
       const out = await ip(['-j', ...(family === 6 ? ['-6'] : []), 'route', 'show', 'default'], ctl);
@@ -217,17 +224,25 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
       const [resolvConf, hosts, nsswitch] = await Promise.all([read('/etc/resolv.conf'), read('/etc/hosts'), read('/etc/nsswitch.conf')]);
       return { value: { resolvConf, hosts, nsswitch } satisfies ResolverFiles };
     },
-    // The default route, every interface and the whole neighbour table in one `ip -batch`, beside
-    // the routes and ss: each spawn blocks the thread a millisecond or two and takes two or three,
-    // so one round of three tools instead of three rounds of five. Tables that did not come whole
-    // (a host with thousands of interfaces overflows the output cap) are asked for one entry.
-    tables(ctl) {
-      const tables = ip(['-j', '-d', '-force', '-batch', '-'], ctl, `${BATCH.join('\n')}\n`).then(splitBatch);
-      const table = async (name: keyof BatchTables): Promise<string | null> => {
+    // The routes, the default route, every interface and the whole neighbour table in one `ip
+    // -batch`, beside ss: each spawn blocks the thread a millisecond or two and takes two or
+    // three, so two tools in one round instead of five in three. A batch that did not answer whole
+    // (a route the kernel refuses from that source; a host with thousands of interfaces overflows
+    // the output cap) gives way to asking for each fact alone.
+    tables(routes, ctl) {
+      const lines = [...routes.map((r) => routeGet(r.destination, r.source).join(' ')), ...TABLES];
+      const tables = ip(['-j', '-d', '-force', '-batch', '-'], ctl, `${lines.join('\n')}\n`).then((out) => splitBatch(out, routes.length));
+      const table = async (name: Exclude<keyof BatchTables, 'routes'>): Promise<string | null> => {
         const t = await tables;
         return t === null ? null : t[name];
       };
       return {
+        async route(destination, source, c) {
+          const i = routes.findIndex((r) => r.destination === destination && r.source === source);
+          const out = i < 0 ? undefined : (await tables)?.routes[i];
+          const route = out === undefined ? null : parseRouteGet(out, source);
+          return route ? { value: route } : facts.route(destination, source, c);
+        },
         async defaultInterface(family, c) {
           const out = family === 4 ? await table('defaults') : null;
           return out === null ? facts.defaultInterface(family, c) : { value: parseDefaultRoutes(out) };

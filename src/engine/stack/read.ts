@@ -41,7 +41,6 @@ export async function readStackFacts(os: SystemFacts, input: ReadInput, opts: Re
   const deadline = Date.now() + opts.timeoutMs;
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   const ctl = (): FactControl => ({ signal: controller.signal, timeoutMs: Math.max(1, deadline - Date.now()) });
-  const facts: SystemFacts = { ...os, ...os.tables?.(ctl()) };
   // Each read ends with the budget even when a SystemFacts does not honour its signal.
   const aborted = new Promise<{ unavailable: string }>((resolve) => controller.signal.addEventListener('abort', () => resolve({ unavailable: opts.signal?.aborted ? 'cancelled' : 'stopped' }), { once: true }));
   const within = <T>(read: Promise<Fact<T>>): Promise<Fact<T>> => Promise.race([read, aborted]);
@@ -54,6 +53,7 @@ export async function readStackFacts(os: SystemFacts, input: ReadInput, opts: Re
     const targets = new Map<string, string | null>();
     for (const c of input.connections) if (!targets.has(c.address) || c.localAddress) targets.set(c.address, c.localAddress ?? null);
     const families = [...new Set([...targets.keys()].map((a) => (isIP(a) === 6 ? 6 : 4) as Family))];
+    const facts: SystemFacts = { ...os, ...os.tables?.([...targets].map(([address, source]) => ({ destination: withZone(address, input.zoneId), source })), ctl()) };
     const used = input.connections.find((c) => c.used && c.localAddress !== undefined && c.localPort !== undefined);
 
     const [routes, defaults, tcp, resolver] = await Promise.all([
