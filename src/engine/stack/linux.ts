@@ -182,29 +182,33 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
     const out = await deps.run('ip', args, input === undefined ? ctl : { ...ctl, input });
     return out.errorCode === undefined ? { value: out.stdout } : unavailable(toolFailure(`ip ${args.filter((a) => a !== '-j' && a !== '-d').slice(0, 2).join(' ')}`, out.errorCode, out.stderr, IPROUTE));
   };
-  const link = async (name: string, table: Promise<Fact<string>>): Promise<Fact<InterfaceFacts>> => {
+  /** The interface `name` from `ip link`'s output and its two /sys/class/net files. */
+  const link = async (name: string, stdout: string): Promise<Fact<InterfaceFacts>> => {
     const sys = sysPath(name);
-    const [out, speed, uevent] = await Promise.all([table, sys ? deps.readFile(`${sys}/speed`) : null, sys ? deps.readFile(`${sys}/uevent`) : null]);
-    if ('unavailable' in out) return out;
-    const facts = parseLink(out.value, speed, uevent, name);
+    const [speed, uevent] = await Promise.all([sys ? deps.readFile(`${sys}/speed`) : null, sys ? deps.readFile(`${sys}/uevent`) : null]);
+    const facts = parseLink(stdout, speed, uevent, name);
     return facts ? { value: facts } : unavailable(`ip link printed nothing for ${name}`);
   };
   const facts: SystemFacts = {
     os: 'Linux',
     async route(destination, source, ctl) {
-      const v6 = isIP(destination.split('%')[0] ?? '') === 6 ? ['-6'] : [];
+      const [address = ''] = destination.split('%');
+      const v6 = isIP(address) === 6 ? ['-6'] : [];
       // From the connection's own source address; without it when the kernel refuses that (the address went away).
       let out = source !== null ? await ip(['-j', ...v6, ...routeGet(destination, source)], ctl) : null;
       if (out === null || 'unavailable' in out) out = await ip(['-j', ...v6, ...routeGet(destination, null)], ctl);
       if ('unavailable' in out) return out;
       const route = parseRouteGet(out.value, source);
-      return route ? { value: route } : unavailable(`ip route get printed no route for ${destination.split('%')[0]}`);
+      return route ? { value: route } : unavailable(`ip route get printed no route for ${address}`);
     },
     async defaultInterface(family: Family, ctl) {
       const out = await ip(['-j', ...(family === 6 ? ['-6'] : []), 'route', 'show', 'default'], ctl);
       return 'unavailable' in out ? out : { value: parseDefaultRoutes(out.value) };
     },
-    link: (name, ctl) => link(name, ip(['-j', '-d', 'link', 'show', 'dev', name], ctl)),
+    async link(name, ctl) {
+      const out = await ip(['-j', '-d', 'link', 'show', 'dev', name], ctl);
+      return 'unavailable' in out ? out : link(name, out.value);
+    },
     async neighbour(address, interfaceName, ctl) {
       const out = await ip(['-j', 'neigh', 'show', 'to', address.replace(/%.*$/, ''), 'dev', interfaceName], ctl);
       return 'unavailable' in out ? out : { value: parseNeighbour(out.value) };
@@ -249,7 +253,7 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
         },
         async link(name, c) {
           const out = await table('links');
-          const found = out === null ? null : await link(name, Promise.resolve({ value: out }));
+          const found = out === null ? null : await link(name, out);
           return found !== null && 'value' in found ? found : facts.link(name, c);
         },
         async neighbour(address, interfaceName, c) {
