@@ -29,7 +29,6 @@ let printableRoot: string;
 
 before(async () => {
   pki = await testPki();
-  now = Date.now();
   dir = await mkdtemp(join(tmpdir(), 'netdiag-store-index-'));
   const subject = '/O=Netdiag Test/CN=Netdiag Test Root CA';
   const config = join(dir, 'req.cnf');
@@ -38,6 +37,9 @@ before(async () => {
   const req = ['req', '-x509', '-new', '-subj', subject, '-days', '30', '-config', config];
   impostor = (await run('openssl', [...req, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'other.key')])).stdout;
   printableRoot = (await run('openssl', [...req, '-key', join(dir, 'root.key')])).stdout;
+  // After openssl made them: their notBefore is the second openssl started in, which a clock read
+  // before it could precede (CERT_NOT_YET_VALID by less than a second).
+  now = Date.now();
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
