@@ -185,6 +185,7 @@ class Run {
       const request = firstRequest(this.options.request, this.target);
       const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
       this.besideNetwork(hop.beside, () => stillConnecting(hop.part));
+      this.work.add(hop.described, () => ['the certificate chain, being described']);
       const exchange = hop.part.exchange;
       if (exchange) {
         if (hop.connection) pool.keep(hop.connection);

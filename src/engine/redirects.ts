@@ -96,7 +96,7 @@ async function redirectHop(url: string, request: HopRequest, said: Finding[], rc
     chosen = choice.findings.map((f) => ({ ...f, subject: `${t.url} (${f.subject ?? ''})` }));
   }
   const hop = await runHop({ target: t, auth: parsed.auth, route, request, redirect: true, ...(reuse ? { reuse } : {}) }, rc.ctx);
-  rc.beside(hop.beside, hop.part);
+  rc.beside(Promise.all([hop.beside, hop.described]).then(() => undefined), hop.part);
   if (hop.connection) rc.pool.keep(hop.connection);
   const { part } = hop;
   part.findings.unshift(...chosen);

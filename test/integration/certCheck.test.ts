@@ -188,8 +188,9 @@ describe('mutual TLS', () => {
     await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const out = await tlsHandshake(socket, { servername: 'localhost', alpn: [], trust: pki.trust, timeoutMs: 3000, now: () => performance.now(), expiryWarningDays: 21, host: 'localhost', clientCertificate: { cert: pki.rsa.chain, key: pki.rsa.key } });
     out.socket?.destroy();
-    assert.equal(out.result.error, undefined, JSON.stringify(out.result.error));
-    assert.equal(out.result.protocol, 'TLSv1.2');
+    const { result } = out.describe();
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(result.protocol, 'TLSv1.2');
   });
 
   it('a server that asks but does not insist: TLS_CLIENT_CERT_REQUESTED (info)', async () => {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { hopContext, type HopContext, type HopSpec } from '../../src/engine/hop/model';
 import { runHop } from '../../src/engine/hop/pipeline';
 import { DIRECT } from '../../src/engine/proxy';
+import { Quiet } from '../../src/engine/quiet';
 import { parseTarget } from '../../src/engine/target';
 import { testOptions } from '../helpers/options';
 import { serverOptions, testPki, type TestPki } from '../helpers/pki';
@@ -98,6 +99,24 @@ describe('runHop', () => {
     assert.equal(second.part.resolution, null);
     assert.deepEqual(second.part.exchange?.timings.dnsMs, 0);
     assert.equal(web.connections() - before, 1);
+  });
+
+  it('in a run with a quiet gate, the request leaves before the chain is described; `described` completes the part', async () => {
+    const quiet = new Quiet();
+    const order: string[] = [];
+    secure.once('request', () => order.push(`request arrived (chain described: ${String(described)})`));
+    let described = false;
+    const hop = await runHop(spec(`https://127.0.0.1:${securePort}/`, { servername: 'localhost' }), ctx({ quiet }), (event) => {
+      if (event === 'tls') described = true;
+    });
+    assert.equal(hop.part.exchange?.status, 200);
+    assert.deepEqual(order, ['request arrived (chain described: false)']);
+    await hop.described;
+    assert.equal(described, true);
+    assert.equal(hop.part.tls?.protocol, 'TLSv1.3');
+    assert.deepEqual(hop.part.tls?.chain.map((c) => c.subject), ['CN=localhost, O=Netdiag Test', 'CN=Netdiag Test Intermediate CA, O=Netdiag Test']);
+    assert.equal(hop.part.tls?.verification.trusted, true);
+    hop.connection?.close();
   });
 
   it('a kept-alive HTTP/2 session carries the next request as a new stream, as curl -L does', async () => {

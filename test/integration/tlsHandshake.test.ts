@@ -65,7 +65,10 @@ async function connect(port: number, host = '127.0.0.1'): Promise<net.Socket> {
   return socket;
 }
 
-async function handshake(port: number, over: Partial<TlsHandshakeOptions> = {}, connectHost = '127.0.0.1'): Promise<TlsHandshakeOutcome & { raw: net.Socket }> {
+/** The outcome with its description (TlsHandshakeOutcome.describe) read at once. */
+type Described = TlsHandshakeOutcome & ReturnType<TlsHandshakeOutcome['describe']>;
+
+async function handshake(port: number, over: Partial<TlsHandshakeOptions> = {}, connectHost = '127.0.0.1'): Promise<Described & { raw: net.Socket }> {
   const raw = await connect(port, connectHost);
   const out = await tlsHandshake(raw, {
     servername: 'localhost',
@@ -78,7 +81,7 @@ async function handshake(port: number, over: Partial<TlsHandshakeOptions> = {}, 
     ...over,
   });
   if (out.socket) closers.push(async () => void out.socket?.destroy());
-  return { ...out, raw };
+  return { ...out, ...out.describe(), raw };
 }
 
 /** Sends `ping` over the returned socket and reads the echo. */
@@ -90,7 +93,7 @@ async function echo(out: TlsHandshakeOutcome): Promise<string> {
   return echoed;
 }
 
-const codes = (out: TlsHandshakeOutcome): string[] => out.findings.map((f) => f.code).sort();
+const codes = (out: Described): string[] => out.findings.map((f) => f.code).sort();
 
 describe('tlsHandshake', () => {
   it('a good chain: negotiated parameters, authorized via the extra store, socket reusable', async () => {
@@ -115,6 +118,27 @@ describe('tlsHandshake', () => {
 
     assert.equal(await echo(out), 'ping');
     assert.deepEqual(server.servernames, ['localhost']);
+  });
+
+  it('describes the session the same when asked after the socket has closed (the request goes out first)', async () => {
+    const server = await caseServer(pki.rsa);
+    const raw = await connect(server.port);
+    const out = await tlsHandshake(raw, { servername: 'localhost', alpn: ['h2', 'http/1.1'], trust: pki.trust, timeoutMs: 2000, now: () => performance.now(), expiryWarningDays: 21, host: 'localhost' });
+    assert.ok(out.socket);
+    assert.equal(out.alpn, 'h2');
+    out.socket.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(out.socket.getProtocol(), null, 'a closed socket no longer says what it negotiated');
+    const { result, findings } = out.describe();
+    assert.deepEqual(findings, []);
+    assert.equal(result.protocol, 'TLSv1.3');
+    assert.match(result.cipher ?? '', /^TLS_AES_|^TLS_CHACHA20_/);
+    assert.equal(result.keyExchange, 'X25519');
+    assert.equal(result.alpn, 'h2');
+    assert.equal(result.authorized, true);
+    assert.equal(result.durationMs, out.durationMs);
+    assert.deepEqual(result.chain.map((c) => c.subject), ['CN=localhost, O=Netdiag Test', 'CN=Netdiag Test Intermediate CA, O=Netdiag Test']);
+    assert.equal(out.describe(), out.describe(), 'described once');
   });
 
   it('negotiates http/1.1 when the server offers only that (EC P-256 leaf)', async () => {

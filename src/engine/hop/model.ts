@@ -187,6 +187,11 @@ export interface HopOutcome {
   connection: Connection | null;
   /** Settles when the connects beside the one used have ended and their findings are in `part`. */
   beside: Promise<void>;
+  /**
+   * Settles when `part.tls` holds the chain described (with its findings): after a request, that
+   * waits for the run's quiet (pipeline.ts, handshake), so the hop ends without waiting for it.
+   */
+  described: Promise<void>;
   /** With `keepBody`: the response body, up to the cap. */
   body?: Buffer;
 }

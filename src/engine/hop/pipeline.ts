@@ -40,6 +40,8 @@ class Hop {
   private readonly sockets: Socket[] = [];
   /** HTTP/2: the session the exchange left open for the next request. */
   private session: ClientHttp2Session | undefined;
+  /** The chain's description, when it waits in the quiet behind the request (handshake). */
+  private described: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly spec: HopSpec,
@@ -87,7 +89,7 @@ class Hop {
   }
 
   private outcome(connection: Connection | null): HopOutcome {
-    return { part: this.part, connection, beside: this.beside, ...(this.body ? { body: this.body } : {}) };
+    return { part: this.part, connection, beside: this.beside, described: this.described, ...(this.body ? { body: this.body } : {}) };
   }
 
   /** The steps in order; the connection when it stays open for the caller, else null. */
@@ -105,8 +107,7 @@ class Hop {
     if (this.spec.target.tls) {
       const tls = await this.handshake(tcp);
       if (tls === null) return null;
-      socket = tls;
-      alpn = this.part.tls?.alpn ?? null;
+      ({ socket, alpn } = tls);
       if (this.cancelledAt('exchange')) return null;
     }
     const { request } = this.spec;
@@ -303,7 +304,14 @@ class Hop {
     return t.ok;
   }
 
-  private async handshake(socket: Socket): Promise<Socket | null> {
+  /**
+   * The handshake, then the chain described. With a request to send, the description waits for
+   * the quiet (quiet.ts), so the request goes out as soon as the handshake ends, as curl's does:
+   * parsing and verifying the chain is milliseconds of work that would otherwise sit between the
+   * handshake and the request, in the diagnosis' time, and fill V8's young generation so that a
+   * collection falls inside the wait for the answer.
+   */
+  private async handshake(socket: Socket): Promise<{ socket: Socket; alpn: string | null } | null> {
     const { target } = this.spec;
     const servername = this.spec.servername !== undefined ? this.spec.servername : target.ipFamily === null ? target.host : null;
     const close = this.window();
@@ -321,16 +329,25 @@ class Hop {
       ...(this.ctx.clientCertificate ? { clientCertificate: this.ctx.clientCertificate } : {}),
     });
     close();
-    const r = hs.result;
-    this.part.tls = r;
-    this.part.timings.tlsMs = r.durationMs;
-    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, hs.startedAt, r.durationMs, true);
-    this.log(`tls: ${r.protocol ?? 'no protocol'} ${r.cipher ?? ''} alpn=${r.alpn ?? '-'} authorized=${r.authorized} in ${r.durationMs} ms`);
-    this.note(hs.findings);
-    this.observe?.('tls', this.part);
-    if (!hs.socket) return this.stop('tls', r.error?.code ?? 'TLS_HANDSHAKE_FAILED', r.error?.message ?? 'TLS handshake failed');
+    this.part.timings.tlsMs = hs.durationMs;
+    this.step('tls', `TLS ${target.host}${this.spec.redirect ? ' (redirect)' : ''}`, hs.startedAt, hs.durationMs, true);
+    const describe = (): void => {
+      const { result: r, findings } = hs.describe();
+      this.part.tls = r;
+      this.log(`tls: ${r.protocol ?? 'no protocol'} ${r.cipher ?? ''} alpn=${r.alpn ?? '-'} authorized=${r.authorized} in ${r.durationMs} ms`);
+      this.note(findings);
+      this.observe?.('tls', this.part);
+    };
+    if (!hs.socket) {
+      describe();
+      const error = this.part.tls?.error;
+      return this.stop('tls', error?.code ?? 'TLS_HANDSHAKE_FAILED', error?.message ?? 'TLS handshake failed');
+    }
     this.sockets.push(hs.socket);
-    return hs.socket;
+    const { quiet } = this.ctx;
+    if (this.spec.request === null || !quiet) describe();
+    else this.described = quiet.after(describe, 'small');
+    return { socket: hs.socket, alpn: hs.alpn };
   }
 
   /** The request on `socket`, sent and judged, in a timed window; nothing recorded yet but the HTTP/2 session it leaves open. */

@@ -41,12 +41,31 @@ export interface TlsHandshakeOptions {
 }
 
 export interface TlsHandshakeOutcome {
-  result: TlsResult;
-  findings: Finding[];
   /** The open TLS socket on success, for HTTP to reuse; null after a failure (then destroyed). */
   socket: TLSSocket | null;
   /** When the ClientHello was written, on `now`'s clock: where durationMs starts. */
   startedAt: number;
+  /** The handshake's reading (below). */
+  durationMs: number;
+  /** The protocol ALPN chose: null without one, and after a failure. */
+  alpn: string | null;
+  /**
+   * What was negotiated, the chain the server sent, its verification and their findings. On
+   * success this is built on the first call, from what was read off the socket when the handshake
+   * ended (so it stays right once the socket has closed): parsing and verifying the chain takes a
+   * few milliseconds, which the caller may spend after sending its request rather than before.
+   */
+  describe(): { result: TlsResult; findings: Finding[] };
+}
+
+/** What the socket says of the session, read when the handshake ends. */
+interface Negotiated {
+  protocol: string | null;
+  cipher: string;
+  keyExchange: string | null;
+  alpn: string | null;
+  authorized: boolean;
+  authorizationError?: string;
 }
 
 const DEPRECATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
@@ -70,7 +89,11 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
   let done: number | null = null;
   let peer: tls.DetailedPeerCertificate | undefined;
   const sni = opts.servername !== null && opts.servername !== '' && isIP(opts.servername) === 0 ? opts.servername : null;
-  const failed = (error: ErrorInfo, findings: Finding[]): TlsHandshakeOutcome => ({ result: emptyResult(sni, ms(opts.now() - started), error), findings, socket: null, startedAt: started });
+  const failed = (error: ErrorInfo, findings: Finding[]): TlsHandshakeOutcome => {
+    const durationMs = ms(opts.now() - started);
+    const result = emptyResult(sni, durationMs, error);
+    return { socket: null, startedAt: started, durationMs, alpn: null, describe: () => ({ result, findings }) };
+  };
 
   const limit = deadline(opts.signal, opts.timeoutMs, 'TLS handshake');
   let tlsSocket: TLSSocket | undefined;
@@ -142,27 +165,36 @@ export async function tlsHandshake(socket: Socket, opts: TlsHandshakeOptions): P
   }
 
   const durationMs = ms((done ?? opts.now()) - started);
-  return { ...describeSession(tlsSocket, peer ?? tlsSocket.getPeerCertificate(true), sni, durationMs, opts), socket: tlsSocket, startedAt: started };
+  const negotiated = negotiatedOn(tlsSocket);
+  const detailed = peer ?? tlsSocket.getPeerCertificate(true);
+  let described: ReturnType<TlsHandshakeOutcome['describe']> | undefined;
+  return { socket: tlsSocket, startedAt: started, durationMs, alpn: negotiated.alpn, describe: () => (described ??= describeSession(negotiated, detailed, sni, durationMs, opts)) };
 }
 
-function describeSession(s: TLSSocket, peer: tls.DetailedPeerCertificate, sni: string | null, durationMs: number, opts: TlsHandshakeOptions): Omit<TlsHandshakeOutcome, 'socket' | 'startedAt'> {
+function negotiatedOn(s: TLSSocket): Negotiated {
+  const cipher = s.getCipher();
+  const negotiated: Negotiated = { protocol: s.getProtocol(), cipher: cipher.standardName || cipher.name, keyExchange: keyExchangeOf(s), alpn: s.alpnProtocol || null, authorized: s.authorized };
+  if (!s.authorized && s.authorizationError !== undefined) negotiated.authorizationError = String(s.authorizationError);
+  return negotiated;
+}
+
+function describeSession(negotiated: Negotiated, peer: tls.DetailedPeerCertificate, sni: string | null, durationMs: number, opts: TlsHandshakeOptions): { result: TlsResult; findings: Finding[] } {
   const wallNow = (opts.wallClock ?? Date.now)();
   const chain = sentChain(peer, opts.trust);
   const { verification, findings } = verifyChain(chain, opts.host, opts.trust, wallNow, { expiryWarningDays: opts.expiryWarningDays });
-  const protocol = s.getProtocol();
-  const cipher = s.getCipher();
+  const { protocol } = negotiated;
   const result: TlsResult = {
     servername: sni,
     protocol,
-    cipher: cipher.standardName || cipher.name,
-    keyExchange: keyExchangeOf(s),
-    alpn: s.alpnProtocol || null,
+    cipher: negotiated.cipher,
+    keyExchange: negotiated.keyExchange,
+    alpn: negotiated.alpn,
     durationMs,
-    authorized: s.authorized,
+    authorized: negotiated.authorized,
     chain: chain.map((c) => describeCertificate(c, wallNow)),
     verification,
   };
-  if (!s.authorized && s.authorizationError !== undefined) result.authorizationError = String(s.authorizationError);
+  if (negotiated.authorizationError !== undefined) result.authorizationError = negotiated.authorizationError;
   const all: Finding[] = [];
   if (protocol !== null && DEPRECATED_PROTOCOLS.has(protocol)) {
     all.push(finding('TLS_PROTOCOL_DEPRECATED', `The server negotiated ${protocol} (cipher ${result.cipher}); TLS 1.0 and 1.1 are deprecated by RFC 8996.`));
