@@ -171,19 +171,32 @@ class Run {
     const route = routeOf(this.choice);
     if (route.kind === 'direct' && this.target.ipFamily === null) {
       this.dns = { system: { addresses: [], durationMs: 0 }, wire: [], cnameChain: [] };
-      // The wire queries go out first, so that sending them (Node's socket set-up takes a few
-      // turns of the event loop) is over before the critical path's first timed window opens.
-      if (!isLocalhostName(this.target.host)) await this.startWireQueries(this.target.host, this.dns);
     }
+    // The wire queries wait for the quiet like the rest of the work beside: sending them is a
+    // millisecond or two of socket set-up on the thread that times the critical path, which would
+    // otherwise hold back its first step (curl sends nothing before its connect). They leave in
+    // the first window old enough for them (the handshake, over a network), or once the critical
+    // path's windows have all closed (on loopback, where each lasts about a millisecond).
+    const wire = this.dns !== null && !isLocalhostName(this.target.host) ? this.dns : null;
     // Without it, a collection V8 made due ran inside the connect's reading (0.3–1.5 ms).
     await pendingTasksFirst();
     const pool = new KeepAlive();
+    // Their answers, read and recorded: the OS's facts wait for them (readFacts).
+    let wireRecorded: Promise<unknown> = Promise.resolve();
     // The diagnosed connection stays open until the OS's facts of it are read (after the exchange).
     let release = (): void => undefined;
     const holdOpen = new Promise<void>((resolve) => (release = resolve));
     try {
       const request = firstRequest(this.options.request, this.target);
-      const hop = await runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
+      const first = runHop({ target: this.target, auth: this.parsed.auth, route, request, holdOpen }, this.ctx, (event, part) => this.onFirstHop(event, part));
+      // Queued once the hop's first window is open, so they wait for the quiet behind it.
+      if (wire) {
+        const { host } = this.target;
+        const started = this.quiet.after(() => this.startWireQueries(host, wire), 'reading');
+        this.besideNetwork(started.then((w) => w.sent), () => [`DNS queries for ${host}, not yet sent`]);
+        wireRecorded = started.then((w) => w.recorded);
+      }
+      const hop = await first;
       this.besideNetwork(hop.beside, () => stillConnecting(hop.part));
       this.work.add(hop.described, () => ['the certificate chain, being described']);
       const exchange = hop.part.exchange;
@@ -203,8 +216,10 @@ class Run {
         this.emit();
       }
     } finally {
-      // Every timed step has ended: now what the OS knows, then the connections may close.
-      const facts = this.readFacts().then(() => {
+      // Every timed step has ended: now what the OS knows, then the connections may close. Not
+      // before the wire queries have their answers: starting the OS's tools blocks the thread a
+      // few milliseconds, which an answer arriving meanwhile would read as the server's time.
+      const facts = wireRecorded.then(() => this.readFacts()).then(() => {
         release();
         pool.closeAll();
       });
@@ -313,18 +328,27 @@ class Run {
     this.besideEndAt = Math.max(this.besideEndAt, this.now());
   }
 
-  /** Sends the A and AAAA questions to each server; settles when all are on the wire (or ended). */
-  private startWireQueries(host: string, dns: DnsProbe): Promise<void> {
+  /** Sends the A and AAAA questions to each server: `sent` settles when all are on the wire (or ended), `recorded` when their answers are in `dns`. */
+  private startWireQueries(host: string, dns: DnsProbe): { sent: Promise<void>; recorded: Promise<void> } {
     const sent: Promise<void>[] = [];
+    const recorded: Promise<void>[] = [];
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
         const label = `DNS ${type} @${formatDnsServer(server)}`;
         this.wirePending++;
         let onSent!: () => void;
-        const onWire = new Promise<void>((resolve) => (onSent = resolve));
-        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer: (read) => this.quiet.later(read, 'small') });
-        sent.push(Promise.race([onWire, asked.then(() => undefined)]));
+        const wired = new Promise<void>((resolve) => (onSent = resolve));
+        // A timed window of its own, to the answer's arrival (or the query's end); opened before
+        // its socket is set up, so the work queued behind it does not run between that and the send.
+        const close = this.quiet.window();
+        const defer = (read: () => void): void => {
+          close();
+          this.quiet.later(read, 'small');
+        };
+        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer });
+        void asked.finally(() => close());
+        sent.push(Promise.race([wired, asked.then(() => undefined)]));
         const query = asked.then((q) =>
           this.quiet.after(() => {
             this.wirePending--;
@@ -340,9 +364,11 @@ class Run {
           }, 'small'),
         );
         this.besideNetwork(query, () => [label]);
+        recorded.push(query);
       }
     }
-    return Promise.all(sent).then(() => undefined);
+    const all = (promises: Promise<void>[]): Promise<void> => Promise.all(promises).then(() => undefined);
+    return { sent: all(sent), recorded: all(recorded) };
   }
 
   /**

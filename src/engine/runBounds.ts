@@ -39,8 +39,9 @@ export class BesideWork {
 /**
  * After the critical path, beside work gets one connect timeout: every probed address is
  * connected at once (connectConcurrency ≥ maxAddresses), so each has answered or timed out by
- * then, however many addresses the name has; the wire queries, which started first, have ended
- * too unless their DNS timeout is the longer one.
+ * then, however many addresses the name has; the wire queries have ended too unless their DNS
+ * timeout is the longer one, or they left only as the critical path ended (its windows were all
+ * short) and their server is slower than its connect timeout.
  */
 export function afterCriticalMs(options: Pick<DiagnoseOptions, 'timeouts'>): number {
   return options.timeouts.connectMs;

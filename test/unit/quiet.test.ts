@@ -47,6 +47,69 @@ describe('Quiet', () => {
     assert.equal(ran, true);
   });
 
+  it('runs the ready work by kind, readings, small work, tools, the rest, each kind in the order it came', async () => {
+    const quiet = new Quiet();
+    const order: string[] = [];
+    const close = quiet.window();
+    quiet.later(() => order.push('report 1'));
+    quiet.later(() => order.push('ip started'), 'tool');
+    quiet.later(() => order.push('chain described'), 'small');
+    quiet.later(() => order.push('query sent'), 'reading');
+    quiet.later(() => order.push('report 2'));
+    quiet.later(() => order.push('DNS answer read'), 'small');
+    close();
+    await sleep(5);
+    assert.deepEqual(order, ['query sent', 'chain described', 'DNS answer read', 'ip started', 'report 1', 'report 2']);
+  });
+
+  it('inside an open window, runs one piece a turn, so an event arriving meanwhile waits for one piece at most', async () => {
+    const quiet = new Quiet();
+    const order: string[] = [];
+    const close = quiet.window();
+    for (const n of [1, 2, 3]) {
+      quiet.later(() => {
+        order.push(`piece ${n}`);
+        // The socket event that becomes ready while piece 1 runs.
+        if (n === 1) setImmediate(() => order.push('event'));
+      }, 'small');
+    }
+    await sleep(SMALL_WORK_AFTER_MS + 30);
+    assert.deepEqual(order, ['piece 1', 'event', 'piece 2', 'piece 3']);
+    close();
+  });
+
+  it('holds the work queued behind a piece that opens a window until that window closes', async () => {
+    const quiet = new Quiet();
+    const order: string[] = [];
+    let answered = (): void => undefined;
+    quiet.later(() => {
+      order.push('query sent');
+      answered = quiet.window();
+    }, 'reading');
+    quiet.later(() => order.push('chain described'), 'small');
+    await sleep(10);
+    assert.deepEqual(order, ['query sent'], 'the rest waits while the answer is awaited');
+    order.push('answer');
+    answered();
+    await sleep(5);
+    assert.deepEqual(order, ['query sent', 'answer', 'chain described']);
+  });
+
+  it('measures the age of the youngest open window: a window opened inside an old one holds small work back', async () => {
+    const quiet = new Quiet();
+    let ran = false;
+    const handshake = quiet.window();
+    await sleep(SMALL_WORK_AFTER_MS + 10);
+    const query = quiet.window();
+    quiet.later(() => (ran = true), 'small');
+    await sleep(SMALL_WORK_AFTER_MS / 2);
+    assert.equal(ran, false, 'the query window is young');
+    query();
+    await sleep(5);
+    assert.equal(ran, true, 'the handshake window alone is old enough');
+    handshake();
+  });
+
   it(`runs the work inside a window that has lasted ${LONG_WINDOW_MS} ms`, async () => {
     const quiet = new Quiet();
     let ran = false;
