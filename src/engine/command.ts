@@ -10,12 +10,29 @@ export interface CommandOutcome {
   errorCode?: string;
 }
 
-/** Runs a program without a shell, `input` on its stdin; never rejects: a failure is `errorCode`. */
-export type CommandRunner = (file: string, args: readonly string[], opts: { signal: AbortSignal; timeoutMs: number; input?: string }) => Promise<CommandOutcome>;
+export interface CommandOptions {
+  signal: AbortSignal;
+  /** From the start; for an input still to come, from when it is written. */
+  timeoutMs: number;
+  /**
+   * The program's stdin. A promise starts the program now and writes its input when the promise
+   * settles: a tool that reads its questions from stdin (`ip -batch -`, `ss -F -`) is started
+   * ahead, in a quiet moment, and asked once the questions are known. Stop it with `signal`.
+   */
+  input?: string | Promise<string>;
+}
+
+/** Runs a program without a shell; never rejects: a failure is `errorCode`. */
+export type CommandRunner = (file: string, args: readonly string[], opts: CommandOptions) => Promise<CommandOutcome>;
 
 export const execRunner: CommandRunner = (file, args, opts) =>
   new Promise((resolve) => {
-    const child = execFile(file, [...args], { signal: opts.signal, timeout: opts.timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+    const later = typeof opts.input === 'object' ? opts.input : null;
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const child = execFile(file, [...args], { signal: opts.signal, ...(later ? {} : { timeout: opts.timeoutMs }), windowsHide: true, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      ended = true;
+      clearTimeout(timer);
       const out: CommandOutcome = { stdout: String(stdout), stderr: String(stderr) };
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
@@ -25,5 +42,13 @@ export const execRunner: CommandRunner = (file, args, opts) =>
     });
     // A program that exits before reading its input closes the pipe: that is its exit's story, not an error here.
     child.stdin?.on('error', () => undefined);
-    child.stdin?.end(opts.input);
+    if (!later) {
+      child.stdin?.end(opts.input);
+      return;
+    }
+    void later.then((input) => {
+      if (ended) return;
+      timer = setTimeout(() => child.kill(), opts.timeoutMs);
+      child.stdin?.end(input);
+    });
   });

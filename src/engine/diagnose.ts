@@ -36,6 +36,7 @@ import { afterCriticalMs, BesideWork, finalBound, runBudgetMs, settleWithin } fr
 import { dnsExchange } from './stack/dnsExchange';
 import { exchangeStalled, stackFindings } from './stack/judge';
 import { stackRows } from './stack/picture';
+import type { StandbyFacts } from './stack/facts';
 import { readStackFacts, type StackFacts } from './stack/read';
 import { endpoint } from './stack/words';
 import { buildHops, buildLayers, type ProbeState } from './summary';
@@ -91,6 +92,8 @@ class Run {
   private readonly log: ((message: string) => void) | undefined;
   /** What the OS said of the connections, once read after the exchange. */
   private facts: StackFacts | null = null;
+  /** The OS's tools the facts will ask, started ahead in quiet moments (standbyFacts). */
+  private standby: StandbyFacts | null = null;
   private systemFacts: StackReport['systemFacts'];
   /** How long reading the OS's facts took, after the exchange: local, like set-up, not in `durationMs`. */
   private factsMs: number | undefined;
@@ -245,6 +248,7 @@ class Run {
           this.internet.local = local ? classifyAddress(local) : null;
         }, 'small');
         this.work.add(classify, () => []);
+        this.standbyFacts();
         break;
       }
       case 'tls': {
@@ -372,6 +376,19 @@ class Run {
   }
 
   /**
+   * The OS's tools the facts will ask, where the OS lets them wait for their questions
+   * (SystemFacts.standby): each started as a piece of work in the quiet, in a window old
+   * enough for it (the handshake, over a network) or once the exchange has ended, rather than
+   * all at once when the facts are read.
+   */
+  private standbyFacts(): void {
+    const facts = this.options.systemFacts;
+    if (!facts?.standby || this.standby !== null || this.controller.signal.aborted) return;
+    this.standby = facts.standby({ signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
+    for (const start of this.standby.starts) this.quiet.later(start, 'tool');
+  }
+
+  /**
    * The route, interface, next hop and TCP_INFO of the first hop's connections, and the system
    * resolver's files: read once the critical path has ended, never in front of it, within one
    * budget. Cancelled runs do not read them.
@@ -386,7 +403,13 @@ class Run {
     const start = this.now();
     const connections = this.first?.connections ?? [];
     const lookedUp = this.dns !== null && this.dns.pinned === undefined && this.first?.resolution?.source === 'system';
-    this.facts = await readStackFacts(facts, { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp }, { signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
+    const { standby } = this;
+    try {
+      const os = standby ? { ...facts, tables: standby.tables, tcp: standby.tcp } : facts;
+      this.facts = await readStackFacts(os, { connections, ...(this.target.zoneId ? { zoneId: this.target.zoneId } : {}), resolver: lookedUp }, { signal: this.controller.signal, timeoutMs: DEFAULTS.systemFactsMs });
+    } finally {
+      standby?.release();
+    }
     this.systemFacts = 'read';
     this.factsMs = ms(this.now() - start);
     this.options.log?.(`stack: ${Object.keys(this.facts.byAddress).length} route(s)${this.facts.tcp ? `, TCP_INFO rtt ${this.facts.tcp.rttMs} ms, ${this.facts.tcp.retransmits} retransmits` : ''}${this.facts.unavailable.map((u) => `; no ${u.fact}: ${u.reason}`).join('')}`);

@@ -87,6 +87,8 @@ describe('the stack on loopback', { skip: linux ? false : 'reads Linux tools (ip
     const real = osFacts('linux');
     const slow = {
       ...real,
+      // Each tool run when asked, as where the OS's tools cannot wait for their questions (macOS, Windows).
+      standby: undefined,
       tcp: async (...args: Parameters<typeof real.tcp>) => {
         const tcp = await real.tcp(...args);
         offset += 1000;

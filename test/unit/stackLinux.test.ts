@@ -173,7 +173,7 @@ describe('linuxFacts', () => {
   });
   it('tables(): the routes, the default route, every interface and the neighbours from one ip -batch, on its stdin', async () => {
     const seen: string[] = [];
-    const inputs: (string | undefined)[] = [];
+    const inputs: (string | Promise<string> | undefined)[] = [];
     const links = `[${[LINK_LO, LINK_VIRTIO].map((l) => l.slice(1, -1)).join(',')}]`;
     const neighbours = '[{"dst":"10.0.0.9","dev":"eth1","lladdr":"02:00:00:00:00:09","state":["STALE"]},{"dst":"192.0.2.1","dev":"eth0","lladdr":"02:fc:00:00:00:05","state":["REACHABLE"]}]';
     const batch = `${ROUTE_FROM}\n${ROUTE_LOCAL6}\n[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]}]\n${links}\n${neighbours}\n`;
@@ -202,6 +202,59 @@ describe('linuxFacts', () => {
     assert.deepEqual(await tables.route('10.77.2.2', '10.77.1.2', ctl), { value: { interface: 'ndx5253a0', source: '10.77.1.2', gateway: '10.77.1.1' } });
     assert.deepEqual(await tables.link('eth0', ctl), { value: { interface: 'eth0', kind: 'ethernet', mtu: 1400, state: 'up', mac: '02:fc:00:00:00:01' } });
     assert.deepEqual(seen, ['ip -j -d -force -batch -', 'ip -j route get 10.77.2.2 from 10.77.1.2', 'ip -j -d link show dev eth0']);
+  });
+  it('standby(): ip and ss started ahead, each waiting for its questions on stdin, asked once the connection is known', async () => {
+    const started: string[] = [];
+    const asked: Record<string, string> = {};
+    const stopped: string[] = [];
+    const batch = `${ROUTE_FROM}\n[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]}]\n${LINK_VIRTIO}\n[]\n`;
+    const outputs: Record<string, string> = { 'ip -j -d -force -batch -': batch, 'ss -tinH -F -': SS_NAMESPACE };
+    const run: CommandRunner = async (file, args, opts) => {
+      const line = [file, ...args].join(' ');
+      started.push(line);
+      opts.signal.addEventListener('abort', () => stopped.push(line));
+      assert.ok(typeof opts.input === 'object', `${line} is started before its input is known`);
+      asked[line] = await opts.input;
+      return { stdout: outputs[line] ?? '', stderr: '' };
+    };
+    const standby = linuxFacts({ run, readFile: async () => null }).standby!(ctl);
+    for (const start of standby.starts) start();
+    assert.deepEqual(started, ['ip -j -d -force -batch -', 'ss -tinH -F -']);
+    assert.deepEqual(asked, {}, 'nothing asked yet');
+    const tables = standby.tables([{ destination: '10.77.2.2', source: '10.77.1.2' }], ctl);
+    const tcp = await standby.tcp({ localAddress: '10.77.1.2', localPort: 45452, remoteAddress: '10.77.2.2', remotePort: 8080 }, ctl);
+    assert.deepEqual(await tables.route('10.77.2.2', '10.77.1.2', ctl), { value: { interface: 'ndx5253a0', source: '10.77.1.2', gateway: '10.77.1.1' } });
+    assert.deepEqual(await tables.defaultInterface(4, ctl), { value: 'eth0' });
+    assert.ok('value' in tcp && tcp.value.mss === 1248 && tcp.value.pmtu === 1400);
+    assert.deepEqual(asked, {
+      'ip -j -d -force -batch -': 'route get 10.77.2.2 from 10.77.1.2\nroute show default\nlink show\nneigh show\n',
+      'ss -tinH -F -': 'sport = :45452 and dport = :8080\n',
+    });
+    assert.equal(started.length, 2, 'no tool started again');
+    standby.release();
+    assert.deepEqual(stopped, [], 'release leaves the tools that were asked alone');
+  });
+  it('standby(): a tool asked before it was started starts then; one never asked is stopped by release; a second question runs the tool afresh', async () => {
+    const started: string[] = [];
+    const stopped: string[] = [];
+    const run: CommandRunner = async (file, args, opts) => {
+      const line = [file, ...args].join(' ');
+      started.push(line);
+      opts.signal.addEventListener('abort', () => stopped.push(line));
+      if (typeof opts.input === 'object') {
+        const stop = new Promise<string>((resolve) => opts.signal.addEventListener('abort', () => resolve('')));
+        await Promise.race([opts.input, stop]);
+      }
+      return { stdout: line.startsWith('ss') ? SS_NAMESPACE : '', stderr: '' };
+    };
+    const ends = { localAddress: '10.77.1.2', localPort: 45452, remoteAddress: '10.77.2.2', remotePort: 8080 };
+    const standby = linuxFacts({ run, readFile: async () => null }).standby!(ctl);
+    assert.ok('value' in (await standby.tcp(ends, ctl)));
+    assert.ok('value' in (await standby.tcp(ends, ctl)));
+    assert.deepEqual(started, ['ss -tinH -F -', 'ss -tinH sport = :45452 and dport = :8080']);
+    standby.starts[0]?.();
+    standby.release();
+    assert.deepEqual(stopped, ['ip -j -d -force -batch -']);
   });
   it('a socket ss does not list (closed before it looked) is said so', async () => {
     const facts = linuxFacts({ run: replay({ 'ss -tinH sport = :1 and dport = :2': '' }), readFile: async () => null });

@@ -55,6 +55,19 @@ export interface SystemFacts {
    * that the interfaces and neighbours need no second and third round of tools.
    */
   tables?(routes: readonly { destination: string; source: string | null }[], ctl: FactControl): Pick<SystemFacts, 'route' | 'defaultInterface' | 'link' | 'neighbour'>;
+  /**
+   * For an OS whose tools read their questions from stdin: the tools a read runs, to be started
+   * ahead of it (each of `starts` starts one: a process start blocks the thread for its fork, a
+   * millisecond or two, which a run spends in a quiet moment rather than after its exchange) and
+   * asked through `tables` and `tcp` (once each; a tool not started yet starts then). `release`
+   * stops the tools never asked; `ctl.signal` stops them all.
+   */
+  standby?(ctl: FactControl): StandbyFacts;
+}
+
+export interface StandbyFacts extends Required<Pick<SystemFacts, 'tables' | 'tcp'>> {
+  readonly starts: readonly (() => void)[];
+  release(): void;
 }
 
 export function unavailable(reason: string): { unavailable: string } {

@@ -4,13 +4,15 @@
 //   link         ip -j -d link show dev IF, /sys/class/net/IF/{speed,uevent}
 //   neighbour    ip -j neigh show to ADDR dev IF
 //   tcp          ss -tinH sport = :P and dport = :Q   (TCP_INFO, matched by the socket's ends)
+// A read asks for the routes and the whole tables in one `ip -batch` (tables()), and a run can
+// start that and ss ahead, to be asked later on their stdin (standby()).
 //   resolver     /etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf
 // The parsers are pure and exported for the tests; the runner and the file reader are injected.
 import { isIP } from 'node:net';
-import type { CommandRunner } from '../command';
+import type { CommandOutcome, CommandRunner } from '../command';
 import type { Family } from '../model/common';
-import type { InterfaceKind, NeighbourState } from '../model/stack';
-import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type ResolverFiles, type KernelRoute, type SystemFacts } from './facts';
+import type { InterfaceKind, NeighbourState, TcpFacts } from '../model/stack';
+import { normaliseMac, toolFailure, unavailable, type Fact, type FactControl, type InterfaceFacts, type ResolverFiles, type KernelRoute, type SocketEnds, type SystemFacts } from './facts';
 import { parseSsTcpInfo } from './ssTcpInfo';
 
 export interface LinuxDeps {
@@ -166,6 +168,60 @@ function splitBatch(out: Fact<string>, routes: number): BatchTables | null {
   return { routes: lines.slice(0, routes), defaults, links, neighbours };
 }
 
+/** `ip` reading commands from stdin, JSON with details, going on past a command that fails. */
+const BATCH = ['-j', '-d', '-force', '-batch', '-'];
+
+/** The batch's commands: a `route get` per route, then TABLES, a line each. */
+function batchInput(routes: readonly { destination: string; source: string | null }[]): string {
+  return `${[...routes.map((r) => routeGet(r.destination, r.source).join(' ')), ...TABLES].join('\n')}\n`;
+}
+
+/** ss's filter for one socket: its two ports (RFC 793's four-tuple, the addresses checked in parseSsTcpInfo). */
+function ssFilter(ends: SocketEnds): string {
+  return `sport = :${ends.localPort} and dport = :${ends.remotePort}`;
+}
+
+function tcpFrom(out: CommandOutcome, ends: SocketEnds): Fact<TcpFacts> {
+  if (out.errorCode !== undefined) return unavailable(toolFailure('ss', out.errorCode, out.stderr, IPROUTE));
+  const facts = parseSsTcpInfo(out.stdout, ends);
+  // TCP_INFO lives as long as the socket: one the exchange closed (Connection: close, a failure) is gone.
+  return facts ? { value: facts } : unavailable('the connection was closed before ss could read its TCP_INFO (Connection: close, or the exchange failed)');
+}
+
+/** A tool that reads its question from stdin: started ahead, asked once. */
+interface WaitingTool<T> {
+  start(): void;
+  /** The tool's output for `question` (started now if it was not); null when it was asked already. */
+  ask(question: string): Promise<T> | null;
+  /** Stops it unless it was asked. */
+  release(): void;
+}
+
+function waitingTool<T>(parent: AbortSignal, run: (signal: AbortSignal, input: Promise<string>) => Promise<T>): WaitingTool<T> {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([parent, stop.signal]);
+  let write!: (question: string) => void;
+  const input = new Promise<string>((resolve) => (write = resolve));
+  let output: Promise<T> | null = null;
+  let asked = false;
+  const start = (): Promise<T> => (output ??= run(signal, input));
+  return {
+    start() {
+      start();
+    },
+    ask(question) {
+      if (asked) return null;
+      asked = true;
+      const out = start();
+      write(question);
+      return out;
+    },
+    release() {
+      if (!asked) stop.abort();
+    },
+  };
+}
+
 /** `route get` for a destination (with a zone id: through that interface), from `source` when given. */
 function routeGet(destination: string, source: string | null): string[] {
   const [address, zone] = destination.split('%') as [string, string | undefined];
@@ -178,7 +234,7 @@ function sysPath(name: string): string | null {
 }
 
 export function linuxFacts(deps: LinuxDeps): SystemFacts {
-  const ip = async (args: string[], ctl: FactControl, input?: string): Promise<Fact<string>> => {
+  const ip = async (args: readonly string[], ctl: FactControl, input?: string | Promise<string>): Promise<Fact<string>> => {
     const out = await deps.run('ip', args, input === undefined ? ctl : { ...ctl, input });
     return out.errorCode === undefined ? { value: out.stdout } : unavailable(toolFailure(`ip ${args.filter((a) => a !== '-j' && a !== '-d').slice(0, 2).join(' ')}`, out.errorCode, out.stderr, IPROUTE));
   };
@@ -214,11 +270,7 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
       return 'unavailable' in out ? out : { value: parseNeighbour(out.value) };
     },
     async tcp(ends, ctl) {
-      const out = await deps.run('ss', ['-tinH', 'sport', '=', `:${ends.localPort}`, 'and', 'dport', '=', `:${ends.remotePort}`], ctl);
-      if (out.errorCode !== undefined) return unavailable(toolFailure('ss', out.errorCode, out.stderr, IPROUTE));
-      const facts = parseSsTcpInfo(out.stdout, ends);
-      // TCP_INFO lives as long as the socket: one the exchange closed (Connection: close, a failure) is gone.
-      return facts ? { value: facts } : unavailable('the connection was closed before ss could read its TCP_INFO (Connection: close, or the exchange failed)');
+      return tcpFrom(await deps.run('ss', ['-tinH', ...ssFilter(ends).split(' ')], ctl), ends);
     },
     async resolverFiles() {
       const read = async (path: string): Promise<{ path: string; text: string } | null> => {
@@ -234,35 +286,60 @@ export function linuxFacts(deps: LinuxDeps): SystemFacts {
     // (a route the kernel refuses from that source; a host with thousands of interfaces overflows
     // the output cap) gives way to asking for each fact alone.
     tables(routes, ctl) {
-      const lines = [...routes.map((r) => routeGet(r.destination, r.source).join(' ')), ...TABLES];
-      const tables = ip(['-j', '-d', '-force', '-batch', '-'], ctl, `${lines.join('\n')}\n`).then((out) => splitBatch(out, routes.length));
-      const table = async (name: Exclude<keyof BatchTables, 'routes'>): Promise<string | null> => {
-        const t = await tables;
-        return t === null ? null : t[name];
-      };
+      return tablesFrom(routes, ip(BATCH, ctl, batchInput(routes)));
+    },
+    // ip and ss both read their questions from stdin: started here, in a quiet moment of the run,
+    // they wait for them, so the read after the exchange starts no process (each start blocks
+    // the thread for a fork, a millisecond or two).
+    standby(ctl) {
+      const batch = waitingTool(ctl.signal, (signal, input) => ip(BATCH, { signal, timeoutMs: ctl.timeoutMs }, input));
+      const ss = waitingTool(ctl.signal, (signal, input) => deps.run('ss', ['-tinH', '-F', '-'], { signal, timeoutMs: ctl.timeoutMs, input }));
       return {
-        async route(destination, source, c) {
-          const i = routes.findIndex((r) => r.destination === destination && r.source === source);
-          const out = i < 0 ? undefined : (await tables)?.routes[i];
-          const route = out === undefined ? null : parseRouteGet(out, source);
-          return route ? { value: route } : facts.route(destination, source, c);
+        starts: [batch.start, ss.start],
+        tables(routes, c) {
+          const output = batch.ask(batchInput(routes));
+          return output === null ? facts.tables!(routes, c) : tablesFrom(routes, output);
         },
-        async defaultInterface(family, c) {
-          const out = family === 4 ? await table('defaults') : null;
-          return out === null ? facts.defaultInterface(family, c) : { value: parseDefaultRoutes(out) };
+        async tcp(ends, c) {
+          const output = ss.ask(`${ssFilter(ends)}\n`);
+          return output === null ? facts.tcp(ends, c) : tcpFrom(await output, ends);
         },
-        async link(name, c) {
-          const out = await table('links');
-          const found = out === null ? null : await link(name, out);
-          return found !== null && 'value' in found ? found : facts.link(name, c);
-        },
-        async neighbour(address, interfaceName, c) {
-          const out = await table('neighbours');
-          if (out === null) return facts.neighbour(address, interfaceName, c);
-          return { value: parseNeighbour(out, { address: address.replace(/%.*$/, ''), interfaceName }) };
+        release() {
+          batch.release();
+          ss.release();
         },
       };
     },
+  };
+  /** The answers to route(), defaultInterface(), link() and neighbour() from one batch's output, each asked alone when the batch did not answer it. */
+  const tablesFrom = (routes: readonly { destination: string; source: string | null }[], output: Promise<Fact<string>>): ReturnType<NonNullable<SystemFacts['tables']>> => {
+    const tables = output.then((out) => splitBatch(out, routes.length));
+    const table = async (name: Exclude<keyof BatchTables, 'routes'>): Promise<string | null> => {
+      const t = await tables;
+      return t === null ? null : t[name];
+    };
+    return {
+      async route(destination, source, c) {
+        const i = routes.findIndex((r) => r.destination === destination && r.source === source);
+        const out = i < 0 ? undefined : (await tables)?.routes[i];
+        const route = out === undefined ? null : parseRouteGet(out, source);
+        return route ? { value: route } : facts.route(destination, source, c);
+      },
+      async defaultInterface(family, c) {
+        const out = family === 4 ? await table('defaults') : null;
+        return out === null ? facts.defaultInterface(family, c) : { value: parseDefaultRoutes(out) };
+      },
+      async link(name, c) {
+        const out = await table('links');
+        const found = out === null ? null : await link(name, out);
+        return found !== null && 'value' in found ? found : facts.link(name, c);
+      },
+      async neighbour(address, interfaceName, c) {
+        const out = await table('neighbours');
+        if (out === null) return facts.neighbour(address, interfaceName, c);
+        return { value: parseNeighbour(out, { address: address.replace(/%.*$/, ''), interfaceName }) };
+      },
+    };
   };
   return facts;
 }
