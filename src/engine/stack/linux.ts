@@ -198,13 +198,21 @@ interface WaitingTool<T> {
 }
 
 function waitingTool<T>(parent: AbortSignal, run: (signal: AbortSignal, input: Promise<string>) => Promise<T>): WaitingTool<T> {
+  // Linked by hand, and unlinked once the tool has ended (AbortSignal.any keeps its listener on the parent: abort.ts).
   const stop = new AbortController();
-  const signal = AbortSignal.any([parent, stop.signal]);
+  const onAbort = (): void => stop.abort();
   let write!: (question: string) => void;
   const input = new Promise<string>((resolve) => (write = resolve));
   let output: Promise<T> | null = null;
   let asked = false;
-  const start = (): Promise<T> => (output ??= run(signal, input));
+  const start = (): Promise<T> => {
+    if (output) return output;
+    if (parent.aborted) stop.abort();
+    else parent.addEventListener('abort', onAbort, { once: true });
+    output = run(stop.signal, input);
+    void output.finally(() => parent.removeEventListener('abort', onAbort));
+    return output;
+  };
   return {
     start() {
       start();
