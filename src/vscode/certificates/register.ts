@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { CertCheck } from '../../engine/model/certCheck';
 import type { Report } from '../../engine/model/report';
-import type { ConfigSource } from '../config';
+import { toSetupInput, type ConfigSource } from '../config';
+import { prepareEngine } from '../loadEngine';
 import type { UntrustedGate } from '../untrustedGate';
 import { copyToClipboard } from '../webviewHtml';
 import { CertificateEntries } from './entries';
@@ -48,8 +49,13 @@ export function registerCertificates(context: vscode.ExtensionContext, config: C
     if (n && (n.kind === 'entry' || n.kind === 'cert' || n.kind === 'group')) return n.entry;
     return view.selection.map((s) => ('entry' in s ? s.entry : undefined)).find((e) => e !== undefined);
   };
-  const askEndpoint = (title: string): Thenable<string | undefined> =>
-    vscode.window.showInputBox({ title, prompt: 'host:port, host name or https:// URL', placeHolder: 'example.com:443', ignoreFocusOut: true });
+  // While the endpoint is typed, the engine is loaded and prepared (trust stores, TLS context,
+  // first-use warm-up; no network), as Diagnose Endpoint does: the first check or scan of a window
+  // does not pay for it.
+  const askEndpoint = (title: string): Thenable<string | undefined> => {
+    prepareEngine(toSetupInput(config.current));
+    return vscode.window.showInputBox({ title, prompt: 'host:port, host name or https:// URL', placeHolder: 'example.com:443', ignoreFocusOut: true });
+  };
   const endpointAction = (actions: EndpointActions) => async (node?: unknown): Promise<unknown> => {
     const entry = entryOf(node);
     if (entry?.check.source.kind === 'endpoint') return services.inspectEndpoint(entry.check.source.label, actions);
