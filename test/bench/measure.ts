@@ -88,7 +88,9 @@ export type RunnerJob =
   | { kind: 'diagnose'; url: string; setup: Record<string, unknown>; stream?: boolean }
   /** What the extension does when Diagnose Endpoint starts, while the target is typed (prepareEngine). */
   | { kind: 'prepare'; setup: Record<string, unknown> }
-  | { kind: 'dns'; name: string; server: { address: string; port: number } };
+  | { kind: 'dns'; name: string; server: { address: string; port: number } }
+  /** Scan TLS Configuration as the extension runs it: the settings prepared, then checkEndpoint with `scan`. */
+  | { kind: 'scan'; host: string; port: number; setup: Record<string, unknown> };
 
 /**
  * How long a user takes to type a target or a name after starting a command, during which the

@@ -7,18 +7,26 @@
 // with only the checks netdiag also makes (protocols, suites, groups) and with its defaults,
 // `testssl --protocols --cipher-per-proto --fs`. Rounds alternate the tools after one warm-up
 // round; the figures are wall-clock medians of whole processes. The findings are compared:
-// protocols, suites per protocol (and their order where the server imposes one), groups.
+// protocols, suites per protocol (and their order where the server imposes one), groups. Then
+// Scan TLS Configuration as a VS Code window runs it: dist/engine.js loaded the extension's way in
+// a fresh process and prepared as the command prepares it while the endpoint is typed, its first
+// scan and a warm one, each from the endpoint entered (settings read, checkEndpoint with `scan`)
+// to the result, against sslscan's whole process run right after it.
 //   RUNS=7 TESTSSL_RUNS=3 npm run bench -- tlsScan
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { suitesById } from '../../src/engine/tls/cipherSuites';
 import { startLegacyTlsPeer } from '../helpers/legacyTlsPeer';
 import { startNginxTls } from '../helpers/nginxPeer';
 import { startSServer } from '../helpers/opensslPeers';
 import { testPki } from '../helpers/pki';
+import { startEngineRunner, TYPING_MS } from './measure';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
@@ -190,8 +198,54 @@ async function main(): Promise<void> {
     console.log('');
     for (const n of notes) console.log(n);
     for (const t of tools) console.log(`  ${t.name}: ${t.command(0)[0]} ${t.command(0)[1].join(' ').replace(':0', ':PORT')}`);
+    await inAWindow(peers);
   } finally {
     await Promise.all([one.stop(), eighteen.stop(), nginxOne.stop(), nginxEighteen.stop(), legacy.close()]);
+  }
+}
+
+/**
+ * Scan TLS Configuration in a VS Code window, against sslscan's process on the same peer right
+ * after it: the first scan of a freshly loaded engine (its code cache from an earlier window) and
+ * a warm one in the same process.
+ */
+async function inAWindow(peers: readonly { label: string; port: number }[]): Promise<void> {
+  const engine = join(ROOT, 'dist/engine.js');
+  await run(process.execPath, [join(ROOT, 'esbuild.js'), '--only=engine', '--production'], { cwd: ROOT });
+  const cache = mkdtempSync(join(tmpdir(), 'netdiag-bench-engine-'));
+  const setup = { dnsServers: ['127.0.0.1'], extraCaFiles: [] };
+  const scan = (runner: ReturnType<typeof startEngineRunner>, port: number): Promise<number> => {
+    const started = performance.now();
+    return runner.run({ kind: 'scan', host: '127.0.0.1', port, setup }).then(() => performance.now() - started);
+  };
+  try {
+    const earlier = startEngineRunner(engine, cache);
+    await scan(earlier, peers[0]!.port);
+    await earlier.close();
+    console.log(`
+Scan TLS Configuration in a VS Code window: from the command to the result, medians of ${RUNS}, against sslscan's whole process (same checks) right after each
+`);
+    console.log('| server | first scan of a window | warm | sslscan | first / sslscan | warm / sslscan |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const peer of peers) {
+      const first: number[] = [];
+      const warm: number[] = [];
+      const reference: number[] = [];
+      for (let round = 0; round < RUNS; round++) {
+        const runner = startEngineRunner(engine, cache);
+        // What the command does while the endpoint is typed (src/vscode/certificates/register.ts).
+        await runner.run({ kind: 'prepare', setup });
+        await sleep(TYPING_MS);
+        first.push(await scan(runner, peer.port));
+        reference.push((await timed(sslscan, peer.port)).ms);
+        warm.push(await scan(runner, peer.port));
+        await runner.close();
+      }
+      const [f, w, r] = [median(first), median(warm), median(reference)];
+      console.log(`| ${peer.label} | ${(f / 1000).toFixed(3)} s | ${(w / 1000).toFixed(3)} s | ${(r / 1000).toFixed(3)} s | ${(f / r).toFixed(2)} | ${(w / r).toFixed(2)} |`);
+    }
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
   }
 }
 
