@@ -12,7 +12,7 @@ import { loadClientCertificate } from './certificates/clientCertificate';
 import { errorMessage, proxyConfig, toSetupInput } from './config';
 import type { ConfigSource } from './config';
 import { askRequest, exportFromPanel, runTrace } from './httpActions';
-import { loadEngine, prepareEngine, saveEngineCodeCache } from './loadEngine';
+import { loadEngine, optionsFor, prepareEngine, saveEngineCodeCache } from './loadEngine';
 import { RecentTargets, storableInput } from './recentTargets';
 
 import { ReportPanels } from './reportPanel';
@@ -97,7 +97,7 @@ export function registerDiagnoseCommand(context: vscode.ExtensionContext, config
         const onCancel = token.onCancellationRequested(() => controller.abort());
         try {
           const engine = loadEngine();
-          const { options, warnings } = await engine.prepareOptions(toSetupInput(settings));
+          const { options, warnings } = await optionsFor(toSetupInput(settings));
           const allWarnings = [...settings.warnings, ...warnings];
           for (const w of allWarnings) log.warn(w);
           if (allWarnings.length > 0) void vscode.window.showWarningMessage(`Netdiag: ${allWarnings[0]}${allWarnings.length > 1 ? ` (and ${allWarnings.length - 1} more in the Netdiag output)` : ''}`);

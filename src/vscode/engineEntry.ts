@@ -2,6 +2,7 @@
 // dns-packet load on the first diagnosis, not when the extension activates.
 export { diagnose } from '../engine/diagnose';
 export { prepareRun } from '../engine/prepare';
+export { collectYoungGeneration } from '../engine/youngGeneration';
 export { certCheckOptions, dnsLookupOptions, prepareOptions } from '../engine/setup';
 export { toCurl } from '../engine/curl';
 export { lookupDns } from '../engine/dns/lookup';

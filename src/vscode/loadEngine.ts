@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import { loadBundle, type LoadedBundle } from '../engine/loadBundle';
 import type { SetupInput } from '../engine/setup';
+import { PreparedOptions } from './preparedOptions';
 import type * as EngineModule from './engineEntry';
 
 export type Engine = typeof EngineModule;
@@ -42,19 +43,29 @@ export function saveEngineCodeCache(): void {
   bundle?.saveCodeCache();
 }
 
+const prepared = new PreparedOptions<Awaited<ReturnType<Engine['prepareOptions']>>>();
+
 /**
  * Loads the engine and prepares a run with these settings (trust stores, TLS context, first-use
  * warm-up; no network), after the current event, so that the diagnosis that follows finds it
- * done. Never throws: the diagnosis prepares again and reports what fails.
+ * done; then has V8 collect its young generation while the user is still typing, rather than
+ * inside the run's first readings. Never throws: what fails, the run meets again and reports.
  */
 export function prepareEngine(setup: SetupInput): void {
   setTimeout(() => {
     void (async () => {
       const e = loadEngine();
-      const { options } = await e.prepareOptions(setup);
-      await e.prepareRun(options);
+      const options = e.prepareOptions(setup);
+      prepared.hold(setup, options);
+      await e.prepareRun((await options).options);
+      e.collectYoungGeneration();
     })().catch(() => undefined);
   }, 0);
+}
+
+/** The options for a run: those prepareEngine prepared for the same setup (once), else prepared now. */
+export function optionsFor(setup: SetupInput): ReturnType<Engine['prepareOptions']> {
+  return prepared.take(setup, () => loadEngine().prepareOptions(setup));
 }
 
 /**

@@ -12,7 +12,7 @@ import type { CertCheckOptions } from '../../engine/tls/certCheck';
 import type { CertificateViewState } from '../../protocol/certificateView';
 import { errorMessage, proxyConfig, toSetupInput } from '../config';
 import type { ConfigSource } from '../config';
-import { loadEngine } from '../loadEngine';
+import { loadEngine, optionsFor } from '../loadEngine';
 import type { UntrustedGate } from '../untrustedGate';
 import { loadClientCertificate } from './clientCertificate';
 import type { CertificateEntries } from './entries';
@@ -114,7 +114,7 @@ export class CertificateServices {
   private async baseOptions(): Promise<Omit<CertCheckOptions, 'signal'>> {
     const settings = this.config.current;
     const engine = loadEngine();
-    const { options, warnings } = await engine.prepareOptions(toSetupInput(settings));
+    const { options, warnings } = await optionsFor(toSetupInput(settings));
     for (const w of [...settings.warnings, ...warnings]) this.log.warn(w);
     // The proxy a diagnosis would use reaches the endpoint, the OCSP responder and the AIA URL too.
     return { ...engine.certCheckOptions(options), proxy: proxyConfig() };
