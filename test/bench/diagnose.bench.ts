@@ -7,7 +7,7 @@
 //        report's phases and durationMs against curl -w, and both processes' wall clocks;
 // first: the first diagnosis of a freshly loaded dist/engine.js (a VS Code window's first one),
 //        loaded as the extension loads it (V8's code cache from an earlier window) and prepared
-//        as it prepares it while the target is typed (TYPING_MS), its partial reports
+//        as it prepares it while the target is typed (windowReadyToRun), its partial reports
 //        serialized as the extension posts them to its panel;
 // warm:  the same engine process after that.
 // curl runs between Netdiag's runs, so both see the same machine. curl's TLS phase holds its own
@@ -19,12 +19,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Report } from '../../src/engine/model/report';
 import { haveKnot, startKnot } from '../helpers/knot';
 import { startLatencyProxy } from '../helpers/latencyProxy';
 import { freeTcpPort, haveNginx, startNginx } from '../helpers/nginx';
-import { curl, curlTlsSetup, median, pairedRatio, startEngineRunner, table, timed, TYPING_MS, within, type CurlTimes } from './measure';
+import { curl, curlTlsSetup, median, pairedRatio, startEngineRunner, table, timed, windowReadyToRun, within, type CurlTimes } from './measure';
 
 const DELAY_MS = 20;
 const COLD_RUNS = 15;
@@ -122,9 +121,7 @@ async function main(): Promise<void> {
       const firsts: Sample[] = [];
       const firstCurl: Sample[] = [];
       for (let i = 0; i < FIRST_RUNS; i++) {
-        const fresh = startEngineRunner(ENGINE, engineCache);
-        await fresh.run({ kind: 'prepare', setup });
-        await sleep(TYPING_MS);
+        const fresh = await windowReadyToRun(ENGINE, engineCache, setup);
         firsts.push(sampleOf(await fresh.run<Report>({ kind: 'diagnose', url, setup, stream: true })));
         await fresh.close();
         firstCurl.push(curlSample(await curl(curlArgs(port, '/', false))));

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -126,6 +127,18 @@ export function startEngineRunner(engine: string, cacheDir: string): EngineRunne
         child.stdin.end();
       }),
   };
+}
+
+/**
+ * A new VS Code window's engine as its first command meets it: freshly loaded (its code cache
+ * from an earlier window), prepared as the command prepares it when it starts (src/vscode/
+ * loadEngine.ts, prepareEngine), then left alone while the user types the target.
+ */
+export async function windowReadyToRun(engine: string, cacheDir: string, setup: Record<string, unknown>): Promise<EngineRunner> {
+  const runner = startEngineRunner(engine, cacheDir);
+  await runner.run({ kind: 'prepare', setup });
+  await sleep(TYPING_MS);
+  return runner;
 }
 
 /** A plain table: the first row is the header; numbers get `digits` decimals. */

@@ -19,14 +19,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { suitesById } from '../../src/engine/tls/cipherSuites';
 import { startLegacyTlsPeer } from '../helpers/legacyTlsPeer';
 import { startNginxTls } from '../helpers/nginxPeer';
 import { startSServer } from '../helpers/opensslPeers';
 import { testPki } from '../helpers/pki';
-import { startEngineRunner, TYPING_MS } from './measure';
+import { startEngineRunner, windowReadyToRun } from './measure';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
@@ -232,10 +231,8 @@ Scan TLS Configuration in a VS Code window: from the command to the result, medi
       const warm: number[] = [];
       const reference: number[] = [];
       for (let round = 0; round < RUNS; round++) {
-        const runner = startEngineRunner(engine, cache);
-        // What the command does while the endpoint is typed (src/vscode/certificates/register.ts).
-        await runner.run({ kind: 'prepare', setup });
-        await sleep(TYPING_MS);
+        // The command prepares the engine while the endpoint is typed (src/vscode/certificates/register.ts).
+        const runner = await windowReadyToRun(engine, cache, setup);
         first.push(await scan(runner, peer.port));
         reference.push((await timed(sslscan, peer.port)).ms);
         warm.push(await scan(runner, peer.port));
