@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeCertificates } from '../harness/certs.mjs';
 import { refusedPort, startDnsServer, startWebServer } from '../harness/servers.mjs';
-import { completedReport, diagnoseThroughPalette, findFrame, layerStatuses, lookUpDnsThroughPalette, runCommand, startWorkbench, writeCaFile } from './workbench.mjs';
+import { completedReport, diagnoseThroughPalette, findFrame, layerStatuses, lookUpDnsThroughPalette, runCommand, seesDnsServers, startWorkbench, writeCaFile } from './workbench.mjs';
 
 // Each payload, if it ever ran as HTML, would set a flag and log PWNED (and break the CSP).
 const SCRIPT_PAYLOAD = `<script>window.__pwned=1;console.error('PWNED script')</script>`;
@@ -32,13 +32,19 @@ before(async () => {
   });
   dns = await startDnsServer();
   refused = await refusedPort();
-  workbench = await startWorkbench({
-    settings: {
-      'netdiag.tls.extraCaFiles': [writeCaFile(path.join(tmp, 'ok'), okCerts.caPem), writeCaFile(path.join(tmp, 'hostile'), hostileCerts.caPem)],
-      'netdiag.dns.servers': [dns.server],
-      'netdiag.timeouts.connectMs': 2000,
-    },
-  });
+  const settings = {
+    'netdiag.tls.extraCaFiles': [writeCaFile(path.join(tmp, 'ok'), okCerts.caPem), writeCaFile(path.join(tmp, 'hostile'), hostileCerts.caPem)],
+    'netdiag.dns.servers': [dns.server],
+    'netdiag.timeouts.connectMs': 2000,
+  };
+  // Every test here needs those settings; a session whose extension host started without them
+  // (seesDnsServers) is started again, once.
+  for (let attempt = 1; ; attempt++) {
+    workbench = await startWorkbench({ settings });
+    if ((await seesDnsServers(workbench.page, dns.server)) || attempt === 2) break;
+    console.log('the extension host started without the netdiag.* user settings: starting the workbench again');
+    await workbench.close();
+  }
 });
 
 after(async () => {

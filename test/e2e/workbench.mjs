@@ -113,6 +113,27 @@ export async function lookUpDnsThroughPalette(page, name) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Whether Netdiag's extension host sees the user settings' `netdiag.dns.servers` (the third prompt
+ * of Look Up DNS Records comes filled in with them); cancelled there, so nothing is looked up.
+ * code-server has started an extension host without the restricted netdiag.* user settings: seen
+ * once in CI, every diagnosis of that session lacked its extra CA file and its DNS server, and a
+ * lookup, whose code reads the settings directly, the server.
+ */
+export async function seesDnsServers(page, servers) {
+  await runCommand(page, 'Netdiag: Look Up DNS Records');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('localhost');
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: '(2/3)' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: '(3/3)' }).waitFor();
+  const value = await input.inputValue();
+  await page.keyboard.press('Escape');
+  return value === servers;
+}
+
 /** The frame whose document has `selector`, searched in every frame (webviews are nested iframes). */
 export async function findFrame(page, selector, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
