@@ -74,6 +74,11 @@ export interface StatusMessage {
 
 export type HostToWebview = ReportMessage | StatusMessage;
 
+/** A run's status for its webview (the report panel's, the comparison's, the endpoints table's), with why it failed when it did. */
+export function statusMessage(state: { readonly status: RunStatus; readonly error?: string | undefined }): StatusMessage {
+  return state.error === undefined ? { type: 'status', status: state.status } : { type: 'status', status: state.status, error: state.error };
+}
+
 /** What the webview keeps with setState, and what the host hands over in `data-state`. */
 export interface ReportViewState {
   readonly report: ReportDocument | null;

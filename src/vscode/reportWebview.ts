@@ -2,7 +2,7 @@
 // the state of the run, each change posted through the panel's WebviewHost and the whole state
 // replayed when the webview says `ready`. The report panel and the DNS lookup panel both use it.
 import type * as vscode from 'vscode';
-import type { HostToWebview, ReportDocument, ReportViewState, RunStatus, WebviewToHost } from '../protocol/reportView';
+import { statusMessage, type HostToWebview, type ReportDocument, type ReportViewState, type RunStatus, type WebviewToHost } from '../protocol/reportView';
 import { WebviewHost } from './webviewHost';
 import type { WebviewHostOptions } from './webviewHost';
 
@@ -24,7 +24,7 @@ export class ReportWebview<Doc extends ReportDocument, FromWebview extends Webvi
     this.host = new WebviewHost(panel, extensionUri, {
       ...options,
       page: { script: 'report.js', styles: ['report.css', 'stack.css'] },
-      replay: () => [...(this.state.document ? [{ type: 'report', report: this.state.document } as const] : []), this.statusMessage()],
+      replay: () => [...(this.state.document ? [{ type: 'report', report: this.state.document } as const] : []), statusMessage(this.state)],
     });
     this.host.render(this.viewState());
   }
@@ -41,7 +41,7 @@ export class ReportWebview<Doc extends ReportDocument, FromWebview extends Webvi
   /** The run's state; `error` says why a run failed outright. */
   setStatus(status: RunStatus, error?: string): void {
     this.state = error === undefined ? { document: this.state.document, status } : { document: this.state.document, status, error };
-    this.host.post(this.statusMessage());
+    this.host.post(statusMessage(this.state));
   }
 
   dispose(): void {
@@ -51,10 +51,5 @@ export class ReportWebview<Doc extends ReportDocument, FromWebview extends Webvi
   private viewState(): ReportViewState {
     const { document, status, error } = this.state;
     return error === undefined ? { report: document, status } : { report: document, status, error };
-  }
-
-  private statusMessage(): HostToWebview {
-    const { status, error } = this.state;
-    return error === undefined ? { type: 'status', status } : { type: 'status', status, error };
   }
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { VantageComparison } from '../../engine/model/comparison';
 import { isComparisonMessage } from '../../protocol/comparisonView';
 import type { ComparisonToHost, ComparisonViewState, HostToComparison } from '../../protocol/comparisonView';
-import type { RunStatus } from '../../protocol/reportView';
+import { statusMessage, type RunStatus } from '../../protocol/reportView';
 import { SHOW_REPORT_COMMAND } from '../diagnoseCommand';
 import { WebviewHost } from '../webviewHost';
 import { copyToClipboard, createPanel } from '../webviewHtml';
@@ -21,15 +21,15 @@ export class ComparisonPanel extends RunPanel {
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     pending: readonly string[],
-    private readonly rerun: () => void,
+    rerun: () => void,
     log: vscode.LogOutputChannel,
   ) {
-    super(panel);
+    super(panel, rerun);
     this.state = { comparison: null, pending, status: 'done' };
     this.host = new WebviewHost(panel, extensionUri, {
       page: { script: 'comparison.js', styles: ['report.css', 'vantage.css'] },
       accepts: isComparisonMessage,
-      replay: () => [...(this.state.comparison ? [{ type: 'comparison', comparison: this.state.comparison } as const] : []), this.statusMessage()],
+      replay: () => [...(this.state.comparison ? [{ type: 'comparison', comparison: this.state.comparison } as const] : []), statusMessage(this.state)],
       receive: (m) => this.handle(m),
       log,
       name: 'Comparison view',
@@ -63,21 +63,15 @@ export class ComparisonPanel extends RunPanel {
 
   private setStatus(status: RunStatus, error?: string): void {
     this.state = error === undefined ? { comparison: this.state.comparison, pending: this.state.pending, status } : { comparison: this.state.comparison, pending: this.state.pending, status, error };
-    this.host.post(this.statusMessage());
-  }
-
-  private statusMessage(): HostToComparison {
-    return this.state.error === undefined ? { type: 'status', status: this.state.status } : { type: 'status', status: this.state.status, error: this.state.error };
+    this.host.post(statusMessage(this.state));
   }
 
   private async handle(message: Exclude<ComparisonToHost, { type: 'ready' }>): Promise<void> {
     const c = this.state.comparison;
     switch (message.type) {
       case 'rerun':
-        this.rerun();
-        return;
       case 'cancel':
-        this.run?.abort();
+        this.control(message);
         return;
       case 'copyJson':
         if (!c) return;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { EndpointCheck } from '../../engine/model/endpointCheck';
 import { isEndpointsMessage } from '../../protocol/endpointsView';
 import type { EndpointsToHost, EndpointsViewState, HostToEndpoints } from '../../protocol/endpointsView';
-import type { RunStatus } from '../../protocol/reportView';
+import { statusMessage, type RunStatus } from '../../protocol/reportView';
 import { toRange } from '../bind/diagnostics';
 import { SHOW_REPORT_COMMAND } from '../diagnoseCommand';
 import { WebviewHost } from '../webviewHost';
@@ -27,14 +27,14 @@ export class EndpointsPanel extends RunPanel {
   constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly rerun: () => void,
+    rerun: () => void,
     log: vscode.LogOutputChannel,
   ) {
-    super(panel);
+    super(panel, rerun);
     this.host = new WebviewHost(panel, extensionUri, {
       page: { script: 'endpoints.js', styles: ['report.css', 'vantage.css'] },
       accepts: isEndpointsMessage,
-      replay: () => [{ type: 'checks', checks: this.state.checks, total: this.state.total }, this.statusMessage()],
+      replay: () => [{ type: 'checks', checks: this.state.checks, total: this.state.total }, statusMessage(this.state)],
       receive: (m) => this.handle(m),
       log,
       name: 'Endpoints view',
@@ -52,7 +52,7 @@ export class EndpointsPanel extends RunPanel {
     this.folders = [];
     this.state = { checks: [], total, status: 'running' };
     this.host.post({ type: 'checks', checks: [], total });
-    this.host.post(this.statusMessage());
+    this.host.post(statusMessage(this.state));
   }
 
   /** The rows so far, in the order they will keep. */
@@ -67,20 +67,14 @@ export class EndpointsPanel extends RunPanel {
     if (!this.end(run)) return;
     const status: RunStatus = error !== undefined ? 'failed' : run.signal.aborted ? 'cancelled' : 'done';
     this.state = error === undefined ? { ...this.state, status } : { ...this.state, status, error };
-    this.host.post(this.statusMessage());
-  }
-
-  private statusMessage(): HostToEndpoints {
-    return this.state.error === undefined ? { type: 'status', status: this.state.status } : { type: 'status', status: this.state.status, error: this.state.error };
+    this.host.post(statusMessage(this.state));
   }
 
   private async handle(message: Exclude<EndpointsToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
       case 'rerun':
-        this.rerun();
-        return;
       case 'cancel':
-        this.run?.abort();
+        this.control(message);
         return;
       case 'openReport': {
         const report = this.state.checks[message.index]?.report;
