@@ -195,9 +195,13 @@ class Run {
       // Queued once the hop's first window is open, so they wait for the quiet behind it.
       if (wire) {
         const { host } = this.target;
-        const started = this.quiet.after(() => this.startWireQueries(host, wire), 'reading');
-        this.besideNetwork(started.then((w) => w.sent), () => [`DNS queries for ${host}, not yet sent`]);
-        wireRecorded = started.then((w) => w.recorded);
+        // Until the quiet sends them; then each query names itself (startWireQueries).
+        let queued = true;
+        wireRecorded = this.quiet.after(() => {
+          queued = false;
+          return this.startWireQueries(host, wire);
+        }, 'reading');
+        this.besideNetwork(wireRecorded, () => (queued ? [`DNS queries for ${host}, not yet sent`] : []));
       }
       const hop = await first;
       this.besideNetwork(hop.beside, () => stillConnecting(hop.part));
@@ -332,17 +336,14 @@ class Run {
     this.besideEndAt = Math.max(this.besideEndAt, this.now());
   }
 
-  /** Sends the A and AAAA questions to each server: `sent` settles when all are on the wire (or ended), `recorded` when their answers are in `dns`. */
-  private startWireQueries(host: string, dns: DnsProbe): { sent: Promise<void>; recorded: Promise<void> } {
-    const sent: Promise<void>[] = [];
+  /** Sends the A and AAAA questions to each server; settles when their answers (or ends) are in `dns`. */
+  private startWireQueries(host: string, dns: DnsProbe): Promise<void> {
     const recorded: Promise<void>[] = [];
     for (const server of this.options.dnsServers) {
       for (const type of ['A', 'AAAA'] as const) {
         const start = this.now();
         const label = `DNS ${type} @${formatDnsServer(server)}`;
         this.wirePending++;
-        let onSent!: () => void;
-        const wired = new Promise<void>((resolve) => (onSent = resolve));
         // A timed window of its own, to the answer's arrival (or the query's end); opened before
         // its socket is set up, so the work queued behind it does not run between that and the send.
         const close = this.quiet.window();
@@ -350,9 +351,8 @@ class Run {
           close();
           this.quiet.later(read, 'small');
         };
-        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, onSent, defer });
+        const asked = wireQuery(server, host, type, { signal: this.controller.signal, timeoutMs: this.options.timeouts.dnsMs, now: this.now, defer });
         void asked.finally(() => close());
-        sent.push(Promise.race([wired, asked.then(() => undefined)]));
         const query = asked.then((q) =>
           this.quiet.after(() => {
             this.wirePending--;
@@ -371,8 +371,7 @@ class Run {
         recorded.push(query);
       }
     }
-    const all = (promises: Promise<void>[]): Promise<void> => Promise.all(promises).then(() => undefined);
-    return { sent: all(sent), recorded: all(recorded) };
+    return Promise.all(recorded).then(() => undefined);
   }
 
   /**

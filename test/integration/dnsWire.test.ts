@@ -186,9 +186,7 @@ describe('wireQuery over loopback', () => {
   }
 
   it('times the answer when its datagram arrived, however much later it is read (defer)', async () => {
-    let sent = 0;
-    const r = await wireQuery(dns.server, 'web.example.test', 'A', { ...fast, onSent: () => sent++, defer: (read) => setTimeout(read, 300) });
-    assert.equal(sent, 1);
+    const r = await wireQuery(dns.server, 'web.example.test', 'A', { ...fast, defer: (read) => setTimeout(read, 300) });
     assert.deepEqual(r.answers.map((a) => a.data), ['192.0.2.10', '192.0.2.11']);
     assert.ok(r.durationMs < 150, `durationMs ${r.durationMs}: the 300 ms before it was read are not the server's`);
   });

@@ -52,8 +52,6 @@ export interface ExchangeOptions {
   tcp?: boolean;
   /** Monotonic milliseconds, for sentAt and answeredAt. */
   now: () => number;
-  /** Called once the query is on the wire (the first datagram, or the TCP write). */
-  onSent?: () => void;
   /**
    * Where a received datagram is read: the 'message' handler only notes when it came and hands
    * the decoding and matching to `defer`, so a diagnosis can keep it out of the critical path's
@@ -163,10 +161,8 @@ function udpExchange(server: DnsServer, socketType: 'udp4' | 'udp6', q: QuerySpe
     const send = (): void => {
       // A datagram waiting to be read is an answer already: no resend for it.
       if (done || unread.length > 0) return;
-      const first = sentAt === null;
       sentAt ??= opts.now();
       socket.send(query, (err) => err && finish(err));
-      if (first) opts.onSent?.();
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
@@ -247,7 +243,6 @@ function tcpExchange(server: DnsServer, q: QuerySpec, opts: ExchangeOptions): Pr
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(query.length);
       socket.write(Buffer.concat([prefix, query]));
-      opts.onSent?.();
     });
     socket.on('data', (chunk: Buffer) => {
       const answeredAt = opts.now();

@@ -19,8 +19,6 @@ export interface QueryOptions {
   budgetMs?: number;
   tcp?: boolean;
   now: () => number;
-  /** Called when a query is on the wire (exchange.ts); once per attempt. */
-  onSent?: () => void;
   /** Where received datagrams are read (exchange.ts). */
   defer?: (read: () => void) => void;
 }
@@ -87,7 +85,7 @@ async function queryOne(server: DnsServer, question: Question, opts: QueryOption
   const base = { server: name, truncated: false, rcode: null, flags: [], edns: null, answers: [], authority: [], additional: [] };
   const udpAttempt = (udp: TruncatedUdp): DnsAttempt => ({ server: name, transport: 'udp', durationMs: ms(udp.durationMs), rcode: udp.message.rcode, flags: udp.message.flags });
   try {
-    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}), ...(opts.onSent ? { onSent: opts.onSent } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
+    const r = await exchange(server, question, { signal: d.signal, timeoutMs: opts.timeoutMs, now: opts.now, ...(opts.tcp ? { tcp: true } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
     const m = r.message;
     // A TCP retry is timed from the truncated UDP answer's arrival to its own answer.
     const tcpStart = r.udp === undefined ? 0 : r.udp.durationMs;

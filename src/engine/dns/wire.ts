@@ -13,8 +13,6 @@ export interface WireQueryOptions {
   /** For the whole query: UDP, its retransmissions and a TCP retry. */
   timeoutMs: number;
   now: () => number;
-  /** Called when the question is on the wire. */
-  onSent?: () => void;
   /** Where the answer is read once it has arrived (exchange.ts). */
   defer?: (read: () => void) => void;
 }
@@ -28,7 +26,7 @@ export async function wireQuery(server: DnsServer, name: string, type: 'A' | 'AA
   if (dnsNameProblem(qname) !== null) {
     return { ...unanswered({ name: qname, type }, formatDnsServer(server), 'udp', { code: 'EINVAL', message: `"${name}" is not a valid DNS name.` }), type, authoritative: false };
   }
-  const r = await queryServers([server], { name: qname, type, rd: true }, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs, maxAttempts: 1, now: opts.now, ...(opts.onSent ? { onSent: opts.onSent } : {}), ...(opts.defer ? { defer: opts.defer } : {}) });
+  const r = await queryServers([server], { name: qname, type, rd: true }, { ...(opts.signal ? { signal: opts.signal } : {}), timeoutMs: opts.timeoutMs, maxAttempts: 1, now: opts.now, ...(opts.defer ? { defer: opts.defer } : {}) });
   // Records of an answer that did not arrive whole (a truncated UDP answer whose TCP retry failed)
   // are not the answer: the diagnosis compares and connects only to what a valid answer holds.
   return { ...r, answers: r.rcode === null ? [] : r.answers, type, authoritative: r.flags.includes('AA') };
